@@ -1,0 +1,37 @@
+# Credit Registry: the two commands that matter are `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+BIND ?= 127.0.0.1:8000
+
+.PHONY: install run services test lint stop-services
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Serve the demo city on the embedded default (SQLite + built-in search).
+run: install
+	$(BIN)/registry demo
+	$(BIN)/registry serve --bind $(BIND)
+
+# Start the real services the tests use: PostgreSQL and an OpenSearch node.
+services:
+	deploy/postgres.sh start
+	deploy/opensearch.sh start
+
+stop-services:
+	-deploy/opensearch.sh stop
+	-deploy/postgres.sh stop
+
+# The whole suite, against SQLite, PostgreSQL and OpenSearch.
+test: install services
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check registry search tests

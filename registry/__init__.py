@@ -1,0 +1,63 @@
+"""Credit Registry: a city's public credit information platform."""
+
+from flask import Flask
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application; `overrides` replaces settings (tests pass a dict)."""
+    from sqlalchemy import event
+
+    from . import ops
+    from .access import http as access_http
+    from .config import Config
+    from .enterprises.views import blp as enterprises_blp
+    from .errors import register_error_handlers
+    from .extensions import api, db, migrate
+    from .records.views import blp as records_blp
+
+    config = Config.from_env(overrides=overrides)
+    app = Flask(__name__, instance_path=config.INSTANCE_DIR)
+    app.config.update(
+        REGISTRY=config,
+        SECRET_KEY=config.SECRET_KEY,
+        SQLALCHEMY_DATABASE_URI=config.DATABASE_URL,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        JSON_AS_ASCII=False,
+        API_TITLE="Credit Registry API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_REDOC_PATH="/docs",
+        OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
+    )
+    app.json.ensure_ascii = False
+    app.logger.setLevel(config.LOG_LEVEL.upper())
+    db.init_app(app)
+    if config.is_sqlite:
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    api.init_app(app)
+    api.register_blueprint(enterprises_blp)
+    api.register_blueprint(records_blp)
+    app.register_blueprint(ops.bp)
+    ops.init_metrics(app)
+    access_http.init_app(app)
+    register_error_handlers(app)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

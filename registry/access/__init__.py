@@ -1,0 +1,1 @@
+"""Principals, API keys and roles (SPEC §7)."""

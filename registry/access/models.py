@@ -1,0 +1,27 @@
+"""Principals: who calls the API, in which role, bound to what; keys are stored hashed."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, Timestamps
+from ..departments.models import Department
+
+ROLES = ("enterprise", "bank", "department", "agent", "reviewer", "admin")
+
+
+class Principal(Timestamps, Base):
+    __tablename__ = "principals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    district_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")

@@ -1,0 +1,93 @@
+"""Creating principals and authenticating API keys."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..departments.models import Department, District
+from ..domain import uscc as uscc_rules
+from ..errors import Unauthorized, ValidationFailed
+from ..extensions import db
+from .models import ROLES, Principal
+
+KEY_PREFIX = "crk_"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, reduced to what access rules need; the public is Viewer('public')."""
+
+    role: str = "public"
+    principal_id: int | None = None
+    department_id: int | None = None
+    uscc: str | None = None
+    district_code: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == "public"
+
+
+PUBLIC = Viewer()
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_principal(role: str, name: str | None = None, department_uscc: str | None = None,
+                     uscc: str | None = None, district_code: str | None = None) -> tuple[Principal, str]:
+    """Create a principal and return it with its API key, which is not stored and shown only once."""
+    if role not in ROLES:
+        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", f"角色应为：{'、'.join(ROLES)}",
+                               code="invalid_role")
+    principal = Principal(role=role, name=name or role)
+    if role == "department":
+        principal.department = _department(department_uscc)
+        principal.name = name or principal.department.name
+    elif role == "enterprise":
+        principal.uscc = _uscc(uscc)
+    elif role == "agent":
+        principal.district_code = _district(district_code)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    principal.key_prefix = key[:12]
+    principal.key_hash = hash_key(key)
+    db.session.add(principal)
+    db.session.commit()
+    return principal, key
+
+
+def _department(code: str | None) -> Department:
+    if not code:
+        raise ValidationFailed("a department principal needs --department USCC",
+                               "部门账号须指定 --department（部门统一社会信用代码）", code="department_required")
+    department = db.session.scalar(select(Department).where(Department.uscc == uscc_rules.normalise(code)))
+    if department is None:
+        raise ValidationFailed(f"no department with USCC {code}", f"部门 {code} 不存在", code="unknown_department")
+    return department
+
+
+def _uscc(code: str | None) -> str:
+    if not code:
+        raise ValidationFailed("an enterprise principal needs --uscc", "企业账号须指定 --uscc", code="uscc_required")
+    try:
+        return uscc_rules.validate(code)
+    except uscc_rules.InvalidUSCC as exc:
+        raise ValidationFailed(exc.message_en, exc.message_zh, code=exc.code) from None
+
+
+def _district(code: str | None) -> str:
+    if not code or db.session.get(District, code) is None:
+        raise ValidationFailed(f"an agent principal needs --district with a known district code, got {code!r}",
+                               "代办账号须指定已知的 --district 行政区划代码", code="unknown_district")
+    return code
+
+
+def authenticate(key: str) -> Viewer:
+    """The viewer behind an API key; an unknown or revoked key is a 401, never treated as public."""
+    principal = db.session.scalar(select(Principal).where(Principal.key_hash == hash_key(key.strip())))
+    if principal is None or principal.revoked_at is not None:
+        raise Unauthorized("the API key is not valid", "API 密钥无效", code="invalid_api_key")
+    return Viewer(principal.role, principal.id, principal.department_id, principal.uscc, principal.district_code)

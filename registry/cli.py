@@ -1,0 +1,118 @@
+"""The `registry` command: set-up, demo data, serving, reference data and principals."""
+
+import os
+import sys
+from functools import wraps
+
+import click
+
+from .config import ConfigError
+from .errors import RegistryError
+
+
+def _app():
+    from . import create_app
+
+    return create_app()
+
+
+def with_app(command):
+    """Run the command inside an application context; domain errors become one readable line."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            app = _app()
+            with app.app_context():
+                return command(*args, **kwargs)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        except RegistryError as exc:
+            raise click.ClickException(f"{exc.message_en} ({exc.message_zh})") from None
+
+    return run
+
+
+@click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
+def main():
+    pass
+
+
+@main.command(help="Create or upgrade the database schema and load the shipped reference data.")
+@with_app
+def init():
+    from .bootstrap import initialise
+
+    summary = initialise()
+    click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
+               f"{summary['departments']} departments")
+
+
+@main.command(help="Load the realistic demo data set for Tongliao (deterministic for a seed).")
+@click.option("--seed", default=20261127, show_default=True)
+@click.option("--entities", default=5000, show_default=True)
+@click.option("--records", default=20000, show_default=True)
+@with_app
+def demo(seed, entities, records):
+    from .bootstrap import initialise
+    from .demo.loader import load_demo
+
+    initialise()
+    summary = load_demo(seed=seed, entity_count=entities, record_count=records)
+    click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
+               f"({summary['inserted']} new) over {summary['domains']} domains and "
+               f"{summary['departments']} departments; example: {summary['example_uscc']}")
+
+
+@main.command(help="Serve the application with gunicorn.")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def serve(bind, workers):
+    try:
+        _app()  # fail here, in one line, on a bad setting rather than in every worker
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
+            "--access-logfile", "-", "registry:create_app()"]
+    os.execvp(args[0], args)
+
+
+@main.group(help="Source departments (reference data).")
+def departments():
+    pass
+
+
+@departments.command("add", help="Add or update a source department.")
+@click.option("--uscc", required=True, help="The department's own unified social credit code.")
+@click.option("--name", required=True)
+@click.option("--domain", required=True, help="Domain key, e.g. market_supervision.")
+@click.option("--district", required=True, help="Administrative division code, e.g. 150502.")
+@click.option("--code", default=None, help="Short code; derived from the USCC when omitted.")
+@with_app
+def departments_add(uscc, name, domain, district, code):
+    from .departments.services import add_department
+
+    department = add_department(uscc, name, domain, district, code)
+    click.echo(f"department {department.uscc} {department.name} ({department.domain_key}, {department.district_code})")
+
+
+@main.group(help="API principals and their keys.")
+def principals():
+    pass
+
+
+@principals.command("create", help="Create a principal; its API key is printed once, on the last line.")
+@click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
+                                                           "reviewer", "admin"]))
+@click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
+@click.option("--uscc", default=None, help="Enterprise USCC (role enterprise).")
+@click.option("--district", default=None, help="District code (role agent).")
+@click.option("--name", default=None)
+@with_app
+def principals_create(role, department_uscc, uscc, district, name):
+    from .access.services import create_principal
+
+    principal, key = create_principal(role, name, department_uscc, uscc, district)
+    click.echo(f"created {principal.role} principal #{principal.id} ({principal.name}); "
+               "the key below is shown only once:", err=True)
+    click.echo(key)

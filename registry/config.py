@@ -1,0 +1,87 @@
+"""Settings, read once from REGISTRY_* environment variables and validated at start-up."""
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work; the message is one line naming the variable."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"REGISTRY_{name} must be true or false, got {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"REGISTRY_{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass
+class Config:
+    """Every setting with its embedded default; `from_env` overlays the environment."""
+
+    INSTANCE_DIR: str = field(default_factory=lambda: str(Path.cwd() / "instance"))
+    DATABASE_URL: str = ""  # default: SQLite file under INSTANCE_DIR
+    SEARCH_URL: str = "builtin"
+    SECRET_KEY: str = ""
+    PUBLISH_NATURAL_PERSONS: bool = False
+    PAGE_SIZE_MAX: int = 100
+    BATCH_MAX: int = 1000
+    LOG_LEVEL: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ=None, overrides=None) -> "Config":
+        environ = os.environ if environ is None else environ
+        config = cls()
+        for f in fields(cls):
+            raw = environ.get(f"REGISTRY_{f.name}")
+            if raw is not None:
+                setattr(config, f.name, _parse(f.name, f.type, raw))
+        for key, value in (overrides or {}).items():
+            if hasattr(config, key):
+                setattr(config, key, value)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if not self.DATABASE_URL:
+            Path(self.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+            self.DATABASE_URL = f"sqlite:///{Path(self.INSTANCE_DIR).resolve() / 'registry.sqlite3'}"
+        if not self.DATABASE_URL.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ConfigError(
+                "REGISTRY_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
+                f"got {self.DATABASE_URL!r}"
+            )
+        if self.DATABASE_URL.startswith("postgresql://"):
+            self.DATABASE_URL = "postgresql+psycopg://" + self.DATABASE_URL[len("postgresql://"):]
+        if self.SEARCH_URL != "builtin" and not self.SEARCH_URL.startswith(("http://", "https://")):
+            raise ConfigError(f"REGISTRY_SEARCH_URL must be 'builtin' or an http(s) URL, got {self.SEARCH_URL!r}")
+        if self.LOG_LEVEL.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"REGISTRY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.LOG_LEVEL!r}")
+        if not 1 <= self.PAGE_SIZE_MAX <= 1000:
+            raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
+        if not self.SECRET_KEY:
+            # Fine for the embedded default; real deployments set one (README, Configuration).
+            self.SECRET_KEY = secrets.token_hex(32)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+
+def _parse(name: str, kind, raw: str):
+    if kind in (bool, "bool"):
+        return _bool(name, raw)
+    if kind in (int, "int"):
+        return _int(name, raw)
+    return raw

@@ -1,0 +1,1 @@
+"""Reference data: domains, districts and the source departments that send records."""

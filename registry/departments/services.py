@@ -1,0 +1,63 @@
+"""Reference data: load the shipped domains, districts and departments; add a department."""
+
+import json
+from importlib import resources
+
+from sqlalchemy import select
+
+from ..domain import uscc as uscc_rules
+from ..errors import ValidationFailed
+from ..extensions import db
+from .models import Department, District, Domain
+
+
+def _shipped(name: str) -> list | dict:
+    """Shipped reference data: the national domain list and the demo city's districts and departments."""
+    package = "registry.demo"
+    return json.loads(resources.files(package).joinpath(name).read_text("utf-8"))
+
+
+def load_reference_data() -> dict:
+    """Insert or refresh the shipped domains, districts and demo-city departments (idempotent)."""
+    domains = _shipped("domains.json")["domains"]
+    for key, item in domains.items():
+        db.session.merge(Domain(key=key, name_zh=item["name"], special_sector=item["special_sector"]))
+    districts = _shipped("districts.json")
+    for code, name in districts.items():
+        db.session.merge(District(code=code, name_zh=name))
+    db.session.flush()
+    departments = _shipped("departments.json")
+    for item in departments:
+        _upsert_department(item["uscc"], item["name"], item["domain"], item["district"], item["code"])
+    db.session.commit()
+    return {"domains": len(domains), "districts": len(districts), "departments": len(departments)}
+
+
+def add_department(uscc: str, name: str, domain: str, district: str, code: str | None = None) -> Department:
+    """Register a source department; its USCC is its identity in every file it sends."""
+    department = _upsert_department(uscc, name, domain, district, code)
+    db.session.commit()
+    return department
+
+
+def _upsert_department(uscc: str, name: str, domain: str, district: str, code: str | None) -> Department:
+    try:
+        uscc = uscc_rules.validate(uscc)
+    except uscc_rules.InvalidUSCC as exc:
+        raise ValidationFailed(exc.message_en, exc.message_zh, code=exc.code) from None
+    if db.session.get(Domain, domain) is None:
+        raise ValidationFailed(f"unknown domain {domain!r}", f"未知领域“{domain}”", code="unknown_domain")
+    if db.session.get(District, district) is None:
+        raise ValidationFailed(f"unknown district {district!r}", f"未知行政区划“{district}”", code="unknown_district")
+    if not name or not name.strip():
+        raise ValidationFailed("a department needs a name", "部门名称不能为空", code="name_required")
+    department = db.session.scalar(select(Department).where(Department.uscc == uscc))
+    if department is None:
+        department = Department(uscc=uscc)
+        db.session.add(department)
+    department.name = name.strip()
+    department.domain_key = domain
+    department.district_code = district
+    department.code = code or department.code or f"dept-{uscc[-8:].lower()}"
+    db.session.flush()
+    return department

@@ -1,0 +1,1 @@
+"""Pure domain rules of the credit registry: no Flask, no database."""

@@ -1,0 +1,62 @@
+"""Parsing of dates and amounts in the forms departments really send."""
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from .text import fold_width
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, accounting for its 1900 leap-year bug
+_SEPARATED = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  # a time part, as spreadsheets export it, is ignored
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+_AMOUNT = re.compile(r"^[+]?\d+(?:\.\d+)?$")
+
+
+def parse_date(value) -> date:
+    """2024-03-05, 2024/3/5, 2024.3.5, 20240305, 2024年3月5日, Excel serial 45356, date objects."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(float(value))
+    text = fold_width(str(value)).strip()
+    match = _SEPARATED.match(text) or _COMPACT.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return date(year, month, day)  # ValueError for 2023-02-29 and the like
+    if _SERIAL.match(text):
+        return _from_serial(float(text))
+    raise ValueError(f"unrecognised date {text!r}")
+
+
+def _from_serial(serial: float) -> date:
+    if not 1 <= serial < 2958466 or serial != int(serial):
+        raise ValueError(f"not an Excel date serial: {serial}")
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_amount(value, *, max_decimals: int = 6, max_integer_digits: int = 12) -> Decimal:
+    """A non-negative amount in 10,000 CNY: '1,234.5', '１２.５', 3.25."""
+    if isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        text = repr(value)
+    else:
+        text = fold_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+    if not _AMOUNT.match(text):
+        raise ValueError(f"not a non-negative number: {text!r}")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {text!r}") from None
+    integer, _, decimals = text.lstrip("+").partition(".")
+    if len(decimals.rstrip("0")) > max_decimals:
+        raise ValueError(f"more than {max_decimals} decimal places")
+    if len(integer.lstrip("0")) > max_integer_digits:
+        raise ValueError("amount too large")
+    return amount

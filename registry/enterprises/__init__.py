@@ -1,0 +1,1 @@
+"""Market entities identified by their unified social credit code."""

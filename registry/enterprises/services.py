@@ -1,0 +1,58 @@
+"""Entity look-ups by unified social credit code; USCC look-ups always go to the database."""
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..access.services import Viewer
+from ..departments.models import District
+from ..domain import uscc as uscc_rules
+from ..domain.masking import mask_id
+from ..errors import NotFound, RegistryError
+from ..extensions import db
+from ..records.models import Record
+from ..records.visibility import visible_condition
+from .models import Entity
+
+
+class InvalidUSCCError(RegistryError):
+    status = 400
+    title = "Invalid unified social credit code"
+
+
+def parse_uscc(raw: str) -> str:
+    """The normalised code, or a 400 naming what is wrong with it."""
+    try:
+        return uscc_rules.validate(raw)
+    except uscc_rules.InvalidUSCC as exc:
+        raise InvalidUSCCError(exc.message_en, exc.message_zh, code=exc.code) from None
+
+
+def find_entity(uscc: str) -> Entity:
+    entity = db.session.scalar(select(Entity).where(Entity.uscc == uscc))
+    if entity is None:
+        raise NotFound(f"no market entity with code {uscc}", f"未找到统一社会信用代码为 {uscc} 的市场主体",
+                       code="enterprise_not_found")
+    return entity
+
+
+def get_entity(viewer: Viewer, raw_uscc: str) -> dict:
+    entity = find_entity(parse_uscc(raw_uscc))
+    visible = visible_condition(viewer, current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS)
+    counts = dict(db.session.execute(
+        select(Record.kind, func.count()).where(Record.uscc == entity.uscc, visible).group_by(Record.kind)
+    ).all())
+    district = db.session.get(District, entity.district_code)
+    kind = uscc_rules.entity_kind(entity.uscc)
+    own = viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == entity.uscc)
+    return {
+        "uscc": entity.uscc,
+        "name": entity.name,
+        "former_names": entity.former_names or [],
+        "party_category": entity.party_category,
+        "entity_kind": {"key": kind.key, "name_zh": kind.name_zh},
+        "district": {"code": entity.district_code, "name_zh": district.name_zh if district else None},
+        "legal_rep": entity.legal_rep,
+        "legal_rep_id_no": entity.legal_rep_id_no if own else mask_id(entity.legal_rep_id_no),
+        "record_counts": {"penalty": counts.get("penalty", 0), "licence": counts.get("licence", 0)},
+        "updated_at": entity.updated_at,
+    }

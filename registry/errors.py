@@ -1,0 +1,139 @@
+"""Domain errors and their RFC 9457 problem+json rendering, with Chinese and English messages."""
+
+from dataclasses import asdict, dataclass
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field; `index` names the row of a batch or file."""
+
+    field: str
+    code: str
+    message_zh: str
+    message_en: str
+    value: object = None
+    index: int | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        if data["index"] is None:
+            del data["index"]
+        if isinstance(data["value"], str) and len(data["value"]) > 200:
+            data["value"] = data["value"][:200] + "…"
+        return data
+
+
+class RegistryError(Exception):
+    """Base of every error a caller can cause; carries its HTTP status and stable code."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, message_en: str, message_zh: str, *, code: str | None = None,
+                 errors: list[FieldError] | None = None, headers: dict | None = None):
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_zh = message_zh
+        if code:
+            self.code = code
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+class ValidationFailed(RegistryError):
+    status = 422
+    code = "validation_failed"
+    title = "Validation failed"
+
+
+class NotFound(RegistryError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Unauthorized(RegistryError):
+    status = 401
+    code = "unauthorized"
+    title = "Unauthorized"
+
+
+class Forbidden(RegistryError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(RegistryError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+def problem(status: int, code: str, title: str, message_en: str, message_zh: str,
+            errors: list[FieldError] | None = None, headers: dict | None = None) -> Response:
+    body = {
+        "type": f"https://credit-registry.example/problems/{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+        "detail": message_en,
+        "message_en": message_en,
+        "message_zh": message_zh,
+    }
+    if errors:
+        body["errors"] = [e.to_dict() for e in errors]
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+# Chinese messages for the HTTP errors Flask and webargs raise themselves.
+_HTTP_ZH = {
+    400: "请求格式错误",
+    404: "资源不存在",
+    405: "不支持该请求方法",
+    413: "请求内容过大",
+    415: "不支持的内容类型",
+    422: "请求参数校验失败",
+    429: "请求过于频繁，请稍后再试",
+}
+
+
+def _webargs_errors(exc: HTTPException) -> list[FieldError]:
+    """Flatten webargs/marshmallow messages ({location: {field: [msg]}}) into field errors."""
+    messages = (getattr(exc, "data", None) or {}).get("messages") or {}
+    errors = []
+    for location_messages in messages.values():
+        for field, msgs in (location_messages or {}).items():
+            for msg in msgs if isinstance(msgs, list) else [msgs]:
+                errors.append(FieldError(field, "invalid", f"参数“{field}”无效：{msg}", str(msg)))
+    return errors
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(RegistryError)
+    def handle_registry_error(exc: RegistryError):
+        return problem(exc.status, exc.code, exc.title, exc.message_en, exc.message_zh,
+                       exc.errors, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc: HTTPException):
+        status = exc.code or 500
+        errors = _webargs_errors(exc) if status == 422 else []
+        code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
+        return problem(status, code, exc.name, exc.description or exc.name,
+                       _HTTP_ZH.get(status, exc.name), errors)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return problem(500, "internal_error", "Internal server error",
+                       "An unexpected error occurred; it has been logged.", "服务器内部错误，已记录。")

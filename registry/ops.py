@@ -1,0 +1,51 @@
+"""Operations endpoints: liveness, readiness (database), Prometheus metrics."""
+
+import time
+
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import text
+
+from .extensions import db
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, it does not raise
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+def init_metrics(app: Flask) -> None:
+    registry = CollectorRegistry()
+    requests = Counter("registry_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
+                       registry=registry)
+    latency = Histogram("registry_http_request_seconds", "HTTP request latency", ["endpoint"], registry=registry)
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def record(response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        requests.labels(request.method, endpoint, response.status_code).inc()
+        if "request_started" in g:
+            latency.labels(endpoint).observe(time.perf_counter() - g.request_started)
+        return response
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

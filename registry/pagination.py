@@ -1,0 +1,28 @@
+"""Opaque keyset cursors: no offset, so no 10,000-result wall."""
+
+import base64
+import json
+
+from .errors import RegistryError
+
+
+class InvalidCursor(RegistryError):
+    status = 400
+    code = "invalid_cursor"
+    title = "Invalid cursor"
+
+
+def encode_cursor(*values) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
+    return values

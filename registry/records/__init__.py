@@ -1,0 +1,1 @@
+"""Credit records: the dual-publicity layout, validation, storage and the record API."""

@@ -1,0 +1,38 @@
+"""What a record looks like to a given viewer: the layout's fields, publicity, masking."""
+
+from ..access.services import Viewer
+from ..domain.masking import mask_id, mask_person_name
+from . import layout
+from .models import COLUMN_FOR_KEY, Record
+from .visibility import sees_personal_ids
+
+_PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
+
+
+def present_record(record: Record, viewer: Viewer) -> dict:
+    data = {"id": record.id, "kind": record.kind}
+    for field in layout.KIND_FIELDS[record.kind]:
+        data[field.key] = getattr(record, COLUMN_FOR_KEY.get(field.key, field.key))
+    if not sees_personal_ids(viewer, record):
+        for key in _PERSONAL_ID_KEYS:
+            data[key] = mask_id(data.get(key))
+        if record.party_category == "natural_person":
+            data["party_name"] = mask_person_name(data["party_name"])
+    department = record.department
+    data.update(
+        status=record.status,
+        domain={"key": department.domain.key, "name_zh": department.domain.name_zh},
+        department={"uscc": department.uscc, "name": department.name, "district": department.district_code},
+        publicity={
+            "severity": record.severity,
+            "rule_set": record.rule_set,
+            "start": record.publicity_start,
+            "repairable_from": record.repairable_from,
+            "end": record.publicity_end,
+        },
+        version=record.version,
+        updated_at=record.updated_at,
+    )
+    if record.withdrawn_at:
+        data["withdrawal"] = {"at": record.withdrawn_at, "reason": record.withdrawal_reason}
+    return data

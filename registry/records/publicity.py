@@ -1,0 +1,53 @@
+"""Publicity at intake: the rule book applied to a validated row of a department (SPEC §4)."""
+
+from datetime import date
+from functools import lru_cache
+
+from ..departments.models import Department
+from ..domain.publicity import RuleBook, assess, is_displayed
+from . import layout
+from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED
+
+
+class PublicityRules:
+    """Computes the publicity columns of a record; licences are published without an end."""
+
+    def __init__(self, rulebook: RuleBook):
+        self.rulebook = rulebook
+
+    def columns_for(self, row: dict, department: Department, today: date) -> dict:
+        if row["kind"] != layout.PENALTY:
+            return {"status": PUBLISHED, "severity": None, "rule_set": None, "publicity_start": row["decision_date"],
+                    "repairable_from": None, "publicity_end": None}
+        publicity = assess(
+            self.rulebook,
+            decision_date=row["decision_date"],
+            penalty_types=row["penalty_types"],
+            domain=department.domain_key,
+            violation_type=row.get("violation_type") or "",
+            facts=row.get("facts") or "",
+            explicit_severity=row.get("severity"),
+            fine_amount=row.get("fine_amount"),
+            department_overrides=department.severity_overrides,
+            party_category=row.get("party_category"),
+        )
+        return {
+            "status": status_on(publicity, today),
+            "severity": publicity.severity,
+            "rule_set": publicity.rule_set,
+            "publicity_start": publicity.publicity_start,
+            "repairable_from": publicity.repairable_from,
+            "publicity_end": publicity.publicity_end,
+        }
+
+
+def status_on(publicity, today: date) -> str:
+    if not publicity.published:
+        return NOT_PUBLISHED
+    return PUBLISHED if is_displayed(publicity, today) else EXPIRED
+
+
+@lru_cache(maxsize=1)
+def rules() -> PublicityRules:
+    """The shipped rule book, loaded once per process."""
+    return PublicityRules(RuleBook.load())

@@ -1,0 +1,119 @@
+"""Record use cases: push (one or a batch), look up, list an entity's records."""
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, or_, select
+
+from ..access.services import Viewer
+from ..departments.models import Department
+from ..errors import FieldError, NotFound, ValidationFailed
+from ..extensions import db
+from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from . import layout
+from .models import Record
+from .presenters import present_record
+from .publicity import rules
+from .validation import validate_record
+from .visibility import visible_condition
+from .writer import RecordWriter
+
+ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
+
+
+def push_records(viewer: Viewer, payload) -> dict:
+    """Validate a batch as a whole, then upsert it: every row error is reported, or nothing is written."""
+    rows = _rows_of(payload)
+    limit = current_app.config["REGISTRY"].BATCH_MAX
+    if not 1 <= len(rows) <= limit:
+        raise ValidationFailed(f"a batch holds 1 to {limit} records, got {len(rows)}",
+                               f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
+    department = db.session.get(Department, viewer.department_id)
+    clean_rows, errors = validate_batch(rows, department, date.today())
+    if errors:
+        bad = len({e.index for e in errors})
+        raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
+                               f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
+    result = RecordWriter(db.session, department, rules(), date.today(), viewer.principal_id).write(clean_rows)
+    db.session.commit()
+    return {
+        "counts": result.counts,
+        "results": [{"index": i, "id": rid, "outcome": outcome} for i, (outcome, rid) in enumerate(result.outcomes)],
+    }
+
+
+def _rows_of(payload) -> list:
+    if isinstance(payload, dict) and isinstance(payload.get("records"), list):
+        return payload["records"]
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        return [payload]
+    raise ValidationFailed("the body must be a record, a list of records or {\"records\": [...]}",
+                           "请求体应为一条记录、记录数组或 {\"records\": [...]}", code="invalid_body")
+
+
+def validate_batch(rows: list, department: Department, today: date) -> tuple[list, list[FieldError]]:
+    """Validate every row; a department may only send rows whose source unit is itself."""
+    clean_rows, errors, seen = [], [], {}
+    for index, raw in enumerate(rows):
+        if not isinstance(raw, dict):
+            errors.append(FieldError("", "invalid_row", "每条记录应为 JSON 对象", "each record must be an object",
+                                     index=index))
+            continue
+        clean, row_errors = validate_record(raw, today=today)
+        row_errors += [FieldError(k, "unknown_field", f"未知字段“{k}”", f"unknown field {k!r}") for k in raw
+                       if k not in ACCEPTED_KEYS]
+        if clean and clean["source_unit_uscc"] != department.uscc:
+            row_errors.append(FieldError("source_unit_uscc", "foreign_source_unit",
+                                         "数据来源单位不是当前部门，部门只能报送本部门的记录",
+                                         "a department may only send its own records", clean["source_unit_uscc"]))
+        if clean and not row_errors:
+            key = (clean["decision_no"], clean["party_key"])
+            if key in seen:
+                row_errors.append(FieldError("decision_no", "duplicate_in_batch", f"与第{seen[key]}条记录重复",
+                                             f"same record as index {seen[key]}", clean["decision_no"]))
+            seen[key] = index
+        if row_errors:
+            errors += [FieldError(e.field, e.code, e.message_zh, e.message_en, e.value, index) for e in row_errors]
+        else:
+            clean_rows.append(clean)
+    return clean_rows, errors
+
+
+def _publish_natural_persons() -> bool:
+    return current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+
+
+def get_record(viewer: Viewer, record_id: int) -> dict:
+    record = db.session.scalar(
+        select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
+    )
+    if record is None:
+        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+    return present_record(record, viewer)
+
+
+def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cursor=None, limit=20) -> dict:
+    """One page of the entity's records the viewer may see, newest decision first."""
+    query = select(Record).where(Record.uscc == uscc, visible_condition(viewer, _publish_natural_persons()))
+    if kind:
+        query = query.where(Record.kind == kind)
+    if domain:
+        query = query.where(Record.domain_key == domain)
+    if cursor:
+        last_date, last_id = decode_cursor(cursor, 2)
+        try:
+            last_date, last_id = date.fromisoformat(last_date), int(last_id)
+        except (TypeError, ValueError):
+            raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询") from None
+        query = query.where(or_(Record.decision_date < last_date,
+                                and_(Record.decision_date == last_date, Record.id < last_id)))
+    records = db.session.scalars(
+        query.order_by(Record.decision_date.desc(), Record.id.desc()).limit(limit + 1)
+    ).all()
+    page = records[:limit]
+    next_cursor = None
+    if len(records) > limit:
+        next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
+    return {"items": [present_record(r, viewer) for r in page], "next_cursor": next_cursor}

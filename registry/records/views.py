@@ -1,0 +1,38 @@
+"""HTTP resources for records: push, look up."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..access.http import current_viewer, require_role
+from ..errors import ValidationFailed
+from . import services
+from .schemas import PushResultOut, RecordBatchIn, RecordIn, RecordOut
+
+blp = Blueprint("records", __name__, url_prefix="/api/v1/records", description="Credit records (双公示)")
+
+
+@blp.route("")
+class Records(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
+        "oneOf": [RecordIn, RecordBatchIn, {"type": "array", "items": RecordIn}]}}}})
+    @blp.response(200, PushResultOut)
+    def post(self):
+        """Push one record or a batch of up to 1,000 (department key).
+
+        The batch is validated as a whole: if any row is invalid, nothing is saved and every
+        row error is reported with its index and field. Re-sending a record is a no-op.
+        """
+        viewer = require_role("department")
+        payload = request.get_json(silent=True)
+        if payload is None:
+            raise ValidationFailed("the body must be JSON", "请求体应为 JSON", code="invalid_json")
+        return services.push_records(viewer, payload)
+
+
+@blp.route("/<int:record_id>")
+class RecordById(MethodView):
+    @blp.response(200, RecordOut)
+    def get(self, record_id: int):
+        """One record, if the caller may see it (404 otherwise, whether or not it exists)."""
+        return services.get_record(current_viewer(), record_id)

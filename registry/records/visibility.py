@@ -1,0 +1,31 @@
+"""Who may see which record, and which personal identifiers they may see unmasked (SPEC §2, §7)."""
+
+from sqlalchemy import and_, or_, true
+
+from ..access.services import Viewer
+from .models import PUBLISHED, Record
+
+SEES_EVERYTHING = frozenset({"reviewer", "admin"})
+
+
+def visible_condition(viewer: Viewer, publish_natural_persons: bool):
+    """A SQL condition selecting the records `viewer` may see."""
+    if viewer.role in SEES_EVERYTHING:
+        return true()
+    public = Record.status == PUBLISHED
+    if not publish_natural_persons:
+        public = and_(public, Record.party_category != "natural_person")
+    if viewer.role == "enterprise":
+        return or_(public, Record.uscc == viewer.uscc)
+    if viewer.role == "department":
+        return or_(public, Record.department_id == viewer.department_id)
+    return public
+
+
+def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
+    """Full ID numbers only for the source department, the party itself and the credit centre."""
+    return (
+        viewer.role in SEES_EVERYTHING
+        or (viewer.role == "department" and viewer.department_id == record.department_id)
+        or (viewer.role == "enterprise" and record.uscc is not None and viewer.uscc == record.uscc)
+    )

@@ -1,0 +1,102 @@
+"""Fixtures: the app against SQLite and against a real PostgreSQL, a client, keys, record factories."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from registry import create_app
+from registry.bootstrap import initialise
+from registry.extensions import db
+from tests import factories
+from tests.services import postgres_url
+
+BACKENDS = ("sqlite", "postgresql")
+# Tables emptied between tests, children first; reference data is reloaded after.
+TABLES = ("record_versions", "records", "entities", "principals", "departments", "districts", "domains")
+
+
+def database_url(backend: str, tmp_path_factory) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'registry.sqlite3'}"
+    return postgres_url()
+
+
+def reset_schema(app) -> None:
+    """Start from an empty database so that the migrations, not leftovers, build the schema."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    url = database_url(request.param, tmp_path_factory)
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": str(instance)})
+    app.config["TESTING"] = True
+    reset_schema(app)
+    with app.app_context():
+        initialise()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after a test that used the app, then reload the reference data."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in TABLES:
+                    connection.execute(text(f"DELETE FROM {table}"))
+        initialise()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def department(app):
+    """The shipped market-supervision department of the city."""
+    with app.app_context():
+        return factories.department("market_supervision")
+
+
+@pytest.fixture
+def department_key(app, department):
+    return factories.key_for(app, "department", department_uscc=department["uscc"])
+
+
+@pytest.fixture
+def push(client, department_key):
+    """POST records as the department; returns the response."""
+
+    def _push(payload, key=None):
+        return client.post("/api/v1/records", json=payload, headers=factories.auth(key or department_key))
+
+    return _push
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ci_requires_services():
+    """In CI a missing service fails the run; locally too, since the README's command starts them."""
+    os.environ.setdefault("REGISTRY_LOG_LEVEL", "WARNING")

@@ -1,0 +1,93 @@
+"""Realistic test data: valid USCCs, Chinese names, complete records in the national layout."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from registry.access.services import create_principal
+from registry.departments.models import Department
+from registry.domain import uscc as uscc_rules
+from registry.extensions import db
+
+_rng = random.Random(20261127)
+_TRADE = ("鑫源", "恒通", "华丰", "金桥", "瑞祥", "宏达", "锦程", "兴旺", "嘉禾", "润泽")
+_INDUSTRY = ("商贸", "建材", "餐饮", "物流", "农牧业", "食品", "医药", "化工", "汽车服务", "文化传媒")
+
+
+def new_uscc(prefix: str = "91", division: str = "150502") -> str:
+    body = "MA" + "".join(_rng.choice(uscc_rules.ALPHABET) for _ in range(7))
+    return uscc_rules.make(prefix, division, body)
+
+
+def company_name() -> str:
+    return f"通辽市{_rng.choice(_TRADE)}{_rng.choice(_INDUSTRY)}有限公司{_rng.randint(1, 99999)}"
+
+
+def department(domain: str) -> dict:
+    dep = db.session.scalars(select(Department).where(Department.domain_key == domain).order_by(Department.id)).first()
+    return {"id": dep.id, "uscc": dep.uscc, "name": dep.name}
+
+
+def key_for(app, role: str, **binding) -> str:
+    with app.app_context():
+        _, key = create_principal(role, None, binding.get("department_uscc"), binding.get("uscc"),
+                                  binding.get("district_code"))
+        return key
+
+
+def auth(key: str) -> dict:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def penalty(dep: dict, **overrides) -> dict:
+    """A complete, valid administrative penalty of `dep` against a new company."""
+    decided = date.today() - timedelta(days=_rng.randint(5, 60))  # inside every publicity window
+    record = {
+        "kind": "penalty",
+        "party_name": company_name(),
+        "party_category": "法人及非法人组织",
+        "uscc": new_uscc(),
+        "legal_rep": "王建国",
+        "legal_rep_id_type": "身份证",
+        "legal_rep_id_no": "150502198003151234",
+        "decision_no": f"通市监处罚〔{decided.year}〕{_rng.randint(1, 999999)}号",
+        "violation_type": "销售不符合食品安全标准的食品",
+        "facts": "经查，当事人于2024年1月在其经营场所销售超过保质期的食品，违反了食品安全法的规定。",
+        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条第一款",
+        "penalty_types": "警告;罚款",
+        "penalty_content": "给予警告，并处罚款人民币五千元",
+        "fine_amount": "0.5",
+        "decision_date": decided.isoformat(),
+        "authority": dep["name"],
+        "authority_uscc": dep["uscc"],
+        "source_unit": dep["name"],
+        "source_unit_uscc": dep["uscc"],
+    }
+    record.update(overrides)
+    return record
+
+
+def licence(dep: dict, **overrides) -> dict:
+    decided = date.today() - timedelta(days=_rng.randint(10, 600))
+    record = {
+        "kind": "licence",
+        "party_name": company_name(),
+        "party_category": "legal_person",
+        "uscc": new_uscc(),
+        "decision_title": "食品经营许可决定书",
+        "decision_no": f"JY1150502{_rng.randint(100000, 999999)}",
+        "license_category": "普通",
+        "certificate_name": "食品经营许可证",
+        "license_no": f"JY1150502{_rng.randint(100000, 999999)}",
+        "content": "预包装食品销售（含冷藏冷冻食品）",
+        "decision_date": decided.isoformat(),
+        "valid_from": decided.isoformat(),
+        "valid_to": (decided + timedelta(days=5 * 365)).isoformat(),
+        "authority": dep["name"],
+        "authority_uscc": dep["uscc"],
+        "source_unit": dep["name"],
+        "source_unit_uscc": dep["uscc"],
+    }
+    record.update(overrides)
+    return record

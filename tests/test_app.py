@@ -1,0 +1,53 @@
+"""Configuration, operations endpoints and the published API description."""
+
+import pytest
+
+from registry import create_app
+from registry.config import Config, ConfigError
+
+
+@pytest.mark.parametrize(("variable", "value", "words"), [
+    ("REGISTRY_DATABASE_URL", "mysql://x", "REGISTRY_DATABASE_URL"),
+    ("REGISTRY_SEARCH_URL", "ftp://x", "REGISTRY_SEARCH_URL"),
+    ("REGISTRY_PUBLISH_NATURAL_PERSONS", "maybe", "true or false"),
+    ("REGISTRY_PAGE_SIZE_MAX", "many", "whole number"),
+])
+def test_invalid_settings_stop_start_up_with_one_line(variable, value, words, tmp_path):
+    with pytest.raises(ConfigError) as info:
+        Config.from_env({variable: value, "REGISTRY_INSTANCE_DIR": str(tmp_path)})
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_embedded_default_is_sqlite_under_the_instance_dir(tmp_path):
+    config = Config.from_env({"REGISTRY_INSTANCE_DIR": str(tmp_path)})
+    assert config.DATABASE_URL == f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    assert config.SEARCH_URL == "builtin"
+
+
+def test_postgres_urls_use_psycopg_3(tmp_path):
+    config = Config.from_env({"REGISTRY_DATABASE_URL": "postgresql://u:p@h/db"})
+    assert config.DATABASE_URL == "postgresql+psycopg://u:p@h/db"
+
+
+def test_create_app_rejects_bad_overrides(tmp_path):
+    with pytest.raises(ConfigError):
+        create_app({"DATABASE_URL": "oracle://nope", "INSTANCE_DIR": str(tmp_path)})
+
+
+def test_health_readiness_and_metrics(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz").json
+    assert ready["status"] == "ready" and ready["checks"]["database"] == "ok"
+    client.get("/api/v1/records/1")
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'registry_http_requests_total{endpoint="/api/v1/records/<int:record_id>",method="GET",status="404"}' \
+        in metrics
+
+
+def test_openapi_describes_the_core_paths(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert {"/api/v1/records", "/api/v1/records/{record_id}", "/api/v1/enterprises/{uscc}",
+            "/api/v1/enterprises/{uscc}/records"} <= set(spec["paths"])
+    record_in = spec["components"]["schemas"]["RecordIn"]["properties"]
+    assert "decision_no" in record_in and "行政相对人名称" in record_in["party_name"]["description"]
+    assert client.get("/api/v1/docs").status_code == 200

@@ -1,0 +1,81 @@
+"""Entity look-ups and what the public, the enterprise and the department may see."""
+
+from tests import factories
+
+
+def test_entity_with_its_records(push, client, department):
+    record = factories.penalty(department)
+    push(record)
+    push(factories.licence(department, uscc=record["uscc"], party_name=record["party_name"]))
+    entity = client.get(f"/api/v1/enterprises/{record['uscc']}").json
+    assert entity["name"] == record["party_name"]
+    assert entity["entity_kind"]["key"] == "enterprise"
+    assert entity["district"] == {"code": "150502", "name_zh": "科尔沁区"}
+    assert entity["record_counts"] == {"penalty": 1, "licence": 1}
+    assert entity["legal_rep_id_no"] == "150***********1234"
+
+    page = client.get(f"/api/v1/enterprises/{record['uscc']}/records").json
+    assert {item["kind"] for item in page["items"]} == {"penalty", "licence"}
+    assert page["next_cursor"] is None
+
+
+def test_lookup_normalises_the_code(push, client, department):
+    record = factories.penalty(department)
+    push(record)
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in record["uscc"].lower())
+    assert client.get(f"/api/v1/enterprises/{fullwidth}").json["uscc"] == record["uscc"]
+
+
+def test_unknown_code_is_404_and_malformed_is_400_naming_the_reason(client):
+    unknown = client.get(f"/api/v1/enterprises/{factories.new_uscc()}")
+    assert unknown.status_code == 404 and unknown.json["code"] == "enterprise_not_found"
+    malformed = client.get("/api/v1/enterprises/91110000600037341X")
+    assert malformed.status_code == 400 and malformed.json["code"] == "uscc_check"
+    assert "expected 'L'" in malformed.json["message_en"]
+    short = client.get("/api/v1/enterprises/9111")
+    assert short.status_code == 400 and short.json["code"] == "uscc_length"
+
+
+def test_pages_follow_the_cursor_without_gaps_or_repeats(push, client, department):
+    base = factories.penalty(department)
+    batch = [factories.penalty(department, uscc=base["uscc"], party_name=base["party_name"]) for _ in range(7)]
+    push(batch)
+    seen, cursor = [], None
+    while True:
+        url = f"/api/v1/enterprises/{base['uscc']}/records?limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url).json
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == 7 == len(set(seen))
+    bad = client.get(f"/api/v1/enterprises/{base['uscc']}/records?cursor=garbage")
+    assert bad.status_code == 400 and bad.json["code"] == "invalid_cursor"
+    too_big = client.get(f"/api/v1/enterprises/{base['uscc']}/records?limit=5000")
+    assert too_big.status_code == 422 and too_big.json["errors"][0]["field"] == "limit"
+
+
+def test_natural_persons_are_hidden_from_the_public(push, client, department, app):
+    person = factories.penalty(department, party_name="张三", party_category="自然人", uscc="",
+                               id_type="身份证", id_no="150502199001011234")
+    record_id = push(person).json["results"][0]["id"]
+    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    reviewer = factories.key_for(app, "reviewer")
+    shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(reviewer)).json
+    assert shown["id_no"] == "150502199001011234"
+
+
+def test_ids_are_masked_for_the_public_and_shown_to_the_source_department(push, client, department_key,
+                                                                            department):
+    record_id = push(factories.penalty(department)).json["results"][0]["id"]
+    public = client.get(f"/api/v1/records/{record_id}").json
+    assert public["legal_rep_id_no"] == "150***********1234"
+    own = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(department_key)).json
+    assert own["legal_rep_id_no"] == "150502198003151234"
+
+
+def test_unknown_record_and_bad_paths_are_problem_json(client):
+    missing = client.get("/api/v1/records/999999")
+    assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
+    assert client.get("/api/v1/records/abc").status_code == 404
+    assert client.delete("/api/v1/enterprises/91110000600037341L").status_code == 405

@@ -1,0 +1,113 @@
+"""Pushing records and reading them back, as a department, the public and the enterprise."""
+
+from datetime import date, timedelta
+
+from tests import factories
+
+
+def test_push_one_penalty_then_read_it_back(push, client, department):
+    record = factories.penalty(department)
+    response = push(record)
+    assert response.status_code == 200, response.json
+    assert response.json["counts"] == {"inserted": 1, "updated": 0, "unchanged": 0}
+    record_id = response.json["results"][0]["id"]
+
+    shown = client.get(f"/api/v1/records/{record_id}").json
+    assert shown["decision_no"] == record["decision_no"]
+    assert shown["party_name"] == record["party_name"]
+    assert shown["party_category"] == "legal_person"
+    assert shown["penalty_types"] == ["警告", "罚款"]
+    assert shown["fine_amount"] == "0.500000"
+    assert shown["department"]["uscc"] == department["uscc"]
+    assert shown["domain"]["key"] == "market_supervision"
+
+
+def test_resending_the_same_record_changes_nothing(push, department):
+    record = factories.penalty(department)
+    first = push(record).json["results"][0]
+    again = push(record).json
+    assert again["counts"] == {"inserted": 0, "updated": 0, "unchanged": 1}
+    assert again["results"][0]["id"] == first["id"]
+
+
+def test_changed_record_is_updated_and_keeps_its_history(push, client, department, app):
+    record = factories.penalty(department)
+    record_id = push(record).json["results"][0]["id"]
+    changed = {**record, "penalty_content": "给予警告，并处罚款人民币八千元", "fine_amount": "0.8"}
+    response = push(changed).json
+    assert response["counts"]["updated"] == 1 and response["results"][0]["id"] == record_id
+
+    shown = client.get(f"/api/v1/records/{record_id}").json
+    assert shown["version"] == 2 and shown["fine_amount"] == "0.800000"
+    with app.app_context():
+        from registry.extensions import db
+        from registry.records.models import RecordVersion
+
+        history = db.session.query(RecordVersion).filter_by(record_id=record_id).all()
+        assert [(h.version, h.change, h.data["fine_amount"]) for h in history] == [(1, "update", "0.500000")]
+
+
+def test_batch_with_errors_saves_nothing_and_names_each_row_and_field(push, client, department):
+    good = factories.penalty(department)
+    bad_code = factories.penalty(department, uscc="91110000600037341X")
+    missing = factories.penalty(department)
+    del missing["facts"]
+    bad_date = factories.penalty(department, decision_date="2024-02-30")
+    response = push({"records": [good, bad_code, missing, bad_date]})
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json
+    assert problem["code"] == "validation_failed"
+    assert {(e["index"], e["field"], e["code"]) for e in problem["errors"]} == {
+        (1, "uscc", "uscc_check"), (2, "facts", "required"), (3, "decision_date", "invalid_date")}
+    assert "expected 'L'" in next(e for e in problem["errors"] if e["index"] == 1)["message_en"]
+    assert client.get(f"/api/v1/enterprises/{good['uscc']}").status_code == 404
+
+
+def test_batch_as_a_list_and_the_size_limit(push, department):
+    assert push([factories.penalty(department), factories.licence(department)]).json["counts"]["inserted"] == 2
+    too_many = push({"records": []})
+    assert too_many.status_code == 422 and too_many.json["code"] == "batch_size"
+
+
+def test_department_may_only_send_its_own_records(app, push, department):
+    with app.app_context():
+        other = factories.department("tax")
+    response = push(factories.penalty(department, source_unit_uscc=other["uscc"], source_unit=other["name"]))
+    assert response.status_code == 422
+    assert response.json["errors"][0]["code"] == "foreign_source_unit"
+
+
+def test_unknown_fields_and_future_dates_are_reported(push, department):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    response = push(factories.penalty(department, decision_date=tomorrow, amount_fine="1"))
+    codes = {(e["field"], e["code"]) for e in response.json["errors"]}
+    assert codes == {("decision_date", "date_in_future"), ("amount_fine", "unknown_field")}
+
+
+def test_pushing_needs_a_department_key(client, app, department):
+    record = factories.penalty(department)
+    anonymous = client.post("/api/v1/records", json=record)
+    assert anonymous.status_code == 401 and anonymous.json["code"] == "authentication_required"
+    bank_key = factories.key_for(app, "bank")
+    as_bank = client.post("/api/v1/records", json=record, headers=factories.auth(bank_key))
+    assert as_bank.status_code == 403
+    forged = client.post("/api/v1/records", json=record, headers=factories.auth("crk_not-a-real-key"))
+    assert forged.status_code == 401 and forged.json["code"] == "invalid_api_key"
+
+
+def test_body_that_is_not_json_is_a_clear_error(client, department_key):
+    response = client.post("/api/v1/records", data="not json", headers={**factories.auth(department_key),
+                                                                        "Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json["code"] == "invalid_json"
+    assert response.json["message_zh"]
+
+
+def test_dates_and_amounts_in_the_forms_departments_send(push, client, department):
+    record = factories.penalty(department, decision_date="2024年3月5日", fine_amount="1,234.5",
+                               penalty_types="警告、罚款")
+    record_id = push(record).json["results"][0]["id"]
+    shown = client.get(f"/api/v1/records/{record_id}").json
+    assert shown["decision_date"] == "2024-03-05"
+    assert shown["fine_amount"] == "1234.500000"
+    assert shown["penalty_types"] == ["警告", "罚款"]
