@@ -2,9 +2,11 @@
 
 import time
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
+
+from search.connection import SearchUnavailable, server_info
 
 from .extensions import db
 
@@ -24,7 +26,17 @@ def readyz():
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {exc.__class__.__name__}"
-    ready = all(v == "ok" for v in checks.values())
+    search_url = current_app.config["REGISTRY"].SEARCH_URL
+    if search_url == "builtin":
+        checks["search"] = "ok"  # the built-in engine is the database itself
+    else:
+        try:
+            info = server_info(search_url)
+            checks["search"] = "ok"
+            checks["search_engine"] = f"{info.distribution} {info.version}"
+        except SearchUnavailable as exc:
+            checks["search"] = f"error: {exc}"
+    ready = checks["database"] == "ok" and checks["search"] == "ok"
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
 
 

@@ -51,3 +51,18 @@ def test_openapi_describes_the_core_paths(client):
     record_in = spec["components"]["schemas"]["RecordIn"]["properties"]
     assert "decision_no" in record_in and "行政相对人名称" in record_in["party_name"]["description"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_readiness_names_the_external_engine_and_reports_it_down(app, tmp_path):
+    from tests.services import opensearch_url
+
+    config = app.config["REGISTRY"]
+    with_engine = create_app({"DATABASE_URL": config.DATABASE_URL, "INSTANCE_DIR": str(tmp_path),
+                              "SEARCH_URL": opensearch_url()})
+    ready = with_engine.test_client().get("/readyz").json
+    assert ready["status"] == "ready" and ready["checks"]["search_engine"].startswith("opensearch 2.")
+
+    nowhere = create_app({"DATABASE_URL": config.DATABASE_URL, "INSTANCE_DIR": str(tmp_path),
+                          "SEARCH_URL": "http://127.0.0.1:9"})
+    down = nowhere.test_client().get("/readyz")
+    assert down.status_code == 503 and down.json["checks"]["search"].startswith("error:")

@@ -16,7 +16,7 @@ from .presenters import present_record
 from .publicity import rules
 from .validation import validate_record
 from .visibility import visible_condition
-from .writer import RecordWriter
+from .writer import writer_for
 
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
 
@@ -34,7 +34,7 @@ def push_records(viewer: Viewer, payload) -> dict:
         bad = len({e.index for e in errors})
         raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = RecordWriter(db.session, department, rules(), date.today(), viewer.principal_id).write(clean_rows)
+    result = writer_for(db.session, department, rules(), date.today(), viewer.principal_id).write(clean_rows)
     db.session.commit()
     return {
         "counts": result.counts,

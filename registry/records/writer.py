@@ -6,9 +6,9 @@ record_versions. Entities are created or renamed from the records that name them
 """
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -34,8 +34,22 @@ class BatchResult:
     counts: dict = field(default_factory=lambda: {INSERTED: 0, UPDATED: 0, UNCHANGED: 0})
 
 
+_HASHED_KEYS = ("kind", *(f.key for f in layout.FIELDS))
+
+
+def _hash_part(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 0.5 and 0.50 are the same amount
+    return str(value)
+
+
 def content_hash(clean: dict) -> str:
-    payload = json.dumps(clean, sort_keys=True, default=str, ensure_ascii=False)
+    """A digest of the record's content: equal digests mean re-sending it changes nothing."""
+    payload = "\x1f".join([_hash_part(clean.get(key)) for key in _HASHED_KEYS])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
@@ -189,6 +203,16 @@ class RecordWriter:
             "legal_rep_id_no": row.get("legal_rep_id_no"),
             "version": 1,
         }
+
+
+def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
+               changed_by: int | None = None) -> RecordWriter:
+    """The bulk writer suited to the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from .pg_writer import CopyRecordWriter
+
+        return CopyRecordWriter(session, department, rules, today, changed_by)
+    return RecordWriter(session, department, rules, today, changed_by)
 
 
 def _chunks(items: list, size: int):

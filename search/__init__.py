@@ -1,0 +1,1 @@
+"""Everything that talks to a search engine: Elasticsearch/OpenSearch or the built-in SQL engine."""
