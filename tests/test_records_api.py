@@ -113,3 +113,37 @@ def test_dates_and_amounts_in_the_forms_departments_send(push, client, departmen
     assert shown["decision_date"] == "2024-03-05"
     assert shown["fine_amount"] == "1234.500000"
     assert shown["penalty_types"] == ["警告", "罚款"]
+
+
+def test_withdrawal_takes_the_record_off_display_and_keeps_it(push, client, department, department_key, app):
+    record_id = push(factories.penalty(department)).json["results"][0]["id"]
+    headers = factories.auth(department_key)
+    no_reason = client.delete(f"/api/v1/records/{record_id}", headers=headers)
+    assert no_reason.status_code == 422 and no_reason.json["code"] == "reason_required"
+
+    reason = {"reason": "行政处罚决定已被依法撤销"}
+    withdrawn = client.delete(f"/api/v1/records/{record_id}", json=reason, headers=headers)
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+    assert withdrawn.json["withdrawal"]["reason"] == "行政处罚决定已被依法撤销"
+    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    assert client.get(f"/api/v1/records/{record_id}", headers=headers).json["version"] == 2
+    again = client.delete(f"/api/v1/records/{record_id}?reason=again", headers=headers)
+    assert again.status_code == 409
+
+
+def test_only_the_source_department_may_withdraw(push, client, department, app):
+    record_id = push(factories.penalty(department)).json["results"][0]["id"]
+    with app.app_context():
+        other = factories.department("tax")
+    other_key = factories.key_for(app, "department", department_uscc=other["uscc"])
+    response = client.delete(f"/api/v1/records/{record_id}?reason=x", headers=factories.auth(other_key))
+    assert response.status_code == 403 and response.json["code"] == "not_source_department"
+    assert client.delete(f"/api/v1/records/{record_id}?reason=x").status_code == 401
+
+
+def test_resending_a_withdrawn_record_does_not_publish_it_again(push, client, department, department_key):
+    record = factories.penalty(department)
+    record_id = push(record).json["results"][0]["id"]
+    client.delete(f"/api/v1/records/{record_id}?reason=revoked", headers=factories.auth(department_key))
+    push({**record, "remarks": "补充说明"})
+    assert client.get(f"/api/v1/records/{record_id}").status_code == 404

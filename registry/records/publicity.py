@@ -3,10 +3,13 @@
 from datetime import date
 from functools import lru_cache
 
+from sqlalchemy import update
+
+from ..db import utcnow
 from ..departments.models import Department
 from ..domain.publicity import RuleBook, assess, is_displayed
 from . import layout
-from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED
+from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
 
 
 class PublicityRules:
@@ -51,3 +54,14 @@ def status_on(publicity, today: date) -> str:
 def rules() -> PublicityRules:
     """The shipped rule book, loaded once per process."""
     return PublicityRules(RuleBook.load())
+
+
+def end_expired_publicity(session, today: date) -> int:
+    """Stop publishing every record whose window has closed; safe to run any number of times."""
+    result = session.execute(
+        update(Record)
+        .where(Record.status == PUBLISHED, Record.publicity_end.is_not(None), Record.publicity_end <= today)
+        .values(status=EXPIRED, version=Record.version + 1, updated_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount

@@ -6,17 +6,18 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from ..access.services import Viewer
+from ..db import utcnow
 from ..departments.models import Department
-from ..errors import FieldError, NotFound, ValidationFailed
+from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, decode_cursor, encode_cursor
 from . import layout
-from .models import Record
+from .models import WITHDRAWN, Record, RecordVersion
 from .presenters import present_record
 from .publicity import rules
-from .validation import validate_record
+from .validation import source_unit_error, validate_record
 from .visibility import visible_condition
-from .writer import writer_for
+from .writer import snapshot, writer_for
 
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
 
@@ -64,10 +65,8 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
         clean, row_errors = validate_record(raw, today=today)
         row_errors += [FieldError(k, "unknown_field", f"未知字段“{k}”", f"unknown field {k!r}") for k in raw
                        if k not in ACCEPTED_KEYS]
-        if clean and clean["source_unit_uscc"] != department.uscc:
-            row_errors.append(FieldError("source_unit_uscc", "foreign_source_unit",
-                                         "数据来源单位不是当前部门，部门只能报送本部门的记录",
-                                         "a department may only send its own records", clean["source_unit_uscc"]))
+        if clean and (foreign := source_unit_error(clean, department.uscc)):
+            row_errors.append(foreign)
         if clean and not row_errors:
             key = (clean["decision_no"], clean["party_key"])
             if key in seen:
@@ -117,3 +116,31 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
     return {"items": [present_record(r, viewer) for r in page], "next_cursor": next_cursor}
+
+
+def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
+    """Take a record off display (撤销) at its source department's request, keeping its history."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 2000:
+        raise ValidationFailed("a withdrawal needs a reason of at most 2,000 characters",
+                               "撤销须填写原因（不超过2000字）", code="reason_required",
+                               errors=[FieldError("reason", "required", "撤销原因必填", "reason is required")])
+    record = db.session.scalar(
+        select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
+        .with_for_update(of=Record)
+    )
+    if record is None:
+        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+    if record.department_id != viewer.department_id:
+        raise Forbidden("only the source department may withdraw a record", "只有数据来源部门可以撤销该记录",
+                        code="not_source_department")
+    if record.status == WITHDRAWN:
+        raise Conflict("the record is already withdrawn", "该记录已撤销", code="already_withdrawn")
+    db.session.add(RecordVersion(record_id=record.id, version=record.version, change="withdraw",
+                                 data=snapshot(record), reason=reason, changed_by=viewer.principal_id))
+    record.status = WITHDRAWN
+    record.withdrawn_at = utcnow()
+    record.withdrawal_reason = reason
+    record.version += 1
+    db.session.commit()
+    return present_record(record, viewer)

@@ -113,3 +113,11 @@ def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldErr
                              "valid_to is before valid_from", end.isoformat()))
     return errors
 
+
+
+def source_unit_error(clean: dict, department_uscc: str) -> FieldError | None:
+    """A department may only send rows whose source unit is itself (SPEC §3)."""
+    if clean["source_unit_uscc"] == department_uscc:
+        return None
+    return FieldError("source_unit_uscc", "foreign_source_unit", "数据来源单位不是当前部门，部门只能报送本部门的记录",
+                      "a department may only send its own records", clean["source_unit_uscc"])

@@ -36,3 +36,13 @@ class RecordById(MethodView):
     def get(self, record_id: int):
         """One record, if the caller may see it (404 otherwise, whether or not it exists)."""
         return services.get_record(current_viewer(), record_id)
+
+    @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string"},
+                          "description": "撤销原因; may also be sent as a JSON body {\"reason\": ...}"}])
+    @blp.response(200, RecordOut)
+    def delete(self, record_id: int):
+        """Withdraw (撤销) a record: source department only, reason required; it stays in history."""
+        viewer = require_role("department")
+        body = request.get_json(silent=True)
+        reason = body.get("reason") if isinstance(body, dict) else request.args.get("reason")
+        return services.withdraw_record(viewer, record_id, reason if isinstance(reason, str) else None)

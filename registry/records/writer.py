@@ -58,7 +58,15 @@ def _columns(clean: dict) -> dict:
 
 
 def _jsonable(value):
-    return value.isoformat() if isinstance(value, date) else str(value) if hasattr(value, "as_tuple") else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def snapshot(record) -> dict:
+    """The stored state of a record (ORM object or row mapping) as JSON for its history."""
+    get = record.get if isinstance(record, dict) else lambda c: getattr(record, c)
+    return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
 
 
 class RecordWriter:
@@ -155,7 +163,7 @@ class RecordWriter:
             "record_id": current["id"],
             "version": current["version"],
             "change": change,
-            "data": {c: _jsonable(current[c]) for c in _SNAPSHOT_COLUMNS},
+            "data": snapshot(current),
             "changed_by": self.changed_by,
         }
 

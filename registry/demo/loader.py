@@ -1,0 +1,94 @@
+"""Loading the generated demo city into the database through the same writer as the API."""
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import distinct, func, insert, select
+
+from ..departments.models import Department
+from ..domain.names import normalise_name
+from ..enterprises.models import Entity
+from ..extensions import db
+from ..records.models import PUBLISHED, Record
+from ..records.publicity import rules
+from ..records.validation import validate_record
+from ..records.writer import writer_for
+from .generator import generate_entities, generate_records
+
+BATCH = 2000
+
+
+def load_demo(seed: int, entity_count: int, record_count: int, today: date | None = None) -> dict:
+    """Insert the demo entities and records (idempotent: a second run changes nothing)."""
+    today = today or date.today()
+    entities = generate_entities(entity_count, seed)
+    _insert_missing_entities(entities)
+    departments = {d.uscc: d for d in db.session.scalars(select(Department))}
+    shipped = [
+        {"uscc": d.uscc, "name": d.name, "domain": d.domain_key, "district": d.district_code, "code": d.code}
+        for d in departments.values()
+    ]
+    pending = defaultdict(list)
+    totals = {"inserted": 0, "updated": 0, "unchanged": 0}
+    for raw in generate_records(entities, shipped, record_count, seed, today):
+        clean, errors = validate_record(raw, today=today)
+        if errors:
+            raise ValueError(f"the demo generator produced an invalid record: {errors[0]}")
+        batch = pending[clean["source_unit_uscc"]]
+        batch.append(clean)
+        if len(batch) >= BATCH:
+            _write(departments[clean["source_unit_uscc"]], batch, today, totals)
+    for code, batch in pending.items():
+        if batch:
+            _write(departments[code], batch, today, totals)
+    return {"entities": len(entities), "records": record_count, **totals, **_spread(), "example_uscc": _example_uscc()}
+
+
+def _write(department: Department, batch: list, today: date, totals: dict) -> None:
+    counts = writer_for(db.session, department, rules(), today).write(batch).counts
+    for key, value in counts.items():
+        totals[key] += value
+    db.session.commit()
+    batch.clear()
+
+
+def _insert_missing_entities(entities: list[dict]) -> None:
+    known = set(db.session.scalars(select(Entity.uscc)))
+    rows = [
+        {
+            "uscc": e["uscc"],
+            "name": e["name"],
+            "name_normalised": normalise_name(e["name"]),
+            "former_names": e.get("former_names") or [],
+            "party_category": e["party_category"],
+            "district_code": e["district"],
+            "legal_rep": e.get("legal_rep"),
+            "legal_rep_id_type": e.get("legal_rep_id_type"),
+            "legal_rep_id_no": e.get("legal_rep_id_no"),
+            "version": 1,
+        }
+        for e in entities
+        if e["uscc"] not in known
+    ]
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(Entity), rows[start : start + BATCH])
+    db.session.commit()
+
+
+def _spread() -> dict:
+    """How many domains and departments the loaded records cover."""
+    row = db.session.execute(
+        select(func.count(distinct(Record.domain_key)), func.count(distinct(Record.department_id)))
+    ).one()
+    return {"domains": row[0], "departments": row[1]}
+
+
+def _example_uscc() -> str | None:
+    """An entity with several published records, to try the API with."""
+    return db.session.scalar(
+        select(Record.uscc)
+        .where(Record.status == PUBLISHED, Record.uscc.is_not(None))
+        .group_by(Record.uscc)
+        .order_by(func.count().desc(), Record.uscc)
+        .limit(1)
+    )
