@@ -5,6 +5,8 @@ import json
 
 from .errors import RegistryError
 
+MAX_ID = 2**63 - 1  # ids above this are not ids (route converters answer 404, not a database overflow)
+
 
 class InvalidCursor(RegistryError):
     status = 400

@@ -78,4 +78,5 @@ def test_unknown_record_and_bad_paths_are_problem_json(client):
     missing = client.get("/api/v1/records/999999")
     assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
     assert client.get("/api/v1/records/abc").status_code == 404
+    assert client.get("/api/v1/records/99999999999999999999").status_code == 404  # not a database overflow
     assert client.delete("/api/v1/enterprises/91110000600037341L").status_code == 405

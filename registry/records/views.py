@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..access.http import current_viewer, require_role
 from ..errors import ValidationFailed
+from ..pagination import MAX_ID
 from . import services
 from .schemas import PushResultOut, RecordBatchIn, RecordIn, RecordOut
 
@@ -30,7 +31,7 @@ class Records(MethodView):
         return services.push_records(viewer, payload)
 
 
-@blp.route("/<int:record_id>")
+@blp.route(f"/<int(max={MAX_ID}):record_id>")
 class RecordById(MethodView):
     @blp.response(200, RecordOut)
     def get(self, record_id: int):
