@@ -13,6 +13,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
+    from .imports.views import blp as imports_blp
     from .records.views import blp as records_blp
 
     config = Config.from_env(overrides=overrides)
@@ -41,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.init_app(app)
     api.register_blueprint(enterprises_blp)
     api.register_blueprint(records_blp)
+    api.register_blueprint(imports_blp)
     app.register_blueprint(ops.bp)
     ops.init_metrics(app)
     access_http.init_app(app)

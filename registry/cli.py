@@ -1,8 +1,10 @@
 """The `registry` command: set-up, demo data, serving, reference data and principals."""
 
+import json
 import os
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -116,3 +118,42 @@ def principals_create(role, department_uscc, uscc, district, name):
     click.echo(f"created {principal.role} principal #{principal.id} ({principal.name}); "
                "the key below is shown only once:", err=True)
     click.echo(key)
+
+
+@main.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--department", "department_uscc", required=True, help="USCC of the sending department.")
+@click.option("--kind", type=click.Choice(["penalty", "licence"]), default=None, help="Default: from the headers.")
+@click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gb18030"]), default=None,
+              help="CSV encoding; default: detected.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ndjson"]), default=None,
+              help="Default: from the file name.")
+@click.option("--dry-run", is_flag=True, help="Count what would be inserted, updated, unchanged and rejected; "
+                                              "write nothing.")
+@with_app
+def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
+    from .imports.cli import run_import
+
+    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run)
+    sys.exit(code)
+
+
+@main.group(help="Publicity periods (SPEC §4).")
+def publicity():
+    pass
+
+
+@publicity.command("sweep", help="End the publication of every record whose period is over (run daily).")
+@with_app
+def publicity_sweep():
+    from datetime import date
+
+    from .extensions import db
+    from .records.publicity import end_expired_publicity
+
+    ended = end_expired_publicity(db.session, date.today())
+    click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
+
+
+if __name__ == "__main__":
+    main()

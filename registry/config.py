@@ -37,6 +37,7 @@ class Config:
     PUBLISH_NATURAL_PERSONS: bool = False
     PAGE_SIZE_MAX: int = 100
     BATCH_MAX: int = 1000
+    IMPORT_BATCH_ROWS: int = 5000  # rows per committed batch of an import
     LOG_LEVEL: str = "INFO"
 
     @classmethod
@@ -68,6 +69,8 @@ class Config:
             raise ConfigError(f"REGISTRY_SEARCH_URL must be 'builtin' or an http(s) URL, got {self.SEARCH_URL!r}")
         if self.LOG_LEVEL.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"REGISTRY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.LOG_LEVEL!r}")
+        if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:
+            raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         if not self.SECRET_KEY:

@@ -3,17 +3,20 @@
 import os
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import text
 
 from registry import create_app
 from registry.bootstrap import initialise
+from registry.cli import main
 from registry.extensions import db
 from tests import factories
 from tests.services import postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
-TABLES = ("record_versions", "records", "entities", "principals", "departments", "districts", "domains")
+TABLES = ("import_rejections", "import_jobs", "record_versions", "records", "entities", "principals", "departments",
+          "districts", "domains")
 
 
 def database_url(backend: str, tmp_path_factory) -> str:
@@ -61,6 +64,18 @@ def _clean_database(request):
                 for table in TABLES:
                     connection.execute(text(f"DELETE FROM {table}"))
         initialise()
+
+
+@pytest.fixture
+def cli(app):
+    """Run the `registry` command in-process against the test database; returns click's Result."""
+    env = {"REGISTRY_DATABASE_URL": app.config["REGISTRY"].DATABASE_URL,
+           "REGISTRY_INSTANCE_DIR": app.config["REGISTRY"].INSTANCE_DIR}
+
+    def _run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return _run
 
 
 @pytest.fixture

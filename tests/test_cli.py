@@ -1,35 +1,20 @@
 """The `registry` command as an operator uses it."""
 
-import pytest
-from click.testing import CliRunner
-
-from registry.cli import main
 from tests import factories
 
 
-@pytest.fixture
-def run(app):
-    env = {"REGISTRY_DATABASE_URL": app.config["REGISTRY"].DATABASE_URL,
-           "REGISTRY_INSTANCE_DIR": app.config["REGISTRY"].INSTANCE_DIR}
-
-    def _run(*args):
-        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return _run
-
-
-def test_init_is_repeatable(run):
-    first, second = run("init"), run("init")
+def test_init_is_repeatable(cli):
+    first, second = cli("init"), cli("init")
     assert first.exit_code == 0 and second.exit_code == 0
     assert "departments" in second.output
 
 
-def test_departments_add_then_push_as_it(run, client, app):
+def test_departments_add_then_push_as_it(cli, client, app):
     code = factories.new_uscc("11", "150521")
-    added = run("departments", "add", "--uscc", code, "--name", "科尔沁左翼中旗交通运输局",
+    added = cli("departments", "add", "--uscc", code, "--name", "科尔沁左翼中旗交通运输局",
                 "--domain", "transport", "--district", "150521")
     assert added.exit_code == 0, added.output
-    created = run("principals", "create", "--role", "department", "--department", code)
+    created = cli("principals", "create", "--role", "department", "--department", code)
     assert created.exit_code == 0
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith("crk_")
@@ -39,17 +24,17 @@ def test_departments_add_then_push_as_it(run, client, app):
     assert client.get(f"/api/v1/records/{response.json['results'][0]['id']}").json["domain"]["key"] == "transport"
 
 
-def test_bad_department_input_is_one_readable_line(run):
-    bad = run("departments", "add", "--uscc", "91110000600037341X", "--name", "x", "--domain", "transport",
+def test_bad_department_input_is_one_readable_line(cli):
+    bad = cli("departments", "add", "--uscc", "91110000600037341X", "--name", "x", "--domain", "transport",
               "--district", "150521")
     assert bad.exit_code != 0 and "expected 'L'" in bad.output
-    unknown = run("departments", "add", "--uscc", factories.new_uscc("11"), "--name", "x", "--domain", "space",
+    unknown = cli("departments", "add", "--uscc", factories.new_uscc("11"), "--name", "x", "--domain", "space",
                   "--district", "150521")
     assert unknown.exit_code != 0 and "unknown domain" in unknown.output
 
 
-def test_principal_keys_are_shown_once_and_stored_hashed(run, app):
-    created = run("principals", "create", "--role", "enterprise", "--uscc", factories.new_uscc())
+def test_principal_keys_are_shown_once_and_stored_hashed(cli, app):
+    created = cli("principals", "create", "--role", "enterprise", "--uscc", factories.new_uscc())
     key = created.stdout.strip().splitlines()[-1]
     with app.app_context():
         from registry.access.models import Principal
@@ -57,15 +42,15 @@ def test_principal_keys_are_shown_once_and_stored_hashed(run, app):
 
         stored = db.session.query(Principal).one()
         assert key not in (stored.key_hash, stored.key_prefix) and stored.key_hash != key
-    missing = run("principals", "create", "--role", "department")
+    missing = cli("principals", "create", "--role", "department")
     assert missing.exit_code != 0 and "--department" in missing.output
 
 
-def test_demo_loads_a_searchable_city(run, client):
-    result = run("demo", "--entities", "300", "--records", "1500", "--seed", "7")
+def test_demo_loads_a_searchable_city(cli, client):
+    result = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert result.exit_code == 0, result.output
     example = result.output.strip().split("example: ")[-1]
     entity = client.get(f"/api/v1/enterprises/{example}").json
     assert entity["record_counts"]["penalty"] + entity["record_counts"]["licence"] >= 1
-    again = run("demo", "--entities", "300", "--records", "1500", "--seed", "7")
+    again = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert "(0 new)" in again.output

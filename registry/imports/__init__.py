@@ -1,0 +1,1 @@
+"""Bulk imports of record files: streaming readers for CSV, XLSX and NDJSON."""

@@ -1,0 +1,74 @@
+"""The terminal side of `registry import`: progress bar, one-line JSON summary, exit code."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from ..departments.models import Department
+from ..domain import uscc as uscc_rules
+from ..extensions import db
+from . import services
+from .models import FAILED
+from .readers import ImportFileError
+
+
+def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -> int:
+    """Exit 0 when the file was processed (rejected rows included), 1 when it could not be read."""
+    department = db.session.scalar(select(Department).where(Department.uscc == uscc_rules.normalise(department_uscc)))
+    if department is None:
+        raise click.ClickException(f"no department with USCC {department_uscc} (部门不存在)")
+    if not path.is_file():
+        raise click.ClickException(f"cannot read {path}: no such file (文件不存在)")
+    options = {k: v for k, v in options.items() if v}
+    if dry_run:
+        return _dry_run(department, path, options)
+    job = services.start_job(department, path.resolve(), path.name, options)
+    with _ProgressBar(job.size) as bar:
+        job = services.run_job(job.id, progress=bar.update)
+    summary = {"job": job.id, "state": job.state, "file": str(path), "rows": job.rows_read,
+               **{name: getattr(job, name) for name in services.COUNTERS},
+               "rows_committed": job.rows_committed, "unknown_columns": job.unknown_columns,
+               "errors": f"/api/v1/imports/{job.id}/errors"}
+    if job.state == FAILED:
+        summary["message"] = job.message_en
+        click.echo(f"error: {job.message_en} ({job.message_zh})", err=True)
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    return 1 if job.state == FAILED else 0
+
+
+def _dry_run(department: Department, path: Path, options: dict) -> int:
+    try:
+        tally, unknown = services.dry_run(department, path, options)
+    except ImportFileError as exc:
+        click.echo(f"error: {exc.message_en} ({exc.message_zh})", err=True)
+        click.echo(json.dumps({"job": None, "dry_run": True, "state": FAILED, "message": exc.message_en}))
+        return 1
+    click.echo(json.dumps({"job": None, "dry_run": True, "file": str(path), "rows": tally.rows_read,
+                           **tally.counts, "unknown_columns": unknown}, ensure_ascii=False))
+    return 0
+
+
+class _ProgressBar:
+    """A bar by bytes read, on a terminal only: logs and pipes get just the summary line."""
+
+    def __init__(self, size: int):
+        self.bar = click.progressbar(length=max(size, 1), label="importing", file=sys.stderr) \
+            if sys.stderr.isatty() else None
+        self.done = 0
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.__exit__(*exc)
+
+    def update(self, job) -> None:
+        if self.bar:
+            self.bar.update(job.bytes_read - self.done)
+            self.done = job.bytes_read

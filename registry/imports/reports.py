@@ -1,0 +1,47 @@
+"""The error report of an import job, as JSON pages or as one spreadsheet-safe CSV file."""
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from .models import ImportRejection
+
+CSV_COLUMNS = ("row_number", "field", "value", "code", "message_zh", "message_en")
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def rejections_page(job_id: int, cursor: str | None, limit: int) -> dict:
+    query = select(ImportRejection).where(ImportRejection.job_id == job_id)
+    if cursor:
+        (last_id,) = decode_cursor(cursor, 1)
+        if not isinstance(last_id, int):
+            raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
+        query = query.where(ImportRejection.id > last_id)
+    rows = db.session.scalars(query.order_by(ImportRejection.id).limit(limit + 1)).all()
+    page = rows[:limit]
+    return {"items": page, "next_cursor": encode_cursor(page[-1].id) if len(rows) > limit else None}
+
+
+def rejections_csv(job_id: int):
+    """Yield the CSV report in chunks, in file order, with a BOM so spreadsheets read it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    query = (select(*(getattr(ImportRejection, c) for c in CSV_COLUMNS))
+             .where(ImportRejection.job_id == job_id).order_by(ImportRejection.id)
+             .execution_options(yield_per=2000))
+    for rows in db.session.execute(query).partitions():
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
+        yield buffer.getvalue()

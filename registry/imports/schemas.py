@@ -1,0 +1,43 @@
+"""Marshmallow schemas of the import API."""
+
+from marshmallow import Schema, fields
+
+
+class ImportJobOut(Schema):
+    id = fields.Integer()
+    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    filename = fields.String()
+    format = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    rows_read = fields.Integer()
+    rows_committed = fields.Integer(metadata={"description": "last file row whose batch is committed"})
+    inserted = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.Integer()
+    progress = fields.Method("_progress", metadata={"description": "share of the file read, 0 to 1"})
+    unknown_columns = fields.List(fields.String())
+    message_en = fields.String(allow_none=True)
+    message_zh = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+    def _progress(self, job) -> float:
+        if job.state == "done":
+            return 1.0
+        return round(min(job.bytes_read / job.size, 1.0), 4) if job.size else 0.0
+
+
+class RejectionOut(Schema):
+    row_number = fields.Integer()
+    field = fields.String()
+    code = fields.String()
+    value = fields.String(allow_none=True)
+    message_zh = fields.String()
+    message_en = fields.String()
+
+
+class RejectionPageOut(Schema):
+    items = fields.List(fields.Nested(RejectionOut))
+    next_cursor = fields.String(allow_none=True)

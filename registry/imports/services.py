@@ -1,0 +1,205 @@
+"""Import jobs: a department's file streamed through validation and the bulk writer in batches.
+
+Each batch commits together with the job's counters and `rows_committed` (the last file row it
+covers), so a job killed at any point resumes after its last committed batch and counts every
+row exactly once. Rejected rows are stored with their file row number, field, value and reason.
+"""
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import insert, select
+
+from ..db import utcnow
+from ..departments.models import Department
+from ..errors import Conflict, FieldError, NotFound
+from ..extensions import db
+from ..records.publicity import rules
+from ..records.validation import source_unit_error, validate_record
+from ..records.writer import writer_for
+from .locks import JobLock
+from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
+from .readers import ImportFileError, RowProblem, open_rows
+
+COUNTERS = ("inserted", "updated", "unchanged", "rejected")
+
+
+@dataclass
+class Tally:
+    """What a run has done so far: a job's counters, or a dry run's."""
+
+    rows_read: int = 0
+    rows_committed: int = 0
+    bytes_read: int = 0
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
+
+
+def file_checksum(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def start_job(department: Department, path: Path, filename: str, options: dict,
+              principal_id: int | None = None) -> ImportJob:
+    """A job for this file: the unfinished one of the same department and content, or a new one."""
+    checksum, size = file_checksum(path)
+    unfinished = db.session.scalars(
+        select(ImportJob).where(ImportJob.department_id == department.id, ImportJob.checksum == checksum,
+                                ImportJob.state.in_((QUEUED, RUNNING, FAILED))).order_by(ImportJob.id.desc())
+    ).first()
+    if unfinished:
+        return unfinished  # resumed by run_job, unless a live process still holds it
+    job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
+                    checksum=checksum, size=size, options=options, state=QUEUED, unknown_columns=[])
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+class JobBusy(Conflict):
+    code = "import_running"
+
+
+def run_job(job_id: int, progress=None) -> ImportJob:
+    """Process (or resume) a job to the end of its file; never raises for a bad file or bad rows.
+
+    Raises JobBusy when another live process is running the same job.
+    """
+    lock = JobLock(job_id, current_app.config["REGISTRY"].INSTANCE_DIR)
+    if not lock.acquire():
+        raise JobBusy(f"import job {job_id} is being run by another process", f"导入任务 {job_id} 正在运行")
+    try:
+        return _run_job(job_id, progress)
+    finally:
+        lock.release()
+
+
+def _run_job(job_id: int, progress) -> ImportJob:
+    job = db.session.get(ImportJob, job_id)
+    department = db.session.get(Department, job.department_id)
+    job.state, job.started_at, job.message_en, job.message_zh = RUNNING, job.started_at or utcnow(), None, None
+    db.session.commit()
+    tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
+                  {name: getattr(job, name) for name in COUNTERS})
+    try:
+        source = open_rows(Path(job.path), **job.options)
+        job.format, job.kind, job.unknown_columns = source.format, source.kind, source.unknown_columns
+        for batch_tally in _run(source, department, tally, job_id=job.id, principal_id=job.principal_id):
+            _save_progress(job, batch_tally)
+            db.session.commit()
+            if progress:
+                progress(job)
+        job.state, job.finished_at = DONE, utcnow()
+    except ImportFileError as exc:
+        db.session.rollback()
+        job = db.session.get(ImportJob, job_id)
+        job.state, job.finished_at = FAILED, utcnow()
+        job.message_en = f"{exc.message_en}; rows up to {job.rows_committed} were committed"
+        job.message_zh = f"{exc.message_zh}；第{job.rows_committed}行及之前的数据已入库"
+    db.session.commit()
+    return job
+
+
+def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
+    """Everything an import would do, counted, then rolled back: nothing is written."""
+    source = open_rows(path, **options)
+    tally = Tally()
+    try:
+        for _ in _run(source, department, tally, job_id=None, principal_id=None):
+            pass
+    finally:
+        db.session.rollback()
+    return tally, source.unknown_columns
+
+
+def _save_progress(job: ImportJob, tally: Tally) -> None:
+    job.rows_read, job.rows_committed, job.bytes_read = tally.rows_read, tally.rows_committed, tally.bytes_read
+    for name in COUNTERS:
+        setattr(job, name, tally.counts[name])
+
+
+def _run(source, department: Department, tally: Tally, job_id: int | None, principal_id: int | None):
+    """Validate and write the file in batches after `tally.rows_committed`; yields after each batch."""
+    today = date.today()
+    batch_rows = current_app.config["REGISTRY"].IMPORT_BATCH_ROWS
+    writer = writer_for(db.session, department, rules(), today, principal_id)
+    valid, rejections, last_row = [], [], tally.rows_committed
+    for row_number, raw in source:
+        if row_number <= tally.rows_committed:
+            continue  # committed by an earlier, interrupted run
+        last_row = row_number
+        tally.rows_read += 1
+        errors = _row_errors(raw, source, row_number, department, today, valid)
+        if errors:
+            tally.counts["rejected"] += 1
+            rejections += [_rejection(job_id, row_number, e) for e in errors]
+        if len(valid) >= batch_rows or len(rejections) >= batch_rows:
+            _flush(writer, valid, rejections, tally, job_id, last_row, source)
+            yield tally
+    _flush(writer, valid, rejections, tally, job_id, last_row, source)
+    yield tally
+
+
+def _row_errors(raw, source, row_number: int, department: Department, today: date, valid: list) -> list:
+    if isinstance(raw, RowProblem):
+        return [FieldError(raw.field or "", raw.code, raw.message_zh, raw.message_en)]
+    clean, errors = validate_record(raw, kind=source.kind, today=today)
+    if errors:
+        return errors
+    if foreign := source_unit_error(clean, department.uscc):
+        return [foreign]
+    valid.append(clean)
+    return []
+
+
+def _rejection(job_id, row_number: int, error: FieldError) -> dict:
+    value = None if error.value is None else str(error.value)[:500]
+    return {"job_id": job_id, "row_number": row_number, "field": error.field, "code": error.code, "value": value,
+            "message_zh": error.message_zh, "message_en": error.message_en}
+
+
+def _flush(writer, valid: list, rejections: list, tally: Tally, job_id, last_row: int, source) -> None:
+    if valid:
+        for name, count in writer.write(valid).counts.items():
+            tally.counts[name] += count
+    if rejections and job_id is not None:
+        db.session.execute(insert(ImportRejection), rejections)
+    tally.rows_committed = last_row
+    tally.bytes_read = source.bytes_read
+    valid.clear()
+    rejections.clear()
+
+
+def get_job(department_id: int | None, job_id: int) -> ImportJob:
+    """A job, for its own department (or the credit centre when department_id is None)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or (department_id is not None and job.department_id != department_id):
+        raise NotFound(f"no import job {job_id}", f"导入任务 {job_id} 不存在", code="import_not_found")
+    return job
+
+
+def run_in_background(app: Flask, job_id: int) -> threading.Thread:
+    """Run a job on a thread of this process (the embedded default has no separate worker)."""
+
+    def work():
+        with app.app_context():
+            try:
+                run_job(job_id)
+            except JobBusy:
+                pass  # the process already running it will finish it
+
+    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def department_of(viewer) -> Department:
+    return db.session.get(Department, viewer.department_id)

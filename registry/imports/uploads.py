@@ -1,0 +1,32 @@
+"""Storing uploaded files under the instance directory, named by their content hash."""
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from werkzeug.datastructures import FileStorage
+
+from ..errors import ValidationFailed
+
+ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".ndjson", ".jsonl"}
+
+
+def store(upload: FileStorage, instance_dir: str) -> Path:
+    """Stream the upload to disk (never whole in memory); the same content lands on the same path."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationFailed(f"unsupported file type {suffix or '(none)'}; send .csv, .xlsx or .ndjson",
+                               f"不支持的文件类型 {suffix or '（无扩展名）'}，请上传 .csv、.xlsx 或 .ndjson 文件",
+                               code="unsupported_file_type")
+    folder = Path(instance_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".partial-{uuid.uuid4().hex}"
+    digest = hashlib.sha256()
+    with open(partial, "wb") as out:
+        while chunk := upload.stream.read(1 << 20):
+            digest.update(chunk)
+            out.write(chunk)
+    final = folder / f"{digest.hexdigest()}{suffix}"
+    os.replace(partial, final)
+    return final

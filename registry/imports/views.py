@@ -1,0 +1,78 @@
+"""HTTP resources for import jobs: upload a file, follow the job, download its error report."""
+
+from flask import Response, current_app, request, stream_with_context, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..access.http import require_role
+from ..errors import ValidationFailed
+from ..pagination import MAX_ID
+from . import reports, services, uploads
+from .schemas import ImportJobOut, RejectionPageOut
+
+blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Bulk imports of department files")
+_CREDIT_CENTRE = ("reviewer", "admin")
+
+
+class UploadForm(Schema):
+    kind = fields.String(validate=validate.OneOf(("penalty", "licence")))
+    encoding = fields.String(validate=validate.OneOf(("utf-8", "utf-8-sig", "gb18030")))
+    format = fields.String(validate=validate.OneOf(("csv", "xlsx", "ndjson")))
+
+
+class RejectionArgs(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    cursor = fields.String(validate=validate.Length(max=500))
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
+
+
+def _job_for(job_id: int):
+    viewer = require_role("department", *_CREDIT_CENTRE)
+    return services.get_job(None if viewer.role in _CREDIT_CENTRE else viewer.department_id, job_id)
+
+
+@blp.route("")
+class Imports(MethodView):
+    @blp.arguments(UploadForm, location="form")
+    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary"}, "kind": {"type": "string"},
+                       "encoding": {"type": "string"}, "format": {"type": "string"}}}}}})
+    @blp.response(202, ImportJobOut)
+    def post(self, options):
+        """Upload a department file (CSV, XLSX, NDJSON); the import runs as a job, answered at once."""
+        viewer = require_role("department")
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise ValidationFailed("send the file as multipart form field 'file'",
+                                   "请以 multipart 表单字段 file 上传文件", code="file_required")
+        path = uploads.store(upload, current_app.config["REGISTRY"].INSTANCE_DIR)
+        job = services.start_job(services.department_of(viewer), path, upload.filename, options,
+                                 viewer.principal_id)
+        services.run_in_background(current_app._get_current_object(), job.id)
+        return job, 202, {"Location": url_for("imports.ImportById", job_id=job.id)}
+
+
+@blp.route(f"/<int(max={MAX_ID}):job_id>")
+class ImportById(MethodView):
+    @blp.response(200, ImportJobOut)
+    def get(self, job_id: int):
+        """A job's state, counts and progress (its department, reviewers and admins)."""
+        return _job_for(job_id)
+
+
+@blp.route(f"/<int(max={MAX_ID}):job_id>/errors")
+class ImportErrors(MethodView):
+    @blp.arguments(RejectionArgs, location="query")
+    @blp.response(200, RejectionPageOut)
+    @blp.alt_response(200, description="format=csv: the whole report as CSV, safe to open in a spreadsheet",
+                      content_type="text/csv", success=True)
+    def get(self, args, job_id: int):
+        """Rejected rows with row number, field, value and reason; JSON pages or one CSV file."""
+        job = _job_for(job_id)
+        if args["format"] == "csv":
+            body = stream_with_context(reports.rejections_csv(job.id))
+            return Response(body, mimetype="text/csv", headers={
+                "Content-Disposition": f'attachment; filename="import-{job.id}-errors.csv"'})
+        return reports.rejections_page(job.id, args.get("cursor"), args["limit"])

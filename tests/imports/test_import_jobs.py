@@ -1,0 +1,175 @@
+"""Department files imported end to end: counts, idempotence, the error report, jobs over HTTP."""
+
+import csv
+import io
+import json
+import time
+
+import pytest
+
+from tests import factories
+from tests.imports.files import write_csv, write_ndjson, write_xlsx
+
+
+def summary_of(result) -> dict:
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_csv_import_then_reimport_is_a_no_op(cli, client, tmp_path, department):
+    rows = [factories.penalty(department) for _ in range(40)]
+    path = tmp_path / "penalties.csv"
+    write_csv(path, rows)
+    first = cli("import", path, "--department", department["uscc"])
+    assert first.exit_code == 0, first.output
+    summary = summary_of(first)
+    assert {k: summary[k] for k in ("rows", "inserted", "updated", "unchanged", "rejected")} == {
+        "rows": 40, "inserted": 40, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert client.get(f"/api/v1/enterprises/{rows[7]['uscc']}").json["name"] == rows[7]["party_name"]
+
+    again = summary_of(cli("import", path, "--department", department["uscc"]))
+    assert again["job"] != summary["job"]
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 40)
+
+
+def test_a_changed_row_updates_its_record(cli, client, tmp_path, department):
+    rows = [factories.penalty(department) for _ in range(3)]
+    write_csv(tmp_path / "a.csv", rows)
+    cli("import", tmp_path / "a.csv", "--department", department["uscc"])
+    rows[1]["penalty_content"] = "罚款人民币一万元"
+    write_csv(tmp_path / "b.csv", rows)
+    summary = summary_of(cli("import", tmp_path / "b.csv", "--department", department["uscc"]))
+    assert (summary["inserted"], summary["updated"], summary["unchanged"]) == (0, 1, 2)
+    page = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json
+    assert page["items"][0]["penalty_content"] == "罚款人民币一万元" and page["items"][0]["version"] == 2
+
+
+@pytest.fixture
+def broken_file(tmp_path, department, app):
+    """A file whose rows 3-10 each have one defect of a different class; the rest are good."""
+    with app.app_context():
+        other = factories.department("tax")
+    good = [factories.penalty(department) for _ in range(4)]
+    bad = [
+        ("uscc", "uscc_check", factories.penalty(department, uscc="91110000600037341X")),
+        ("facts", "required", factories.penalty(department, facts="")),
+        ("decision_date", "invalid_date", factories.penalty(department, decision_date="=1+1")),
+        ("fine_amount", "invalid_amount", factories.penalty(department, fine_amount="-5")),
+        ("penalty_types", "invalid_penalty_type", factories.penalty(department, penalty_types="打板子")),
+        ("party_name", "too_long", factories.penalty(department, party_name="通" * 201)),
+        ("party_category", "invalid_choice", factories.penalty(department, party_category="外星人")),
+        ("source_unit_uscc", "foreign_source_unit", factories.penalty(department, source_unit_uscc=other["uscc"])),
+    ]
+    path = tmp_path / "broken.csv"
+    write_csv(path, good[:1] + [row for _, _, row in bad] + good[1:])
+    expected = {(3 + i, field, code) for i, (field, code, _) in enumerate(bad)}
+    return path, expected
+
+
+def test_every_bad_row_is_reported_with_its_row_number_and_valid_rows_are_kept(cli, client, broken_file,
+                                                                               department, department_key):
+    path, expected = broken_file
+    result = cli("import", path, "--department", department["uscc"])
+    assert result.exit_code == 0
+    summary = summary_of(result)
+    assert (summary["rows"], summary["inserted"], summary["rejected"]) == (12, 4, 8)
+
+    headers = factories.auth(department_key)
+    report = client.get(f"/api/v1/imports/{summary['job']}/errors", headers=headers).json
+    assert {(e["row_number"], e["field"], e["code"]) for e in report["items"]} == expected
+    assert all(e["message_zh"] and e["message_en"] for e in report["items"])
+
+    as_csv = client.get(f"/api/v1/imports/{summary['job']}/errors?format=csv", headers=headers)
+    assert as_csv.mimetype == "text/csv"
+    table = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(table) == 8
+    formula = next(r for r in table if r["field"] == "decision_date")
+    assert formula["value"] == "'=1+1"  # a spreadsheet shows it as text, never runs it
+    negative = next(r for r in table if r["field"] == "fine_amount")
+    assert negative["value"] == "'-5"
+
+
+def test_dry_run_counts_and_writes_nothing(cli, client, broken_file, department):
+    path, _ = broken_file
+    result = cli("import", path, "--department", department["uscc"], "--dry-run")
+    summary = summary_of(result)
+    assert result.exit_code == 0 and summary["dry_run"] is True and summary["job"] is None
+    assert (summary["inserted"], summary["rejected"]) == (4, 8)
+    assert summary_of(cli("import", path, "--department", department["uscc"]))["inserted"] == 4
+
+
+@pytest.mark.parametrize("maker", ["gb18030", "utf-8-sig", "xlsx", "ndjson"])
+def test_each_format_imports_the_same_records(maker, cli, client, tmp_path, department):
+    rows = [factories.penalty(department) for _ in range(5)]
+    if maker == "xlsx":
+        path = tmp_path / "p.xlsx"
+        write_xlsx(path, rows)
+    elif maker == "ndjson":
+        path = tmp_path / "p.ndjson"
+        write_ndjson(path, rows)
+    else:
+        path = tmp_path / "p.csv"
+        write_csv(path, rows, encoding=maker)
+    summary = summary_of(cli("import", path, "--department", department["uscc"]))
+    assert (summary["inserted"], summary["rejected"]) == (5, 0), summary
+    shown = client.get(f"/api/v1/enterprises/{rows[2]['uscc']}/records").json["items"][0]
+    assert shown["party_name"] == rows[2]["party_name"] and shown["facts"] == rows[2]["facts"]
+
+
+def test_a_file_that_cannot_be_read_exits_non_zero_with_a_clear_message(cli, tmp_path, department):
+    garbage = tmp_path / "broken.xlsx"
+    garbage.write_bytes(b"this is not a workbook")
+    result = cli("import", garbage, "--department", department["uscc"])
+    assert result.exit_code == 1
+    assert "error:" in result.stderr and summary_of(result)["state"] == "failed"
+    missing = cli("import", tmp_path / "nothing.csv", "--department", department["uscc"])
+    assert missing.exit_code != 0 and "no such file" in missing.output
+    unknown = cli("import", garbage, "--department", factories.new_uscc("11"))
+    assert unknown.exit_code != 0 and "no department" in unknown.output
+
+
+def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, department, department_key):
+    rows = [factories.penalty(department) for _ in range(30)]
+    path = tmp_path / "upload.csv"
+    write_csv(path, rows)
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")}, headers=headers,
+                               content_type="multipart/form-data")
+    assert response.status_code == 202 and response.headers["Location"].endswith(f"/{response.json['id']}")
+    job = wait_for_job(client, response.headers["Location"], headers)
+    assert (job["state"], job["rows_read"], job["inserted"], job["progress"]) == ("done", 30, 30, 1.0)
+
+
+def wait_for_job(client, url, headers, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = client.get(url, headers=headers).json
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"the job did not finish: {job}")
+
+
+def test_jobs_belong_to_their_department(client, tmp_path, department, department_key, app):
+    path = tmp_path / "mine.csv"
+    write_csv(path, [factories.penalty(department)])
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        job_url = client.post("/api/v1/imports", data={"file": (stream, "mine.csv")}, headers=headers).headers[
+            "Location"]
+    wait_for_job(client, job_url, headers)
+    with app.app_context():
+        other = factories.department("tax")
+    other_key = factories.key_for(app, "department", department_uscc=other["uscc"])
+    assert client.get(job_url, headers=factories.auth(other_key)).status_code == 404
+    assert client.get(job_url).status_code == 401
+    reviewer = factories.key_for(app, "reviewer")
+    assert client.get(job_url, headers=factories.auth(reviewer)).json["state"] == "done"
+
+
+def test_uploads_of_other_types_and_without_a_file_are_refused(client, department_key):
+    headers = factories.auth(department_key)
+    no_file = client.post("/api/v1/imports", data={}, headers=headers, content_type="multipart/form-data")
+    assert no_file.status_code == 422 and no_file.json["code"] == "file_required"
+    exe = client.post("/api/v1/imports", data={"file": (io.BytesIO(b"MZ"), "x.exe")}, headers=headers)
+    assert exe.status_code == 422 and exe.json["code"] == "unsupported_file_type"

@@ -1,0 +1,39 @@
+"""Publicity at intake and the sweep that ends it, on the day the window closes and not before."""
+
+import json
+from datetime import date, timedelta
+
+from registry.extensions import db
+from registry.records.publicity import end_expired_publicity
+from tests import factories
+
+
+def test_penalty_gets_its_rule_set_and_window_at_intake(push, client, app):
+    with app.app_context():
+        tax = factories.department("tax")
+    key = factories.key_for(app, "department", department_uscc=tax["uscc"])
+    decided = date(2025, 6, 22)  # first day of gbf-2025-22
+    record = factories.penalty(tax, decision_date=decided.isoformat(), penalty_types="罚款", fine_amount="2",
+                               violation_type="未按期申报", facts="未按照规定期限办理纳税申报。")
+    record_id = push(record, key=key).json["results"][0]["id"]
+    publicity = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(key)).json["publicity"]
+    assert publicity == {"severity": "general", "rule_set": "gbf-2025-22", "start": "2025-06-22",
+                         "repairable_from": "2025-09-22", "end": "2026-06-22"}
+
+
+def test_sweep_ends_publication_on_the_end_date_and_is_idempotent(push, client, department, app, cli):
+    record = factories.penalty(department)
+    record_id = push(record).json["results"][0]["id"]
+    end = date.fromisoformat(client.get(f"/api/v1/records/{record_id}").json["publicity"]["end"])
+    with app.app_context():
+        assert end_expired_publicity(db.session, end - timedelta(days=1)) == 0
+        assert client.get(f"/api/v1/records/{record_id}").json["status"] == "published"
+        assert end_expired_publicity(db.session, end) == 1
+        assert end_expired_publicity(db.session, end) == 0
+    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    reviewer = factories.key_for(app, "reviewer")
+    shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(reviewer)).json
+    assert shown["status"] == "expired" and shown["version"] == 2
+
+    result = cli("publicity", "sweep")
+    assert result.exit_code == 0 and json.loads(result.stdout)["ended"] == 0
