@@ -45,7 +45,7 @@ def load_demo(seed: int, entity_count: int, record_count: int, today: date | Non
 
 
 def _write(department: Department, batch: list, today: date, totals: dict) -> None:
-    counts = writer_for(db.session, department, rules(), today).write(batch).counts
+    counts = writer_for(db.session, department, rules(), today).write_clean(batch).counts
     for key, value in counts.items():
         totals[key] += value
     db.session.commit()

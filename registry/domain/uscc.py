@@ -1,6 +1,7 @@
 """Unified social credit code (GB 32100-2015): normalisation, validation, check character."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold_width
 
@@ -45,8 +46,12 @@ def normalise(raw: str) -> str:
     return fold_width(raw).strip().upper()
 
 
+@lru_cache(maxsize=8192)
 def validate(raw: str) -> str:
-    """Return the normalised code, or raise InvalidUSCC naming the first problem."""
+    """Return the normalised code, or raise InvalidUSCC naming the first problem.
+
+    Cached: bulk files repeat the same few authority and source-unit codes on every row.
+    """
     code = normalise(raw if isinstance(raw, str) else "")
     if len(code) != LENGTH:
         raise InvalidUSCC(

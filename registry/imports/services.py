@@ -18,12 +18,13 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
+from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
-from ..records.validation import source_unit_error, validate_record
 from ..records.writer import writer_for
 from .locks import JobLock
 from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
-from .readers import ImportFileError, RowProblem, open_rows
+from .pipeline import FileMeta, read_batches
+from .readers import ImportFileError
 
 COUNTERS = ("inserted", "updated", "unchanged", "rejected")
 
@@ -90,10 +91,12 @@ def _run_job(job_id: int, progress) -> ImportJob:
     tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
                   {name: getattr(job, name) for name in COUNTERS})
     try:
-        source = open_rows(Path(job.path), **job.options)
-        job.format, job.kind, job.unknown_columns = source.format, source.kind, source.unknown_columns
-        for batch_tally in _run(source, department, tally, job_id=job.id, principal_id=job.principal_id):
-            _save_progress(job, batch_tally)
+        for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
+            if isinstance(meta_or_tally, FileMeta):
+                job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
+                job.unknown_columns = meta_or_tally.unknown_columns
+                continue
+            _save_progress(job, meta_or_tally)
             db.session.commit()
             if progress:
                 progress(job)
@@ -110,14 +113,14 @@ def _run_job(job_id: int, progress) -> ImportJob:
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
     """Everything an import would do, counted, then rolled back: nothing is written."""
-    source = open_rows(path, **options)
-    tally = Tally()
+    tally, unknown = Tally(), []
     try:
-        for _ in _run(source, department, tally, job_id=None, principal_id=None):
-            pass
+        for item in _run(path, options, department, tally, None, None):
+            if isinstance(item, FileMeta):
+                unknown = item.unknown_columns
     finally:
         db.session.rollback()
-    return tally, source.unknown_columns
+    return tally, unknown
 
 
 def _save_progress(job: ImportJob, tally: Tally) -> None:
@@ -126,56 +129,32 @@ def _save_progress(job: ImportJob, tally: Tally) -> None:
         setattr(job, name, tally.counts[name])
 
 
-def _run(source, department: Department, tally: Tally, job_id: int | None, principal_id: int | None):
-    """Validate and write the file in batches after `tally.rows_committed`; yields after each batch."""
+def _run(path: Path, options: dict, department: Department, tally: Tally, job_id: int | None,
+         principal_id: int | None):
+    """Write the file's batches after `tally.rows_committed`; yields its FileMeta, then after each batch."""
     today = date.today()
-    batch_rows = current_app.config["REGISTRY"].IMPORT_BATCH_ROWS
     writer = writer_for(db.session, department, rules(), today, principal_id)
-    valid, rejections, last_row = [], [], tally.rows_committed
-    for row_number, raw in source:
-        if row_number <= tally.rows_committed:
-            continue  # committed by an earlier, interrupted run
-        last_row = row_number
-        tally.rows_read += 1
-        errors = _row_errors(raw, source, row_number, department, today, valid)
-        if errors:
-            tally.counts["rejected"] += 1
-            rejections += [_rejection(job_id, row_number, e) for e in errors]
-        if len(valid) >= batch_rows or len(rejections) >= batch_rows:
-            _flush(writer, valid, rejections, tally, job_id, last_row, source)
-            yield tally
-    _flush(writer, valid, rejections, tally, job_id, last_row, source)
-    yield tally
-
-
-def _row_errors(raw, source, row_number: int, department: Department, today: date, valid: list) -> list:
-    if isinstance(raw, RowProblem):
-        return [FieldError(raw.field or "", raw.code, raw.message_zh, raw.message_en)]
-    clean, errors = validate_record(raw, kind=source.kind, today=today)
-    if errors:
-        return errors
-    if foreign := source_unit_error(clean, department.uscc):
-        return [foreign]
-    valid.append(clean)
-    return []
+    batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
+                           current_app.config["REGISTRY"].IMPORT_BATCH_ROWS)
+    for batch in batches:
+        if isinstance(batch, FileMeta):
+            yield batch
+            continue
+        if batch.prepared:
+            for name, count in writer.write(batch.prepared).counts.items():
+                tally.counts[name] += count
+        if batch.rejections and job_id is not None:
+            db.session.execute(insert(ImportRejection), [_rejection(job_id, n, e) for n, e in batch.rejections])
+        tally.rows_read += batch.rows_read
+        tally.counts["rejected"] += batch.rejected_rows
+        tally.rows_committed, tally.bytes_read = batch.last_row, batch.bytes_read
+        yield tally
 
 
 def _rejection(job_id, row_number: int, error: FieldError) -> dict:
     value = None if error.value is None else str(error.value)[:500]
     return {"job_id": job_id, "row_number": row_number, "field": error.field, "code": error.code, "value": value,
             "message_zh": error.message_zh, "message_en": error.message_en}
-
-
-def _flush(writer, valid: list, rejections: list, tally: Tally, job_id, last_row: int, source) -> None:
-    if valid:
-        for name, count in writer.write(valid).counts.items():
-            tally.counts[name] += count
-    if rejections and job_id is not None:
-        db.session.execute(insert(ImportRejection), rejections)
-    tally.rows_committed = last_row
-    tally.bytes_read = source.bytes_read
-    valid.clear()
-    rejections.clear()
 
 
 def get_job(department_id: int | None, job_id: int) -> ImportJob:

@@ -10,11 +10,12 @@ from sqlalchemy import text
 
 from ..db import utcnow
 from .models import REPAIRED, WITHDRAWN
-from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, content_hash
+from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter
 
 STAGING = "record_staging"
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
+_JSON_COLUMNS = frozenset({"penalty_types", "former_names"})
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})
 
 
@@ -27,8 +28,8 @@ class CopyRecordWriter(RecordWriter):
         now = utcnow()
         prepared = []
         for position, row in kept:
-            values = self._new_row(row, content_hash(row), entity_ids)
-            values.update(row_index=position, created_at=now, updated_at=now)
+            values = {**row, "entity_id": entity_ids.get(row["uscc"]), "version": 1, "row_index": position,
+                      "created_at": now, "updated_at": now}
             prepared.append(values)
         if prepared:
             self._fill_staging(prepared)
@@ -37,6 +38,26 @@ class CopyRecordWriter(RecordWriter):
         for outcome, _ in outcomes:
             result.counts[outcome] += 1
         return result
+
+    def _insert(self, table, rows: list[dict]) -> None:
+        now = utcnow()
+        for row in rows:
+            row.setdefault("created_at", now)
+            row.setdefault("updated_at", now)
+        self._copy(table.name, rows)
+
+    def _copy(self, table_name: str, rows: list[dict]) -> None:
+        columns = list(rows[0])
+        # JSON lists (penalty types, former names) travel as JSON text; psycopg adapts the rest.
+        lists = [i for i, c in enumerate(columns) if isinstance(rows[0][c], list) or c in _JSON_COLUMNS]
+        raw = self.session.connection().connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for values in rows:
+                line = [values[c] for c in columns]
+                for i in lists:
+                    if line[i] is not None:
+                        line[i] = json.dumps(line[i], ensure_ascii=False)
+                copy.write_row(line)
 
     @staticmethod
     def _deduplicated(rows: list[dict]):
@@ -57,10 +78,7 @@ class CopyRecordWriter(RecordWriter):
                 f"CREATE TEMP TABLE {STAGING} AS SELECT {record_columns} FROM records WITH NO DATA"))
             connection.execute(text(f"ALTER TABLE {STAGING} ADD COLUMN row_index integer"))
         connection.execute(text(f"TRUNCATE {STAGING}"))
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({', '.join(columns)}) FROM STDIN") as copy:
-            for values in prepared:
-                copy.write_row([_copyable(values[c]) for c in columns])
+        self._copy(STAGING, prepared)
 
     def _apply(self, prepared: list[dict], outcomes: list) -> None:
         connection = self.session.connection()
@@ -88,9 +106,3 @@ class CopyRecordWriter(RecordWriter):
             if is_new:
                 outcomes[position_of[(decision_no, party_key)]] = (INSERTED, record_id)
 
-
-def _copyable(value):
-    # JSON lists (penalty types) travel as JSON text; psycopg formats everything else itself.
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return value

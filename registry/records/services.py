@@ -35,7 +35,7 @@ def push_records(viewer: Viewer, payload) -> dict:
         bad = len({e.index for e in errors})
         raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = writer_for(db.session, department, rules(), date.today(), viewer.principal_id).write(clean_rows)
+    result = writer_for(db.session, department, rules(), date.today(), viewer.principal_id).write_clean(clean_rows)
     db.session.commit()
     return {
         "counts": result.counts,

@@ -63,10 +63,6 @@ def _parse(field: layout.Field, value):
     raise AssertionError(f"unknown field type {kind}")
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def validate_record(raw: Mapping, kind: str | None = None, today: date | None = None):
     """Validate one row. Returns (clean dict, []) or (None, [FieldError, ...]) with every problem."""
     kind = KIND_ALIASES.get(str(kind if kind is not None else raw.get("kind", "")).strip())
@@ -77,7 +73,12 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
     errors = []
     for field in layout.KIND_FIELDS[kind]:
         value = raw.get(field.key)
-        if _missing(value):
+        if value.__class__ is str:
+            value = value.strip()
+            if field.type == layout.TEXT and 0 < len(value) <= field.max_length:
+                clean[field.key] = value  # the common case, without the general parser
+                continue
+        if value is None or value == "":
             clean[field.key] = None
             if kind in field.required:
                 errors.append(_error(field, "required", "必填项缺失", "is required"))

@@ -1,29 +1,30 @@
-"""Batch upsert of validated records by natural key, keeping history: shared by API and imports.
+"""Batch upsert of prepared records by natural key, keeping history: shared by API and imports.
 
 A batch belongs to one source department. Re-sending a record unchanged is a no-op; a changed
 record is updated in place with its version bumped and the previous state kept in
 record_versions. Entities are created or renamed from the records that name them.
 """
 
-import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, Date, DateTime, Numeric, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..db import utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..enterprises.models import Entity
-from . import layout
-from .models import COLUMN_FOR_KEY, REPAIRED, WITHDRAWN, Record, RecordVersion
+from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
+from .prepare import DepartmentRef, prepare
 from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
-_LAYOUT_COLUMNS = tuple((f.key, COLUMN_FOR_KEY.get(f.key, f.key)) for f in layout.FIELDS)
 _SNAPSHOT_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in ("id",))
+_KEY_COLUMNS = (Record.id, Record.decision_no, Record.party_key)
 # Statuses an update must not undo: a withdrawal or a repair stands until acted on explicitly.
 _STICKY = frozenset({WITHDRAWN, REPAIRED})
 
@@ -32,29 +33,6 @@ _STICKY = frozenset({WITHDRAWN, REPAIRED})
 class BatchResult:
     outcomes: list = field(default_factory=list)  # (outcome, record id) per input row, in order
     counts: dict = field(default_factory=lambda: {INSERTED: 0, UPDATED: 0, UNCHANGED: 0})
-
-
-_HASHED_KEYS = ("kind", *(f.key for f in layout.FIELDS))
-
-
-def _hash_part(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 0.5 and 0.50 are the same amount
-    return str(value)
-
-
-def content_hash(clean: dict) -> str:
-    """A digest of the record's content: equal digests mean re-sending it changes nothing."""
-    payload = "\x1f".join([_hash_part(clean.get(key)) for key in _HASHED_KEYS])
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
-
-
-def _columns(clean: dict) -> dict:
-    return {column: clean.get(key) for key, column in _LAYOUT_COLUMNS}
 
 
 def _jsonable(value):
@@ -80,7 +58,13 @@ class RecordWriter:
         self.today = today
         self.changed_by = changed_by
 
+    def write_clean(self, clean_rows: list[dict]) -> BatchResult:
+        """Prepare validated rows here and write them (the API's path; imports prepare in a worker)."""
+        department = DepartmentRef.of(self.department)
+        return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
+
     def write(self, rows: list[dict]) -> BatchResult:
+        """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
         result = BatchResult()
         latest = {}  # natural key -> position of its last occurrence: the last one wins
         for position, row in enumerate(rows):
@@ -94,22 +78,22 @@ class RecordWriter:
             if latest[key] != position:
                 outcomes[position] = (UNCHANGED, None)  # superseded by a later row of the batch
                 continue
-            digest = content_hash(row)
             current = existing.get(key)
             if current is None:
-                inserts.append((position, self._new_row(row, digest, entity_ids)))
-            elif current["content_hash"] == digest:
+                inserts.append((position, {**row, "entity_id": entity_ids.get(row["uscc"]), "version": 1}))
+            elif current["content_hash"] == row["content_hash"]:
                 outcomes[position] = (UNCHANGED, current["id"])
             else:
-                updates.append(self._changed_row(row, digest, current, entity_ids))
+                updates.append(self._changed_row(row, current, entity_ids))
                 versions.append(self._version_of(current, "update"))
                 outcomes[position] = (UPDATED, current["id"])
         if inserts:
-            ids = self.session.execute(
-                insert(Record).returning(Record.id, sort_by_parameter_order=True), [r for _, r in inserts]
-            ).scalars().all()
-            for (position, _), record_id in zip(inserts, ids):
-                outcomes[position] = (INSERTED, record_id)
+            # Plain executemany, then one look-up of the new ids: RETURNING row by row is far slower.
+            self._insert(Record.__table__, [r for _, r in inserts])
+            created = self._existing([rows[position] for position, _ in inserts], _KEY_COLUMNS)
+            for position, _ in inserts:
+                row = rows[position]
+                outcomes[position] = (INSERTED, created[(row["decision_no"], row["party_key"])]["id"])
         if updates:
             self.session.execute(update(Record), updates)
             self.session.execute(insert(RecordVersion), versions)
@@ -118,45 +102,47 @@ class RecordWriter:
             result.counts[outcome] += 1
         return result
 
-    def _existing(self, rows: list[dict]) -> dict:
+    def _insert(self, table, rows: list[dict]) -> None:
+        """Insert with the driver's own executemany: SQLAlchemy's per-row parameter handling and
+        its multi-VALUES batching (16 rows a statement at 60 columns) cost more than the insert."""
+        now = utcnow()
+        for row in rows:
+            row.setdefault("created_at", now)
+            row.setdefault("updated_at", now)
+        columns = list(rows[0])
+        encoders = [(i, encoder) for i, c in enumerate(columns)
+                    if (encoder := _sqlite_encoder(table.columns[c].type)) is not None]
+        statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                     f"VALUES ({', '.join('?' * len(columns))})")
+        values = []
+        for row in rows:
+            line = [row[c] for c in columns]
+            for i, encode in encoders:
+                if line[i] is not None:
+                    line[i] = encode(line[i])
+            values.append(line)
+        self.session.connection().connection.driver_connection.executemany(statement, values)
+
+    def _existing(self, rows: list[dict], columns=None) -> dict:
         numbers = list({row["decision_no"] for row in rows})
         found = {}
         for chunk in _chunks(numbers, 500):
-            query = select(Record.__table__).where(
+            query = select(*(columns or Record.__table__.columns)).where(
                 Record.department_id == self.department.id, Record.decision_no.in_(chunk)
             )
-            for current in self.session.execute(query).mappings():
+            for current in self.session.connection().execute(query).mappings():
                 found[(current["decision_no"], current["party_key"])] = dict(current)
         return found
 
-    def _publicity_columns(self, row: dict, status: str | None) -> dict:
-        columns = self.rules.columns_for(row, self.department, self.today)
-        if status in _STICKY:
-            columns["status"] = status
-        return columns
-
-    def _new_row(self, row: dict, digest: str, entity_ids: dict) -> dict:
-        return {
-            **_columns(row),
-            **self._publicity_columns(row, None),
-            "kind": row["kind"],
-            "department_id": self.department.id,
-            "domain_key": self.department.domain_key,
-            "entity_id": entity_ids.get(row["uscc"]),
-            "party_key": row["party_key"],
-            "content_hash": digest,
-            "version": 1,
-        }
-
-    def _changed_row(self, row: dict, digest: str, current: dict, entity_ids: dict) -> dict:
-        return {
-            **_columns(row),
-            **self._publicity_columns(row, current["status"]),
-            "id": current["id"],
-            "entity_id": entity_ids.get(row["uscc"]),
-            "content_hash": digest,
-            "version": current["version"] + 1,
-        }
+    @staticmethod
+    def _changed_row(row: dict, current: dict, entity_ids: dict) -> dict:
+        changed = {**row, "id": current["id"], "entity_id": entity_ids.get(row["uscc"]),
+                   "version": current["version"] + 1}
+        if current["status"] in _STICKY:
+            changed["status"] = current["status"]
+        for fixed in ("department_id", "decision_no", "party_key"):
+            del changed[fixed]
+        return changed
 
     def _version_of(self, current: dict, change: str) -> dict:
         return {
@@ -178,7 +164,7 @@ class RecordWriter:
         for chunk in _chunks(list(newest), 500):
             query = select(Entity.id, Entity.uscc, Entity.name, Entity.former_names, Entity.name_as_of,
                            Entity.version).where(Entity.uscc.in_(chunk))
-            for entity in self.session.execute(query):
+            for entity in self.session.connection().execute(query):
                 ids[entity.uscc] = entity.id
                 row = newest[entity.uscc]
                 renamed = row["party_name"] != entity.name
@@ -190,10 +176,10 @@ class RecordWriter:
                     ))
         missing = [newest[code] for code in newest if code not in ids]
         if missing:
-            created = self.session.execute(
-                insert(Entity).returning(Entity.uscc, Entity.id), [self._new_entity(row) for row in missing]
-            )
-            ids.update(dict(created.all()))
+            self._insert(Entity.__table__, [self._new_entity(row) for row in missing])
+            for chunk in _chunks([row["uscc"] for row in missing], 500):
+                query = select(Entity.uscc, Entity.id).where(Entity.uscc.in_(chunk))
+                ids.update(self.session.connection().execute(query).all())
         return ids
 
     @staticmethod
@@ -211,6 +197,19 @@ class RecordWriter:
             "legal_rep_id_no": row.get("legal_rep_id_no"),
             "version": 1,
         }
+
+
+def _sqlite_encoder(column_type):
+    """How SQLAlchemy would store a non-null value of this type in SQLite (None: as it is)."""
+    if isinstance(column_type, DateTime):
+        return lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(column_type, Date):
+        return date.isoformat
+    if isinstance(column_type, JSON):
+        return lambda v: json.dumps(v, ensure_ascii=False)
+    if isinstance(column_type, Numeric):
+        return str
+    return None
 
 
 def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
