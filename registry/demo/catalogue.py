@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
+from ..domain.publicity import PENALTY_TYPES as STATUTORY_PENALTY_TYPES
 from .common import expand_weights, read_data
 from .names import INDUSTRIES, TOWNS
 
 PENALTY_TYPE_SEPARATOR = ";"
 # Penalty types of the Administrative Penalty Law art. 9, lightest first (SPEC §3).
-PENALTY_TYPES = (
-    "警告",
-    "通报批评",
-    "罚款",
-    "没收违法所得",
-    "没收非法财物",
-    "暂扣许可证件",
-    "降低资质等级",
-    "吊销许可证件",
-    "限制开展生产经营活动",
-    "责令停产停业",
-    "责令关闭",
-    "限制从业",
-    "行政拘留",
-    "其他",
-)
+PENALTY_TYPES = STATUTORY_PENALTY_TYPES
 _TYPE_RANK = {t: i for i, t in enumerate(PENALTY_TYPES)}
 
 # Parties a violation or licence can concern are named by industry; natural persons by PERSON.

@@ -26,6 +26,23 @@ SPAN_YEARS = 4  # decision dates fall in the last four years before `today`
 _PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 
+def _party_fields(party, name: str) -> dict:
+    """The party columns of a record about `party` (an entity tuple), under the name it had then."""
+    return {
+        "party_name": name,
+        "party_category": party[1],
+        "uscc": party[2],
+        "business_reg_no": party[3],
+        "org_code": party[4],
+        "tax_reg_no": party[5],
+        "institution_cert_no": "",
+        "social_org_reg_no": "",
+        "legal_rep": party[6],
+        "legal_rep_id_type": party[7],
+        "legal_rep_id_no": party[8],
+    }
+
+
 def _yuan(cents: int) -> str:
     """Cents as a yuan figure the way decisions write it: 356, 356.4, 356.45."""
     if cents % 100 == 0:
@@ -159,17 +176,7 @@ def generate_records(
             ends = valid_to[item.years][off]
             yield {
                 "kind": LICENCE,
-                "party_name": name,
-                "party_category": party[1],
-                "uscc": party[2],
-                "business_reg_no": party[3],
-                "org_code": party[4],
-                "tax_reg_no": party[5],
-                "institution_cert_no": "",
-                "social_org_reg_no": "",
-                "legal_rep": party[6],
-                "legal_rep_id_type": party[7],
-                "legal_rep_id_no": party[8],
+                **_party_fields(party, name),
                 "id_type": "",
                 "id_no": "",
                 "decision_title": item.title,
@@ -248,17 +255,7 @@ def generate_records(
         basis = item.basis[0] if len(item.basis) == 1 else item.basis[int(r() * len(item.basis))]
         yield {
             "kind": PENALTY,
-            "party_name": name,
-            "party_category": party[1],
-            "uscc": party[2],
-            "business_reg_no": party[3],
-            "org_code": party[4],
-            "tax_reg_no": party[5],
-            "institution_cert_no": "",
-            "social_org_reg_no": "",
-            "legal_rep": party[6],
-            "legal_rep_id_type": party[7],
-            "legal_rep_id_no": party[8],
+            **_party_fields(party, name),
             "id_type": "身份证" if id_no else "",
             "id_no": id_no,
             "decision_no": f"{dept.abbr}{PENALTY_SUFFIX.get(dept.domain, '罚')}〔{year}〕{seq}号",

@@ -1,0 +1,145 @@
+"""Import benchmark: the product's import into SQLite and PostgreSQL against a raw COPY, same file.
+
+    python bench/import.py [--rows 1000000] [--file PATH] [--department USCC] [--only sqlite|postgresql]
+
+Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
+  * `registry import` into a fresh SQLite database and into a fresh PostgreSQL database
+    (each in its own process: wall time, rows/s, peak RSS of the process and its worker);
+  * the limit: psycopg COPY of the same rows, unvalidated, into a bare table of text columns.
+Prints one line per measurement and the ratio of each import to the raw COPY.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MARKET_SUPERVISION = "11150500011620002E"
+BENCH_DB = "registry_bench"
+
+
+def ensure_file(rows: int, department: str) -> Path:
+    path = ROOT / "bench" / "out" / f"penalties-{rows}.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_import_file.py"), str(path), "--rows", str(rows),
+                        "--kind", "penalty", "--department", department, "--bad-share", "0.01", "--seed", "1"],
+                       check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def postgres_admin_url() -> str:
+    out = subprocess.run(["bash", str(ROOT / "deploy" / "postgres.sh"), "start"], check=True, capture_output=True,
+                         text=True).stdout
+    return out.strip().splitlines()[-1].replace("postgresql+psycopg://", "postgresql://")
+
+
+def fresh_postgres(admin_url: str) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
+    return admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + BENCH_DB
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (the import's worker included)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def timed_process(args: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command; return its wall seconds, the peak RSS of its process tree in MB, and its stdout."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_kb(process.pid))
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed")
+        out.seek(0)
+        return elapsed, peak // 1024, out.read()
+
+
+def product_import(database_url: str, path: Path, department: str) -> dict:
+    instance = tempfile.mkdtemp(prefix="registry-bench-")
+    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
+           "REGISTRY_LOG_LEVEL": "WARNING"}
+    subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds, rss, out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department], env)
+    summary = json.loads(out.strip().splitlines()[-1])
+    return {"seconds": seconds, "rss_mb": rss, "rows": summary["rows"], "summary": summary}
+
+
+def raw_copy(admin_url: str, path: Path) -> dict:
+    """The limit: the file's rows COPYed as text into a bare table, no validation, no upsert."""
+    with open(path, newline="", encoding="utf-8") as stream:
+        reader = csv.reader(stream)
+        header = next(reader)
+        columns = ", ".join(f"c{i} text" for i in range(len(header)))
+        with psycopg.connect(admin_url) as connection:
+            connection.execute(f"CREATE TEMP TABLE raw_rows ({columns})")
+            started = time.perf_counter()
+            rows = 0
+            with connection.cursor() as cursor, cursor.copy("COPY raw_rows FROM STDIN") as copy:
+                for row in reader:
+                    copy.write_row(row)
+                    rows += 1
+            connection.commit()
+            seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": rows, "rss_mb": None}
+
+
+def report(name: str, result: dict, limit: dict | None) -> None:
+    rate = result["rows"] / result["seconds"]
+    ratio = f"{rate / (limit['rows'] / limit['seconds']):.2f}x raw COPY" if limit else "limit"
+    rss = f"peak RSS {result['rss_mb']} MB" if result["rss_mb"] is not None else ""
+    print(f"{name:<22} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--file", type=Path)
+    parser.add_argument("--department", default=MARKET_SUPERVISION)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    path = args.file or ensure_file(args.rows, args.department)
+    print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB)")
+    admin = postgres_admin_url()
+    limit = raw_copy(admin, path)
+    report("raw COPY (psycopg)", limit, None)
+    if args.only in (None, "postgresql"):
+        result = product_import(fresh_postgres(admin), path, args.department)
+        report("registry import → PG", result, limit)
+        print("  ", json.dumps({k: result["summary"][k] for k in ("inserted", "rejected", "unchanged")}))
+    if args.only in (None, "sqlite"):
+        database = Path(tempfile.mkdtemp(prefix="registry-bench-")) / "bench.sqlite3"
+        result = product_import(f"sqlite:///{database}", path, args.department)
+        report("registry import → SQLite", result, limit)
+        print("  ", json.dumps({k: result["summary"][k] for k in ("inserted", "rejected", "unchanged")}))
+
+
+if __name__ == "__main__":
+    main()
