@@ -80,3 +80,15 @@ def test_unknown_record_and_bad_paths_are_problem_json(client):
     assert client.get("/api/v1/records/abc").status_code == 404
     assert client.get("/api/v1/records/99999999999999999999").status_code == 404  # not a database overflow
     assert client.delete("/api/v1/enterprises/91110000600037341L").status_code == 405
+
+
+def test_a_newer_decision_renames_the_entity_and_keeps_the_former_name(push, client, department):
+    first = factories.penalty(department, party_name="通辽市鑫源商贸有限公司", decision_date="2025-03-01")
+    push(first)
+    push(factories.penalty(department, uscc=first["uscc"], party_name="通辽市鑫源商贸集团有限公司",
+                           decision_date="2025-09-01"))
+    push(factories.penalty(department, uscc=first["uscc"], party_name="通辽县鑫源商店",
+                           decision_date="2024-01-01"))  # older than the current name: no rename
+    entity = client.get(f"/api/v1/enterprises/{first['uscc']}").json
+    assert entity["name"] == "通辽市鑫源商贸集团有限公司"
+    assert entity["former_names"] == ["通辽市鑫源商贸有限公司"]

@@ -10,9 +10,12 @@ from sqlalchemy import text
 
 from ..db import utcnow
 from .models import REPAIRED, WITHDRAWN
-from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter
+from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, newest_per_entity
 
 STAGING = "record_staging"
+ENTITY_STAGING = "entity_staging"
+_ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
+                   "legal_rep_id_type", "legal_rep_id_no")
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _JSON_COLUMNS = frozenset({"penalty_types", "former_names"})
@@ -24,27 +27,17 @@ class CopyRecordWriter(RecordWriter):
 
     def write(self, rows: list[dict]) -> BatchResult:
         kept, outcomes = self._deduplicated(rows)
-        entity_ids = self._upsert_entities([row for _, row in kept])
-        now = utcnow()
-        prepared = []
-        for position, row in kept:
-            values = {**row, "entity_id": entity_ids.get(row["uscc"]), "version": 1, "row_index": position,
-                      "created_at": now, "updated_at": now}
-            prepared.append(values)
-        if prepared:
-            self._fill_staging(prepared)
+        if kept:
+            self._upsert_entities([row for _, row in kept])
+            now = utcnow()
+            prepared = [{**row, "version": 1, "row_index": position, "created_at": now, "updated_at": now}
+                        for position, row in kept]
+            self._fill(STAGING, "records", prepared)
             self._apply(prepared, outcomes)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:
             result.counts[outcome] += 1
         return result
-
-    def _insert(self, table, rows: list[dict]) -> None:
-        now = utcnow()
-        for row in rows:
-            row.setdefault("created_at", now)
-            row.setdefault("updated_at", now)
-        self._copy(table.name, rows)
 
     def _copy(self, table_name: str, rows: list[dict]) -> None:
         columns = list(rows[0])
@@ -68,17 +61,36 @@ class CopyRecordWriter(RecordWriter):
         outcomes = [(UNCHANGED, None)] * len(rows)
         return [(p, rows[p]) for p in sorted(last.values())], outcomes
 
-    def _fill_staging(self, prepared: list[dict]) -> None:
-        columns = list(prepared[0])
+    def _fill(self, staging: str, like: str, rows: list[dict]) -> None:
+        """COPY rows into a session-private staging table shaped like `like` (plus row_index)."""
+        columns = list(rows[0])
         connection = self.session.connection()
-        exists = connection.execute(text(f"SELECT to_regclass('pg_temp.{STAGING}')")).scalar()
-        if exists is None:
-            record_columns = ", ".join(c for c in columns if c != "row_index")
-            connection.execute(text(
-                f"CREATE TEMP TABLE {STAGING} AS SELECT {record_columns} FROM records WITH NO DATA"))
-            connection.execute(text(f"ALTER TABLE {STAGING} ADD COLUMN row_index integer"))
-        connection.execute(text(f"TRUNCATE {STAGING}"))
-        self._copy(STAGING, prepared)
+        if connection.execute(text(f"SELECT to_regclass('pg_temp.{staging}')")).scalar() is None:
+            shared = ", ".join(c for c in columns if c != "row_index")
+            connection.execute(text(f"CREATE TEMP TABLE {staging} AS SELECT {shared} FROM {like} WITH NO DATA"))
+            if "row_index" in columns:
+                connection.execute(text(f"ALTER TABLE {staging} ADD COLUMN row_index integer"))
+        connection.execute(text(f"TRUNCATE {staging}"))
+        self._copy(staging, rows)
+
+    def _upsert_entities(self, rows: list[dict]) -> None:
+        """Create missing entities and rename those a newer decision names differently, set-based;
+        records find their entity by USCC in the upsert itself."""
+        entities = [{key: entity[key] for key in _ENTITY_STAGING}
+                    for entity in map(self._new_entity, newest_per_entity(rows).values())]
+        if not entities:
+            return
+        self._fill(ENTITY_STAGING, "entities", entities)
+        connection = self.session.connection()
+        connection.execute(text(
+            "UPDATE entities e SET name = s.name, name_normalised = s.name_normalised, name_as_of = s.name_as_of, "
+            "former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, version = e.version + 1, "
+            f"updated_at = now() FROM {ENTITY_STAGING} s WHERE e.uscc = s.uscc AND e.name <> s.name "
+            "AND (e.name_as_of IS NULL OR s.name_as_of >= e.name_as_of)"))
+        columns = ", ".join(_ENTITY_STAGING)
+        connection.execute(text(
+            f"INSERT INTO entities ({columns}, former_names, version, created_at, updated_at) "
+            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
 
     def _apply(self, prepared: list[dict], outcomes: list) -> None:
         connection = self.session.connection()
@@ -93,9 +105,11 @@ class CopyRecordWriter(RecordWriter):
             f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
             {"by": self.changed_by})
         columns = [c for c in prepared[0] if c != "row_index"]
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in _NEVER_UPDATED)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id"] if c not in _NEVER_UPDATED)
         inserted = connection.execute(text(
-            f"INSERT INTO records ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {STAGING} "
+            f"INSERT INTO records ({', '.join(columns)}, entity_id) "
+            f"SELECT {', '.join('s.' + c for c in columns)}, e.id FROM {STAGING} s "
+            "LEFT JOIN entities e ON e.uscc = s.uscc "
             f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
             f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
             "ELSE EXCLUDED.status END "

@@ -155,11 +155,7 @@ class RecordWriter:
 
     def _upsert_entities(self, rows: list[dict]) -> dict:
         """Create missing entities and rename those a newer decision names differently."""
-        newest = {}
-        for row in rows:
-            code = row["uscc"]
-            if code and (code not in newest or row["decision_date"] >= newest[code]["decision_date"]):
-                newest[code] = row
+        newest = newest_per_entity(rows)
         ids = {}
         for chunk in _chunks(list(newest), 500):
             query = select(Entity.id, Entity.uscc, Entity.name, Entity.former_names, Entity.name_as_of,
@@ -197,6 +193,16 @@ class RecordWriter:
             "legal_rep_id_no": row.get("legal_rep_id_no"),
             "version": 1,
         }
+
+
+def newest_per_entity(rows: list[dict]) -> dict:
+    """For each USCC in the batch, the row with the latest decision: it names the entity."""
+    newest = {}
+    for row in rows:
+        code = row["uscc"]
+        if code and (code not in newest or row["decision_date"] >= newest[code]["decision_date"]):
+            newest[code] = row
+    return newest
 
 
 def _sqlite_encoder(column_type):
