@@ -137,7 +137,7 @@ class RecordWriter:
     @staticmethod
     def _changed_row(row: dict, current: dict, entity_ids: dict) -> dict:
         changed = {**row, "id": current["id"], "entity_id": entity_ids.get(row["uscc"]),
-                   "version": current["version"] + 1}
+                   "version": current["version"] + 1, "updated_at": utcnow()}
         if current["status"] in _STICKY:
             changed["status"] = current["status"]
         for fixed in ("department_id", "decision_no", "party_key"):
