@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .text import fold_width
 
@@ -24,7 +25,13 @@ def parse_date(value) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_serial(float(value))
-    text = fold_width(str(value)).strip()
+    return _parse_date_text(str(value))
+
+
+@lru_cache(maxsize=16384)
+def _parse_date_text(raw: str) -> date:
+    # Cached: a file of a million rows holds a few thousand distinct dates.
+    text = fold_width(raw).strip()
     match = _SEPARATED.match(text) or _COMPACT.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -40,8 +47,9 @@ def _from_serial(serial: float) -> date:
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
+@lru_cache(maxsize=16384)
 def parse_amount(value, *, max_decimals: int = 6, max_integer_digits: int = 12) -> Decimal:
-    """A non-negative amount in 10,000 CNY: '1,234.5', '１２.５', 3.25."""
+    """A non-negative amount in 10,000 CNY: '1,234.5', '１２.５', 3.25 (cached: amounts repeat)."""
     if isinstance(value, Decimal):
         text = str(value)
     elif isinstance(value, int | float) and not isinstance(value, bool):
