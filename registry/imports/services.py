@@ -141,7 +141,7 @@ def _run(path: Path, options: dict, department: Department, tally: Tally, job_id
             yield batch
             continue
         if batch.prepared:
-            for name, count in writer.write(batch.prepared).counts.items():
+            for name, count in writer.write(batch.prepared, with_ids=False).counts.items():
                 tally.counts[name] += count
         if batch.rejections and job_id is not None:
             db.session.execute(insert(ImportRejection), [_rejection(job_id, n, e) for n, e in batch.rejections])

@@ -25,7 +25,7 @@ _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})
 class CopyRecordWriter(RecordWriter):
     """RecordWriter for PostgreSQL: rows travel by COPY, the upsert is one statement."""
 
-    def write(self, rows: list[dict]) -> BatchResult:
+    def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
         kept, outcomes = self._deduplicated(rows)
         if kept:
             self._upsert_entities([row for _, row in kept])
@@ -33,7 +33,7 @@ class CopyRecordWriter(RecordWriter):
             prepared = [{**row, "version": 1, "row_index": position, "created_at": now, "updated_at": now}
                         for position, row in kept]
             self._fill(STAGING, "records", prepared)
-            self._apply(prepared, outcomes)
+            self._apply(prepared, outcomes, with_ids)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:
             result.counts[outcome] += 1
@@ -92,13 +92,13 @@ class CopyRecordWriter(RecordWriter):
             f"INSERT INTO entities ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
 
-    def _apply(self, prepared: list[dict], outcomes: list) -> None:
+    def _apply(self, prepared: list[dict], outcomes: list, with_ids: bool) -> None:
+        """History of changed rows, then the upsert; rows it does not return were unchanged."""
         connection = self.session.connection()
-        existing = connection.execute(text(
-            f"SELECT s.row_index, r.id, r.content_hash = s.content_hash FROM {STAGING} s "
-            f"JOIN records r ON {_JOIN}")).all()
-        for position, record_id, same in existing:
-            outcomes[position] = (UNCHANGED if same else UPDATED, record_id)
+        if with_ids:  # unchanged rows keep their id in the outcome (the API reports it)
+            for position, record_id in connection.execute(text(
+                    f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
+                outcomes[position] = (UNCHANGED, record_id)
         connection.execute(text(
             "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
             "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
@@ -117,6 +117,5 @@ class CopyRecordWriter(RecordWriter):
             "RETURNING id, decision_no, party_key, (xmax = 0)")).all()
         position_of = {(v["decision_no"], v["party_key"]): v["row_index"] for v in prepared}
         for record_id, decision_no, party_key, is_new in inserted:
-            if is_new:
-                outcomes[position_of[(decision_no, party_key)]] = (INSERTED, record_id)
+            outcomes[position_of[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
 

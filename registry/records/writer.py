@@ -63,8 +63,11 @@ class RecordWriter:
         department = DepartmentRef.of(self.department)
         return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
 
-    def write(self, rows: list[dict]) -> BatchResult:
-        """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
+    def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
+        """Write prepared rows (registry.records.prepare); outcomes come back in input order.
+
+        `with_ids=False` lets a writer skip looking up the ids of unchanged rows (imports only count).
+        """
         result = BatchResult()
         latest = {}  # natural key -> position of its last occurrence: the last one wins
         for position, row in enumerate(rows):
