@@ -1,0 +1,118 @@
+"""Search documents built from entities and records, and the mapping version they fit."""
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.mmseg import seg as _phrase_segmenter
+
+from registry.domain.names import normalise_name
+
+# Bump together with a new search/mappings/v{N}.json; `registry reindex` then builds the new index.
+MAPPING_VERSION = 1
+
+# Runs of Han characters (the CJK blocks pypinyin has readings for); everything else is kept as is.
+_HAN_RUN = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_pinyin(word: str) -> tuple[str, str]:
+    syllables = lazy_pinyin(word, style=Style.NORMAL)
+    # A character without a reading comes back as itself: keep letters and digits only.
+    return _NOT_ALNUM.sub("", "".join(syllables)), _NOT_ALNUM.sub("", "".join(s[:1] for s in syllables))
+
+
+@lru_cache(maxsize=1 << 17)
+def pinyin_of(name: str) -> tuple[str, str]:
+    """Full pinyin and initials of a name, tone-less, lower-case, letters and digits only.
+
+    通辽市鑫源商贸有限公司 -> ("tongliaoshixinyuanshangmaoyouxiangongsi", "tlsxysmyxgs"); a
+    chunk that is not Han (ABC, 2) is kept whole in both.
+
+    Segmented into words the way pypinyin segments by default and converted word by word with a
+    cache per word: the same result as pypinyin on the whole name, polyphonic characters included,
+    several times faster, as company names repeat the same few words (有限公司, 商贸, 通辽市).
+    """
+    full, initials = [], []
+    for index, piece in enumerate(_HAN_RUN.split(name)):
+        if index % 2:
+            for word in _phrase_segmenter.cut(piece):
+                word_full, word_initials = _word_pinyin(word)
+                full.append(word_full)
+                initials.append(word_initials)
+        elif piece:
+            chunk = _NOT_ALNUM.sub("", piece.lower())
+            full.append(chunk)
+            initials.append(chunk)
+    return "".join(full), "".join(initials)
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _name_fields(name: str, normalised: str | None = None) -> dict:
+    normalised = normalised or normalise_name(name)
+    pinyin, initials = pinyin_of(normalised)
+    return {"name": name, "name_normalised": normalised, "pinyin": pinyin, "initials": initials}
+
+
+def entity_document(entity: Mapping) -> dict:
+    """The document of one market entity (kind "entity"), id ``entity-<uscc>``.
+
+    Keys: uscc, name, former_names, party_category, district_code, record_counts (domain -> count),
+    version, and optionally name_normalised (the stored folded name; saves folding it again).
+    """
+    former = [name for name in entity.get("former_names") or () if name]
+    former_normalised = [normalise_name(name) for name in former]
+    former_pinyin = [pinyin_of(name) for name in former_normalised]
+    counts = dict(entity.get("record_counts") or {})
+    return {
+        "id": f"entity-{entity['uscc']}",
+        "kind": "entity",
+        "uscc": entity["uscc"],
+        **_name_fields(entity["name"], entity.get("name_normalised")),
+        "former_names": former,
+        "former_names_normalised": former_normalised,
+        "former_pinyin": [full for full, _ in former_pinyin],
+        "former_initials": [initials for _, initials in former_pinyin],
+        "district": entity.get("district_code"),
+        "category": entity.get("party_category"),
+        "domains": sorted(domain for domain, count in counts.items() if count),
+        "counts": counts,
+        "version": entity["version"],
+    }
+
+
+def _joined(parts: Iterable[str | None]) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def record_document(record: Mapping) -> dict:
+    """The document of one credit record (kind "record"), id ``record-<id>``.
+
+    Keys: id, kind, uscc, party_name, domain_key, department_id, department_name, district (the
+    department's), severity, decision_date, decision_no, violation_type, facts, penalty_content,
+    content (a licence's), version.
+    """
+    return {
+        "id": f"record-{record['id']}",
+        "kind": "record",
+        "record_kind": record["kind"],
+        "uscc": record.get("uscc"),
+        **_name_fields(record["party_name"]),
+        "domain": record.get("domain_key"),
+        "department": record.get("department_id"),
+        "department_name": record.get("department_name"),
+        "district": record.get("district"),
+        "severity": record.get("severity"),
+        "decision_date": _iso(record.get("decision_date")),
+        "decision_no": record.get("decision_no"),
+        "text": _joined(record.get(key) for key in ("violation_type", "facts", "penalty_content", "content")),
+        "version": record["version"],
+    }

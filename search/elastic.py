@@ -1,0 +1,258 @@
+"""The external engine: Elasticsearch 8/9 or OpenSearch 2/3 behind an alias, written with external versions."""
+
+import copy
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .connection import SearchUnavailable, client_for, server_info
+from .documents import MAPPING_VERSION
+from .elastic_query import read_facets, read_page, search_body
+from .engine import IndexingError, SearchQuery, SearchResult
+
+log = logging.getLogger(__name__)
+
+MAPPINGS_DIR = Path(__file__).parent / "mappings"
+CHUNK_SIZE = 2000
+LOAD_THREADS = 2
+# Bulk item errors that say the engine, not the document, is the problem: retry later.
+UNAVAILABLE_STATUSES = {429, 500, 502, 503, 504}
+INDEX_MISSING = "index_not_found_exception"
+
+
+@cache
+def mapping(version: int = MAPPING_VERSION) -> dict:
+    """Index settings and mappings of one mapping version (search/mappings/v{version}.json)."""
+    return json.loads((MAPPINGS_DIR / f"v{version}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class _Flavour:
+    """What differs between the two clients: the client, its bulk helpers and its exception types."""
+
+    client: Any
+    helpers: ModuleType
+    connection_errors: tuple[type[Exception], ...]
+    api_errors: tuple[type[Exception], ...]
+
+
+def _connect(url: str) -> _Flavour:
+    info = server_info(url)
+    client = client_for(url, info)
+    if info.distribution == "opensearch":
+        from opensearchpy import exceptions, helpers
+
+        # opensearch-py's TransportError also covers HTTP error answers; its ConnectionError does not.
+        return _Flavour(client, helpers, (exceptions.ConnectionError,), (exceptions.TransportError,))
+    import elastic_transport
+    from elasticsearch import ApiError, helpers
+
+    return _Flavour(client, helpers, (elastic_transport.TransportError,), (ApiError,))
+
+
+def _failure(item: dict) -> tuple[str, int, str, str] | None:
+    """(doc id, status, error type, reason) of a bulk item that failed in a way that matters, else None.
+
+    409 is a version conflict: the index holds this version or a newer one already. A delete that
+    found nothing (result "not_found", no error) has nothing left to do.
+    """
+    ((op, result),) = item.items()
+    status = result.get("status", 200)
+    if status < 300 or status == 409 or (op == "delete" and result.get("result") == "not_found"):
+        return None
+    error = result.get("error")
+    kind, reason = (error.get("type", "?"), error.get("reason", "")) if isinstance(error, dict) else ("?", str(error))
+    return result.get("_id", "?"), status, kind, f"{op} {status} {kind}: {reason}"
+
+
+def _bulk_actions(index: str, documents: Iterable[dict], deletions: Iterable[tuple[str, int]]) -> Iterator[dict]:
+    """Bulk actions carrying each document's version: an older write never replaces a newer one."""
+    for document in documents:
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": document["id"],
+            "_source": document,
+            "_version": document["version"],
+            "_version_type": "external_gte",
+        }
+    for doc_id, version in deletions:
+        yield {
+            "_op_type": "delete",
+            "_index": index,
+            "_id": doc_id,
+            "_version": version,
+            "_version_type": "external_gte",
+        }
+
+
+class ExternalEngine:
+    """SearchEngine on Elasticsearch or OpenSearch; which one is asked of the server on first use."""
+
+    name = "external"
+
+    def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None):
+        if prefix != prefix.lower() or not prefix.strip("-_"):
+            raise ValueError("an index prefix is lower-case and not empty")
+        self.url = url
+        self.prefix = prefix
+        self.alias = f"{prefix}-search"
+        self.replicas = replicas
+        self._flavour: _Flavour | None = None
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @property
+    def flavour(self) -> _Flavour:
+        if self._flavour is None:
+            self._flavour = _connect(self.url)  # raises SearchUnavailable, and is retried next time
+        return self._flavour
+
+    @property
+    def client(self):
+        return self.flavour.client
+
+    @contextmanager
+    def _answering(self, doing: str):
+        """Outages, timeouts, overload and server errors become SearchUnavailable; our own mistakes
+        (HTTP 4xx) stay what they are."""
+        flavour = self.flavour
+        try:
+            yield
+        except flavour.connection_errors as exc:
+            raise SearchUnavailable(f"{self.url} did not answer while {doing}: {exc.__class__.__name__}") from exc
+        except flavour.api_errors as exc:
+            status = getattr(exc, "status_code", None)
+            if isinstance(status, int) and (status >= 500 or status == 429):
+                raise SearchUnavailable(f"{self.url} answered HTTP {status} while {doing}") from exc
+            if status == 404 and "index_not_found" in str(exc):
+                raise SearchUnavailable(f"index {self.alias} does not exist yet (run `registry reindex`)") from exc
+            raise
+
+    def _new_index_name(self) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-v{MAPPING_VERSION}-{stamp}"
+
+    def _index_body(self, **settings) -> dict:
+        body = copy.deepcopy(mapping())
+        if self.replicas is not None:
+            settings["number_of_replicas"] = self.replicas
+        body["settings"]["index"].update(settings)
+        return body
+
+    def aliased_indices(self) -> list[str]:
+        """The concrete indices behind the alias (one, or none before ensure_index)."""
+        with self._answering("reading the alias"):
+            if not self.client.indices.exists_alias(name=self.alias):
+                return []
+            return sorted(self.client.indices.get_alias(name=self.alias))
+
+    def _bulk_items(self, actions: Iterable[dict], parallel: bool, **params) -> Iterator[dict]:
+        helpers = self.flavour.helpers
+        options = {"chunk_size": CHUNK_SIZE, "raise_on_error": False, "raise_on_exception": True, **params}
+        if parallel:
+            results = helpers.parallel_bulk(self.client, actions, thread_count=LOAD_THREADS, **options)
+        else:
+            results = helpers.streaming_bulk(self.client, actions, max_retries=3, **options)
+        for _ok, item in results:
+            yield item
+
+    def _send(self, actions: Iterable[dict], doing: str, parallel: bool = False, **params) -> int:
+        """Run bulk actions; return how many went through. Raise SearchUnavailable when the engine (or
+        the index) failed, IndexingError listing the documents it refused."""
+        done, failures = 0, []
+        with self._answering(doing):
+            for item in self._bulk_items(actions, parallel, **params):
+                failure = _failure(item)
+                if failure:
+                    failures.append(failure)
+                else:
+                    done += 1
+        if any(kind == INDEX_MISSING for _, _, kind, _ in failures):
+            raise SearchUnavailable(f"index {self.alias} does not exist yet (run `registry reindex`)")
+        if any(status in UNAVAILABLE_STATUSES for _, status, _, _ in failures):
+            raise SearchUnavailable(f"{self.url} could not take {len(failures)} document(s) while {doing}")
+        if failures:
+            raise IndexingError([(doc_id, reason) for doc_id, _, _, reason in failures])
+        return done
+
+    # -- the SearchEngine interface -------------------------------------------------------------
+
+    def ensure_index(self) -> None:
+        if self.aliased_indices():
+            return
+        body = self._index_body()
+        body["aliases"] = {self.alias: {}}
+        with self._answering("creating the index"):
+            self.client.indices.create(index=self._new_index_name(), body=body)
+
+    def write(self, documents: list[dict], deletions: list[tuple[str, int]], *, refresh: bool = False) -> None:
+        if not documents and not deletions:
+            return
+        # Never let a write create an index of its own where the alias should be: require_alias guards
+        # index operations, and a versioned delete would create the index to keep its tombstone in.
+        if deletions and not self.aliased_indices():
+            raise SearchUnavailable(f"index {self.alias} does not exist yet (run `registry reindex`)")
+        self._send(_bulk_actions(self.alias, documents, deletions), "writing", require_alias=True)
+        if refresh:
+            with self._answering("refreshing"):
+                self.client.indices.refresh(index=self.alias)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        body = search_body(query)
+        with self._answering("searching"):
+            answer = self.client.search(index=self.alias, body=body)
+        hits, next_cursor = read_page(answer, query.size)
+        total = answer["hits"]["total"]
+        return SearchResult(
+            hits=hits,
+            total=total["value"] if isinstance(total, dict) else int(total),
+            facets=read_facets(answer),
+            next_cursor=next_cursor,
+            engine=self.name,
+        )
+
+    def reindex(self, documents: Iterable[dict]) -> int:
+        new = self._new_index_name()
+        with self._answering("creating the new index"):
+            self.client.indices.create(index=new, body=self._index_body(refresh_interval="-1"))
+        try:
+            count = self._send(_bulk_actions(new, documents, ()), "loading the new index", parallel=True)
+            self._open_for_search(new)
+            old = self.aliased_indices()  # read late: the load may have taken minutes
+            self._swap_alias(old, new)
+        except BaseException:
+            self._drop(new)
+            raise
+        for index in old:
+            self._drop(index)
+        log.info("reindexed %d documents into %s (was %s)", count, new, ", ".join(old) or "nothing")
+        return count
+
+    # -- reindex steps --------------------------------------------------------------------------
+
+    def _open_for_search(self, index: str) -> None:
+        interval = mapping()["settings"]["index"].get("refresh_interval")
+        with self._answering("finishing the new index"):
+            self.client.indices.put_settings(index=index, body={"index": {"refresh_interval": interval}})
+            self.client.indices.refresh(index=index)
+
+    def _swap_alias(self, old: list[str], new: str) -> None:
+        actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions.append({"add": {"index": new, "alias": self.alias}})
+        with self._answering("moving the alias"):
+            self.client.indices.update_aliases(body={"actions": actions})
+
+    def _drop(self, index: str) -> None:
+        try:
+            with self._answering(f"deleting {index}"):
+                self.client.indices.delete(index=index)
+        except Exception:  # a leftover index is untidy, not fatal; say so and carry on
+            log.warning("could not delete search index %s", index, exc_info=True)

@@ -1,0 +1,187 @@
+"""Search request bodies for Elasticsearch/OpenSearch and the hits read back from their answers."""
+
+from .engine import (
+    FACETS,
+    MATCH_REASONS,
+    Hit,
+    InvalidCursor,
+    QueryText,
+    SearchQuery,
+    analyse_query,
+    decode_cursor,
+    encode_cursor,
+)
+
+# Facet name -> indexed field.
+FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
+FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
+HIGHLIGHT_TAGS = ("<em>", "</em>")
+# Of the query's 1-3 character grams, all must be in the name for one or two characters (1 and 3
+# grams), three quarters from three characters on: 通辽鑫源 still finds 通辽市鑫源商贸有限公司.
+NAME_GRAMS_TO_MATCH = "3<75%"
+# Entities rank above their own records when both match the same way.
+ENTITY_BONUS = 1.0
+
+
+def _match(field: str, text: str, name: str, boost: float = 1.0, **options) -> dict:
+    return {"match": {field: {"query": text, "boost": boost, "_name": name, **options}}}
+
+
+def _term(field: str, value: str, name: str, boost: float) -> dict:
+    return {"term": {field: {"value": value, "boost": boost, "_name": name}}}
+
+
+def _name_clauses(text: str) -> list[dict]:
+    """Exact name first, then names starting with the text, then names containing its fragments."""
+    return [
+        _term("name_normalised", text, "name", 20),
+        {"prefix": {"name_normalised": {"value": text.lower(), "boost": 5, "_name": "name"}}},
+        _match("name_normalised.ngram", text, "name", minimum_should_match=NAME_GRAMS_TO_MATCH),
+        _term("former_names_normalised", text, "former_name", 12),
+        _match("former_names_normalised.ngram", text, "former_name", 0.8, minimum_should_match=NAME_GRAMS_TO_MATCH),
+        {"match_phrase": {"text": {"query": text, "boost": 0.5, "_name": "text"}}},
+    ]
+
+
+def _spelling_clauses(field: str, latin: str, name: str, weight: float) -> list[dict]:
+    """Whole value, prefix, and (from three letters on) every trigram of the letters somewhere inside."""
+    clauses = [
+        _term(field, latin, name, 10 * weight),
+        _match(f"{field}.prefix", latin, name, 4 * weight),
+    ]
+    if len(latin) >= 3 and field != "former_initials":
+        clauses.append(_match(f"{field}.infix", latin, name, weight, operator="and"))
+    return clauses
+
+
+def _latin_clauses(latin: str) -> list[dict]:
+    return [
+        *_spelling_clauses("pinyin", latin, "pinyin", 1.0),
+        *_spelling_clauses("initials", latin, "initials", 0.8),
+        *_spelling_clauses("former_pinyin", latin, "former_name", 0.6),
+        *_spelling_clauses("former_initials", latin, "former_name", 0.5),
+    ]
+
+
+def _uscc_clauses(code: str) -> list[dict]:
+    return [_term("uscc", code, "uscc", 20), _match("uscc.prefix", code, "uscc", 5)]
+
+
+def _uniquely_named(clauses: list[dict]) -> list[dict]:
+    """Suffix every clause's name with its position: engines keep one query per name, so clauses
+    sharing a name would hide each other's matches. The reason is the part before the colon."""
+    for position, clause in enumerate(clauses):
+        (query,) = clause.values()  # {"match": {field: options}} -> {field: options}
+        (options,) = query.values()
+        options["_name"] += f":{position}"
+    return clauses
+
+
+def text_query(text: QueryText) -> dict:
+    """At least one way of matching the text must hit; entities get a small bonus."""
+    # A record's decision number (文书号) is part of what it says, matched whole.
+    clauses = [*_name_clauses(text.name), _term("decision_no", text.raw.strip(), "text", 10)]
+    if text.latin:
+        clauses += _latin_clauses(text.latin)
+    if text.uscc:
+        clauses += _uscc_clauses(text.uscc)
+    return {
+        "bool": {
+            "must": [{"bool": {"should": _uniquely_named(clauses), "minimum_should_match": 1}}],
+            "should": [{"constant_score": {"filter": {"term": {"kind": "entity"}}, "boost": ENTITY_BONUS}}],
+        }
+    }
+
+
+def filters(query: SearchQuery) -> list[dict]:
+    terms = {
+        "kind": query.kind,
+        "domain_any": query.domain,
+        "department": query.department,
+        "district": query.district,
+        "severity": query.severity,
+    }
+    clauses = [{"term": {field: value}} for field, value in terms.items() if value is not None]
+    bounds = {"gte": query.date_from, "lte": query.date_to}
+    bounds = {op: day.isoformat() for op, day in bounds.items() if day is not None}
+    if bounds:
+        clauses.append({"range": {"decision_date": bounds}})
+    return clauses
+
+
+def _highlight(text: QueryText) -> dict:
+    def phrase(field: str, size: int, fragments: int) -> dict:
+        return {
+            "highlight_query": {"match_phrase": {field: text.name}},
+            "fragment_size": size,
+            "number_of_fragments": fragments,
+        }
+
+    return {
+        "pre_tags": [HIGHLIGHT_TAGS[0]],
+        "post_tags": [HIGHLIGHT_TAGS[1]],
+        "fields": {
+            "name": phrase("name", 0, 0),
+            "former_names": phrase("former_names", 0, 0),
+            "text": phrase("text", 120, 3),
+        },
+    }
+
+
+def search_body(query: SearchQuery) -> dict:
+    """The complete request: one more hit than asked for tells whether there is a next page."""
+    text = analyse_query(query.q)
+    scored = text_query(text) if text.name else {"match_all": {}}
+    body = {
+        "size": query.size + 1,
+        "track_total_hits": True,
+        "_source": ["kind"],
+        "query": {"bool": {"must": [scored], "filter": filters(query)}},
+        "sort": [{"_score": "desc"}, {"id": "asc"}],
+        "aggs": {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}} for name in FACETS},
+    }
+    if text.name:
+        body["highlight"] = _highlight(text)
+    if query.cursor:
+        after = decode_cursor(query.cursor)
+        if len(after) != 2 or not isinstance(after[0], int | float) or not isinstance(after[1], str):
+            raise InvalidCursor("the cursor is not one this search handed out")
+        body["search_after"] = after
+    return body
+
+
+def _matched(names) -> tuple[str, ...]:
+    # Elasticsearch 8.8+ may answer a dict of name -> score, OpenSearch and older ones a list.
+    found = {name.partition(":")[0] for name in names or ()}
+    return tuple(reason for reason in MATCH_REASONS if reason in found)
+
+
+def _merge_tags(fragment: str) -> str:
+    # Unigrams and bigrams highlight separately: <em>过期</em><em>食</em> reads better as <em>过期食</em>.
+    return fragment.replace(HIGHLIGHT_TAGS[1] + HIGHLIGHT_TAGS[0], "")
+
+
+def read_hit(raw: dict) -> Hit:
+    highlights = {name: [_merge_tags(f) for f in fragments] for name, fragments in (raw.get("highlight") or {}).items()}
+    return Hit(
+        id=raw["_id"],
+        kind=raw["_source"]["kind"],
+        score=float(raw["_score"] or 0.0),
+        matched=_matched(raw.get("matched_queries")),
+        highlights={name: fragments for name, fragments in highlights.items() if fragments},
+    )
+
+
+def read_page(answer: dict, size: int) -> tuple[list[Hit], str | None]:
+    raw_hits = answer["hits"]["hits"]
+    page = raw_hits[:size]
+    next_cursor = encode_cursor(page[-1]["sort"]) if len(raw_hits) > size else None
+    return [read_hit(raw) for raw in page], next_cursor
+
+
+def read_facets(answer: dict) -> dict[str, dict[str, int]]:
+    aggregations = answer.get("aggregations") or {}
+    return {
+        name: {str(bucket["key"]): bucket["doc_count"] for bucket in aggregations.get(name, {}).get("buckets", [])}
+        for name in FACETS
+    }

@@ -1,0 +1,156 @@
+"""The interface both search engines implement, and the query and result values they share."""
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from registry.domain.names import normalise_name
+from registry.domain.text import fold_width
+
+from .connection import SearchUnavailable
+
+__all__ = [
+    "FACETS",
+    "KINDS",
+    "MATCH_REASONS",
+    "Hit",
+    "IndexingError",
+    "InvalidCursor",
+    "QueryText",
+    "SearchEngine",
+    "SearchQuery",
+    "SearchResult",
+    "SearchUnavailable",
+    "analyse_query",
+    "decode_cursor",
+    "encode_cursor",
+]
+
+KINDS = ("entity", "record")
+# Why a hit matched, in the order they are reported.
+MATCH_REASONS = ("uscc", "name", "former_name", "pinyin", "initials", "text")
+# Facet name -> counts by value. "domain" counts records of the domain and entities with records in it;
+# "district" is the entity's district or the record's department's district.
+FACETS = ("kind", "domain", "district", "severity")
+MAX_SIZE = 1000
+
+_USCC_PREFIX = re.compile(r"[0-9A-Z]{2,18}")
+_LATIN = re.compile(r"[a-z0-9' ]*[a-z][a-z0-9' ]*")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+class InvalidCursor(ValueError):
+    """A cursor this engine did not hand out (or one of another query shape)."""
+
+
+class IndexingError(Exception):
+    """The engine answered but refused some documents (other than "already newer")."""
+
+    def __init__(self, failures: list[tuple[str, str]]):
+        self.failures = failures  # (document id, reason)
+        shown = "; ".join(f"{doc_id}: {reason}" for doc_id, reason in failures[:5])
+        super().__init__(f"{len(failures)} document(s) refused: {shown}")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """One search request. Date bounds are inclusive and apply to records only (entities have no date)."""
+
+    q: str = ""
+    kind: str | None = None  # "entity" | "record" | None (both)
+    domain: str | None = None
+    department: int | None = None
+    district: str | None = None
+    severity: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    size: int = 20
+    cursor: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in (None, *KINDS):
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if not 1 <= self.size <= MAX_SIZE:
+            raise ValueError(f"size must be between 1 and {MAX_SIZE}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str  # the document id: "entity-<uscc>" or "record-<id>"
+    kind: str
+    score: float
+    matched: tuple[str, ...]  # from MATCH_REASONS
+    highlights: dict[str, list[str]] = field(default_factory=dict)  # field -> fragments with <em> tags
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    total: int  # exact
+    facets: dict[str, dict[str, int]]  # every name in FACETS -> value -> count, over all hits (not one page)
+    next_cursor: str | None  # None on the last page
+    engine: str
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    """What the application needs from a search engine. Every method raises SearchUnavailable when the
+    engine does not answer; none of them ever turns an outage into an empty result."""
+
+    name: str
+
+    def ensure_index(self) -> None:
+        """Create the index (behind its alias) unless it exists. Idempotent."""
+
+    def write(self, documents: list[dict], deletions: list[tuple[str, int]], *, refresh: bool = False) -> None:
+        """Index `documents` and delete `deletions` ((doc id, version)) in bulk. A document older than the
+        one indexed is skipped silently ("already newer"); other refusals raise IndexingError. With
+        `refresh`, the changes are searchable when this returns."""
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Hits by relevance (then id), with highlights, facets and a cursor for the next page."""
+
+    def reindex(self, documents: Iterable[dict]) -> int:
+        """Build a new index from `documents`, swap the alias to it atomically and drop the old one;
+        return the number of documents. On failure the old index keeps serving."""
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """The user's text read every way the engines match it."""
+
+    raw: str
+    name: str  # normalise_name(raw): width, brackets, spaces and traditional script folded; "" if blank
+    uscc: str | None  # upper-cased code (prefix) when the text can be one
+    latin: str | None  # lower-case letters and digits when the text can be pinyin or initials
+
+
+def analyse_query(q: str) -> QueryText:
+    folded = fold_width(q or "").strip()
+    compact = "".join(folded.split())
+    uscc = compact.upper() if _USCC_PREFIX.fullmatch(compact.upper()) else None
+    lower = folded.lower()
+    latin = _NOT_ALNUM.sub("", lower) if _LATIN.fullmatch(lower) else None
+    return QueryText(raw=q or "", name=normalise_name(folded) if folded else "", uscc=uscc, latin=latin or None)
+
+
+def encode_cursor(sort_values: list) -> str:
+    """An opaque cursor for search_after-style paging: URL-safe base64 of the last hit's sort values."""
+    raw = json.dumps(sort_values, ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCursor("the cursor is not one this search handed out") from exc
+    if not isinstance(values, list) or not values:
+        raise InvalidCursor("the cursor is not one this search handed out")
+    return values

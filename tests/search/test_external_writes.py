@@ -1,0 +1,105 @@
+"""The external engine on the real OpenSearch node: versioned writes, deletions, reindex and outages."""
+
+import pytest
+
+from search.elastic import ExternalEngine
+from search.engine import IndexingError, SearchQuery, SearchUnavailable
+from tests.search.corpus import R1, R2, TARGET, TARGET_NAME, TARGET_USCC, entity, ids, search, stored
+
+pytestmark = pytest.mark.opensearch
+
+BAD_DATE = {**R1, "decision_date": "not-a-date"}  # the mapping refuses it
+
+
+def indices_of(engine) -> set[str]:
+    return set(engine.client.indices.get(index=f"{engine.alias}-*"))
+
+
+def test_an_older_version_never_overwrites_a_newer_one(fresh):
+    newer = entity("通辽市新名称商贸有限公司", uscc=TARGET_USCC, version=2)
+    older = entity("通辽市旧名称商贸有限公司", uscc=TARGET_USCC, version=1)
+    fresh.write([newer], [], refresh=True)
+    fresh.write([older], [], refresh=True)  # "already newer": no error
+    fresh.write([newer], [], refresh=True)  # the same version again: accepted, no change
+    answer = stored(fresh, newer["id"])
+    assert answer["_version"] == 2 and answer["_source"]["name"] == newer["name"]
+    assert ids(search(fresh, "旧名称")) == []
+
+
+def test_deletion(fresh):
+    doc = entity(TARGET_NAME, uscc=TARGET_USCC, version=3)
+    fresh.write([doc], [], refresh=True)
+    fresh.write([], [(doc["id"], 2)], refresh=True)  # older than the indexed document: it stays
+    assert stored(fresh, doc["id"])
+    fresh.write([], [(doc["id"], 4), ("record-999999", 1)], refresh=True)  # the second was never indexed
+    assert stored(fresh, doc["id"]) is None
+    assert ids(search(fresh, TARGET_NAME)) == []
+
+
+def test_a_refused_document_raises_and_the_others_are_written(fresh):
+    with pytest.raises(IndexingError) as caught:
+        fresh.write([TARGET, BAD_DATE], [], refresh=True)
+    assert [doc_id for doc_id, _ in caught.value.failures] == [BAD_DATE["id"]]
+    assert stored(fresh, TARGET["id"])
+
+
+def test_nothing_to_write_needs_no_engine():
+    ExternalEngine("http://127.0.0.1:9").write([], [])
+
+
+def test_reindex_swaps_the_alias(fresh):
+    fresh.write([entity("通辽市旧数据有限公司")], [], refresh=True)
+    old = fresh.aliased_indices()
+    assert fresh.reindex(doc for doc in [TARGET, R1, R2]) == 3
+    new = fresh.aliased_indices()
+    assert len(new) == 1 and new != old
+    assert indices_of(fresh) == set(new)  # the old index is gone
+    assert set(ids(search(fresh))) == {TARGET["id"], R1["id"], R2["id"]}
+    settings = fresh.client.indices.get_settings(index=new[0])[new[0]]["settings"]["index"]
+    assert settings["refresh_interval"] == "1s"  # restored after the load
+
+
+def test_failed_reindex_leaves_the_old_index_serving(fresh):
+    fresh.write([TARGET], [], refresh=True)
+    old = fresh.aliased_indices()
+    with pytest.raises(IndexingError):
+        fresh.reindex([entity("通辽市新数据有限公司"), BAD_DATE])
+    assert fresh.aliased_indices() == old
+    assert indices_of(fresh) == set(old)  # the half-built index was dropped
+    assert ids(search(fresh, TARGET_NAME)) == [TARGET["id"]]
+
+
+def test_reindex_without_an_index_creates_the_alias(make_engine):
+    engine = make_engine()
+    assert engine.reindex([TARGET]) == 1
+    assert ids(search(engine)) == [TARGET["id"]]
+
+
+def test_missing_index_is_unavailable_not_empty(make_engine):
+    with pytest.raises(SearchUnavailable):
+        search(make_engine(), "鑫源")
+
+
+@pytest.mark.parametrize("deletions", [[], [(TARGET["id"], 1)]], ids=["document", "deletion"])
+def test_a_write_never_creates_an_index_in_place_of_the_alias(make_engine, deletions):
+    engine = make_engine()
+    with pytest.raises(SearchUnavailable):
+        engine.write([] if deletions else [TARGET], deletions)
+    assert not engine.client.indices.exists(index=engine.alias)
+    engine.ensure_index()  # and the alias can still be created
+    assert engine.aliased_indices()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda engine: engine.search(SearchQuery(q="鑫源")),
+        lambda engine: engine.write([TARGET], []),
+        lambda engine: engine.ensure_index(),
+        lambda engine: engine.reindex([TARGET]),
+    ],
+    ids=["search", "write", "ensure_index", "reindex"],
+)
+def test_unreachable_engine_raises_search_unavailable(call):
+    with pytest.raises(SearchUnavailable):
+        call(ExternalEngine("http://127.0.0.1:9"))
