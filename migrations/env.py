@@ -4,6 +4,10 @@ from alembic import context
 from flask import current_app
 from sqlalchemy import text
 
+# Also puts the search tables on the metadata; include_object leaves out what only migrations create
+# (the FTS5 table on SQLite, trigram indexes on PostgreSQL).
+from search.sql_models import include_object
+
 db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
@@ -20,13 +24,16 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=str(db.engine.url), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=str(db.engine.url), target_metadata=target_metadata, literal_binds=True, include_object=include_object
+    )
     with context.begin_transaction():
         context.run_migrations()
 

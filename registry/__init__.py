@@ -14,6 +14,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
     from .imports.views import blp as imports_blp
+    from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
 
     config = Config.from_env(overrides=overrides)
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(enterprises_blp)
     api.register_blueprint(records_blp)
     api.register_blueprint(imports_blp)
+    api.register_blueprint(search_blp)
     app.register_blueprint(ops.bp)
     ops.init_metrics(app)
     access_http.init_app(app)

@@ -43,11 +43,20 @@ def main():
 @main.command(help="Create or upgrade the database schema and load the shipped reference data.")
 @with_app
 def init():
+    from search.engine import SearchUnavailable
+
     from .bootstrap import initialise
+    from .publicsearch.engines import configured_engine
 
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
+    try:
+        configured_engine().ensure_index()
+        click.echo(f"search index ready ({configured_engine().name})")
+    except SearchUnavailable as exc:
+        click.echo(f"warning: the search engine does not answer ({exc}); run `registry init` again once it does",
+                   err=True)
 
 
 @main.command(help="Load the realistic demo data set for Tongliao (deterministic for a seed).")
@@ -58,9 +67,11 @@ def init():
 def demo(seed, entities, records):
     from .bootstrap import initialise
     from .demo.loader import load_demo
+    from .publicsearch.engines import sync_if_builtin
 
     initialise()
     summary = load_demo(seed=seed, entity_count=entities, record_count=records)
+    sync_if_builtin()
     click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
                f"({summary['inserted']} new) over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
@@ -149,10 +160,49 @@ def publicity_sweep():
     from datetime import date
 
     from .extensions import db
+    from .publicsearch.engines import sync_if_builtin
     from .records.publicity import end_expired_publicity
 
     ended = end_expired_publicity(db.session, date.today())
+    sync_if_builtin()
     click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
+
+
+
+@main.group("search", help="The search index.")
+def search_group():
+    pass
+
+
+@search_group.command("drain", help="Send pending changes to the search engine (run as a worker for an external one).")
+@click.option("--follow", is_flag=True, help="Keep running, polling every few seconds.")
+@with_app
+def search_drain(follow):
+    import time
+
+    from search.engine import SearchUnavailable
+
+    from .publicsearch.engines import sync_search
+
+    while True:
+        try:
+            sent = sync_search()
+        except SearchUnavailable as exc:
+            if not follow:
+                raise click.ClickException(f"the search engine does not answer: {exc}") from None
+            sent = 0
+        click.echo(json.dumps({"sent": sent}))
+        if not follow:
+            return
+        time.sleep(2)
+
+
+@main.command(help="Rebuild the search index from the database and swap it in atomically.")
+@with_app
+def reindex():
+    from .publicsearch.reindex import rebuild_index
+
+    click.echo(json.dumps(rebuild_index()))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class Config:
     INSTANCE_DIR: str = field(default_factory=lambda: str(Path.cwd() / "instance"))
     DATABASE_URL: str = ""  # default: SQLite file under INSTANCE_DIR
     SEARCH_URL: str = "builtin"
+    SEARCH_INDEX_PREFIX: str = "registry"
     SECRET_KEY: str = ""
     PUBLISH_NATURAL_PERSONS: bool = False
     PAGE_SIZE_MAX: int = 100
@@ -67,6 +68,8 @@ class Config:
             self.DATABASE_URL = "postgresql+psycopg://" + self.DATABASE_URL[len("postgresql://"):]
         if self.SEARCH_URL != "builtin" and not self.SEARCH_URL.startswith(("http://", "https://")):
             raise ConfigError(f"REGISTRY_SEARCH_URL must be 'builtin' or an http(s) URL, got {self.SEARCH_URL!r}")
+        if not self.SEARCH_INDEX_PREFIX or self.SEARCH_INDEX_PREFIX != self.SEARCH_INDEX_PREFIX.lower():
+            raise ConfigError("REGISTRY_SEARCH_INDEX_PREFIX must be a non-empty lower-case name")
         if self.LOG_LEVEL.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"REGISTRY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.LOG_LEVEL!r}")
         if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:

@@ -15,8 +15,8 @@ from tests.services import postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
-TABLES = ("import_rejections", "import_jobs", "record_versions", "records", "entities", "principals", "departments",
-          "districts", "domains")
+TABLES = ("search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
+          "record_versions", "records", "entities", "principals", "departments", "districts", "domains")
 
 
 def database_url(backend: str, tmp_path_factory) -> str:

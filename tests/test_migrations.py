@@ -6,11 +6,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from registry.extensions import db
+from search.sql_models import include_object
 
 
 def _differences(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 

@@ -5,6 +5,8 @@ from datetime import date
 
 from sqlalchemy import distinct, func, insert, select
 
+from search.outbox import enqueue_entities_of
+
 from ..departments.models import Department
 from ..domain.names import normalise_name
 from ..enterprises.models import Entity
@@ -72,6 +74,7 @@ def _insert_missing_entities(entities: list[dict]) -> None:
     ]
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(Entity), rows[start : start + BATCH])
+    enqueue_entities_of(db.session, [row["uscc"] for row in rows])
     db.session.commit()
 
 

@@ -18,6 +18,7 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
+from ..publicsearch.engines import sync_if_builtin
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
 from ..records.writer import writer_for
@@ -100,6 +101,7 @@ def _run_job(job_id: int, progress) -> ImportJob:
             db.session.commit()
             if progress:
                 progress(job)
+        sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:
         db.session.rollback()

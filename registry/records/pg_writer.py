@@ -8,6 +8,8 @@ import json
 
 from sqlalchemy import text
 
+from search.outbox import enqueue, enqueue_entities_of
+
 from ..db import utcnow
 from .models import REPAIRED, WITHDRAWN
 from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, newest_per_entity
@@ -114,8 +116,10 @@ class CopyRecordWriter(RecordWriter):
             f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
             "ELSE EXCLUDED.status END "
             "WHERE records.content_hash <> EXCLUDED.content_hash "
-            "RETURNING id, decision_no, party_key, (xmax = 0)")).all()
+            "RETURNING id, decision_no, party_key, (xmax = 0), uscc")).all()
         position_of = {(v["decision_no"], v["party_key"]): v["row_index"] for v in prepared}
-        for record_id, decision_no, party_key, is_new in inserted:
+        for record_id, decision_no, party_key, is_new, _ in inserted:
             outcomes[position_of[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
+        enqueue(self.session, records=[row[0] for row in inserted])
+        enqueue_entities_of(self.session, [row[4] for row in inserted])
 

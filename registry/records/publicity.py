@@ -5,6 +5,8 @@ from functools import lru_cache
 
 from sqlalchemy import update
 
+from search.outbox import enqueue
+
 from ..db import utcnow
 from ..departments.models import Department
 from ..domain.publicity import RuleBook, assess, is_displayed
@@ -58,10 +60,12 @@ def rules() -> PublicityRules:
 
 def end_expired_publicity(session, today: date) -> int:
     """Stop publishing every record whose window has closed; safe to run any number of times."""
-    result = session.execute(
+    ended = session.execute(
         update(Record)
         .where(Record.status == PUBLISHED, Record.publicity_end.is_not(None), Record.publicity_end <= today)
         .values(status=EXPIRED, version=Record.version + 1, updated_at=utcnow())
-    )
+        .returning(Record.id, Record.entity_id)
+    ).all()
+    enqueue(session, records=[row.id for row in ended], entities=[row.entity_id for row in ended])
     session.commit()
-    return result.rowcount
+    return len(ended)

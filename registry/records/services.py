@@ -5,12 +5,15 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from search.outbox import enqueue
+
 from ..access.services import Viewer
 from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from ..publicsearch.engines import sync_if_builtin
 from . import layout
 from .models import WITHDRAWN, Record, RecordVersion
 from .presenters import present_record
@@ -37,6 +40,7 @@ def push_records(viewer: Viewer, payload) -> dict:
                                f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
     result = writer_for(db.session, department, rules(), date.today(), viewer.principal_id).write_clean(clean_rows)
     db.session.commit()
+    sync_if_builtin()
     return {
         "counts": result.counts,
         "results": [{"index": i, "id": rid, "outcome": outcome} for i, (outcome, rid) in enumerate(result.outcomes)],
@@ -142,5 +146,7 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
     record.withdrawn_at = utcnow()
     record.withdrawal_reason = reason
     record.version += 1
+    enqueue(db.session, records=[record.id], entities=[record.entity_id])
     db.session.commit()
+    sync_if_builtin()
     return present_record(record, viewer)

@@ -8,13 +8,19 @@ from .models import PUBLISHED, Record
 SEES_EVERYTHING = frozenset({"reviewer", "admin"})
 
 
+def public_condition(publish_natural_persons: bool):
+    """A SQL condition selecting the records anyone may see (and the search index holds)."""
+    public = Record.status == PUBLISHED
+    if not publish_natural_persons:
+        public = and_(public, Record.party_category != "natural_person")
+    return public
+
+
 def visible_condition(viewer: Viewer, publish_natural_persons: bool):
     """A SQL condition selecting the records `viewer` may see."""
     if viewer.role in SEES_EVERYTHING:
         return true()
-    public = Record.status == PUBLISHED
-    if not publish_natural_persons:
-        public = and_(public, Record.party_category != "natural_person")
+    public = public_condition(publish_natural_persons)
     if viewer.role == "enterprise":
         return or_(public, Record.uscc == viewer.uscc)
     if viewer.role == "department":

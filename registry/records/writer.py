@@ -13,6 +13,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, DateTime, Numeric, insert, select, update
 from sqlalchemy.orm import Session
 
+from search.outbox import enqueue
+
 from ..db import utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
@@ -100,6 +102,9 @@ class RecordWriter:
         if updates:
             self.session.execute(update(Record), updates)
             self.session.execute(insert(RecordVersion), versions)
+        changed = [position for position, (outcome, _) in enumerate(outcomes) if outcome != UNCHANGED]
+        enqueue(self.session, records=[outcomes[p][1] for p in changed],
+                entities=[entity_ids.get(rows[p]["uscc"]) for p in changed])
         result.outcomes = outcomes
         for outcome, _ in outcomes:
             result.counts[outcome] += 1

@@ -1,0 +1,1 @@
+"""Public search over entities and records, through the configured search engine."""

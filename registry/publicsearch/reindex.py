@@ -1,0 +1,37 @@
+"""Rebuilding the whole index from the database; the engine swaps it in atomically."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from search.drain import document_batches
+from search.outbox import SearchOutbox, enqueue, enqueue_entities_of
+
+from ..db import utcnow
+from ..enterprises.models import Entity
+from ..extensions import db
+from ..records.models import Record
+from .engines import configured_engine
+
+# Covers clock skew between this process and the database's writers.
+_MARGIN = timedelta(seconds=5)
+
+
+def rebuild_index() -> dict:
+    """Index every entity and every public record anew, then swap the index in.
+
+    What was pending before the rebuild is in the new index, so those outbox rows go. What changed
+    while it ran may have been drained into the old index only; it is queued again after the swap.
+    """
+    started = utcnow() - _MARGIN
+    high_water = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+    publish = current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+    count = configured_engine().reindex(document_batches(db.session, publish))
+    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
+    changed = db.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
+    enqueue(db.session, records=[row.id for row in changed],
+            entities=db.session.scalars(select(Entity.id).where(Entity.updated_at >= started)).all())
+    enqueue_entities_of(db.session, [row.uscc for row in changed])
+    db.session.commit()
+    return {"indexed": count, "requeued": len(changed), "engine": configured_engine().name}

@@ -1,0 +1,103 @@
+"""Sending what the outbox names to the search engine, in bulk, with each row's version.
+
+Only what the public may see is indexed (SPEC §2, §4, §7): a record that is withdrawn, repaired,
+expired, not published or about a natural person is deleted from the index instead, so search
+results never need a second visibility check. The outbox rows go only once the engine took them.
+"""
+
+import logging
+
+from sqlalchemy import delete, func, select
+
+from registry.departments.models import Department
+from registry.enterprises.models import Entity
+from registry.records.models import Record
+from registry.records.visibility import public_condition
+
+from .documents import entity_document, record_document
+from .engine import IndexingError, SearchEngine
+from .outbox import ENTITY, RECORD, SearchOutbox
+
+BATCH = 2000
+logger = logging.getLogger(__name__)
+
+
+def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, limit: int | None = None) -> int:
+    """Send every pending change (or `limit` of them); returns how many outbox rows were handled.
+
+    Raises SearchUnavailable when the engine is down: the outbox keeps everything for the next run.
+    """
+    handled = 0
+    while limit is None or handled < limit:
+        pending = session.execute(
+            select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.ref).order_by(SearchOutbox.id).limit(BATCH)
+        ).all()
+        if not pending:
+            break
+        public = public_condition(publish_natural_persons)
+        documents, deletions = _records(session, {p.ref for p in pending if p.kind == RECORD}, public)
+        documents += _entities(session, {p.ref for p in pending if p.kind == ENTITY}, public)
+        try:
+            engine.write(documents, deletions)
+        except IndexingError as exc:
+            # A document the engine refuses must not block every change behind it: log it, go on.
+            logger.error("search engine refused %d document(s): %s", len(exc.failures), exc.failures[:20])
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id <= pending[-1].id))
+        session.commit()
+        handled += len(pending)
+    return handled
+
+
+def _records(session, ids: set, public) -> tuple[list, list]:
+    if not ids:
+        return [], []
+    query = (
+        select(
+            Record.__table__,
+            Department.name.label("department_name"),
+            Department.district_code.label("district"),
+            public.label("public"),
+        )
+        .join(Department, Department.id == Record.department_id)
+        .where(Record.id.in_(ids))
+    )
+    documents, deletions = [], []
+    for row in session.execute(query).mappings():
+        if row["public"]:
+            documents.append(record_document(row))
+        else:
+            deletions.append((f"record-{row['id']}", row["version"]))
+    return documents, deletions
+
+
+def _entities(session, ids: set, public) -> list:
+    if not ids:
+        return []
+    entities = session.execute(select(Entity.__table__).where(Entity.id.in_(ids))).mappings().all()
+    counts = {}
+    codes = [entity["uscc"] for entity in entities]
+    query = (
+        select(Record.uscc, Record.domain_key, func.count())
+        .where(Record.uscc.in_(codes), public)
+        .group_by(Record.uscc, Record.domain_key)
+    )
+    for code, domain, count in session.execute(query):
+        counts.setdefault(code, {})[domain] = count
+    return [entity_document({**entity, "record_counts": counts.get(entity["uscc"], {})}) for entity in entities]
+
+
+def document_batches(session, publish_natural_persons: bool, size: int = BATCH):
+    """Every document the index should hold, read in id order, for a full reindex."""
+    public = public_condition(publish_natural_persons)
+    for model, build in (
+        (Entity, lambda ids: _entities(session, ids, public)),
+        (Record, lambda ids: _records(session, ids, public)[0]),
+    ):
+        last = 0
+        while (
+            ids := session.execute(select(model.id).where(model.id > last).order_by(model.id).limit(size))
+            .scalars()
+            .all()
+        ):
+            yield from build(set(ids))
+            last = ids[-1]

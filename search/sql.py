@@ -1,0 +1,198 @@
+"""The built-in search engine: documents in a table of the application's own database (SQLite or PostgreSQL)."""
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from sqlalchemy import bindparam, delete, func, inspect, literal_column, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from .engine import (
+    MATCH_REASONS,
+    Hit,
+    IndexingError,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+    analyse_query,
+    encode_cursor,
+)
+from .sql_documents import document_rows, highlights
+from .sql_query import (
+    docs,
+    facet_statement,
+    filter_conditions,
+    match_condition,
+    page_statement,
+    read_cursor,
+    read_facets,
+    reasons,
+    rules_for,
+    score_expression,
+    texts,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# An upsert keeps the row's seq: it is the row's place in the FTS5 index.
+UPDATED_COLUMNS = tuple(column.name for column in docs.columns if column.name not in ("id", "seq"))
+HIT_COLUMNS = ("seq", "id", "kind", "uscc", "name_normalised", "former", "pinyin", "initials", "former_pinyin")
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# -- the engine -----------------------------------------------------------------------------------
+
+
+class BuiltinEngine:
+    """SearchEngine on the application's database. It works in the caller's session: writes are
+    part of the caller's transaction (the outbox drainer commits them with the outbox rows)."""
+
+    name = "builtin"
+
+    def __init__(self, db):
+        self.db = db  # Flask-SQLAlchemy; used inside an application context
+
+    def _connection(self):
+        connection = self.db.session.connection()
+        if connection.dialect.name not in INSERTS:
+            raise SearchUnavailable(f"the built-in search engine does not run on {connection.dialect.name}")
+        return connection
+
+    def ensure_index(self) -> None:
+        """The table comes with the migrations; say so plainly if they have not run."""
+        try:
+            present = inspect(self._connection()).has_table(docs.name)
+        except OperationalError as exc:
+            raise SearchUnavailable(f"the database did not answer: {exc.orig}") from exc
+        if not present:
+            raise SearchUnavailable("table search_documents does not exist yet (run `registry init`)")
+
+    def write(self, documents: list[dict], deletions: list[tuple[str, int]], *, refresh: bool = False) -> None:
+        """Upsert and delete, version-checked in SQL; flushed, never committed. `refresh` is moot: the
+        caller's transaction sees its writes at once, and everyone else once it commits."""
+        rows, failures = document_rows(documents)
+        if failures:
+            raise IndexingError(failures)
+        connection = self._connection()
+        for chunk in _chunks(rows, BATCH):
+            self._upsert(connection, chunk)
+        newest: dict[str, int] = {}
+        for doc_id, version in deletions:
+            newest[doc_id] = max(version, newest.get(doc_id, version))
+        for chunk in _chunks(newest.items(), BATCH):
+            self._delete(connection, dict(chunk))
+
+    def _upsert(self, connection, rows: list[tuple[dict, dict]]) -> None:
+        insert = INSERTS[connection.dialect.name]
+        statement = insert(docs)
+        statement = statement.on_conflict_do_update(
+            index_elements=[docs.c.id],
+            set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
+            where=statement.excluded.version >= docs.c.version,  # an older version is skipped silently
+        ).returning(docs.c.id, docs.c.seq)
+        written = dict(connection.execute(statement, [row for row, _ in rows]).all())
+        if not written:
+            return
+        statement = insert(texts)
+        replaced = {"text": statement.excluded.text, "document": statement.excluded.document}
+        statement = statement.on_conflict_do_update(index_elements=[texts.c.seq], set_=replaced)
+        text_rows = [{"seq": written[row["id"]], **text} for row, text in rows if row["id"] in written]
+        connection.execute(statement, text_rows)
+
+    def _delete(self, connection, newest: dict[str, int]) -> None:
+        seqs = list(connection.scalars(select(docs.c.seq).where(docs.c.id.in_(newest))))
+        if not seqs:
+            return
+        statement = delete(docs).where(docs.c.id == bindparam("doc_id"), docs.c.version <= bindparam("newest"))
+        connection.execute(statement, [{"doc_id": doc_id, "newest": version} for doc_id, version in newest.items()])
+        # The foreign key cascades, unless a SQLite connection runs with foreign keys off.
+        kept = select(docs.c.seq).where(docs.c.seq.in_(seqs))
+        connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
+
+    def _statements(self, dialect: str, query: SearchQuery):
+        """The rules of the query's text, and the statements of its page and of its facets."""
+        rules = rules_for(analyse_query(query.q))
+        where = [condition for condition in (match_condition(rules, dialect),) if condition is not None]
+        where += filter_conditions(query, dialect)
+        score = score_expression(rules, dialect) if rules else literal_column("0")
+        page = page_statement(where, score, read_cursor(query.cursor), query.size)
+        return rules, page, facet_statement(where)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        needle = analyse_query(query.q).name
+        try:
+            connection = self._connection()
+            rules, page_sql, facet_sql = self._statements(connection.dialect.name, query)
+            page = connection.execute(page_sql).all()
+            total, facets = read_facets(connection.execute(facet_sql))
+            hits = self._hits(connection, rules, needle, page[: query.size])
+        except OperationalError as exc:
+            raise SearchUnavailable(f"the database did not answer the search: {exc.orig}") from exc
+        last = page[query.size - 1] if len(page) > query.size else None
+        return SearchResult(
+            hits=hits,
+            total=total,
+            facets=facets,
+            next_cursor=encode_cursor([int(last.score), last.id]) if last else None,
+            engine=self.name,
+        )
+
+    def explain(self, query: SearchQuery) -> dict[str, list[str]]:
+        """The database's plans for the page and the facets of `query` (EXPLAIN QUERY PLAN on SQLite,
+        EXPLAIN on PostgreSQL): which index finds the hits."""
+        connection = self._connection()
+        dialect = connection.dialect.name
+        _, page_sql, facet_sql = self._statements(dialect, query)
+        prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
+        plans = {}
+        for part, statement in (("page", page_sql), ("facets", facet_sql)):
+            sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+            plans[part] = [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]
+        return plans
+
+    def _hits(self, connection, rules, needle: str, page) -> list[Hit]:
+        if not page:
+            return []
+        columns = [docs.c[name] for name in HIT_COLUMNS] + [texts.c.text, texts.c.document]
+        found = select(*columns).join_from(docs, texts, texts.c.seq == docs.c.seq, isouter=True)
+        rows = {row.id: row for row in connection.execute(found.where(docs.c.seq.in_([item.seq for item in page])))}
+        hits = []
+        for item in page:
+            row = rows[item.id]
+            matched = reasons(rules, row)
+            hits.append(
+                Hit(
+                    id=row.id,
+                    kind=row.kind,
+                    score=float(item.score),
+                    matched=tuple(reason for reason in MATCH_REASONS if reason in matched),
+                    highlights=highlights(json.loads(row.document or "{}"), matched, needle) if matched else {},
+                )
+            )
+        return hits
+
+    def reindex(self, documents: Iterable[dict]) -> int:
+        """Replace every document in one transaction (committed); on any failure nothing changes."""
+        session = self.db.session
+        with session.begin_nested():  # rolled back to here on any exception
+            connection = self._connection()
+            connection.execute(delete(texts))
+            connection.execute(delete(docs))
+            for batch in _chunks(documents, BATCH):
+                rows, failures = document_rows(batch)
+                if failures:
+                    raise IndexingError(failures)
+                self._upsert(connection, rows)
+            count = connection.scalar(select(func.count()).select_from(docs))
+        session.commit()
+        log.info("reindexed %d search documents in the database", count)
+        return count

@@ -1,0 +1,254 @@
+"""SQL of the built-in engine: which documents match the user's text, how they rank, and why.
+
+Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter are
+ORed into the WHERE clause; all of them, best tier first, make the score; the same rules evaluated
+in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
+
+The tests are exact, case-sensitive substring tests on normalised columns. On SQLite, needles of
+three characters or more are FTS5 phrase queries (a phrase of trigrams is a substring, and the
+tokenizer folds nothing); PostgreSQL writes every test as LIKE, which its pg_trgm GIN indexes serve
+from three characters on. Shorter needles have no trigram: both databases then scan (instr() on
+SQLite) and still answer the same.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, table, union
+from sqlalchemy import text as sql_text
+
+from .engine import FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
+from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
+
+docs = SearchDocument.__table__
+texts = SearchDocumentText.__table__
+NAME_FTS, TEXT_FTS = FTS_TABLES
+
+TRIGRAM = 3  # the shortest needle a trigram index can look up
+NAME_LENGTH_CAP = 999
+# Buckets per facet, as many as the external engine returns.
+FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str  # from MATCH_REASONS
+    tier: int  # higher ranks first
+    column: str
+    test: str  # "eq", "starts", "contains" or "line" (equals one of the SEPARATOR-joined values)
+    needle: str
+    filters: bool  # part of the WHERE clause (the others only rank what those found)
+
+    def holds(self, row) -> bool:
+        value = getattr(row, self.column) or ""
+        if self.test == "eq":
+            return value == self.needle
+        if self.test == "starts":
+            return value.startswith(self.needle)
+        if self.test == "line":
+            return self.needle in value.split(SEPARATOR)
+        return self.needle in value
+
+
+def rules_for(text: QueryText) -> list[Rule]:
+    """Exact name, then name prefix, name fragment, former name, pinyin and initials, record text."""
+    rules = []
+    if name := text.name:
+        rules += [
+            Rule("name", 100, "name_normalised", "eq", name, False),
+            Rule("name", 90, "name_normalised", "starts", name, False),
+            Rule("name", 80, "name_normalised", "contains", name, True),
+            Rule("former_name", 70, "former", "line", name, False),
+            Rule("former_name", 65, "former", "contains", name, True),
+            Rule("text", 20, "text", "contains", name, True),
+        ]
+    if code := text.uscc:
+        rules += [Rule("uscc", 100, "uscc", "eq", code, False), Rule("uscc", 85, "uscc", "starts", code, True)]
+    if latin := text.latin:
+        infix = len(latin) >= TRIGRAM  # as the external engine: letters inside a spelling from three on
+        rules += [
+            Rule("pinyin", 60, "pinyin", "eq", latin, False),
+            Rule("initials", 58, "initials", "eq", latin, False),
+            Rule("pinyin", 55, "pinyin", "starts", latin, not infix),
+            Rule("initials", 52, "initials", "starts", latin, not infix),
+        ]
+        if infix:
+            rules += [
+                Rule("pinyin", 45, "pinyin", "contains", latin, True),
+                Rule("initials", 42, "initials", "contains", latin, True),
+                Rule("former_name", 40, "former_pinyin", "contains", latin, True),
+            ]
+        else:  # a former spelling starting with the letters: each is stored after a space
+            rules.append(Rule("former_name", 40, "former_pinyin", "contains", " " + latin, True))
+    return sorted(rules, key=lambda rule: -rule.tier)
+
+
+def reasons(rules: list[Rule], row) -> set[str]:
+    return {rule.reason for rule in rules if rule.filters and rule.holds(row)}
+
+
+# -- SQL of one rule, per database ----------------------------------------------------------------
+
+
+def _like_literal(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _phrase(column: str, needle: str) -> str:
+    return f'{{{column}}} : "{needle.replace(chr(34), chr(34) * 2)}"'
+
+
+def _fts_rows(table_name: str, expression: str, name: str):
+    """The rowids (seq) an FTS5 query finds."""
+    return (
+        select(literal_column("rowid"))
+        .select_from(table(table_name))
+        .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
+    )
+
+
+def _sql(rule: Rule, dialect: str) -> ColumnElement[bool]:
+    if rule.column == "text":  # in the side table: the documents whose text holds the needle
+        if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
+            return docs.c.seq.in_(_fts_rows(TEXT_FTS, _phrase("text", rule.needle), "text_query"))
+        return docs.c.seq.in_(select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect)))
+    column = docs.c[rule.column]
+    if rule.test == "eq":
+        return column == rule.needle
+    if rule.test == "line":
+        column, needle = literal(SEPARATOR) + column + literal(SEPARATOR), SEPARATOR + rule.needle + SEPARATOR
+        return _contains(column, needle, dialect)
+    if rule.test == "starts":
+        if rule.column == "uscc" and dialect == "sqlite":
+            # GLOB is case-sensitive, so SQLite serves the prefix from the B-tree index on uscc; a
+            # code prefix is letters and digits, never a GLOB wildcard.
+            return column.op("GLOB")(rule.needle + "*")
+        if dialect == "postgresql":
+            return column.like(_like_literal(rule.needle) + "%")
+        return func.substr(column, 1, len(rule.needle)) == rule.needle
+    return _contains(column, rule.needle, dialect)
+
+
+def _contains(column, needle: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "postgresql":  # LIKE (backslash escapes by default) is what gin_trgm_ops indexes
+        return column.like("%" + _like_literal(needle) + "%")
+    return func.instr(column, needle) > 0
+
+
+def _name_fts(filtering: list[Rule]) -> str | None:
+    """One FTS5 query for every filtering rule on the name columns, or None when one of them cannot
+    use the trigram index (a needle of one or two characters, a prefix test)."""
+    phrases = []
+    for rule in filtering:
+        if rule.column in ("uscc", "text"):
+            continue
+        if rule.test != "contains" or len(rule.needle) < TRIGRAM:
+            return None
+        phrases.append(_phrase(rule.column, rule.needle))
+    return " OR ".join(phrases)
+
+
+def match_condition(rules: list[Rule], dialect: str) -> ColumnElement[bool] | None:
+    """The WHERE clause of the text (None: the text is blank and everything matches)."""
+    filtering = [rule for rule in rules if rule.filters]
+    if not filtering:
+        return None
+    if dialect == "sqlite":
+        fts = _name_fts(filtering)
+        if not fts:  # a short needle: a scan, whatever the form
+            return or_(*(_sql(rule, dialect) for rule in filtering))
+        # SQLite unions the rowids of the two FTS5 tables and of the uscc index (a MULTI-INDEX OR).
+        others = [_sql(rule, dialect) for rule in filtering if rule.column in ("uscc", "text")]
+        return or_(docs.c.seq.in_(_fts_rows(NAME_FTS, fts, "name_query")), *others)
+    # PostgreSQL ORs the trigram indexes of search_documents into one bitmap, but cannot OR that with
+    # the text's: the union of the two finds the candidates.
+    found = [select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in filtering if rule.column != "text")))]
+    found += [
+        select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect))
+        for rule in filtering
+        if rule.column == "text"
+    ]
+    return docs.c.seq.in_(union(*found))
+
+
+def score_expression(rules: list[Rule], dialect: str) -> ColumnElement:
+    """Tier * 1000, less the name's length: within a tier a shorter name is the closer match."""
+    if not rules:
+        return literal_column("0")
+    tier = case(*((_sql(rule, dialect), rule.tier) for rule in rules), else_=0)
+    length = func.length(docs.c.name_normalised)
+    return tier * 1000 - case((length > NAME_LENGTH_CAP, NAME_LENGTH_CAP), else_=length)
+
+
+# -- filters, paging, facets ----------------------------------------------------------------------
+
+
+def filter_conditions(query: SearchQuery, dialect: str) -> list[ColumnElement[bool]]:
+    conditions = []
+    for column, value in (
+        ("kind", query.kind),
+        ("department", query.department),
+        ("district", query.district),
+        ("severity", query.severity),
+    ):
+        if value is not None:
+            conditions.append(docs.c[column] == value)
+    if query.domain is not None:
+        conditions.append(_contains(docs.c.domains, f"{DOMAIN_DELIMITER}{query.domain}{DOMAIN_DELIMITER}", dialect))
+    # Entities have no date: a bound leaves them out, as the external engine's range filter does.
+    if isinstance(query.date_from, date):
+        conditions.append(docs.c.decision_date >= query.date_from)
+    if isinstance(query.date_to, date):
+        conditions.append(docs.c.decision_date <= query.date_to)
+    return conditions
+
+
+def read_cursor(cursor: str | None) -> tuple[int, str] | None:
+    if cursor is None:
+        return None
+    values = decode_cursor(cursor)
+    if len(values) != 2 or not isinstance(values[0], int) or isinstance(values[0], bool):
+        raise InvalidCursor("the cursor is not one this search handed out")
+    if not isinstance(values[1], str):
+        raise InvalidCursor("the cursor is not one this search handed out")
+    return values[0], values[1]
+
+
+def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | None, size: int):
+    """Ids and scores of one page, plus one hit to tell whether another page follows. Keyset paging
+    on (score, id): every page costs the same, however deep."""
+    ranked = select(docs.c.seq, docs.c.id, score.label("score")).where(*where).subquery("ranked")
+    statement = select(ranked.c.seq, ranked.c.id, ranked.c.score)
+    if after is not None:
+        last_score, last_id = after
+        statement = statement.where(
+            or_(ranked.c.score < last_score, and_(ranked.c.score == last_score, ranked.c.id > last_id))
+        )
+    return statement.order_by(ranked.c.score.desc(), ranked.c.id).limit(size + 1)
+
+
+def facet_statement(where: list):
+    """Every facet and the total in one pass over the hits: counts by (kind, district, severity,
+    domains), which read_facets adds up per facet (a few hundred groups at most)."""
+    keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains)
+    return select(*keys, func.count()).where(*where).group_by(*keys)
+
+
+def read_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and the biggest buckets of each facet, biggest first."""
+    counts = {facet: Counter() for facet in FACETS}
+    total = 0
+    for kind, district, severity, held, count in rows:
+        total += count
+        counts["kind"][kind] += count
+        if district is not None:
+            counts["district"][district] += count
+        if severity is not None:
+            counts["severity"][severity] += count
+        for domain in filter(None, held.split(DOMAIN_DELIMITER)):
+            counts["domain"][domain] += count
+    return total, {
+        facet: dict(sorted(counter.items(), key=lambda bucket: (-bucket[1], bucket[0]))[: FACET_SIZES[facet]])
+        for facet, counter in counts.items()
+    }

@@ -1,0 +1,47 @@
+"""GET /api/v1/search on the embedded default: what a change does to search, and bad input."""
+
+from tests import factories
+
+
+def hits_of(client, **params):
+    response = client.get("/api/v1/search", query_string=params)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_pushed_penalty_is_found_by_a_fragment_of_the_name(push, client, department):
+    record = factories.penalty(department, party_name="通辽市瑞祥汽车服务有限公司")
+    record_id = push(record).json["results"][0]["id"]
+    found = hits_of(client, q="瑞祥汽车")
+    kinds = {(item["kind"], (item.get("record") or {}).get("id") or item["entity"]["uscc"]) for item in found["items"]}
+    assert ("entity", record["uscc"]) in kinds and ("record", record_id) in kinds
+    assert all("name" in item["matched"] for item in found["items"])
+    assert found["engine"] == "builtin" and found["facets"]["kind"] == {"entity": 1, "record": 1}
+
+
+def test_two_characters_and_credit_code_prefixes_find_the_entity(push, client, department):
+    record = factories.penalty(department, party_name="通辽市嘉禾食品有限公司")
+    push(record)
+    assert record["uscc"] in {i["entity"]["uscc"] for i in hits_of(client, q="嘉禾", kind="entity")["items"]}
+    by_code = hits_of(client, q=record["uscc"][:12], kind="entity")["items"]
+    assert by_code[0]["entity"]["uscc"] == record["uscc"] and by_code[0]["matched"] == ["uscc"]
+
+
+def test_withdrawn_records_and_natural_persons_are_never_found(push, client, department, department_key):
+    kept = factories.penalty(department, party_name="通辽市宏达建材有限公司")
+    gone = factories.penalty(department, party_name="通辽市宏达物流有限公司")
+    person = factories.penalty(department, party_name="宏达张三", party_category="自然人", uscc="", id_type="身份证",
+                               id_no="150502199001011234")
+    ids = [r["id"] for r in push([kept, gone, person]).json["results"]]
+    client.delete(f"/api/v1/records/{ids[1]}?reason=revoked", headers=factories.auth(department_key))
+    records = {i["record"]["id"] for i in hits_of(client, q="宏达", kind="record")["items"]}
+    assert records == {ids[0]}
+
+
+def test_bad_search_parameters_are_problem_json(client):
+    for params, field in (({"limit": 0}, "limit"), ({"district": "abc"}, "district"), ({"kind": "x"}, "kind"),
+                          ({"from": "2024-02-30"}, "from")):
+        response = client.get("/api/v1/search", query_string=params)
+        assert response.status_code == 422 and response.json["errors"][0]["field"] == field
+    bad_cursor = client.get("/api/v1/search", query_string={"q": "通辽", "cursor": "garbage"})
+    assert bad_cursor.status_code == 400 and bad_cursor.json["code"] == "invalid_cursor"

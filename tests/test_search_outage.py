@@ -1,0 +1,78 @@
+"""The real OpenSearch node stopped mid-test: writes and code look-ups go on, search says 503, and
+nothing written meanwhile is lost once the node is back."""
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from registry import create_app
+from registry.bootstrap import initialise
+from registry.extensions import db
+from registry.publicsearch.engines import configured_engine, sync_search
+from search.engine import SearchUnavailable
+from search.outbox import SearchOutbox
+from tests import factories
+from tests.services import opensearch_url, start_opensearch, stop_opensearch
+
+
+@pytest.fixture
+def external_app(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
+                      "SEARCH_URL": opensearch_url(), "SEARCH_INDEX_PREFIX": f"outage-{uuid.uuid4().hex[:8]}"})
+    with app.app_context():
+        initialise()
+        configured_engine().ensure_index()
+    yield app
+    with app.app_context():
+        engine = configured_engine()
+        engine.client.indices.delete(index=f"{engine.prefix}-*")
+
+
+def eventually_found(client, name: str, seconds: float = 15) -> list:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        items = client.get("/api/v1/search", query_string={"q": name}).json["items"]
+        if items:
+            return items
+        time.sleep(0.3)
+    raise AssertionError(f"{name} was not found within {seconds} s")
+
+
+def pending(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SearchOutbox))
+
+
+def test_search_outage_and_recovery(external_app):
+    client = external_app.test_client()
+    with external_app.app_context():
+        department = factories.department("market_supervision")
+    key = factories.key_for(external_app, "department", department_uscc=department["uscc"])
+    headers = factories.auth(key)
+    before = factories.penalty(department, party_name="通辽市金桥农牧业有限公司")
+    assert client.post("/api/v1/records", json=before, headers=headers).status_code == 200
+    with external_app.app_context():
+        sync_search()
+    assert eventually_found(client, "金桥农牧")
+
+    stop_opensearch()
+    try:
+        during = factories.penalty(department, party_name="通辽市锦程物流有限公司")
+        assert client.post("/api/v1/records", json=during, headers=headers).status_code == 200
+        assert client.get(f"/api/v1/enterprises/{during['uscc']}").status_code == 200
+        down = client.get("/api/v1/search", query_string={"q": "锦程物流"})
+        assert down.status_code == 503 and down.json["code"] == "search_unavailable"
+        assert int(down.headers["Retry-After"]) > 0
+        with external_app.app_context(), pytest.raises(SearchUnavailable):
+            sync_search()
+        assert pending(external_app) > 0
+    finally:
+        start_opensearch()
+
+    with external_app.app_context():
+        assert sync_search() > 0
+    assert pending(external_app) == 0
+    found = eventually_found(client, "锦程物流")
+    assert during["uscc"] in {(i.get("entity") or {}).get("uscc") for i in found}
