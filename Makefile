@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install run services test lint stop-services
+.PHONY: install system run services test lint stop-services
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,10 @@ run: install
 	$(BIN)/registry demo
 	$(BIN)/registry serve --bind $(BIND)
 
+# Debian packages the tests need: Chromium for the browser tests, CJK fonts.
+system:
+	deploy/apt-install.sh
+
 # Start the real services the tests use: PostgreSQL and an OpenSearch node.
 services:
 	deploy/postgres.sh start
@@ -28,7 +32,7 @@ stop-services:
 	-deploy/postgres.sh stop
 
 # The whole suite, against SQLite, PostgreSQL and OpenSearch.
-test: install services
+test: install system services
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

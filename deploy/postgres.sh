@@ -12,7 +12,7 @@
 #   url              Print the SQLAlchemy URL without starting anything.
 #
 # The last line on stdout of `start` and `url` is the SQLAlchemy URL:
-#   postgresql+psycopg://registry:registry@127.0.0.1:PORT/registry_test
+#   postgresql+psycopg://registry:registry@127.0.0.1:PORT/registry_test (or $REGISTRY_PG_DATABASE)
 # Everything else goes to stderr.
 #
 # Must run as root (it uses apt-get, pg_ctlcluster and runuser), as on the
@@ -22,7 +22,8 @@ set -euo pipefail
 readonly CLUSTER=main
 readonly DB_USER=registry
 readonly DB_PASSWORD=registry
-readonly DB_NAME=registry_test
+# REGISTRY_PG_DATABASE names another database, so that parallel checkouts do not share one.
+readonly DB_NAME="${REGISTRY_PG_DATABASE:-registry_test}"
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SERVICES_DIR="${REGISTRY_SERVICES_DIR:-$REPO_DIR/.services}"
