@@ -36,7 +36,12 @@ def reset_schema(app) -> None:
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def app(request, tmp_path_factory):
-    url = database_url(request.param, tmp_path_factory)
+    yield from initialised_app(request.param, tmp_path_factory)
+
+
+def initialised_app(backend: str, tmp_path_factory):
+    """The app on a freshly migrated database of `backend` with the reference data loaded (a generator)."""
+    url = database_url(backend, tmp_path_factory)
     instance = tmp_path_factory.mktemp("instance")
     app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": str(instance)})
     app.config["TESTING"] = True
