@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .imports.views import blp as imports_blp
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
+    from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
     app = Flask(__name__, instance_path=config.INSTANCE_DIR)
@@ -46,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(imports_blp)
     api.register_blueprint(search_blp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(web_bp)
     ops.init_metrics(app)
     access_http.init_app(app)
     register_error_handlers(app)

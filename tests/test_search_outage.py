@@ -65,6 +65,9 @@ def test_search_outage_and_recovery(external_app):
         down = client.get("/api/v1/search", query_string={"q": "锦程物流"})
         assert down.status_code == 503 and down.json["code"] == "search_unavailable"
         assert int(down.headers["Retry-After"]) > 0
+        page = client.get("/", query_string={"q": "锦程物流"})
+        assert page.status_code == 503 and "搜索服务暂时不可用" in page.get_data(as_text=True)
+        assert client.get(f"/enterprises/{during['uscc']}").status_code == 200  # the look-up page still works
         with external_app.app_context(), pytest.raises(SearchUnavailable):
             sync_search()
         assert pending(external_app) > 0

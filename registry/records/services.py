@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from search.outbox import enqueue
 
@@ -120,6 +120,13 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
     return {"items": [present_record(r, viewer) for r in page], "next_cursor": next_cursor}
+
+
+def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
+    """How many of the entity's records the viewer may see, per domain."""
+    visible = visible_condition(viewer, _publish_natural_persons())
+    counted = select(Record.domain_key, func.count()).where(Record.uscc == uscc, visible).group_by(Record.domain_key)
+    return dict(db.session.execute(counted).all())
 
 
 def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
