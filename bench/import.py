@@ -59,36 +59,43 @@ def fresh_postgres(admin_url: str) -> str:
     return base.replace("postgresql://", "postgresql+psycopg://") + "/" + bench
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (the import's worker included)."""
-    total, pending = 0, [pid]
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """RSS and PSS of a process and all its descendants (the import's workers included). Summed RSS
+    counts the pages a forked worker shares with its forkserver twice; PSS splits them."""
+    rss = pss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return rss, pss
 
 
-def timed_process(args: list[str], env: dict) -> tuple[float, int, str]:
-    """Run a command; return its wall seconds, the peak RSS of its process tree in MB, and its stdout."""
+def timed_process(args: list[str], env: dict) -> tuple[float, tuple[int, int], str]:
+    """Run a command; return its wall seconds, the peak RSS and PSS of its process tree in MB, and its stdout."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
-        peak = 0
+        peak_rss = peak_pss = 0
         while process.poll() is None:
-            peak = max(peak, tree_rss_kb(process.pid))
+            rss, pss = tree_memory_kb(process.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed")
         out.seek(0)
-        return elapsed, peak // 1024, out.read()
+        return elapsed, (peak_rss // 1024, peak_pss // 1024), out.read()
 
 
 def product_import(database_url: str, path: Path, department: str, search_url: str = "builtin") -> dict:
@@ -96,9 +103,10 @@ def product_import(database_url: str, path: Path, department: str, search_url: s
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
            "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-    seconds, rss, out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department], env)
+    seconds, (rss, pss), out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department],
+                                             env)
     summary = json.loads(out.strip().splitlines()[-1])
-    return {"seconds": seconds, "rss_mb": rss, "rows": summary["rows"], "summary": summary}
+    return {"seconds": seconds, "rss_mb": rss, "pss_mb": pss, "rows": summary["rows"], "summary": summary}
 
 
 def raw_copy(admin_url: str, path: Path) -> dict:
@@ -123,12 +131,12 @@ def raw_copy(admin_url: str, path: Path) -> dict:
 def report(name: str, result: dict, limit: dict | None) -> None:
     rate = result["rows"] / result["seconds"]
     ratio = f"{rate / (limit['rows'] / limit['seconds']):.2f}x raw COPY" if limit else "limit"
-    rss = f"peak RSS {result['rss_mb']} MB" if result["rss_mb"] is not None else ""
+    rss = f"peak RSS {result['rss_mb']} MB (PSS {result['pss_mb']} MB)" if result["rss_mb"] is not None else ""
     print(f"{name:<26} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
     if "summary" in result:
         summary = result["summary"]
         print("   ", json.dumps({k: summary[k] for k in ("inserted", "updated", "unchanged", "rejected")}))
-        stages = sorted(summary["seconds"].items(), key=lambda item: -item[1])
+        stages = sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1])
         print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
 
 

@@ -107,29 +107,39 @@ def _receive(process, channel):
 
 
 def _produce(path, options, skip_through, department, today, batch_rows, encode, share, channel) -> None:
+    sender = _Sender(encode, channel)
     try:
-        _read(path, options, skip_through, department, today, batch_rows, _Sender(encode, channel), share)
+        _read(path, options, skip_through, department, today, batch_rows, sender, share)
     except ImportFileError as exc:
-        channel.put(Failure(exc.message_en, exc.message_zh, exc.code))
+        sender.put(Failure(exc.message_en, exc.message_zh, exc.code))
     except Exception as exc:  # a bug must reach the job as a failure, not hang it
-        channel.put(Failure(f"{exc.__class__.__name__}: {exc}", "导入过程出现内部错误", "internal_error", True))
+        sender.put(Failure(f"{exc.__class__.__name__}: {exc}", "导入过程出现内部错误", "internal_error", True))
     else:
-        channel.put(None)
+        sender.put(None)
 
 
 class _Sender:
-    """Puts FileMeta and finished batches, encoded for the writer, on the worker's channel."""
+    """Puts FileMeta and finished batches, encoded for the writer, on the worker's channel; ends the
+    worker when the importing process is gone (killed), instead of waiting for it for ever."""
 
     def __init__(self, encode, channel):
         self.encode = encode
         self.channel = channel
+        self.importer = multiprocessing.parent_process()
 
     def put(self, item) -> None:
         if isinstance(item, Batch):
             started = perf_counter()
             item.encoded, item.prepared = self.encode(item.prepared), []
             item.seconds["encode"] += perf_counter() - started
-        self.channel.put(item)
+        while True:
+            try:
+                self.channel.put(item, timeout=1)
+                return
+            except queues.Full:
+                if self.importer is not None and not self.importer.is_alive():
+                    self.channel.cancel_join_thread()  # nobody will read what is queued
+                    raise SystemExit(0) from None
 
 
 def _read(path, options, skip_through, department, today, batch_rows, channel: _Sender, share) -> None:
@@ -146,7 +156,8 @@ def _read(path, options, skip_through, department, today, batch_rows, channel: _
             if position % batch_rows == 0:
                 if batch is not None:
                     batch.bytes_read = source.bytes_read
-                    channel.put(batch)
+                    channel.put(batch)  # waits while the writer is behind: not reading time
+                    reading = perf_counter()
                 mine = (position // batch_rows) % workers == number
                 batch = Batch(last_row=previous_row, bytes_read=0) if mine else None
             position += 1

@@ -10,6 +10,7 @@ worker processes, so the writing process only streams bytes and runs set-based s
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import text
 
@@ -46,14 +47,19 @@ def encode_batch(rows: list[dict]) -> EncodedBatch:
         last[(row["decision_no"], row["party_key"])] = position
     kept = sorted(last.values())
     columns = tuple(rows[0]) if rows else ()
-    records = "".join(_copy_line([*(rows[p][c] for c in columns), p]) for p in kept)
+    records = "".join([_copy_line([*map(rows[p].get, columns), p]) for p in kept])
     newest = newest_per_entity([rows[p] for p in kept]).values()
-    entities = "".join(_copy_line([entity[c] for c in _ENTITY_STAGING]) for entity in
-                       map(entity_columns, newest))
+    entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
     return EncodedBatch(len(rows), (*columns, "row_index"), records.encode(), entities.encode())
 
 
-def _copy_line(values) -> str:
+def _copy_line(values: list) -> str:
+    strings = [value for value in values if value.__class__ is str]
+    plain = "\t".join(strings)
+    if plain.count("\t") == len(strings) - 1 and not _COPY_SPECIAL.search(plain):
+        # The common case: no text needs escaping, so one pass joins the line.
+        return "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
+                          for value in values]) + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
 
 
@@ -62,8 +68,13 @@ def _copy_value(value) -> str:
         return "\\N"
     if value.__class__ is not str:
         # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
-        value = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
+        value = _json_text(tuple(value)) if isinstance(value, list) else str(value)
     return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+
+
+@lru_cache(maxsize=4096)
+def _json_text(items: tuple) -> str:
+    return json.dumps(list(items), ensure_ascii=False)  # penalty types: a few combinations, over and over
 
 
 class CopyRecordWriter(RecordWriter):
