@@ -14,8 +14,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
     from .imports.views import blp as imports_blp
+    from .notices.views import blp as notices_blp
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
+    from .repairs.objection_views import blp as objections_blp
+    from .repairs.views import blp as repairs_blp
 
     config = Config.from_env(overrides=overrides)
     app = Flask(__name__, instance_path=config.INSTANCE_DIR)
@@ -45,6 +48,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(records_blp)
     api.register_blueprint(imports_blp)
     api.register_blueprint(search_blp)
+    api.register_blueprint(repairs_blp)
+    api.register_blueprint(objections_blp)
+    api.register_blueprint(notices_blp)
     app.register_blueprint(ops.bp)
     ops.init_metrics(app)
     access_http.init_app(app)
