@@ -16,7 +16,8 @@ from tests.services import postgres_url
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
 TABLES = ("webhook_deliveries", "webhooks", "notice_records", "notices", "repair_transitions", "repair_materials",
-          "repair_applications", "objections", "search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
+          "repair_applications", "objections",
+          "search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
           "record_versions", "records", "entities", "principals", "departments", "districts", "domains")
 
 

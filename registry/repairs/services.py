@@ -161,6 +161,8 @@ def decide(viewer: Viewer, application_id: int, action: str, reason: str | None,
            today: date) -> dict:
     """Take one step of the workflow table; a concurrent step on the same version is a 409."""
     application = visible_application(viewer, application_id)
+    if version is not None and version != application.version:
+        raise _changed_meanwhile()
     try:
         step = rules.transition(application.state, action, viewer.role, reason)
     except rules.TransitionRefused as exc:
@@ -185,8 +187,7 @@ def take_step(application, step: rules.Transition, changes: dict, viewer: Viewer
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise Conflict("the application was changed by someone else; reload it and decide again",
-                       "该申请已被他人处理，请刷新后重新操作", code="conflict")
+        raise _changed_meanwhile()
     db.session.refresh(application)
     if step.action == "approve":
         _repair_record(application, viewer, today)
@@ -200,14 +201,21 @@ def take_step(application, step: rules.Transition, changes: dict, viewer: Viewer
         sync_if_builtin()
 
 
+def _changed_meanwhile() -> Conflict:
+    return Conflict("the application was changed by someone else; reload it and decide again",
+                    "该申请已被他人处理，请刷新后重新操作", code="conflict")
+
+
 def _clock_changes(application: RepairApplication, step: rules.Transition, today: date) -> dict:
     """Column values a step sets besides the state: the clocks it starts, the materials it awaits."""
     config, cal = _config(), calendar()
     if step.action in ("accept", "accept_with_missing"):
         missing = missing_of(application)
         essential = [k for k in missing if rules.MATERIAL_KINDS[k].essential]
-        if essential or (missing and step.action == "accept"):
-            raise _materials_missing(essential or missing, step.action)
+        if missing and step.action == "accept":
+            raise _materials_missing(missing, step.action)  # all at once (一次性告知)
+        if essential:
+            raise _materials_missing(essential, step.action)
         if step.action == "accept":
             return {"accepted_on": today}
         if not missing:
@@ -230,7 +238,7 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
 
 def _materials_missing(kinds: list[str], action: str) -> ValidationFailed:
     names = "；".join(rules.MATERIAL_KINDS[k].name_zh for k in kinds)
-    hint = "（不可容缺）" if action == "accept_with_missing" else "（可容缺受理）"
+    hint = "（不可容缺）" if action == "accept_with_missing" else ""
     return ValidationFailed(f"materials missing: {', '.join(kinds)}", f"尚缺材料{hint}：{names}",
                             code="materials_missing",
                             errors=[FieldError("materials", k, rules.MATERIAL_KINDS[k].name_zh, f"{k} is missing")
@@ -245,18 +253,22 @@ def missing_of(application: RepairApplication) -> list[str]:
 
 def _repair_record(application: RepairApplication, viewer: Viewer, today: date) -> None:
     """Approval takes the record off every public channel (Order 36); it is kept, never deleted."""
-    record = db.session.get(Record, application.record_id, with_for_update=True)
+    record = _locked_record(application.record_id)
     application.record_status_before = record.status
     _change_record(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer)
 
 
 def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
     """Revocation publishes the record again, unless its window closed meanwhile."""
-    record = db.session.get(Record, application.record_id, with_for_update=True)
+    record = _locked_record(application.record_id)
     status = application.record_status_before or PUBLISHED
     if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
         status = EXPIRED
     _change_record(record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}", viewer)
+
+
+def _locked_record(record_id: int) -> Record:
+    return db.session.scalar(select(Record).where(Record.id == record_id).with_for_update(of=Record))
 
 
 def _change_record(record: Record, status: str, change: str, reason: str, viewer: Viewer) -> None:
