@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
     from .repairs.objection_views import blp as objections_blp
+    from .repairs.pages import bp as repair_pages_bp
     from .repairs.views import blp as repairs_blp
 
     config = Config.from_env(overrides=overrides)
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(objections_blp)
     api.register_blueprint(notices_blp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(repair_pages_bp)
     ops.init_metrics(app)
     access_http.init_app(app)
     register_error_handlers(app)

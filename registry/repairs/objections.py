@@ -68,10 +68,3 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
         db.session.commit()
     return objection
 
-
-def under_objection(record_ids) -> set[int]:
-    """The ids among `record_ids` with an unresolved objection."""
-    ids = list(record_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(ids))))
