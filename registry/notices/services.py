@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
+from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
 from ..records.models import NOT_PUBLISHED, PUBLISHED, Record
@@ -25,7 +26,8 @@ from .models import (
 BATCH = 500
 
 
-def record_line(record: Record) -> letters.RecordLine:
+def record_line(record) -> letters.RecordLine:
+    """The facts a letter states, from a record or a row with the same names."""
     return letters.RecordLine(record.id, record.party_name, record.uscc, record.decision_no, record.authority,
                               record.decision_date, record.publicity_start, record.publicity_end,
                               record.repairable_from)
@@ -65,25 +67,45 @@ def _without_notice(kind: str):
 
 
 def _enterprise_penalties():
-    return select(Record).where(Record.kind == "penalty", Record.uscc.is_not(None), Record.uscc != "",
-                                Record.party_category != "natural_person")
+    """What a letter says about each penalty of an enterprise (plain rows: these jobs read many)."""
+    return select(Record.id, Record.party_name, Record.uscc, Record.decision_no, Record.authority,
+                  Record.decision_date, Record.publicity_start, Record.publicity_end, Record.repairable_from).where(
+        Record.kind == "penalty", Record.uscc.is_not(None), Record.uscc != "",
+        Record.party_category != "natural_person")
+
+
+def _notice(kind: str, uscc: str, dedup_key: str, text: tuple[str, str], today: date) -> dict:
+    return {"kind": kind, "recipient_kind": ENTERPRISE, "recipient": uscc, "dedup_key": dedup_key,
+            "title": text[0], "body": text[1], "issued_on": today, "created_at": utcnow()}
+
+
+def _insert(notices: list[dict], named: list[list[int]]) -> None:
+    """Insert notices and the records each names, in bulk, in the caller's transaction."""
+    ids = db.session.scalars(insert(Notice).returning(Notice.id, sort_by_parameter_order=True), notices).all()
+    rows = [{"notice_id": notice_id, "record_id": record_id, "kind": notice["kind"]}
+            for notice_id, notice, record_ids in zip(ids, notices, named, strict=True) for record_id in record_ids]
+    if rows:
+        db.session.execute(insert(NoticeRecord), rows)
 
 
 def produce_arrival_notices(today: date) -> int:
     """两书同达: the repair notice and the commitment-letter template for every penalty lacking them."""
-    produced = 0
-    query = _enterprise_penalties().where(Record.status.in_((PUBLISHED, NOT_PUBLISHED)),
-                                          _without_notice(REPAIR_NOTICE)).order_by(Record.id).limit(BATCH)
-    while records := db.session.scalars(query).all():
-        for record in records:
-            line = record_line(record)
-            for kind, (title, body) in ((REPAIR_NOTICE, letters.repair_notice(line)),
-                                        (COMMITMENT_TEMPLATE, letters.commitment_template(line))):
-                _add(kind, ENTERPRISE, record.uscc, f"{kind}:{record.id}", title, body, today, [record.id])
-        committed = _commit_batch(len(records))
+    produced, last_id = 0, 0
+    query = (_enterprise_penalties().where(Record.status.in_((PUBLISHED, NOT_PUBLISHED)),
+                                           _without_notice(REPAIR_NOTICE)).order_by(Record.id).limit(BATCH))
+    while rows := db.session.execute(query.where(Record.id > last_id)).all():
+        notices, named = [], []
+        for row in rows:
+            line = record_line(row)
+            for kind, text in ((REPAIR_NOTICE, letters.repair_notice(line)),
+                               (COMMITMENT_TEMPLATE, letters.commitment_template(line))):
+                notices.append(_notice(kind, row.uscc, f"{kind}:{row.id}", text, today))
+                named.append([row.id])
+        _insert(notices, named)
+        committed = _commit_batch(len(rows))
         if not committed:
             break  # another run is producing the same notices; the next run picks up the rest
-        produced += committed
+        produced, last_id = produced + committed, rows[-1].id
     return produced
 
 
@@ -96,15 +118,16 @@ def send_repairable_letters(today: date) -> int:
            .where(Record.status == PUBLISHED, Record.repairable_from <= today, Record.publicity_end > today,
                   _without_notice(REPAIRABLE_LETTER), no_application)
            .order_by(Record.uscc, Record.id))
-    by_enterprise: dict[str, list[Record]] = {}
-    for record in db.session.scalars(due):
-        by_enterprise.setdefault(record.uscc, []).append(record)
-    sent = 0
-    for uscc, records in by_enterprise.items():
-        title, body = letters.repairable_letter(records[-1].party_name, uscc, [record_line(r) for r in records])
-        _add(REPAIRABLE_LETTER, ENTERPRISE, uscc, f"{REPAIRABLE_LETTER}:{uscc}:{today}", title, body, today,
-             [r.id for r in records])
-        sent += _commit_batch(1)
+    by_enterprise: dict[str, list] = {}
+    for row in db.session.execute(due).all():
+        by_enterprise.setdefault(row.uscc, []).append(row)
+    sent, enterprises = 0, list(by_enterprise.items())
+    for start in range(0, len(enterprises), BATCH):
+        chunk = enterprises[start:start + BATCH]
+        _insert([_notice(REPAIRABLE_LETTER, uscc, f"{REPAIRABLE_LETTER}:{uscc}:{today}",
+                         letters.repairable_letter(rows[-1].party_name, uscc, [record_line(r) for r in rows]), today)
+                 for uscc, rows in chunk], [[r.id for r in rows] for _, rows in chunk])
+        sent += _commit_batch(len(chunk))
     return sent
 
 
