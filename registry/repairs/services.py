@@ -83,7 +83,7 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date) ->
     query_code = secrets.token_hex(4).upper()
     due = calendar().add_workdays(today, _config().REPAIR_RESULT_WORKDAYS)
     application = RepairApplication(
-        number=f"XF{today:%Y%m%d}{secrets.token_hex(3).upper()}", query_code_hash=_hash_code(query_code),
+        number=f"XF{today:%Y%m%d}{secrets.token_hex(4).upper()}", query_code_hash=_hash_code(query_code),
         record_id=record.id, open_record_id=record.id, department_id=record.department_id,
         applicant_uscc=record.uscc, applicant_name=record.party_name, district_code=record.uscc[2:8],
         filed_by=viewer.principal_id, filed_by_role=viewer.role, state=rules.SUBMITTED,
