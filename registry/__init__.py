@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .repairs.objection_views import blp as objections_blp
     from .repairs.pages import bp as repair_pages_bp
     from .repairs.views import blp as repairs_blp
+    from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
     app = Flask(__name__, instance_path=config.INSTANCE_DIR)
@@ -54,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(notices_blp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)
+    app.register_blueprint(web_bp)
     ops.init_metrics(app)
     access_http.init_app(app)
     register_error_handlers(app)

@@ -61,3 +61,11 @@ def _upsert_department(uscc: str, name: str, domain: str, district: str, code: s
     department.code = code or department.code or f"dept-{uscc[-8:].lower()}"
     db.session.flush()
     return department
+
+
+def reference_names() -> dict[str, dict[str, str]]:
+    """Chinese names of the domains and districts by key, for pages that show facet values."""
+    return {
+        "domain": dict(db.session.execute(select(Domain.key, Domain.name_zh)).all()),
+        "district": dict(db.session.execute(select(District.code, District.name_zh)).all()),
+    }

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from search.outbox import enqueue
 
@@ -131,6 +131,13 @@ def under_objection(record_ids) -> set[int]:
     if not ids:
         return set()
     return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(ids))))
+
+
+def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
+    """How many of the entity's records the viewer may see, per domain."""
+    visible = visible_condition(viewer, _publish_natural_persons())
+    counted = select(Record.domain_key, func.count()).where(Record.uscc == uscc, visible).group_by(Record.domain_key)
+    return dict(db.session.execute(counted).all())
 
 
 def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:

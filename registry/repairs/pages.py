@@ -27,4 +27,4 @@ def progress(number: str = ""):
             application = present_application(found, APPLICANT_VIEW, date.today())
     status = 404 if failed else 200
     return render_template("repairs/progress.html", number=number, application=application, failed=failed,
-                           labels=STATE_LABELS_ZH), status
+                           state_labels=STATE_LABELS_ZH), status

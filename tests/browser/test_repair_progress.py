@@ -25,7 +25,7 @@ def application(app):
 def test_the_applicant_follows_its_application_by_number_and_query_code(live_server, page, application):
     number, code, row = application
     page.goto(f"{live_server}/repairs/{number}")
-    assert page.title() == "信用修复办理进度查询"
+    assert page.title().startswith("信用修复办理进度查询")
     assert page.input_value("#number") == number
     page.fill("#code", code)
     page.click("button[type=submit]")

@@ -1,0 +1,1 @@
+"""Server-rendered public pages in Chinese, usable without JavaScript."""

@@ -1,0 +1,20 @@
+"""Chinese labels of the values the public pages show, and highlights made safe to render."""
+
+from markupsafe import Markup, escape
+
+from ..records.layout import PARTY_CATEGORIES, SEVERITIES
+
+KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
+RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}
+MATCH_LABELS = {"uscc": "统一社会信用代码", "name": "名称", "former_name": "曾用名", "pinyin": "拼音",
+                "initials": "拼音首字母", "text": "记录内容"}
+PARAM_LABELS = {"q": "关键词", "kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度",
+                "from": "起始日期", "to": "截止日期", "cursor": "分页"}
+FACET_TITLES = {"kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度"}
+SEVERITY_LABELS = SEVERITIES
+PARTY_CATEGORY_LABELS = PARTY_CATEGORIES
+
+
+def highlighted(fragment: str) -> Markup:
+    """An engine's highlight fragment with everything escaped except its <em> marks."""
+    return Markup(str(escape(fragment)).replace("&lt;em&gt;", "<em>").replace("&lt;/em&gt;", "</em>"))

@@ -1,0 +1,112 @@
+"""The public pages over HTTP: search with filters and highlights, look-ups by code, an entity's records."""
+
+import re
+from html import unescape
+
+from tests import factories
+
+
+def page_of(client, url, status=200, **params) -> str:
+    response = client.get(url, query_string=params or None)
+    assert response.status_code == status, response.get_data(as_text=True)[-500:]
+    return response.get_data(as_text=True)
+
+
+def total_of(html: str) -> int:
+    return int(re.search(r'<strong id="total">(\d+)</strong>', html).group(1))
+
+
+def tax_department(app) -> dict:
+    with app.app_context():
+        return factories.department("tax")
+
+
+def test_the_empty_page_offers_the_search_box_only(client):
+    html = page_of(client, "/")
+    assert 'name="q"' in html and 'id="total"' not in html
+
+
+def test_a_fragment_finds_the_entity_and_its_record_with_highlights(push, client, department):
+    record = factories.penalty(department, party_name="通辽市瑞祥汽车服务有限公司")
+    push(record)
+    html = page_of(client, "/", q="瑞祥汽车")
+    assert total_of(html) == 2
+    assert "<em>瑞祥汽车</em>" in html
+    assert f'href="/enterprises/{record["uscc"]}"' in html
+    assert "匹配：" in html and "名称" in html
+
+
+def test_text_from_records_is_escaped_but_highlights_are_kept(push, client, department):
+    push(factories.penalty(department, party_name="通辽市<b>恒通</b>商贸有限公司"))
+    html = page_of(client, "/", q="恒通", kind="entity")
+    assert "<b>" not in html and "&lt;b&gt;" in html and "<em>恒通</em>" in html
+
+
+def test_a_facet_link_narrows_the_search_and_the_chosen_one_lifts_it(push, client, department):
+    tax = tax_department(client.application)
+    push([factories.penalty(department, party_name=f"通辽市锦程物流有限公司{n}") for n in range(2)])
+    tax_push = push([factories.penalty(tax, party_name="通辽市锦程建材有限公司",
+                            decision_no="通税罚〔2026〕1号", authority=tax["name"], authority_uscc=tax["uscc"],
+                            source_unit=tax["name"], source_unit_uscc=tax["uscc"])],
+         key=factories.key_for(client.application, "department", department_uscc=tax["uscc"]))
+    assert tax_push.status_code == 200, tax_push.json
+    html = page_of(client, "/", q="锦程", kind="record")
+    assert total_of(html) == 3
+    narrowed_url = unescape(re.search(r'<a href="([^"]+)">税务</a>\s*<span class="count">1</span>', html).group(1))
+    narrowed = page_of(client, narrowed_url)
+    assert total_of(narrowed) == 1 and "通税罚〔2026〕1号" in narrowed and "（取消）" in narrowed
+    lifted_url = unescape(re.search(r'<li class="chosen">\s*<a href="([^"]+)">税务</a>', narrowed).group(1))
+    assert total_of(page_of(client, lifted_url)) == 3
+
+
+def test_a_whole_credit_code_goes_straight_to_the_entity_page(push, client, department):
+    record = factories.penalty(department)
+    push(record)
+    response = client.get("/", query_string={"q": record["uscc"].lower()})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/enterprises/{record['uscc']}")
+
+
+def test_unknown_and_malformed_codes_get_a_chinese_page(client):
+    assert "未找到统一社会信用代码" in page_of(client, f"/enterprises/{factories.new_uscc()}", status=404)
+    assert "统一社会信用代码" in page_of(client, "/enterprises/91150502MA0000000", status=400)
+
+
+def test_bad_filters_and_cursors_are_explained(client):
+    assert "“起始日期”的格式不正确" in page_of(client, "/", status=400, q="通辽", **{"from": "2024-02-30"})
+    assert "分页链接已失效" in page_of(client, "/", status=400, q="通辽", cursor="garbage")
+
+
+def test_the_entity_page_shows_published_records_by_domain(push, client, department, department_key):
+    record = factories.penalty(department)
+    tax = tax_department(client.application)
+    tax_key = factories.key_for(client.application, "department", department_uscc=tax["uscc"])
+    same_entity = {key: record[key] for key in ("party_name", "uscc")}
+    ids = [r["id"] for r in push([record, factories.penalty(department, decision_no="通市监处罚〔2026〕77号",
+                                                            **same_entity)]).json["results"]]
+    push([factories.penalty(tax, decision_no="通税罚〔2026〕9号", authority=tax["name"], authority_uscc=tax["uscc"],
+                            source_unit=tax["name"], source_unit_uscc=tax["uscc"], **same_entity)], key=tax_key)
+    client.delete(f"/api/v1/records/{ids[1]}?reason=wrong", headers=factories.auth(department_key))
+
+    html = page_of(client, f"/enterprises/{record['uscc']}")
+    assert record["party_name"] in html and "公示信息（共 2 条）" in html
+    assert record["decision_no"] in html and "通税罚〔2026〕9号" in html and "通市监处罚〔2026〕77号" not in html
+    tax_only = page_of(client, f"/enterprises/{record['uscc']}", domain="tax")
+    assert "通税罚〔2026〕9号" in tax_only and record["decision_no"] not in tax_only
+    assert "150502198003151234" not in html  # the legal representative's ID is masked
+
+
+def test_pages_of_results_follow_each_other_without_repeats(push, client, department):
+    record = factories.penalty(department)
+    same_entity = {key: record[key] for key in ("party_name", "uscc")}
+    push([factories.penalty(department, **same_entity) for _ in range(25)])
+    decision_numbers = re.compile(r"通市监处罚〔\d{4}〕\d+号")
+
+    first = page_of(client, f"/enterprises/{record['uscc']}")
+    second = page_of(client, unescape(re.search(r'rel="next" href="([^"]+)"', first).group(1)))
+    seen = decision_numbers.findall(first) + decision_numbers.findall(second)
+    assert len(seen) == 25 and len(set(seen)) == 25 and 'rel="next"' not in second
+
+    results = page_of(client, "/", q=record["party_name"][3:9], kind="record")
+    following = page_of(client, unescape(re.search(r'rel="next" href="([^"]+)"', results).group(1)))
+    assert "第 2 页" in following and 'rel="first"' in following
+    assert set(decision_numbers.findall(results)).isdisjoint(decision_numbers.findall(following))
