@@ -9,6 +9,7 @@ from ..access.services import Viewer
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
+from ..pagination import decode_id_cursor, encode_cursor
 from ..records.models import NOT_PUBLISHED, PUBLISHED, Record
 from . import letters
 from .models import (
@@ -141,14 +142,18 @@ def _commit_batch(count: int) -> int:
         return 0
 
 
-def list_notices(viewer: Viewer, uscc: str, kind: str | None = None) -> list[Notice]:
-    """An enterprise's notices, newest first: for the enterprise itself, its agents' centre, reviewers."""
+def list_notices(viewer: Viewer, uscc: str, kind: str | None = None, cursor: str | None = None,
+                 limit: int = 20) -> tuple[list[Notice], str | None]:
+    """One page of an enterprise's notices, newest first (the enterprise itself or the credit centre)."""
     if not (viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == uscc)):
         raise NotFound(f"no notices for {uscc}", f"未找到 {uscc} 的通知", code="enterprise_not_found")
     query = select(Notice).where(Notice.recipient_kind == ENTERPRISE, Notice.recipient == uscc)
     if kind:
         query = query.where(Notice.kind == kind)
-    return db.session.scalars(query.order_by(Notice.id.desc())).all()
+    if cursor:
+        query = query.where(Notice.id < decode_id_cursor(cursor))
+    found = db.session.scalars(query.order_by(Notice.id.desc()).limit(limit + 1)).all()
+    return found[:limit], encode_cursor(found[limit - 1].id) if len(found) > limit else None
 
 
 def records_of(notice_ids) -> dict[int, list[int]]:

@@ -12,6 +12,7 @@ from ..domain.publicity import add_months
 
 # Record statuses from which a repair can take a record off display (or out of reports).
 REPAIRABLE_STATUSES = frozenset({"published", "not_published"})
+_STATUS_LABELS_ZH = {"expired": "公示期已满", "withdrawn": "已被撤销", "repaired": "已完成信用修复"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
         return _no("not_repairable", "该处罚信息依规定不予修复（如欺诈、非法集资等）",
                    "the rules mark this penalty as not repairable")
     if record.status not in REPAIRABLE_STATUSES:
-        return _no(f"status_{record.status}", f"该记录当前状态（{record.status}）无需或不能修复",
+        label = _STATUS_LABELS_ZH.get(record.status, record.status)
+        return _no(f"status_{record.status}", f"该记录{label}，无需或不能申请信用修复",
                    f"a record in status {record.status} cannot be repaired")
     waits = []
     if today < record.repairable_from:

@@ -106,6 +106,8 @@ class ObjectionOut(Schema):
 
 class NoticeArgs(Schema):
     kind = fields.String(validate=validate.OneOf(NOTICE_KINDS))
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class NoticeOut(Schema):
@@ -119,3 +121,4 @@ class NoticeOut(Schema):
 
 class NoticeListOut(Schema):
     items = fields.List(fields.Nested(NoticeOut))
+    next_cursor = fields.String(allow_none=True)

@@ -5,7 +5,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import false, func, select, true, update
+from sqlalchemy import and_, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from search.outbox import enqueue
@@ -117,8 +117,9 @@ def visible_condition(viewer: Viewer):
         return RepairApplication.applicant_uscc == viewer.uscc
     if viewer.role == "agent":
         return RepairApplication.filed_by == viewer.principal_id
-    if viewer.role == "department":
-        return RepairApplication.department_id == viewer.department_id
+    if viewer.role == "department":  # the cases forwarded to it, from then on
+        return and_(RepairApplication.department_id == viewer.department_id,
+                    RepairApplication.forwarded_on.is_not(None))
     return false()
 
 

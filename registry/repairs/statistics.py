@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 from ..access.services import Viewer
 from ..departments.models import Department
 from ..extensions import db
-from ..pagination import decode_cursor, encode_cursor
+from ..pagination import decode_id_cursor, encode_cursor
 from . import rules
 from .models import RepairApplication, RepairTransition
 from .presenters import present_application
@@ -33,8 +33,7 @@ def list_applications(viewer: Viewer, today: date, *, state=None, overdue=False,
     if overdue:
         query = query.where(overdue_condition(today))
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        query = query.where(RepairApplication.id < int(last_id))
+        query = query.where(RepairApplication.id < decode_id_cursor(cursor))
     found = db.session.scalars(query.order_by(RepairApplication.id.desc()).limit(limit + 1)).all()
     page = found[:limit]
     return {"items": [present_application(a, viewer, today) for a in page],

@@ -120,3 +120,8 @@ def test_the_signed_letter_is_no_upload_and_agents_add_a_power_of_attorney():
     assert rules.missing_materials([], by_agent=False) == ["performance_proof", "correction_report",
                                                           "business_licence"]
     assert "power_of_attorney" in rules.missing_materials(["performance_proof"], by_agent=True)
+
+
+def test_only_penalties_are_repaired():
+    licence = rules.RecordFacts("licence", "published", None)
+    assert rules.eligibility(licence, D("2026-01-01")).reason == "not_a_penalty"

@@ -95,3 +95,47 @@ def test_materials_are_stored_by_content_hash_with_type_and_size_limits(app, pen
     finally:
         app.config["REGISTRY"].REPAIR_UPLOAD_MAX_BYTES = limit
     assert too_big.status_code == 413 and too_big.json["code"] == "file_too_large"
+
+
+def test_bad_parameters_are_problem_json_never_a_500(client, keys, penalty, apply):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application_id = apply(key, record_id).json["id"]
+    reviewer = factories.auth(keys.reviewer)
+    for params, field in (({"state": "bogus"}, "state"), ({"limit": 0}, "limit"), ({"overdue": "maybe"}, "overdue")):
+        answer = client.get("/api/v1/repairs", query_string=params, headers=reviewer)
+        assert answer.status_code == 422 and answer.json["errors"][0]["field"] == field
+    for cursor in ("garbage", "WyJ4Il0"):  # not base64 JSON; a list holding a string
+        answer = client.get("/api/v1/repairs", query_string={"cursor": cursor}, headers=reviewer)
+        assert answer.status_code == 400 and answer.json["code"] == "invalid_cursor"
+        notices = client.get(f"/api/v1/enterprises/{row['uscc']}/notices", query_string={"cursor": cursor},
+                             headers=reviewer)
+        assert notices.status_code == 400
+    unknown = client.post(f"/api/v1/repairs/{application_id}/decisions", json={"action": "delete"}, headers=reviewer)
+    assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "action"
+    assert client.post("/api/v1/repairs", data="{", content_type="application/json",
+                       headers=factories.auth(key)).status_code in (400, 422)
+    assert client.get("/api/v1/repairs/99999999999999999999", headers=reviewer).status_code == 404
+
+
+def test_lists_page_with_a_cursor(client, keys, penalty, apply):
+    numbers = set()
+    for _ in range(3):
+        record_id, row = penalty()
+        numbers.add(apply(keys.enterprise(row["uscc"]), record_id).json["number"])
+    reviewer = factories.auth(keys.reviewer)
+    first = client.get("/api/v1/repairs", query_string={"limit": 2}, headers=reviewer).json
+    second = client.get("/api/v1/repairs", query_string={"limit": 2, "cursor": first["next_cursor"]},
+                        headers=reviewer).json
+    assert {a["number"] for a in first["items"] + second["items"]} == numbers and second["next_cursor"] is None
+
+
+def test_the_progress_page_answers_only_to_number_and_code(client, keys, penalty, apply):
+    record_id, row = penalty()
+    filed = apply(keys.enterprise(row["uscc"]), record_id).json
+    form = client.get(f"/repairs/{filed['number']}")
+    assert form.status_code == 200 and filed["number"] in form.get_data(as_text=True)
+    shown = client.post("/repairs", data={"number": filed["number"], "code": filed["query_code"].lower()})
+    assert shown.status_code == 200 and "已提交" in shown.get_data(as_text=True)
+    wrong = client.post("/repairs", data={"number": filed["number"], "code": "00000000"})
+    assert wrong.status_code == 404 and row["party_name"] not in wrong.get_data(as_text=True)

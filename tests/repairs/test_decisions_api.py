@@ -94,3 +94,14 @@ def test_a_stale_version_is_a_conflict(penalty, keys, apply, upload, decide):
     assert decide(keys.reviewer, application["id"], "accept", version=application["version"]).status_code == 200
     stale = decide(keys.reviewer, application["id"], "forward", version=application["version"])
     assert stale.status_code == 409 and stale.json["code"] == "conflict"
+
+
+def test_the_department_sees_an_application_only_once_forwarded_to_it(penalty, keys, apply, upload, decide, client):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    department = factories.auth(keys.department)
+    assert client.get(f"/api/v1/repairs/{application['id']}", headers=department).status_code == 404
+    decide(keys.reviewer, application["id"], "accept")
+    decide(keys.reviewer, application["id"], "forward")
+    shown = client.get(f"/api/v1/repairs/{application['id']}", headers=department).json
+    assert shown["next_actions"] == ["approve", "reject"]
+    assert [a["id"] for a in client.get("/api/v1/repairs", headers=department).json["items"]] == [application["id"]]
