@@ -11,6 +11,8 @@ from ..errors import NotFound
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
 from ..records.models import NOT_PUBLISHED, PUBLISHED, Record
+from ..repairs.models import RepairApplication
+from ..repairs.rules import STATE_LABELS_ZH
 from . import letters
 from .models import (
     COMMITMENT_TEMPLATE,
@@ -45,8 +47,6 @@ def _add(kind, recipient_kind, recipient, dedup_key, title, body, today, record_
 
 def notify_progress(application, transition, today: date) -> None:
     """Tell the applicant each step of its application (in the caller's transaction)."""
-    from ..repairs.rules import STATE_LABELS_ZH
-
     reason = f"理由：{transition.reason}" if transition.reason else ""
     body = (f"{application.applicant_name}：您的信用修复申请（编号{application.number}，"
             f"处罚决定书文号{application.record.decision_no}）当前状态：{STATE_LABELS_ZH[application.state]}。{reason}")
@@ -112,8 +112,6 @@ def produce_arrival_notices(today: date) -> int:
 
 def send_repairable_letters(today: date) -> int:
     """一企一函: one letter per enterprise listing all its records repairable today and never named before."""
-    from ..repairs.models import RepairApplication
-
     no_application = ~exists().where(RepairApplication.record_id == Record.id)
     due = (_enterprise_penalties()
            .where(Record.status == PUBLISHED, Record.repairable_from <= today, Record.publicity_end > today,

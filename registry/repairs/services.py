@@ -1,4 +1,4 @@
-"""Repair use cases: check, file, upload materials, decide, lapse; each owns its transaction."""
+"""Repair use cases: check eligibility, file, follow, decide; each owns its transaction."""
 
 import hashlib
 import secrets
