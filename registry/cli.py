@@ -214,6 +214,16 @@ def repairs_lapse(day):
     click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": _day(day).isoformat()}))
 
 
+@repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
+@click.option("--count", default=600, show_default=True)
+@click.option("--seed", default=20261127, show_default=True)
+@with_app
+def repairs_demo(count, seed):
+    from .repairs.demo import load_demo_repairs
+
+    click.echo(json.dumps(load_demo_repairs(count, seed)))
+
+
 @main.group(help="Notices to enterprises and departments.")
 def notices():
     pass

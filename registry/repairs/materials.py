@@ -48,7 +48,7 @@ def upload_material(viewer: Viewer, application_id: int, request, today: date) -
         raise _too_large(limit)
     kind, upload = request.form.get("kind"), request.files.get("file")
     _check_form(kind, upload, application)
-    sha256, size, content_type = _store(upload.stream, limit)
+    sha256, size, content_type = store(upload.stream, limit)
     db.session.add(RepairMaterial(application_id=application.id, kind=kind, filename=_safe_name(upload.filename),
                                   content_type=content_type, size=size, sha256=sha256,
                                   uploaded_by=viewer.principal_id))
@@ -76,7 +76,7 @@ def _check_form(kind, upload, application: RepairApplication) -> None:
                                "该申请当前状态不能再补充材料", code="materials_closed")
 
 
-def _store(stream, limit: int) -> tuple[str, int, str]:
+def store(stream, limit: int) -> tuple[str, int, str]:
     """Copy the stream to the store (refusing it past `limit` bytes or of another type)."""
     directory = storage_dir()
     directory.mkdir(parents=True, exist_ok=True)

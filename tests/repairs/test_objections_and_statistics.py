@@ -1,5 +1,6 @@
 """Objections (异议申诉) until the department resolves them; statistics for reviewers."""
 
+import json
 from datetime import date
 
 from tests import factories
@@ -75,3 +76,16 @@ def test_statistics_count_by_state_department_district_and_month(client, penalty
     assert figures["by_district"] == {"150502": 3}
     assert figures["by_month"] == {f"{date.today():%Y-%m}": 3}
     assert figures["median_days_to_decision"] == 0
+
+
+def test_the_demo_city_gets_decided_repair_cases(cli, client, penalty, keys):
+    pushed = [penalty()[0] for _ in range(6)]
+    result = cli("repairs", "demo", "--count", 4, "--seed", 7)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"applications": 4}
+    figures = client.get("/api/v1/repairs/statistics", headers=factories.auth(keys.reviewer)).json
+    assert figures["total"] == 4 and sum(figures["by_state"].values()) == 4
+    assert set(figures["by_state"]) <= {"done", "rejected", "not_accepted", "submitted"}
+    repaired = [r for r in pushed if client.get(f"/api/v1/records/{r}").status_code == 404]
+    assert len(repaired) == figures["by_state"].get("done", 0)
+    assert json.loads(cli("repairs", "demo", "--count", 10).output) == {"applications": 2}  # the rest only
