@@ -47,10 +47,12 @@ def init():
 
     from .bootstrap import initialise
     from .publicsearch.engines import configured_engine
+    from .reports.services import keyring
 
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
+    click.echo(f"report signing key {keyring().active_key_id()}")
     try:
         configured_engine().ensure_index()
         click.echo(f"search index ready ({configured_engine().name})")
@@ -118,7 +120,7 @@ def principals():
 @click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
                                                            "reviewer", "admin"]))
 @click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
-@click.option("--uscc", default=None, help="Enterprise USCC (role enterprise).")
+@click.option("--uscc", default=None, help="Own USCC (role enterprise; role bank, to be authorised by enterprises).")
 @click.option("--district", default=None, help="District code (role agent).")
 @click.option("--name", default=None)
 @with_app
@@ -204,6 +206,14 @@ def reindex():
 
     click.echo(json.dumps(rebuild_index()))
 
+
+def _add_package_commands():
+    from .reports.cli import reports_group
+
+    main.add_command(reports_group)
+
+
+_add_package_commands()
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,29 @@
+"""`registry reports ...`: the signing keys of special credit reports."""
+
+import json
+
+import click
+
+from ..cli import with_app
+
+
+@click.group("reports", help="Special credit reports: signing keys.")
+def reports_group():
+    pass
+
+
+@reports_group.command("rotate-key", help="Make a new active signing key; old keys stay to verify old reports.")
+@with_app
+def rotate_key():
+    from .services import keyring
+
+    key_id = keyring().rotate()
+    click.echo(json.dumps({"active": key_id, "keys": keyring().key_ids()}))
+
+
+@reports_group.command("keys", help="List the public signing keys (as GET /api/v1/reports/keys).")
+@with_app
+def list_keys():
+    from .services import published_keys
+
+    click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
