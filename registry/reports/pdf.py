@@ -131,7 +131,7 @@ def render_pdf(document: dict, font_path: str) -> bytes:
 
 def _all_text(view: dict) -> str:
     parts = [view["title"], view["subtitle"], view["summary"], view["statement"], view["verify_url"],
-             "查询主体查询范围查询结论签名与验证扫描二维码或访问以下地址核验本报告："]
+             "查询主体查询范围查询结论其他领域签名与验证扫描二维码或访问以下地址核验本报告："]
     for key in ("identity", "entity", "scope", "signature"):
         parts += [f"{label}{value}" for label, value in view[key]]
     for section in view["domains"]:
@@ -155,11 +155,16 @@ def _write(pdf: ReportPDF, font: CJKFont, view: dict, verify_url: str) -> None:
     _rows(pdf, font, view["scope"])
     _heading(pdf, "查询结论")
     _paragraph(pdf, font, view["summary"])
+    clear = [(s["name"], s["conclusion"]) for s in view["domains"] if not s["records"]]
     for section in view["domains"]:
-        _heading(pdf, f"{section['name']}：{section['conclusion']}", size=BODY + 0.5)
-        for number, rows in enumerate(section["records"], start=1):
-            _paragraph(pdf, font, f"第{number}条")
-            _rows(pdf, font, rows)
+        if section["records"]:
+            _heading(pdf, f"{section['name']}：{section['conclusion']}", size=BODY + 0.5)
+            for number, rows in enumerate(section["records"], start=1):
+                _paragraph(pdf, font, f"第{number}条")
+                _rows(pdf, font, rows)
+    if clear:
+        _heading(pdf, "其他领域", size=BODY + 0.5)
+        _rows(pdf, font, clear)
     _heading(pdf, "签名与验证")
     _rows(pdf, font, view["signature"])
     _paragraph(pdf, font, "扫描二维码或访问以下地址核验本报告：")

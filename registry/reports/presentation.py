@@ -27,9 +27,10 @@ def report_view(document: dict) -> dict:
                   ("查询领域", f"{summary['domains']}个")],
         "summary": _summary(summary),
         "statement": report["statement_zh"],
+        # Domains with records first; the rest read as one list of 无违法违规记录.
         "domains": [{"name": section["name_zh"], "conclusion": section["conclusion_zh"],
                      "records": [_record_rows(record) for record in section["records"]]}
-                    for section in report["domains"]],
+                    for section in sorted(report["domains"], key=lambda s: not s["records"])],
         "signature": [("签名算法", f"{ALGORITHM}（{signature['canonicalization']}）"),
                       ("密钥编号", signature["key_id"]), ("签名值", signature["value"])],
         "verify_url": document["verify_url"],
