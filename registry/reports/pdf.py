@@ -14,6 +14,7 @@ from functools import lru_cache
 import segno
 from fontTools import ttLib
 from fontTools.fontBuilder import FontBuilder
+from fontTools.ttLib import newTable
 from fpdf import FPDF
 
 from ..errors import RegistryError
@@ -51,17 +52,20 @@ class CJKFont:
         return (self._metrics[glyph][0] if glyph else self.units_per_em) / self.units_per_em
 
     def subset(self, text: str) -> bytes:
-        """A TrueType font with the glyphs of `text` only."""
+        """A TrueType font with the glyphs of `text` only, their outlines copied byte for byte."""
         with self._lock:
             chars = {ord(c): self._cmap[ord(c)] for c in set(text) if ord(c) in self._cmap}
             order = [".notdef"]
             for name in chars.values():
                 self._add_glyph(name, order)
-            glyphs = {name: self._glyf[name] for name in order}
             builder = FontBuilder(self.units_per_em, isTTF=True)
+            builder.font.recalcBBoxes = False  # recompiling outlines is what makes fontTools slow
             builder.setupGlyphOrder(order)
             builder.setupCharacterMap(chars)
-            builder.setupGlyf(glyphs)
+            glyf = newTable("glyf")
+            # The raw glyphs (not glyf[name], which decompiles them): FontBuilder.setupGlyf would too.
+            glyf.glyphs, glyf.glyphOrder = {name: self._glyf.glyphs[name] for name in order}, order
+            builder.font["loca"], builder.font["glyf"] = newTable("loca"), glyf
             builder.setupHorizontalMetrics({name: self._metrics[name] for name in order})
             hhea, os2 = self._font["hhea"], self._font["OS/2"]
             builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent)
@@ -69,17 +73,30 @@ class CJKFont:
             builder.setupOS2(sTypoAscender=os2.sTypoAscender, sTypoDescender=os2.sTypoDescender,
                              usWinAscent=os2.usWinAscent, usWinDescent=os2.usWinDescent)
             builder.setupPost()
+            self._copy_bounds(builder.font)
             out = io.BytesIO()
             builder.save(out)
             return out.getvalue()
+
+    def _copy_bounds(self, font) -> None:
+        """Without recalculation, the whole font's bounds and maxima are safe upper bounds for a subset."""
+        for attr in ("xMin", "yMin", "xMax", "yMax"):
+            setattr(font["head"], attr, getattr(self._font["head"], attr))
+        for attr in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxZones",
+                     "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                     "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+            setattr(font["maxp"], attr, getattr(self._font["maxp"], attr))
+        for attr in ("advanceWidthMax", "minLeftSideBearing", "minRightSideBearing", "xMaxExtent"):
+            setattr(font["hhea"], attr, getattr(self._font["hhea"], attr))
 
     def _add_glyph(self, name: str, order: list) -> None:
         if name in order:
             return
         order.append(name)
-        glyph = self._glyf[name]
-        if glyph.isComposite():
-            for component in glyph.getComponentNames(self._glyf):
+        if self._glyf.glyphs[name].isComposite():
+            # Components are referred to by glyph id, which the subset renumbers: decompile the
+            # (few) composites so that they are written back by component name.
+            for component in self._glyf[name].getComponentNames(self._glyf):
                 self._add_glyph(component, order)
 
 
@@ -121,11 +138,11 @@ def render_pdf(document: dict, font_path: str) -> bytes:
         subset_file.flush()
         pdf = ReportPDF(format="A4")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        pdf.set_auto_page_break(True, margin=18)
+        pdf.set_auto_page_break(False)  # the writer breaks pages itself, between rows
         pdf.add_font(FAMILY, fname=subset_file.name)
+        pdf.fonts[FAMILY].ttfont.recalcBBoxes = False  # the same for fpdf2's own subsetting pass
         pdf.set_title(f"{view['title']} {document['report']['number']}")
-        pdf.add_page()
-        _write(pdf, font, view, document["verify_url"])
+        _Writer(pdf, font).write(view, document["verify_url"])
         return bytes(pdf.output())
 
 
@@ -140,69 +157,88 @@ def _all_text(view: dict) -> str:
     return "".join(parts)
 
 
-def _write(pdf: ReportPDF, font: CJKFont, view: dict, verify_url: str) -> None:
-    pdf.set_font(FAMILY, size=18)
-    pdf.cell(0, 10, view["title"], align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, size=BODY)
-    pdf.cell(0, LINE, view["subtitle"], align="C", new_x="LMARGIN", new_y="NEXT")
-    qr_top = pdf.get_y() + 2
-    pdf.image(_qr_png(verify_url), x=pdf.w - MARGIN - 30, y=qr_top, w=30, h=30)
-    pdf.ln(4)
-    _rows(pdf, font, view["identity"], right_gap=34)
-    _heading(pdf, "查询主体")
-    _rows(pdf, font, view["entity"])
-    _heading(pdf, "查询范围")
-    _rows(pdf, font, view["scope"])
-    _heading(pdf, "查询结论")
-    _paragraph(pdf, font, view["summary"])
-    clear = [(s["name"], s["conclusion"]) for s in view["domains"] if not s["records"]]
-    for section in view["domains"]:
-        if section["records"]:
-            _heading(pdf, f"{section['name']}：{section['conclusion']}", size=BODY + 0.5)
-            for number, rows in enumerate(section["records"], start=1):
-                _paragraph(pdf, font, f"第{number}条")
-                _rows(pdf, font, rows)
-    if clear:
-        _heading(pdf, "其他领域", size=BODY + 0.5)
-        _rows(pdf, font, clear)
-    _heading(pdf, "签名与验证")
-    _rows(pdf, font, view["signature"])
-    _paragraph(pdf, font, "扫描二维码或访问以下地址核验本报告：")
-    _paragraph(pdf, font, verify_url)
-    pdf.ln(2)
-    pdf.set_font(FAMILY, size=SMALL)
-    _paragraph(pdf, font, view["statement"], size=SMALL)
+class _Writer:
+    """Lays the report out line by line with FPDF.text (much cheaper than cell), breaking pages itself."""
 
+    def __init__(self, pdf: ReportPDF, font: CJKFont):
+        self.pdf, self.font = pdf, font
+        self.width = pdf.w - 2 * MARGIN
+        self.bottom = pdf.h - 20
+        self.y = MARGIN
 
-def _heading(pdf: ReportPDF, text: str, size: float = 12) -> None:
-    pdf.ln(2)
-    pdf.set_font(FAMILY, size=size)
-    pdf.set_fill_color(238, 242, 247)
-    pdf.cell(0, LINE + 1, text, fill=True, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, size=BODY)
+    def write(self, view: dict, verify_url: str) -> None:
+        pdf = self.pdf
+        pdf.add_page()
+        self._line(view["title"], size=18, centred=True, height=11)
+        self._line(view["subtitle"], centred=True)
+        pdf.image(_qr_png(verify_url), x=pdf.w - MARGIN - 30, y=self.y + 2, w=30, h=30)
+        self.y += 4
+        self._rows(view["identity"], right_gap=34)
+        self._heading("查询主体")
+        self._rows(view["entity"])
+        self._heading("查询范围")
+        self._rows(view["scope"])
+        self._heading("查询结论")
+        self._paragraph(view["summary"])
+        for section in view["domains"]:
+            if section["records"]:
+                self._heading(f"{section['name']}：{section['conclusion']}", size=BODY + 0.5)
+                for number, rows in enumerate(section["records"], start=1):
+                    self._paragraph(f"第{number}条")
+                    self._rows(rows)
+        clear = [(s["name"], s["conclusion"]) for s in view["domains"] if not s["records"]]
+        if clear:
+            self._heading("其他领域", size=BODY + 0.5)
+            self._rows(clear)
+        self._heading("签名与验证")
+        self._rows(view["signature"])
+        self._paragraph("扫描二维码或访问以下地址核验本报告：")
+        self._paragraph(verify_url)
+        self.y += 2
+        self._paragraph(view["statement"], size=SMALL)
 
+    def _room(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.pdf.add_page()
+            self.y = MARGIN
 
-def _rows(pdf: ReportPDF, font: CJKFont, rows, right_gap: float = 0) -> None:
-    value_width = pdf.w - 2 * MARGIN - LABEL_WIDTH - right_gap
-    for label, value in rows:
-        lines = wrap(font, value, value_width, BODY)
-        if pdf.get_y() + LINE * len(lines) > pdf.page_break_trigger:
-            pdf.add_page()
-        pdf.set_text_color(82, 96, 109)
-        pdf.cell(LABEL_WIDTH, LINE, label)
-        pdf.set_text_color(0, 0, 0)
-        for line in lines:
-            pdf.set_x(MARGIN + LABEL_WIDTH)
-            pdf.cell(value_width, LINE, line, new_x="LMARGIN", new_y="NEXT")
+    def _line(self, text: str, size: float = BODY, centred: bool = False, height: float = LINE,
+              x: float = MARGIN) -> None:
+        self._room(height)
+        self.pdf.set_font(FAMILY, size=size)
+        if centred:
+            x = (self.pdf.w - self.pdf.get_string_width(text)) / 2
+        self.pdf.text(x, self.y + height * 0.75, text)
+        self.y += height
 
+    def _heading(self, text: str, size: float = 12) -> None:
+        self.y += 2
+        self._room(LINE + 1)
+        self.pdf.set_fill_color(238, 242, 247)
+        self.pdf.rect(MARGIN, self.y, self.width, LINE + 1, style="F")
+        self._line(text, size=size, height=LINE + 1, x=MARGIN + 1)
 
-def _paragraph(pdf: ReportPDF, font: CJKFont, text: str, size: float = BODY) -> None:
-    for line in wrap(font, text, pdf.w - 2 * MARGIN, size):
-        pdf.cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
+    def _rows(self, rows, right_gap: float = 0) -> None:
+        value_width = self.width - LABEL_WIDTH - right_gap
+        self.pdf.set_font(FAMILY, size=BODY)
+        for label, value in rows:
+            lines = wrap(self.font, value, value_width, BODY)
+            self._room(LINE * len(lines))
+            self.pdf.set_text_color(82, 96, 109)
+            self.pdf.text(MARGIN, self.y + LINE * 0.75, label)
+            self.pdf.set_text_color(0, 0, 0)
+            for line in lines:
+                self.pdf.text(MARGIN + LABEL_WIDTH, self.y + LINE * 0.75, line)
+                self.y += LINE
+
+    def _paragraph(self, text: str, size: float = BODY) -> None:
+        for line in wrap(self.font, text, self.width, size):
+            self._line(line, size=size)
 
 
 def _qr_png(url: str) -> io.BytesIO:
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=6, border=2)
+    # A fixed mask skips scoring all eight, which is most of the encoding time; any mask scans.
+    segno.make(url, error="m", mask=2).save(out, kind="png", scale=6, border=2)
     out.seek(0)
     return out
