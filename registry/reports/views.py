@@ -88,7 +88,8 @@ class ReportHtml(MethodView):
         """The report as an HTML page."""
         document = _readable_document(number)
         view = report_view(document)
-        return render_template("reports/report.html", view=view, document=document, qr_svg=qr_svg(view["verify_url"]))
+        page = render_template("reports/report.html", view=view, document=document, qr_svg=qr_svg(view["verify_url"]))
+        return Response(page, mimetype="text/html")
 
 
 @blp.route("/<string:number>/verify")

@@ -65,6 +65,8 @@ def test_the_html_rendering_has_the_same_facts(client, enterprise, penalise):
     penalise("tax", decision_date=days_ago(12))
     document = request_report(client, enterprise.headers, enterprise.uscc).json
     html = client.get(f"/api/v1/reports/{document['report']['number']}.html", headers=enterprise.headers)
+    assert html.mimetype == "text/html" and html.get_data(as_text=True).startswith("<!doctype html>")
+    assert "<svg" in html.get_data(as_text=True)  # the QR code of the verify page
     text = squeeze(re.sub(r"<[^>]+>", "", html.get_data(as_text=True)).replace("&amp;", "&"))
     assert [fact for fact in facts(document) if squeeze(fact) not in text] == []
 
