@@ -2,6 +2,7 @@
 
 import base64
 import copy
+import json
 
 import jcs
 import pytest
@@ -40,6 +41,7 @@ def test_the_signature_verifies_with_an_independent_jcs_implementation(client, e
 
 
 def test_rotation_keeps_old_reports_verifiable(client, cli, enterprise):
+    assert "report signing key ed25519-" in cli("init").output  # made on first need, or by init
     old = request_report(client, enterprise.headers, enterprise.uscc, domains=["tax"]).json
     rotated = cli("reports", "rotate-key")
     assert rotated.exit_code == 0
@@ -48,6 +50,8 @@ def test_rotation_keeps_old_reports_verifiable(client, cli, enterprise):
     keys = {k["kid"]: k["status"] for k in client.get("/api/v1/reports/keys").json["keys"]}
     assert keys[old["signature"]["key_id"]] == "retired" and keys[new["signature"]["key_id"]] == "active"
     assert independently_verified(client, old) and independently_verified(client, new)
+    listed = json.loads(cli("reports", "keys").output)
+    assert {k["kid"] for k in listed["keys"]} == set(keys)
     check = client.get(f"/api/v1/reports/{old['report']['number']}/verify",
                        query_string={"code": old["report"]["verification_code"]})
     assert check.json["signature_valid"] is True
