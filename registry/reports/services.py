@@ -11,7 +11,7 @@ from ..access.services import Viewer
 from ..db import utcnow
 from ..departments.models import District, Domain
 from ..enterprises.services import find_entity, parse_uscc
-from ..errors import FieldError, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
 from ..records.models import Record
@@ -53,10 +53,7 @@ def request_report(viewer: Viewer, data: dict, today: date) -> tuple[Report, boo
                         code="not_own_enterprise")
     entity = find_entity(uscc)
     scope, key = _scope(data, today)
-    report = _day_report(uscc, today, key)
-    issued = report is None
-    if issued:
-        report = _issue(viewer, entity, scope, key, today)
+    report, issued = _day_report_or_issue(viewer, entity, scope, key, today)
     log_query(viewer, uscc, REQUEST, report.number, purpose)
     db.session.commit()
     return report, issued
@@ -88,22 +85,33 @@ def _day_report(uscc: str, today: date, key: str) -> Report | None:
                                                   Report.scope_key == key))
 
 
-def _issue(viewer: Viewer, entity, scope: report_content.Scope, key: str, today: date) -> Report:
+def _day_report_or_issue(viewer: Viewer, entity, scope: report_content.Scope, key: str,
+                         today: date) -> tuple[Report, bool]:
+    """The day's report of this scope, or a new one; a concurrent request that issued it first wins."""
+    for _ in range(3):  # a clash is a concurrent issue of the same scope, or (rarely) a number drawn twice
+        report = _day_report(entity.uscc, today, key)
+        if report is not None:
+            return report, False
+        report = _new_report(viewer, entity, scope, key, today)
+        try:
+            with db.session.begin_nested():
+                db.session.add(report)
+            return report, True
+        except IntegrityError:
+            continue
+    raise Conflict("the report could not be issued; try again", "报告出具冲突，请重试", code="report_conflict")
+
+
+def _new_report(viewer: Viewer, entity, scope: report_content.Scope, key: str, today: date) -> Report:
     issued_at = utcnow().replace(microsecond=0)
     identity = {"number": new_report_number(today), "verification_code": new_verification_code(),
                 "issued_at": issued_at.isoformat().replace("+00:00", "Z"), "issuer": _settings().REPORTS_ISSUER}
     document = report_content.build_content(identity, entity_identity(entity), scope, findings_of(entity.uscc, scope),
                                             _settings().REPORTS_SHOW_REPAIRED)
     key_id, signature = keyring().sign(document)
-    report = Report(number=identity["number"], verification_code=identity["verification_code"], uscc=entity.uscc,
-                    issued_on=today, issued_at=issued_at, scope_key=key, content=document, key_id=key_id,
-                    signature=signature, requested_by=viewer.principal_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-    except IntegrityError:  # another request issued the day's report a moment ago
-        return _day_report(entity.uscc, today, key)
-    return report
+    return Report(number=identity["number"], verification_code=identity["verification_code"], uscc=entity.uscc,
+                  issued_on=today, issued_at=issued_at, scope_key=key, content=document, key_id=key_id,
+                  signature=signature, requested_by=viewer.principal_id)
 
 
 def entity_identity(entity) -> dict:

@@ -136,3 +136,15 @@ def _authorise(client, enterprise, bank_uscc, valid_until=None, purpose="流动�
                                  "valid_until": (valid_until or date.today() + timedelta(days=30)).isoformat()})
     assert response.status_code == 201, response.json
     return response.json
+
+
+def test_a_report_number_drawn_twice_is_drawn_again(client, enterprise, monkeypatch):
+    from registry.reports import services
+
+    first = request_report(client, enterprise.headers, enterprise.uscc).json["report"]["number"]
+    draws = iter([first, "SR-20991231-23456789"])
+    monkeypatch.setattr(services, "new_report_number", lambda issued_on: next(draws))
+    again = request_report(client, enterprise.headers, enterprise.uscc, domains=["tax"])
+    assert again.status_code == 201 and again.json["report"]["number"] == "SR-20991231-23456789"
+    log = client.get(f"/api/v1/enterprises/{enterprise.uscc}/queries", headers=enterprise.headers).json["items"]
+    assert [e["report_number"] for e in log] == ["SR-20991231-23456789", first]
