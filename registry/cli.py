@@ -207,13 +207,27 @@ def reindex():
     click.echo(json.dumps(rebuild_index()))
 
 
-def _add_package_commands():
-    from .reports.cli import reports_group
+@main.group("reports", help="Special credit reports: signing keys.")
+def reports_group():
+    pass
 
-    main.add_command(reports_group)
+
+@reports_group.command("rotate-key", help="Make a new active signing key; old keys stay to verify old reports.")
+@with_app
+def reports_rotate_key():
+    from .reports.services import keyring
+
+    key_id = keyring().rotate()
+    click.echo(json.dumps({"active": key_id, "keys": keyring().key_ids()}))
 
 
-_add_package_commands()
+@reports_group.command("keys", help="List the public signing keys (as GET /api/v1/reports/keys).")
+@with_app
+def reports_keys():
+    from .reports.services import published_keys
+
+    click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
+
 
 if __name__ == "__main__":
     main()
