@@ -69,8 +69,9 @@ def test_granting_is_validated_and_reserved_to_the_enterprise(app, client, enter
     assert {(e["field"], e["code"]) for e in bad.json["errors"]} == {
         ("bank_uscc", "unknown_bank"), ("purpose", "required"), ("valid_until", "out_of_range")}
     other = factories.key_for(app, "enterprise", uscc=factories.new_uscc())
-    assert _grant(client, type(enterprise)(enterprise.uscc, "", other), bank_uscc,
-                  date.today()).json["code"] == "not_own_enterprise"
+    foreign = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(other),
+                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": date.today().isoformat()})
+    assert foreign.status_code == 403 and foreign.json["code"] == "not_own_enterprise"
     assert client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(bank_key),
                        json={}).status_code in (403, 422)
     _grant(client, enterprise, bank_uscc, date.today() + timedelta(days=5))
