@@ -1,6 +1,6 @@
 """The public verification page that a report's QR code opens (Chinese, server-rendered, no JavaScript)."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..errors import NotFound, RateLimited
 from .presentation import report_view
@@ -8,6 +8,16 @@ from .ratelimit import check_verify_rate
 from .services import verify_report
 
 bp = Blueprint("report_pages", __name__, template_folder="templates")
+
+
+@bp.get("/reports/verify")
+def verify_form():
+    """For a paper report read by eye: type the number and code, land on the report's verify page."""
+    number = request.args.get("number", "").strip().upper()
+    code = request.args.get("code", "").strip().upper()
+    if number and code:
+        return redirect(url_for("report_pages.verify_page", number=number, code=code))
+    return render_template("reports/verify_form.html", number=number, code=code)
 
 
 @bp.get("/reports/<string:number>/verify")

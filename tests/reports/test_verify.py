@@ -75,3 +75,13 @@ def test_the_verify_page_shows_the_facts_in_chinese(client, enterprise, penalise
         assert fact in html
     missing = client.get(f"/reports/{report['number']}/verify?code=WRONG234", environ_base={"REMOTE_ADDR": "10.8.0.2"})
     assert missing.status_code == 404 and "未找到报告" in missing.get_data(as_text=True)
+
+
+def test_a_typed_number_and_code_lead_to_the_verify_page(client, enterprise):
+    report = request_report(client, enterprise.headers, enterprise.uscc).json["report"]
+    form = client.get("/reports/verify")
+    assert form.status_code == 200 and "验证码" in form.get_data(as_text=True)
+    typed = client.get("/reports/verify", query_string={"number": report["number"].lower(),
+                                                        "code": f" {report['verification_code']} "},
+                       environ_base={"REMOTE_ADDR": "10.8.1.1"}, follow_redirects=True)
+    assert typed.status_code == 200 and "签名有效" in typed.get_data(as_text=True)
