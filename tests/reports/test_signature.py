@@ -8,7 +8,10 @@ import jcs
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from hypothesis import given
+from hypothesis import strategies as st
 
+from registry.reports.signing import canonical
 from tests.reports.conftest import days_ago, request_report
 
 
@@ -66,3 +69,16 @@ def test_a_bad_signature_value_is_reported_invalid_not_an_error(app, value):
         key_id, _ = keyring().sign(content)
         assert keyring().verify(content, key_id, value) is False
         assert keyring().verify(content, "no-such-key", value) is False
+
+
+safe_integers = st.integers(-(2**53) + 1, 2**53 - 1)  # the JSON numbers every implementation agrees on
+report_like = st.recursive(
+    st.none() | st.booleans() | safe_integers | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), report_like, max_size=6))
+def test_the_products_canonical_form_is_what_an_independent_jcs_library_makes(content):
+    assert canonical(content) == jcs.canonicalize(content)
