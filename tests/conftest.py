@@ -1,6 +1,7 @@
 """Fixtures: the app against SQLite and against a real PostgreSQL, a client, keys, record factories."""
 
 import os
+import uuid
 
 import pytest
 from click.testing import CliRunner
@@ -10,8 +11,9 @@ from registry import create_app
 from registry.bootstrap import initialise
 from registry.cli import main
 from registry.extensions import db
+from registry.publicsearch.engines import configured_engine
 from tests import factories
-from tests.services import postgres_url
+from tests.services import opensearch_url, postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
@@ -121,3 +123,17 @@ def push(client, department_key):
 def _ci_requires_services():
     """In CI a missing service fails the run; locally too, since the README's command starts them."""
     os.environ.setdefault("REGISTRY_LOG_LEVEL", "WARNING")
+
+
+@pytest.fixture
+def external_app(tmp_path):
+    """An app on its own SQLite file that searches with the real OpenSearch node, under a unique prefix."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
+                      "SEARCH_URL": opensearch_url(), "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
+    with app.app_context():
+        initialise()
+        configured_engine().ensure_index()
+    yield app
+    with app.app_context():
+        engine = configured_engine()
+        engine.client.indices.delete(index=f"{engine.prefix}-*")

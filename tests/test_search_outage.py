@@ -2,32 +2,16 @@
 nothing written meanwhile is lost once the node is back."""
 
 import time
-import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from registry import create_app
-from registry.bootstrap import initialise
 from registry.extensions import db
-from registry.publicsearch.engines import configured_engine, sync_search
+from registry.publicsearch.engines import sync_search
 from search.engine import SearchUnavailable
 from search.outbox import SearchOutbox
 from tests import factories
-from tests.services import opensearch_url, start_opensearch, stop_opensearch
-
-
-@pytest.fixture
-def external_app(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
-                      "SEARCH_URL": opensearch_url(), "SEARCH_INDEX_PREFIX": f"outage-{uuid.uuid4().hex[:8]}"})
-    with app.app_context():
-        initialise()
-        configured_engine().ensure_index()
-    yield app
-    with app.app_context():
-        engine = configured_engine()
-        engine.client.indices.delete(index=f"{engine.prefix}-*")
+from tests.services import start_opensearch, stop_opensearch
 
 
 def eventually_found(client, name: str, seconds: float = 15) -> list:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from search.drain import document_batches
 from search.outbox import SearchOutbox, enqueue, enqueue_entities_of
@@ -27,7 +28,10 @@ def rebuild_index() -> dict:
     started = utcnow() - _MARGIN
     high_water = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
     publish = current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
-    count = configured_engine().reindex(document_batches(db.session, publish))
+    # A plain session bound to the engine: the search engine may read the documents in a worker thread,
+    # where Flask's app-bound session cannot find its database.
+    with Session(db.engine) as reader:
+        count = configured_engine().reindex(document_batches(reader, publish))
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
     changed = db.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
     enqueue(db.session, records=[row.id for row in changed],
