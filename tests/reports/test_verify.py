@@ -85,3 +85,11 @@ def test_a_typed_number_and_code_lead_to_the_verify_page(client, enterprise):
                                                         "code": f" {report['verification_code']} "},
                        environ_base={"REMOTE_ADDR": "10.8.1.1"}, follow_redirects=True)
     assert typed.status_code == 200 and "签名有效" in typed.get_data(as_text=True)
+
+
+def test_the_verify_url_uses_the_public_address_when_one_is_set(app, client, enterprise, monkeypatch):
+    monkeypatch.setattr(app.config["REGISTRY"], "PUBLIC_BASE_URL", "https://credit.tongliao.example")
+    document = request_report(client, enterprise.headers, enterprise.uscc).json
+    report = document["report"]
+    assert document["verify_url"] == (f"https://credit.tongliao.example/reports/{report['number']}/verify"
+                                      f"?code={report['verification_code']}")
