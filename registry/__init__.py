@@ -16,6 +16,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .imports.views import blp as imports_blp
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
+    from .reports.pages import bp as report_pages_bp
+    from .reports.views import blp as reports_blp
+    from .reports.views import enterprise_blp as enterprise_reports_blp
     from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
@@ -46,6 +49,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(records_blp)
     api.register_blueprint(imports_blp)
     api.register_blueprint(search_blp)
+    api.register_blueprint(reports_blp)
+    api.register_blueprint(enterprise_reports_blp)
+    app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(web_bp)
     ops.init_metrics(app)

@@ -40,6 +40,13 @@ class Config:
     BATCH_MAX: int = 1000
     IMPORT_BATCH_ROWS: int = 5000  # rows per committed batch of an import
     LOG_LEVEL: str = "INFO"
+    PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
+    REPORTS_ISSUER: str = "公共信用信息平台"
+    REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
+    REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
+    REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
+    REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -76,6 +83,13 @@ class Config:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
+        if not self.REPORTS_KEY_DIR:
+            self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
+        if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
+            raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):
+            raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
+        self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not self.SECRET_KEY:
             # Fine for the embedded default; real deployments set one (README, Configuration).
             self.SECRET_KEY = secrets.token_hex(32)
