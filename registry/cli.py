@@ -47,10 +47,12 @@ def init():
 
     from .bootstrap import initialise
     from .publicsearch.engines import configured_engine
+    from .reports.services import keyring
 
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
+    click.echo(f"report signing key {keyring().active_key_id()}")
     try:
         configured_engine().ensure_index()
         click.echo(f"search index ready ({configured_engine().name})")
@@ -118,7 +120,7 @@ def principals():
 @click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
                                                            "reviewer", "admin"]))
 @click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
-@click.option("--uscc", default=None, help="Enterprise USCC (role enterprise).")
+@click.option("--uscc", default=None, help="Own USCC (role enterprise; role bank, to be authorised by enterprises).")
 @click.option("--district", default=None, help="District code (role agent).")
 @click.option("--name", default=None)
 @with_app
@@ -294,6 +296,28 @@ def reindex():
     from .publicsearch.reindex import rebuild_index
 
     click.echo(json.dumps(rebuild_index()))
+
+
+@main.group("reports", help="Special credit reports: signing keys.")
+def reports_group():
+    pass
+
+
+@reports_group.command("rotate-key", help="Make a new active signing key; old keys stay to verify old reports.")
+@with_app
+def reports_rotate_key():
+    from .reports.services import keyring
+
+    key_id = keyring().rotate()
+    click.echo(json.dumps({"active": key_id, "keys": keyring().key_ids()}))
+
+
+@reports_group.command("keys", help="List the public signing keys (as GET /api/v1/reports/keys).")
+@with_app
+def reports_keys():
+    from .reports.services import published_keys
+
+    click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,13 @@ class Config:
     REPAIR_LOCKOUT_MONTHS: int = 12  # no new application after a revoked repair
     WEBHOOK_MAX_ATTEMPTS: int = 8
     WEBHOOK_TIMEOUT_SECONDS: int = 5
+    PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
+    REPORTS_ISSUER: str = "公共信用信息平台"
+    REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
+    REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
+    REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
+    REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -91,6 +98,13 @@ class Config:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if self.CALENDAR_DIR and not Path(self.CALENDAR_DIR).is_dir():
             raise ConfigError(f"REGISTRY_CALENDAR_DIR must be a directory, got {self.CALENDAR_DIR!r}")
+        if not self.REPORTS_KEY_DIR:
+            self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
+        if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
+            raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):
+            raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
+        self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not self.SECRET_KEY:
             # Fine for the embedded default; real deployments set one (README, Configuration).
             self.SECRET_KEY = secrets.token_hex(32)

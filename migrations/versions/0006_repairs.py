@@ -1,7 +1,7 @@
 """Credit repair: applications, materials, transition log, objections; notices, webhooks, deliveries.
 
 Revision ID: 0006_repairs
-Revises: 0004_search_outbox
+Revises: 0005_reports
 Create Date: 2026-11-27
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_repairs"
-down_revision = "0004_search_outbox"
+down_revision = "0005_reports"
 branch_labels = None
 depends_on = None
 
