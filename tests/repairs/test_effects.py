@@ -68,3 +68,31 @@ def test_a_rejected_application_leaves_the_record_shown(client, keys, penalty, a
     assert decide(keys.department, application["id"], "reject", reason="整改未完成").json["state"] == "rejected"
     assert visible(client, record_id, row) == SHOWN
     assert apply(key, record_id).status_code == 201  # a new application is possible after a rejection
+
+
+def _report_refs(client, key, uscc, **scope):
+    answer = client.post("/api/v1/reports", json={"uscc": uscc, **scope}, headers=factories.auth(key))
+    assert answer.status_code in (200, 201), answer.json
+    report = answer.json["report"]
+    return report, {r["ref"] for s in report["domains"] for r in s["records"]}
+
+
+def test_approval_takes_the_record_out_of_special_credit_reports_and_revocation_brings_it_back(
+        client, keys, penalty, apply, upload, decide):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    before, refs = _report_refs(client, key, row["uscc"], domains=["transport"])
+    assert record_id in refs
+    application = apply(key, record_id).json
+    for kind in ("performance_proof", "correction_report", "business_licence"):
+        upload(key, application["id"], kind, PDF)
+    for action, actor in (("accept", keys.reviewer), ("forward", keys.reviewer), ("approve", keys.department)):
+        decide(actor, application["id"], action)
+    _, refs = _report_refs(client, key, row["uscc"])  # another scope: a new report, not the day's first
+    assert record_id not in refs
+    verified = client.get(f"/api/v1/reports/{before['number']}/verify",
+                          query_string={"code": before["verification_code"]}).json
+    assert [c["change"] for c in verified["changes"]] == ["repaired"]
+    decide(keys.reviewer, application["id"], "revoke", reason="承诺事项未履行")
+    _, refs = _report_refs(client, key, row["uscc"], domains=["transport", "tax"])
+    assert record_id in refs
