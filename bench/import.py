@@ -1,12 +1,20 @@
 """Import benchmark: the product's import into SQLite and PostgreSQL against a raw COPY, same file.
 
     python bench/import.py [--rows 1000000] [--file PATH] [--department USCC] [--only sqlite|postgresql]
+                           [--postgres URL] [--search-url URL]
 
 Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
   * `registry import` into a fresh SQLite database and into a fresh PostgreSQL database
-    (each in its own process: wall time, rows/s, peak RSS of the process and its worker);
+    (each in its own process: wall time, rows/s, peak RSS of the process and its workers);
   * the limit: psycopg COPY of the same rows, unvalidated, into a bare table of text columns.
-Prints one line per measurement and the ratio of each import to the raw COPY.
+Prints one line per measurement, the ratio of each import to the raw COPY, and where each
+import's time went by stage (the workers' stages summed over the workers; `wait_for_workers` is the
+writer waiting for them). The built-in search engine is indexed before the job is done
+(`search_sync`); `--search-url http://...` measures the deployment whose external engine is fed
+by `registry search drain` in another process (the import then only writes the outbox).
+
+`--postgres` is a URL whose server and credentials to use (default: `deploy/postgres.sh start`);
+the benchmark creates, and recreates on every run, a database named after it with `_bench`.
 """
 
 import argparse
@@ -24,7 +32,6 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MARKET_SUPERVISION = "11150500011620002E"
-BENCH_DB = "registry_bench"
 
 
 def ensure_file(rows: int, department: str) -> Path:
@@ -44,52 +51,62 @@ def postgres_admin_url() -> str:
 
 
 def fresh_postgres(admin_url: str) -> str:
+    base, name = admin_url.rsplit("/", 1)
+    bench = f"{name}_bench"
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {BENCH_DB} ENCODING 'UTF8' TEMPLATE template0")
-    return admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + BENCH_DB
+        connection.execute(f"DROP DATABASE IF EXISTS {bench} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {bench} ENCODING 'UTF8' TEMPLATE template0")
+    return base.replace("postgresql://", "postgresql+psycopg://") + "/" + bench
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (the import's worker included)."""
-    total, pending = 0, [pid]
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """RSS and PSS of a process and all its descendants (the import's workers included). Summed RSS
+    counts the pages a forked worker shares with its forkserver twice; PSS splits them."""
+    rss = pss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return rss, pss
 
 
-def timed_process(args: list[str], env: dict) -> tuple[float, int, str]:
-    """Run a command; return its wall seconds, the peak RSS of its process tree in MB, and its stdout."""
+def timed_process(args: list[str], env: dict) -> tuple[float, tuple[int, int], str]:
+    """Run a command; return its wall seconds, the peak RSS and PSS of its process tree in MB, and its stdout."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
-        peak = 0
+        peak_rss = peak_pss = 0
         while process.poll() is None:
-            peak = max(peak, tree_rss_kb(process.pid))
+            rss, pss = tree_memory_kb(process.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed")
         out.seek(0)
-        return elapsed, peak // 1024, out.read()
+        return elapsed, (peak_rss // 1024, peak_pss // 1024), out.read()
 
 
-def product_import(database_url: str, path: Path, department: str) -> dict:
+def product_import(database_url: str, path: Path, department: str, search_url: str = "builtin") -> dict:
     instance = tempfile.mkdtemp(prefix="registry-bench-")
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
-           "REGISTRY_LOG_LEVEL": "WARNING"}
+           "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-    seconds, rss, out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department], env)
+    seconds, (rss, pss), out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department],
+                                             env)
     summary = json.loads(out.strip().splitlines()[-1])
-    return {"seconds": seconds, "rss_mb": rss, "rows": summary["rows"], "summary": summary}
+    return {"seconds": seconds, "rss_mb": rss, "pss_mb": pss, "rows": summary["rows"], "summary": summary}
 
 
 def raw_copy(admin_url: str, path: Path) -> dict:
@@ -114,8 +131,13 @@ def raw_copy(admin_url: str, path: Path) -> dict:
 def report(name: str, result: dict, limit: dict | None) -> None:
     rate = result["rows"] / result["seconds"]
     ratio = f"{rate / (limit['rows'] / limit['seconds']):.2f}x raw COPY" if limit else "limit"
-    rss = f"peak RSS {result['rss_mb']} MB" if result["rss_mb"] is not None else ""
-    print(f"{name:<22} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
+    rss = f"peak RSS {result['rss_mb']} MB (PSS {result['pss_mb']} MB)" if result["rss_mb"] is not None else ""
+    print(f"{name:<26} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
+    if "summary" in result:
+        summary = result["summary"]
+        print("   ", json.dumps({k: summary[k] for k in ("inserted", "updated", "unchanged", "rejected")}))
+        stages = sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1])
+        print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
 
 
 def main() -> None:
@@ -124,21 +146,21 @@ def main() -> None:
     parser.add_argument("--file", type=Path)
     parser.add_argument("--department", default=MARKET_SUPERVISION)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--postgres", help="postgresql:// URL of a database on the server to use")
+    parser.add_argument("--search-url", default="builtin", help="REGISTRY_SEARCH_URL of the imports")
     args = parser.parse_args()
     path = args.file or ensure_file(args.rows, args.department)
-    print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB)")
-    admin = postgres_admin_url()
+    print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB), search engine: {args.search_url}")
+    admin = (args.postgres or postgres_admin_url()).replace("postgresql+psycopg://", "postgresql://")
     limit = raw_copy(admin, path)
     report("raw COPY (psycopg)", limit, None)
     if args.only in (None, "postgresql"):
-        result = product_import(fresh_postgres(admin), path, args.department)
+        result = product_import(fresh_postgres(admin), path, args.department, args.search_url)
         report("registry import → PG", result, limit)
-        print("  ", json.dumps({k: result["summary"][k] for k in ("inserted", "rejected", "unchanged")}))
     if args.only in (None, "sqlite"):
         database = Path(tempfile.mkdtemp(prefix="registry-bench-")) / "bench.sqlite3"
-        result = product_import(f"sqlite:///{database}", path, args.department)
+        result = product_import(f"sqlite:///{database}", path, args.department, args.search_url)
         report("registry import → SQLite", result, limit)
-        print("  ", json.dumps({k: result["summary"][k] for k in ("inserted", "rejected", "unchanged")}))
 
 
 if __name__ == "__main__":

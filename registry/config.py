@@ -39,6 +39,7 @@ class Config:
     PAGE_SIZE_MAX: int = 100
     BATCH_MAX: int = 1000
     IMPORT_BATCH_ROWS: int = 5000  # rows per committed batch of an import
+    IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
     LOG_LEVEL: str = "INFO"
     CALENDAR_DIR: str = ""  # extra yearly holiday schedules (<year>.json) that replace the shipped ones
     REPAIR_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
@@ -89,6 +90,8 @@ class Config:
             raise ConfigError(f"REGISTRY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.LOG_LEVEL!r}")
         if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
+        if not 1 <= self.IMPORT_WORKERS <= 16:
+            raise ConfigError("REGISTRY_IMPORT_WORKERS must be between 1 and 16")
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         for name in ("REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..extensions import db
+from ..stages import StageTimes
 from . import services
 from .models import FAILED
 from .readers import ImportFileError
@@ -26,12 +27,13 @@ def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -
     if dry_run:
         return _dry_run(department, path, options)
     job = services.start_job(department, path.resolve(), path.name, options)
+    seconds = StageTimes()
     with _ProgressBar(job.size) as bar:
-        job = services.run_job(job.id, progress=bar.update)
+        job = services.run_job(job.id, progress=bar.update, seconds=seconds)
     summary = {"job": job.id, "state": job.state, "file": str(path), "rows": job.rows_read,
                **{name: getattr(job, name) for name in services.COUNTERS},
                "rows_committed": job.rows_committed, "unknown_columns": job.unknown_columns,
-               "errors": f"/api/v1/imports/{job.id}/errors"}
+               "errors": f"/api/v1/imports/{job.id}/errors", "seconds": seconds.rounded()}
     if job.state == FAILED:
         summary["message"] = job.message_en
         click.echo(f"error: {job.message_en} ({job.message_zh})", err=True)

@@ -1,9 +1,13 @@
-"""Reading, validating and preparing a file in a worker process while the caller writes batches.
+"""Reading, validating and preparing a file in worker processes while the caller writes batches.
 
 Per-row Python work (parsing, validation, publicity, hashing) is most of an import's cost; doing
-it in a second process lets the database writes of one batch overlap the preparation of the
-next. The worker runs from a forkserver (single-threaded, so safe to fork even when the import
-was started from a web server thread) and never touches the database.
+it in other processes lets the database writes of one batch overlap the preparation of the
+next. Workers run from a forkserver (single-threaded, so safe to fork even when the import was
+started from a web server thread) and never touch the database.
+
+With several workers, each reads the whole file (reading is the cheap part) and validates and
+prepares every n-th batch; the caller takes the batches back in file order, so batches, their
+boundaries and what a resumed job skips are the same whatever the number of workers.
 """
 
 import multiprocessing
@@ -12,14 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from time import perf_counter
 
 from ..errors import FieldError
 from ..records.prepare import DepartmentRef, prepare
 from ..records.publicity import rules
 from ..records.validation import source_unit_error, validate_record
+from ..stages import StageTimes
 from .readers import ImportFileError, RowProblem, open_rows
 
-QUEUE_DEPTH = 3  # batches in flight: bounds memory whatever the file size
+QUEUE_DEPTH = 2  # finished batches waiting per worker: bounds memory whatever the file size
 
 
 @dataclass
@@ -37,8 +43,10 @@ class Batch:
     bytes_read: int
     rows_read: int = 0
     rejected_rows: int = 0
-    prepared: list = field(default_factory=list)
+    prepared: list = field(default_factory=list)  # the rows to write, until encoded
+    encoded: object = None  # the rows to write in the writer's form (the writer's `encode`)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
+    seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
 
 @dataclass
@@ -56,67 +64,130 @@ def _context():
 
 
 def read_batches(path: Path, options: dict, skip_through: int, department: DepartmentRef, today: date,
-                 batch_rows: int) -> Iterator[FileMeta | Batch]:
-    """Yield the file's FileMeta, then its batches; raise ImportFileError if it cannot be read."""
+                 batch_rows: int, encode, workers: int = 1) -> Iterator[FileMeta | Batch]:
+    """Yield the file's FileMeta, then its batches of `batch_rows` rows each, in file order, their
+    prepared rows turned into the writer's form by `encode` (a module-level function);
+    raise ImportFileError if it cannot be read."""
     context = _context()
-    channel = context.Queue(maxsize=QUEUE_DEPTH)
-    worker = context.Process(target=_produce, daemon=True,
-                             args=(str(path), options, skip_through, department, today, batch_rows, channel))
-    worker.start()
+    channels = [context.Queue(maxsize=QUEUE_DEPTH) for _ in range(workers)]
+    processes = [
+        context.Process(target=_produce, daemon=True, args=(str(path), options, skip_through, department, today,
+                                                            batch_rows, encode, (number, workers), channel))
+        for number, channel in enumerate(channels)
+    ]
+    for process in processes:
+        process.start()
     try:
+        yield [_receive(process, channel) for process, channel in zip(processes, channels, strict=True)][0]
+        index = 0
+        while (batch := _receive(processes[index % workers], channels[index % workers])) is not None:
+            yield batch
+            index += 1
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _receive(process, channel):
+    """The worker's next item (None once it has no more), raising what it failed with."""
+    while True:
+        try:
+            item = channel.get(timeout=1)
+            break
+        except queues.Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"a reading process ended unexpectedly (exit code {process.exitcode})") from None
+    if isinstance(item, Failure):
+        if item.unexpected:
+            raise RuntimeError(item.message_en)
+        raise ImportFileError(item.message_en, item.message_zh, code=item.code)
+    return item
+
+
+def _produce(path, options, skip_through, department, today, batch_rows, encode, share, channel) -> None:
+    sender = _Sender(encode, channel)
+    try:
+        _read(path, options, skip_through, department, today, batch_rows, sender, share)
+    except ImportFileError as exc:
+        sender.put(Failure(exc.message_en, exc.message_zh, exc.code))
+    except Exception as exc:  # a bug must reach the job as a failure, not hang it
+        sender.put(Failure(f"{exc.__class__.__name__}: {exc}", "导入过程出现内部错误", "internal_error", True))
+    else:
+        sender.put(None)
+
+
+class _Sender:
+    """Puts FileMeta and finished batches, encoded for the writer, on the worker's channel; ends the
+    worker when the importing process is gone (killed), instead of waiting for it for ever."""
+
+    def __init__(self, encode, channel):
+        self.encode = encode
+        self.channel = channel
+        self.importer = multiprocessing.parent_process()
+
+    def put(self, item) -> None:
+        if isinstance(item, Batch):
+            started = perf_counter()
+            item.encoded, item.prepared = self.encode(item.prepared), []
+            item.seconds["encode"] += perf_counter() - started
         while True:
             try:
-                item = channel.get(timeout=1)
-            except queues.Empty:
-                if worker.is_alive():
-                    continue
-                raise RuntimeError(f"the reading process ended unexpectedly (exit code {worker.exitcode})") from None
-            if item is None:
+                self.channel.put(item, timeout=1)
                 return
-            if isinstance(item, Failure):
-                if item.unexpected:
-                    raise RuntimeError(item.message_en)
-                raise ImportFileError(item.message_en, item.message_zh, code=item.code)
-            yield item
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
+            except queues.Full:
+                if self.importer is not None and not self.importer.is_alive():
+                    self.channel.cancel_join_thread()  # nobody will read what is queued
+                    raise SystemExit(0) from None
 
 
-def _produce(path, options, skip_through, department, today, batch_rows, channel) -> None:
-    try:
-        _read(path, options, skip_through, department, today, batch_rows, channel)
-    except ImportFileError as exc:
-        channel.put(Failure(exc.message_en, exc.message_zh, exc.code))
-    except Exception as exc:  # a bug must reach the job as a failure, not hang it
-        channel.put(Failure(f"{exc.__class__.__name__}: {exc}", "导入过程出现内部错误", "internal_error", True))
-    else:
-        channel.put(None)
-
-
-def _read(path, options, skip_through, department, today, batch_rows, channel) -> None:
+def _read(path, options, skip_through, department, today, batch_rows, channel: _Sender, share) -> None:
+    """Send FileMeta, then the batches this worker's share names: (worker number, worker count)."""
+    number, workers = share
     book = rules()
     with open_rows(path, **options) as source:
         channel.put(FileMeta(source.format, source.kind, source.unknown_columns))
-        batch = Batch(last_row=skip_through, bytes_read=0)
+        batch, position, previous_row = None, 0, skip_through
+        reading = perf_counter()
         for row_number, raw in source:
             if row_number <= skip_through:
                 continue  # committed by an earlier, interrupted run
-            batch.last_row = row_number
-            batch.rows_read += 1
-            clean, errors = _check(raw, source.kind, department, today)
-            if errors:
-                batch.rejected_rows += 1
-                batch.rejections += [(row_number, error) for error in errors]
-            else:
-                batch.prepared.append(prepare(clean, department, book, today))
-            if len(batch.prepared) >= batch_rows or len(batch.rejections) >= batch_rows:
-                batch.bytes_read = source.bytes_read
-                channel.put(batch)
-                batch = Batch(last_row=row_number, bytes_read=0)
-        batch.bytes_read = source.bytes_read
-        channel.put(batch)
+            if position % batch_rows == 0:
+                if batch is not None:
+                    batch.bytes_read = source.bytes_read
+                    channel.put(batch)  # waits while the writer is behind: not reading time
+                    reading = perf_counter()
+                mine = (position // batch_rows) % workers == number
+                batch = Batch(last_row=previous_row, bytes_read=0) if mine else None
+            position += 1
+            previous_row = row_number
+            if batch is None:
+                continue  # another worker's batch
+            started = perf_counter()
+            batch.seconds["read"] += started - reading
+            _take(batch, row_number, raw, source.kind, department, book, today)
+            reading = perf_counter()
+        if batch is not None or (position == 0 and number == 0):
+            batch = batch or Batch(last_row=skip_through, bytes_read=0)  # nothing (left) to read
+            batch.bytes_read = source.bytes_read
+            channel.put(batch)
+
+
+def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, book, today: date) -> None:
+    """Validate one row into the batch: prepared for writing, or rejected with its reasons."""
+    started = perf_counter()
+    batch.last_row = row_number
+    batch.rows_read += 1
+    clean, errors = _check(raw, kind, department, today)
+    checked = perf_counter()
+    batch.seconds["validate"] += checked - started
+    if errors:
+        batch.rejected_rows += 1
+        batch.rejections += [(row_number, error) for error in errors]
+        return
+    batch.prepared.append(prepare(clean, department, book, today))
+    batch.seconds["prepare"] += perf_counter() - checked
 
 
 def _check(raw, kind, department: DepartmentRef, today: date) -> tuple[dict | None, list[FieldError]]:

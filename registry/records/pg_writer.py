@@ -2,17 +2,22 @@
 
 Same contract as RecordWriter (outcomes per row, history of changed rows, sticky statuses);
 only the mechanics differ, so the API and imports get the same answers on both databases.
+
+A batch travels as COPY text made by `encode_batch`, a pure function: imports run it in their
+worker processes, so the writing process only streams bytes and runs set-based statements.
 """
 
 import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import text
 
-from search.outbox import enqueue, enqueue_entities_of
+from search.outbox import ENTITY, RECORD
 
-from ..db import utcnow
 from .models import REPAIRED, WITHDRAWN
-from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, newest_per_entity
+from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, entity_columns, newest_per_entity
 
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
@@ -20,52 +25,100 @@ _ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_categ
                    "legal_rep_id_type", "legal_rep_id_no")
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
-_JSON_COLUMNS = frozenset({"penalty_types", "former_names"})
-_NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})
+_NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+@dataclass
+class EncodedBatch:
+    """Prepared rows as COPY text (PostgreSQL's text format) for the two staging tables."""
+
+    rows: int  # rows given, later duplicates of a natural key included
+    columns: tuple  # of the record staging text, row_index (the row's position in the batch) last
+    records: bytes
+    entities: bytes  # the newest row's view of each entity the batch names, _ENTITY_STAGING columns
+
+
+def encode_batch(rows: list[dict]) -> EncodedBatch:
+    """COPY text of a batch of prepared rows: the last occurrence of a natural key wins."""
+    last = {}
+    for position, row in enumerate(rows):
+        last[(row["decision_no"], row["party_key"])] = position
+    kept = sorted(last.values())
+    columns = tuple(rows[0]) if rows else ()
+    records = "".join([_copy_line([*map(rows[p].get, columns), p]) for p in kept])
+    newest = newest_per_entity([rows[p] for p in kept]).values()
+    entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
+    return EncodedBatch(len(rows), (*columns, "row_index"), records.encode(), entities.encode())
+
+
+def _copy_line(values: list) -> str:
+    strings = [value for value in values if value.__class__ is str]
+    plain = "\t".join(strings)
+    if plain.count("\t") == len(strings) - 1 and not _COPY_SPECIAL.search(plain):
+        # The common case: no text needs escaping, so one pass joins the line.
+        return "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
+                          for value in values]) + "\n"
+    return "\t".join(map(_copy_value, values)) + "\n"
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value.__class__ is not str:
+        # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
+        value = _json_text(tuple(value)) if isinstance(value, list) else str(value)
+    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+
+
+@lru_cache(maxsize=4096)
+def _json_text(items: tuple) -> str:
+    return json.dumps(list(items), ensure_ascii=False)  # penalty types: a few combinations, over and over
 
 
 class CopyRecordWriter(RecordWriter):
     """RecordWriter for PostgreSQL: rows travel by COPY, the upsert is one statement."""
 
+    encode = staticmethod(encode_batch)
+
     def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
-        kept, outcomes = self._deduplicated(rows)
-        if kept:
-            self._upsert_entities([row for _, row in kept])
-            now = utcnow()
-            prepared = [{**row, "version": 1, "row_index": position, "created_at": now, "updated_at": now}
-                        for position, row in kept]
-            self._fill(STAGING, "records", prepared)
-            self._apply(prepared, outcomes, with_ids)
+        outcomes = [(UNCHANGED, None)] * len(rows)  # later duplicates and unchanged rows stay so
+        if rows:
+            positions = {(row["decision_no"], row["party_key"]): p for p, row in enumerate(rows)}
+            self._load(encode_batch(rows))
+            if with_ids:  # unchanged rows keep their id in the outcome (the API reports it)
+                for position, record_id in self.session.connection().execute(text(
+                        f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
+                    outcomes[position] = (UNCHANGED, record_id)
+            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0])):
+                outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:
             result.counts[outcome] += 1
         return result
 
-    def _copy(self, table_name: str, rows: list[dict]) -> None:
-        columns = list(rows[0])
-        # JSON lists (penalty types, former names) travel as JSON text; psycopg adapts the rest.
-        lists = [i for i, c in enumerate(columns) if isinstance(rows[0][c], list) or c in _JSON_COLUMNS]
-        raw = self.session.connection().connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for values in rows:
-                line = [values[c] for c in columns]
-                for i in lists:
-                    if line[i] is not None:
-                        line[i] = json.dumps(line[i], ensure_ascii=False)
-                copy.write_row(line)
+    def write_encoded(self, batch: EncodedBatch) -> dict:
+        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
+        counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: batch.rows}
+        if batch.rows:
+            self._load(batch)
+            for *_, is_new in self._apply(batch.columns[:-1]):
+                counts[INSERTED if is_new else UPDATED] += 1
+                counts[UNCHANGED] -= 1
+        return counts
 
-    @staticmethod
-    def _deduplicated(rows: list[dict]):
-        """The last occurrence of a natural key wins; earlier ones count as unchanged."""
-        last = {}
-        for position, row in enumerate(rows):
-            last[(row["decision_no"], row["party_key"])] = position
-        outcomes = [(UNCHANGED, None)] * len(rows)
-        return [(p, rows[p]) for p in sorted(last.values())], outcomes
+    def _load(self, batch: EncodedBatch) -> None:
+        """Fill both staging tables, then create and rename the batch's entities."""
+        with self.stages.timing("entities"):
+            if batch.entities:
+                self._fill(ENTITY_STAGING, "entities", _ENTITY_STAGING, batch.entities)
+                self._upsert_entities()
+        with self.stages.timing("staging_copy"):
+            self._fill(STAGING, "records", batch.columns, batch.records)
 
-    def _fill(self, staging: str, like: str, rows: list[dict]) -> None:
-        """COPY rows into a session-private staging table shaped like `like` (plus row_index)."""
-        columns = list(rows[0])
+    def _fill(self, staging: str, like: str, columns: tuple, data: bytes) -> None:
+        """COPY text into a session-private staging table shaped like `like` (row_index added)."""
         connection = self.session.connection()
         if connection.execute(text(f"SELECT to_regclass('pg_temp.{staging}')")).scalar() is None:
             shared = ", ".join(c for c in columns if c != "row_index")
@@ -73,16 +126,13 @@ class CopyRecordWriter(RecordWriter):
             if "row_index" in columns:
                 connection.execute(text(f"ALTER TABLE {staging} ADD COLUMN row_index integer"))
         connection.execute(text(f"TRUNCATE {staging}"))
-        self._copy(staging, rows)
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(data)
 
-    def _upsert_entities(self, rows: list[dict]) -> None:
+    def _upsert_entities(self) -> None:
         """Create missing entities and rename those a newer decision names differently, set-based;
         records find their entity by USCC in the upsert itself."""
-        entities = [{key: entity[key] for key in _ENTITY_STAGING}
-                    for entity in map(self._new_entity, newest_per_entity(rows).values())]
-        if not entities:
-            return
-        self._fill(ENTITY_STAGING, "entities", entities)
         connection = self.session.connection()
         connection.execute(text(
             "UPDATE entities e SET name = s.name, name_normalised = s.name_normalised, name_as_of = s.name_as_of, "
@@ -94,32 +144,31 @@ class CopyRecordWriter(RecordWriter):
             f"INSERT INTO entities ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
 
-    def _apply(self, prepared: list[dict], outcomes: list, with_ids: bool) -> None:
-        """History of changed rows, then the upsert; rows it does not return were unchanged."""
+    def _apply(self, columns: tuple) -> list:
+        """History of changed rows, then the upsert and its outbox rows: (id, decision_no, party_key,
+        is_new) of each inserted or updated record (the others were unchanged)."""
         connection = self.session.connection()
-        if with_ids:  # unchanged rows keep their id in the outcome (the API reports it)
-            for position, record_id in connection.execute(text(
-                    f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
-                outcomes[position] = (UNCHANGED, record_id)
-        connection.execute(text(
-            "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-            "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-            f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
-            {"by": self.changed_by})
-        columns = [c for c in prepared[0] if c != "row_index"]
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id"] if c not in _NEVER_UPDATED)
-        inserted = connection.execute(text(
-            f"INSERT INTO records ({', '.join(columns)}, entity_id) "
-            f"SELECT {', '.join('s.' + c for c in columns)}, e.id FROM {STAGING} s "
-            "LEFT JOIN entities e ON e.uscc = s.uscc "
-            f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
-            f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
-            "ELSE EXCLUDED.status END "
-            "WHERE records.content_hash <> EXCLUDED.content_hash "
-            "RETURNING id, decision_no, party_key, (xmax = 0), uscc")).all()
-        position_of = {(v["decision_no"], v["party_key"]): v["row_index"] for v in prepared}
-        for record_id, decision_no, party_key, is_new, _ in inserted:
-            outcomes[position_of[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
-        enqueue(self.session, records=[row[0] for row in inserted])
-        enqueue_entities_of(self.session, [row[4] for row in inserted])
-
+        with self.stages.timing("versions"):
+            connection.execute(text(
+                "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+                f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
+                {"by": self.changed_by})
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
+                            if c not in _NEVER_UPDATED)
+        # The search outbox learns of every changed record and of the entities they name in the same
+        # statement: no ids travel back and forth.
+        with self.stages.timing("upsert_and_outbox"):
+            return connection.execute(text(
+                f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
+                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, e.id, 1, now(), now() "
+                f"FROM {STAGING} s LEFT JOIN entities e ON e.uscc = s.uscc "
+                f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+                f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
+                "ELSE EXCLUDED.status END "
+                "WHERE records.content_hash <> EXCLUDED.content_hash "
+                "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
+                "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
+                f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
+                f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
+                "SELECT id, decision_no, party_key, is_new FROM changed")).all()

@@ -10,6 +10,7 @@ from .models import COLUMN_FOR_KEY
 from .publicity import PublicityRules
 
 _LAYOUT_COLUMNS = tuple((f.key, COLUMN_FOR_KEY.get(f.key, f.key)) for f in layout.FIELDS)
+_KEYS, _COLUMNS = zip(*_LAYOUT_COLUMNS, strict=True)
 _HASHED_KEYS = ("kind", *(f.key for f in layout.FIELDS))
 
 
@@ -39,13 +40,14 @@ def _hash_part(value) -> str:
 
 def content_hash(clean: dict) -> str:
     """A digest of the record's content: equal digests mean re-sending it changes nothing."""
-    payload = "\x1f".join([_hash_part(clean.get(key)) for key in _HASHED_KEYS])
+    values = map(clean.get, _HASHED_KEYS)
+    payload = "\x1f".join([value if value.__class__ is str else _hash_part(value) for value in values])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 def prepare(clean: dict, department: DepartmentRef, rules: PublicityRules, today: date) -> dict:
     """The record's columns (all but entity, version and timestamps) for a validated row."""
-    columns = {column: clean.get(key) for key, column in _LAYOUT_COLUMNS}
+    columns = dict(zip(_COLUMNS, map(clean.get, _KEYS), strict=True))
     columns.update(rules.columns_for(clean, department, today))
     columns.update(
         kind=clean["kind"],

@@ -23,6 +23,10 @@ _CHOICE_ALIASES = {
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
 }
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
+# Per kind, what checking each field needs, looked up once: (key, longest plain text or 0 when the
+# field is not plain text, required, the field).
+_CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, kind in f.required, f)
+                       for f in layout.KIND_FIELDS[kind]) for kind in layout.KINDS}
 
 
 def _error(field: layout.Field, code: str, zh: str, en: str, value=None) -> FieldError:
@@ -71,22 +75,23 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
                                  "kind must be 'penalty' or 'licence'", raw.get("kind"))]
     clean = {"kind": kind}
     errors = []
-    for field in layout.KIND_FIELDS[kind]:
-        value = raw.get(field.key)
+    get = raw.get
+    for key, text_limit, required, field in _CHECKS[kind]:
+        value = get(key)
         if value.__class__ is str:
             value = value.strip()
-            if field.type == layout.TEXT and 0 < len(value) <= field.max_length:
-                clean[field.key] = value  # the common case, without the general parser
+            if 0 < len(value) <= text_limit:
+                clean[key] = value  # the common case, without the general parser
                 continue
         if value is None or value == "":
-            clean[field.key] = None
-            if kind in field.required:
+            clean[key] = None
+            if required:
                 errors.append(_error(field, "required", "必填项缺失", "is required"))
             continue
         parsed, error = _parse(field, value)
         if error:
             errors.append(error)
-        clean[field.key] = parsed
+        clean[key] = parsed
     errors.extend(_cross_field_errors(clean, {e.field for e in errors}, today or date.today()))
     if errors:
         return None, errors

@@ -20,6 +20,7 @@ from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..enterprises.models import Entity
+from ..stages import StageTimes
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
 from .prepare import DepartmentRef, prepare
 from .publicity import PublicityRules
@@ -49,21 +50,34 @@ def snapshot(record) -> dict:
     return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
 
 
+def as_prepared(rows: list[dict]) -> list[dict]:
+    """RecordWriter's form of a batch for `write_encoded`: the prepared rows as they are."""
+    return rows
+
+
 class RecordWriter:
     """Writes batches of validated rows for one department inside the caller's transaction."""
 
     def __init__(self, session: Session, department: Department, rules: PublicityRules, today: date,
-                 changed_by: int | None = None):
+                 changed_by: int | None = None, stages: StageTimes | None = None):
         self.session = session
         self.department = department
         self.rules = rules
         self.today = today
         self.changed_by = changed_by
+        self.stages = StageTimes() if stages is None else stages  # where the writing time goes
 
     def write_clean(self, clean_rows: list[dict]) -> BatchResult:
         """Prepare validated rows here and write them (the API's path; imports prepare in a worker)."""
         department = DepartmentRef.of(self.department)
         return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
+
+    # How workers turn a batch of prepared rows into what write_encoded takes (a pure function).
+    encode = staticmethod(as_prepared)
+
+    def write_encoded(self, rows: list[dict]) -> dict:
+        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
+        return self.write(rows, with_ids=False).counts
 
     def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
         """Write prepared rows (registry.records.prepare); outcomes come back in input order.
@@ -74,8 +88,10 @@ class RecordWriter:
         latest = {}  # natural key -> position of its last occurrence: the last one wins
         for position, row in enumerate(rows):
             latest[(row["decision_no"], row["party_key"])] = position
-        entity_ids = self._upsert_entities(rows)
-        existing = self._existing(rows)
+        with self.stages.timing("entities"):
+            entity_ids = self._upsert_entities(rows)
+        with self.stages.timing("lookup"):
+            existing = self._existing(rows)
         inserts, updates, versions = [], [], []
         outcomes = [None] * len(rows)
         for position, row in enumerate(rows):
@@ -94,17 +110,20 @@ class RecordWriter:
                 outcomes[position] = (UPDATED, current["id"])
         if inserts:
             # Plain executemany, then one look-up of the new ids: RETURNING row by row is far slower.
-            self._insert(Record.__table__, [r for _, r in inserts])
-            created = self._existing([rows[position] for position, _ in inserts], _KEY_COLUMNS)
+            with self.stages.timing("insert"):
+                self._insert(Record.__table__, [r for _, r in inserts])
+                created = self._existing([rows[position] for position, _ in inserts], _KEY_COLUMNS)
             for position, _ in inserts:
                 row = rows[position]
                 outcomes[position] = (INSERTED, created[(row["decision_no"], row["party_key"])]["id"])
         if updates:
-            self.session.execute(update(Record), updates)
-            self.session.execute(insert(RecordVersion), versions)
+            with self.stages.timing("update_and_versions"):
+                self.session.execute(update(Record), updates)
+                self.session.execute(insert(RecordVersion), versions)
         changed = [position for position, (outcome, _) in enumerate(outcomes) if outcome != UNCHANGED]
-        enqueue(self.session, records=[outcomes[p][1] for p in changed],
-                entities=[entity_ids.get(rows[p]["uscc"]) for p in changed])
+        with self.stages.timing("outbox"):
+            enqueue(self.session, records=[outcomes[p][1] for p in changed],
+                    entities=[entity_ids.get(rows[p]["uscc"]) for p in changed])
         result.outcomes = outcomes
         for outcome, _ in outcomes:
             result.counts[outcome] += 1
@@ -180,27 +199,27 @@ class RecordWriter:
                     ))
         missing = [newest[code] for code in newest if code not in ids]
         if missing:
-            self._insert(Entity.__table__, [self._new_entity(row) for row in missing])
+            self._insert(Entity.__table__, [entity_columns(row) for row in missing])
             for chunk in _chunks([row["uscc"] for row in missing], 500):
                 query = select(Entity.uscc, Entity.id).where(Entity.uscc.in_(chunk))
                 ids.update(self.session.connection().execute(query).all())
         return ids
 
-    @staticmethod
-    def _new_entity(row: dict) -> dict:
-        return {
-            "uscc": row["uscc"],
-            "name": row["party_name"],
-            "name_normalised": normalise_name(row["party_name"]),
-            "former_names": [],
-            "name_as_of": row["decision_date"],
-            "party_category": row["party_category"],
-            "district_code": uscc_rules.division(row["uscc"]),
-            "legal_rep": row.get("legal_rep"),
-            "legal_rep_id_type": row.get("legal_rep_id_type"),
-            "legal_rep_id_no": row.get("legal_rep_id_no"),
-            "version": 1,
-        }
+def entity_columns(row: dict) -> dict:
+    """The columns of a new entity, from the row that names it."""
+    return {
+        "uscc": row["uscc"],
+        "name": row["party_name"],
+        "name_normalised": normalise_name(row["party_name"]),
+        "former_names": [],
+        "name_as_of": row["decision_date"],
+        "party_category": row["party_category"],
+        "district_code": uscc_rules.division(row["uscc"]),
+        "legal_rep": row.get("legal_rep"),
+        "legal_rep_id_type": row.get("legal_rep_id_type"),
+        "legal_rep_id_no": row.get("legal_rep_id_no"),
+        "version": 1,
+    }
 
 
 def newest_per_entity(rows: list[dict]) -> dict:
@@ -227,13 +246,13 @@ def _sqlite_encoder(column_type):
 
 
 def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
-               changed_by: int | None = None) -> RecordWriter:
+               changed_by: int | None = None, stages: StageTimes | None = None) -> RecordWriter:
     """The bulk writer suited to the session's database."""
     if session.get_bind().dialect.name == "postgresql":
         from .pg_writer import CopyRecordWriter
 
-        return CopyRecordWriter(session, department, rules, today, changed_by)
-    return RecordWriter(session, department, rules, today, changed_by)
+        return CopyRecordWriter(session, department, rules, today, changed_by, stages)
+    return RecordWriter(session, department, rules, today, changed_by, stages)
 
 
 def _chunks(items: list, size: int):
