@@ -118,8 +118,9 @@ class BuiltinEngine:
         kept = select(docs.c.seq).where(docs.c.seq.in_(seqs))
         connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
 
-    def _statements(self, dialect: str, query: SearchQuery):
-        """The rules of the query's text, and the statements of its page and of its facets."""
+    def statements(self, dialect: str, query: SearchQuery):
+        """The rules of the query's text, and the statements of its page and of its facets: what a
+        search runs (the latency benchmark runs them through sqlite3 as the engine's limit)."""
         rules = rules_for(analyse_query(query.q))
         where = [condition for condition in (match_condition(rules, dialect),) if condition is not None]
         where += filter_conditions(query, dialect)
@@ -131,7 +132,7 @@ class BuiltinEngine:
         needle = analyse_query(query.q).name
         try:
             connection = self._connection()
-            rules, page_sql, facet_sql = self._statements(connection.dialect.name, query)
+            rules, page_sql, facet_sql = self.statements(connection.dialect.name, query)
             page = connection.execute(page_sql).all()
             total, facets = read_facets(connection.execute(facet_sql))
             hits = self._hits(connection, rules, needle, page[: query.size])
@@ -151,7 +152,7 @@ class BuiltinEngine:
         EXPLAIN on PostgreSQL): which index finds the hits."""
         connection = self._connection()
         dialect = connection.dialect.name
-        _, page_sql, facet_sql = self._statements(dialect, query)
+        _, page_sql, facet_sql = self.statements(dialect, query)
         prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
         plans = {}
         for part, statement in (("page", page_sql), ("facets", facet_sql)):
