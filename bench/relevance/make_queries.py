@@ -28,8 +28,8 @@ from search.documents import pinyin_of  # noqa: E402
 
 RECORDS = 20_000
 QUERIES = HERE / "queries.json"
-CLASSES = ("fragment", "typo", "pinyin", "initials", "traditional", "full-width", "former name", "uscc prefix",
-           "full name")
+CLASSES = ("fragment", "short", "typo", "legal form", "pinyin", "initials", "traditional", "full-width",
+           "former name", "uscc prefix", "full name")
 SEED = 4
 _FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
 
@@ -104,8 +104,17 @@ def query_for(kind: str, r: Random, entity: tuple, people: Population) -> str | 
     code, name, formers = entity
     if kind == "fragment":
         return trade_fragment(name, people)
+    if kind == "short":  # the two characters of the trade name, when no other name has them
+        _, rest = split_place(name)
+        return rest[:2] if len(rest) > 2 and people.holders(rest[:2]) == 1 else None
     if kind == "typo":
         return typo(r, name, people)
+    if kind == "legal form":  # 有限公司 for 有限责任公司 and the other way round, as people misremember
+        for written, said in (("有限责任公司", "有限公司"), ("有限公司", "有限责任公司")):
+            if name.endswith(written):
+                misremembered = name.removesuffix(written) + said
+                return misremembered if people.holders(misremembered) == 0 else None
+        return None
     if kind == "pinyin":
         fragment = trade_fragment(name, people)
         spelling = pinyin_of(fragment)[0] if fragment else None
