@@ -32,11 +32,18 @@ def dataset_path(workdir: Path, records: int, seed: int = SEED) -> Path:
     return Path(workdir) / f"search-{records}-s{seed}.sqlite3"
 
 
+def index_prefix(records: int) -> str:
+    """The OpenSearch index prefix of a data set's index: search_reindex.py --keep-index leaves it for
+    search_latency.py, which deletes it at the end of its run (unless told to keep it too)."""
+    return f"bench-{records}"
+
+
 def app_for(database: Path, search_url: str = "builtin", prefix: str = "registry"):
     """The application on a data set's database, quiet, with the chosen engine."""
     from registry import create_app
 
-    return create_app({"DATABASE_URL": f"sqlite:///{database}", "INSTANCE_DIR": str(Path(database).parent),
+    database = Path(database).resolve()
+    return create_app({"DATABASE_URL": f"sqlite:///{database}", "INSTANCE_DIR": str(database.parent),
                        "SEARCH_URL": search_url, "SEARCH_INDEX_PREFIX": prefix, "LOG_LEVEL": "WARNING"})
 
 

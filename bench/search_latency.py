@@ -11,8 +11,9 @@ On the cached demo data set of bench/search_data.py (built on first use), for ea
 The queries are a fixed mix drawn from the data (a seeded choice of entities): name fragments of 2,
 3 and 4-6 characters, full names, credit-code prefixes, pinyin, initials, and fragments with a
 filter (domain, district, severity or a date range). OpenSearch is indexed by `registry reindex`
-under a `bench-` prefix (REGISTRY_TEST_OPENSEARCH_URL or --opensearch), deleted at the end unless
---keep-index. Prints p50/p95/p99 per engine and query class, and API - raw at p50.
+under the prefix bench-<records> (REGISTRY_TEST_OPENSEARCH_URL or --opensearch) unless a kept index
+is there (search_reindex.py --keep-index), and the index is deleted at the end unless --keep-index.
+Prints p50/p95/p99 per engine and query class, and API - raw at p50.
 """
 
 import argparse
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))
 
-from bench.search_data import DAY, DEFAULT_WORKDIR, SEED, app_for, ensure_dataset  # noqa: E402
+from bench.search_data import DAY, DEFAULT_WORKDIR, SEED, app_for, ensure_dataset, index_prefix  # noqa: E402
 from registry.records.layout import SEVERITIES  # noqa: E402
 from search.documents import pinyin_of  # noqa: E402
 from search.engine import SearchQuery  # noqa: E402
@@ -304,7 +305,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="measured passes over the mix (default 2)")
     parser.add_argument("--engines", default="builtin,opensearch")
     parser.add_argument("--keep-index", action="store_true",
-                        help="keep the OpenSearch index (bench-latency-<records>) for the next run")
+                        help="keep the OpenSearch index (bench-<records>) for the next run")
     args = parser.parse_args()
     engines = args.engines.split(",")
     if "opensearch" in engines and not args.opensearch:
@@ -327,7 +328,7 @@ def main() -> None:
         finally:
             server.stop()
     if "opensearch" in engines:
-        prefix = f"bench-latency-{args.records}" if args.keep_index else f"bench-latency-{os.getpid()}"
+        prefix = index_prefix(args.records)
         try:
             opensearch_index(database, args.opensearch, prefix)
             server = Server(database, args.opensearch, prefix)

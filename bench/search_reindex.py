@@ -1,17 +1,19 @@
 """Indexing throughput: a full `registry reindex` into OpenSearch against raw `_bulk` of the same documents.
 
-    python bench/search_reindex.py [--records 1000000] [--workdir bench/.data] [--opensearch URL] [--profile]
+    python bench/search_reindex.py [--records 1000000] [--workdir bench/.data] [--opensearch URL]
+                                   [--keep-index] [--profile]
 
 On the cached demo data set of bench/search_data.py (built on first use), in one run:
-  * `registry reindex` (a subprocess, the real command) into OpenSearch under a `bench-` prefix:
-    reads entities and records from SQLite, builds the documents, bulk-loads a new index, swaps
-    the alias; wall time and docs/s;
-  * the limit: the same documents, serialised beforehand to a bulk file (cached next to the data
-    set), POSTed to `_bulk` with opensearch-py in batches of the product's size by as many threads,
-    into an index with the same mapping and settings, refreshed at the end;
-  * for the breakdown: building the documents alone (reading and building, no engine).
-Prints docs/s of each and the ratio of the reindex to raw `_bulk`. Every `bench-` index it makes is
-deleted at the end. --profile adds the top functions (cProfile) of building the documents.
+  * building the documents alone: the product's reader and document builder over the whole data
+    set, serialised to a bulk file (cached next to the data set with its timing);
+  * the limit: that bulk file POSTed to `_bulk` with opensearch-py, in batches of the product's
+    size by as many threads, into an index with the product's mapping and settings, refreshed;
+  * `registry reindex` (a subprocess, the real command) into OpenSearch: reads entities and records
+    from SQLite, builds the documents, bulk-loads a new index, swaps the alias.
+Prints docs/s of each and the ratio of the reindex to raw `_bulk`. The indices are made under
+`bench-` prefixes and deleted at the end; --keep-index keeps the reindexed one (bench-<records>)
+for bench/search_latency.py to reuse. --profile adds the top functions (cProfile) of building the
+documents.
 """
 
 import argparse
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path[:1]:
     sys.path.insert(0, str(ROOT))
 
-from bench.search_data import DEFAULT_WORKDIR, app_for, ensure_dataset  # noqa: E402
+from bench.search_data import DEFAULT_WORKDIR, app_for, ensure_dataset, index_prefix  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TARGET_RATIO, TARGET_RATE = 0.7, 5000
@@ -47,35 +49,35 @@ def _documents(database: Path):
         yield from document_batches(reader, publish_natural_persons=False)
 
 
-def build_documents(database: Path, profile: bool) -> tuple[int, float, str | None]:
-    """Read and build every document and serialise it as the client would; (count, seconds, profile)."""
-    profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    count = sum(1 for document in _documents(database) if json.dumps(document, ensure_ascii=False))
-    if profiler:
-        profiler.disable()
-    seconds = time.perf_counter() - started
-    if not profiler:
-        return count, seconds, None
+def profile_documents(database: Path) -> str:
+    """cProfile of reading and building every document and serialising it as the client would."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for document in _documents(database):
+        json.dumps(document, ensure_ascii=False)
+    profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-    return count, seconds, out.getvalue()
+    return out.getvalue()
 
 
-def bulk_file(database: Path, chunk: int) -> Path:
-    """The documents as `_bulk` bodies, one chunk of `chunk` documents per line group (cached)."""
+def bulk_file(database: Path, chunk: int) -> tuple[Path, int, float]:
+    """The documents as `_bulk` lines (cached), how many, and how long reading, building and serialising
+    them took: the product's own share of a reindex, without the engine."""
     path = database.with_suffix(f".bulk-{chunk}.ndjson")
-    if path.exists():
-        return path
-    partial = path.with_suffix(".partial")
-    with open(partial, "w", encoding="utf-8") as out:
-        for document in _documents(database):
-            out.write(json.dumps({"index": {"_id": document["id"]}}) + "\n")
-            out.write(json.dumps(document, ensure_ascii=False) + "\n")
-    os.replace(partial, path)
-    return path
+    summary = path.with_suffix(".json")
+    if not summary.exists():
+        partial = path.with_suffix(".partial")
+        started, count = time.perf_counter(), 0
+        with open(partial, "w", encoding="utf-8") as out:
+            for document in _documents(database):
+                out.write(json.dumps({"index": {"_id": document["id"]}}) + "\n")
+                out.write(json.dumps(document, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(partial, path)
+        summary.write_text(json.dumps({"documents": count, "seconds": time.perf_counter() - started}))
+    built = json.loads(summary.read_text())
+    return path, built["documents"], built["seconds"]
 
 
 def _bodies(path: Path, chunk: int):
@@ -97,7 +99,7 @@ def raw_bulk(url: str, index: str, path: Path, chunk: int, threads: int) -> tupl
     client.indices.create(index=index, body=engine._index_body(refresh_interval="-1"))
 
     def send(body: bytes) -> int:
-        answer = client.bulk(body=body, index=index)
+        answer = client.bulk(body=body, index=index, request_timeout=120)
         if answer["errors"]:
             failed = [item for item in answer["items"] if item["index"].get("error")]
             raise SystemExit(f"raw _bulk refused {len(failed)} documents: {failed[0]}")
@@ -131,7 +133,7 @@ def drop(url: str, pattern: str) -> None:
 
 
 def line(name: str, count: int, seconds: float, note: str = "") -> None:
-    print(f"{name:<40} {count:>9,} docs {seconds:>8.1f} s {count / seconds:>9,.0f} docs/s  {note}")
+    print(f"{name:<38} {count:>9,} docs {seconds:>8.1f} s {count / seconds:>9,.0f} docs/s  {note}", flush=True)
 
 
 def main() -> None:
@@ -141,6 +143,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--opensearch", default=os.environ.get("REGISTRY_TEST_OPENSEARCH_URL"))
+    parser.add_argument("--keep-index", action="store_true", help="keep the reindexed index for search_latency.py")
     parser.add_argument("--profile", action="store_true", help="cProfile of building the documents")
     args = parser.parse_args()
     if not args.opensearch:
@@ -149,25 +152,26 @@ def main() -> None:
     database, summary = ensure_dataset(args.workdir, args.records)
     print(f"data set: {summary['records']:,} records, {summary['entities']:,} entities, "
           f"{summary['documents']:,} search documents ({database})")
-    path = bulk_file(database, CHUNK_SIZE)
-    print(f"bulk file: {path} ({path.stat().st_size / 1e6:,.0f} MB), {CHUNK_SIZE} documents a request, "
-          f"{LOAD_THREADS} threads")
-    prefix = f"bench-reindex-{os.getpid()}"
+    print(f"{CHUNK_SIZE} documents a bulk request, {LOAD_THREADS} threads", flush=True)
+    path, built, build_seconds = bulk_file(database, CHUNK_SIZE)
+    line("building documents alone", built, build_seconds, "(SQLite read + documents + JSON)")
+    prefix = index_prefix(args.records)
+    raw_index = f"bench-reindex-{os.getpid()}-raw"
     try:
-        raw_count, raw_seconds = raw_bulk(args.opensearch, f"{prefix}-raw", path, CHUNK_SIZE, LOAD_THREADS)
-        drop(args.opensearch, f"{prefix}-raw")
+        raw_count, raw_seconds = raw_bulk(args.opensearch, raw_index, path, CHUNK_SIZE, LOAD_THREADS)
+        drop(args.opensearch, raw_index)
+        line("raw _bulk (opensearch-py, prebuilt)", raw_count, raw_seconds, "limit")
         count, seconds = product_reindex(database, args.opensearch, prefix)
     finally:
-        drop(args.opensearch, f"{prefix}-*")
-    built, build_seconds, profile = build_documents(database, args.profile)
-    raw_rate, rate = raw_count / raw_seconds, count / seconds
-    line("raw _bulk (opensearch-py, prebuilt)", raw_count, raw_seconds, "limit")
+        drop(args.opensearch, raw_index)
+        if not args.keep_index:
+            drop(args.opensearch, f"{prefix}-*")
+    rate, raw_rate = count / seconds, raw_count / raw_seconds
     line("registry reindex", count, seconds, f"{rate / raw_rate:.2f}x raw")
-    line("  of which building documents alone", built, build_seconds, "(SQLite read + documents + JSON)")
     print(f"targets: >= {TARGET_RATIO}x raw ({'met' if rate / raw_rate >= TARGET_RATIO else 'missed'}), "
           f">= {TARGET_RATE:,} docs/s ({'met' if rate >= TARGET_RATE else 'missed'})")
-    if profile:
-        print(profile)
+    if args.profile:
+        print(profile_documents(database))
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
 
 
