@@ -45,3 +45,11 @@ def test_bad_search_parameters_are_problem_json(client):
         assert response.status_code == 422 and response.json["errors"][0]["field"] == field
     bad_cursor = client.get("/api/v1/search", query_string={"q": "通辽", "cursor": "garbage"})
     assert bad_cursor.status_code == 400 and bad_cursor.json["code"] == "invalid_cursor"
+
+
+def test_region_is_another_name_for_district(push, client, department):
+    push(factories.penalty(department, party_name="通辽市润泽医药有限公司"))
+    by_district = hits_of(client, q="润泽医药", district="150502")
+    assert by_district["total"] == 1  # the entity; its record counts in its department's district
+    assert hits_of(client, q="润泽医药", region="150502") == by_district
+    assert hits_of(client, q="润泽医药", region="150521")["total"] == 0

@@ -18,6 +18,7 @@ class SearchArgs(Schema):
     domain = fields.String(validate=validate.Length(max=40))
     department = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     district = fields.String(validate=validate.Regexp(r"^\d{6}$"))
+    region = fields.String(validate=validate.Regexp(r"^\d{6}$"), metadata={"description": "same as district"})
     severity = fields.String(validate=validate.OneOf(tuple(SEVERITIES)))
     from_ = fields.Date(data_key="from")
     to = fields.Date()
@@ -58,4 +59,6 @@ class Search(MethodView):
         """Search published records and entities; 503 `search_unavailable` with Retry-After when the engine
         is down (look-ups by credit code keep working)."""
         args["from"] = args.pop("from_", None)
+        region = args.pop("region", None)
+        args.setdefault("district", region)  # SPEC §8 names the filter `region`
         return services.search(args)

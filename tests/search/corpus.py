@@ -124,3 +124,11 @@ def stored(engine, doc_id):
     """The stored document (with _version), or None."""
     answer = engine.client.get(index=engine.alias, id=doc_id, ignore=404)
     return answer if answer.get("found") else None
+
+
+def hit_for(result, doc_id):
+    return next(hit for hit in result.hits if hit.id == doc_id)
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) for ch in text)

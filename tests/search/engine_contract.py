@@ -1,0 +1,211 @@
+"""What both engines must do with the corpus: matching, ranking, folding, filters, facets and paging.
+
+Each engine's test module imports these tests and provides `loaded`, an engine holding the corpus; what
+only one engine does (its stricter ranking, its writes, its index plans) stays in that module.
+"""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from search.engine import InvalidCursor, SearchQuery
+from tests.search.corpus import (
+    CORPUS,
+    FORMER_NAME,
+    PAGED,
+    PAGED_COUNT,
+    PAGED_NAME,
+    R1,
+    R2,
+    R3,
+    R4,
+    SIMILAR,
+    TARGET,
+    TARGET_AND_RECORDS,
+    TARGET_NAME,
+    TARGET_USCC,
+    full_width,
+    hit_for,
+    ids,
+    search,
+)
+
+# -- matching and ranking ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fragment", ["鑫", "鑫源", "鑫源商", "鑫源商贸有限"])
+def test_name_fragments_find_the_entity(loaded, fragment):
+    result = search(loaded, fragment)
+    assert TARGET["id"] in ids(result)
+    assert "name" in hit_for(result, TARGET["id"]).matched
+
+
+def test_full_name_ranks_first_and_is_highlighted_whole(loaded):
+    result = search(loaded, TARGET_NAME)
+    assert ids(result)[0] == TARGET["id"]
+    assert SIMILAR[1]["id"] in ids(result)  # ...分公司 contains the whole name
+    assert hit_for(result, TARGET["id"]).highlights["name"] == [f"<em>{TARGET_NAME}</em>"]
+
+
+def test_entity_ranks_above_its_own_records(loaded):
+    found = ids(search(loaded, TARGET_NAME))
+    assert found.index(TARGET["id"]) < min(found.index(r["id"]) for r in (R1, R2, R3))
+
+
+def test_a_fragment_is_highlighted_in_the_name(loaded):
+    hit = hit_for(search(loaded, "鑫源"), TARGET["id"])
+    assert hit.highlights["name"] == ["通辽市<em>鑫源</em>商贸有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("q", "reason"),
+    [
+        ("xinyuan", "pinyin"),
+        ("tongliaoshixinyuan", "pinyin"),
+        ("Xin Yuan", "pinyin"),
+        (full_width("xinyuan"), "pinyin"),
+        ("tlsxy", "initials"),
+        ("TLSXYSMYXGS", "initials"),
+    ],
+)
+def test_pinyin_and_initials(loaded, q, reason):
+    result = search(loaded, q)
+    assert TARGET["id"] in ids(result)
+    assert reason in hit_for(result, TARGET["id"]).matched
+
+
+def test_pinyin_prefix_ranks_names_starting_with_it_first(loaded):
+    assert ids(search(loaded, "tongliaoshixinyuanshangmaoyouxian"))[0] == TARGET["id"]
+
+
+@pytest.mark.parametrize("q", [TARGET_USCC, TARGET_USCC.lower(), full_width(TARGET_USCC), f" {TARGET_USCC} "])
+def test_full_uscc_in_any_case_or_width(loaded, q):
+    result = search(loaded, q)
+    assert ids(result)[0] == TARGET["id"]
+    assert set(ids(result)) == TARGET_AND_RECORDS
+    assert result.hits[0].matched == ("uscc",)
+
+
+@pytest.mark.parametrize("length", [2, 8, 12, 17])
+def test_uscc_prefix(loaded, length):
+    result = search(loaded, TARGET_USCC[:length].lower())
+    assert TARGET["id"] in ids(result)
+    assert "uscc" in hit_for(result, TARGET["id"]).matched
+    if length >= 12:  # "91150521TLXY" begins the target's code alone
+        assert set(ids(result)) == TARGET_AND_RECORDS
+
+
+@pytest.mark.parametrize("q", ["通遼市鑫源", "通遼市鑫源商貿有限公司", " 通辽市鑫源商贸有限公司 ", "鑫源　商贸"])
+def test_traditional_script_and_spaces_are_folded(loaded, q):
+    assert TARGET["id"] in ids(search(loaded, q))
+
+
+def test_full_width_brackets_are_folded(loaded):
+    assert ids(search(loaded, "鑫源商贸（通辽）有限公司"))[0] == SIMILAR[2]["id"]
+
+
+def test_former_name(loaded):
+    hit = hit_for(search(loaded, FORMER_NAME), TARGET["id"])
+    assert hit.matched == ("former_name",)
+    assert hit.highlights == {"former_names": [f"<em>{FORMER_NAME}</em>"]}
+
+
+def test_record_text(loaded):
+    result = search(loaded, "过期食品")
+    assert ids(result) == [R1["id"]]
+    assert result.hits[0].matched == ("text",)
+    assert "<em>过期食品</em>" in result.hits[0].highlights["text"][0]
+
+
+def test_nothing_matches(loaded):
+    result = search(loaded, "不存在的企业名称")
+    assert (result.hits, result.total, result.next_cursor) == ([], 0, None)
+
+
+# -- filters and facets ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"kind": "record"}, {R1["id"], R2["id"], R3["id"], R4["id"]}),
+        ({"kind": "entity", "district": "150521"}, {TARGET["id"]}),
+        ({"domain": "tax"}, {TARGET["id"], R3["id"]}),  # an entity counts in the domains it has records in
+        ({"domain": "housing_construction"}, {R4["id"]}),
+        ({"department": 2}, {R3["id"]}),
+        ({"district": "150500"}, {R1["id"], R2["id"]}),
+        ({"severity": "serious"}, {R2["id"]}),
+        ({"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}, {R1["id"], R4["id"]}),
+        ({"date_from": date(2024, 3, 5), "date_to": date(2024, 3, 5)}, {R1["id"]}),
+        ({"date_from": date(2025, 1, 1)}, {R2["id"]}),
+    ],
+)
+def test_filters(loaded, filters, expected):
+    result = search(loaded, **filters)
+    assert set(ids(result)) == expected
+    assert result.total == len(expected)
+
+
+def test_filters_combine_with_text(loaded):
+    assert ids(search(loaded, "鑫源", kind="record", severity="general")) == [R1["id"]]
+    assert set(ids(search(loaded, "鑫源商贸", domain="tax"))) == {TARGET["id"], R3["id"]}
+
+
+def expected_facets(docs) -> dict[str, dict[str, int]]:
+    facets = {"kind": Counter(), "domain": Counter(), "district": Counter(), "severity": Counter()}
+    for doc in docs:
+        facets["kind"][doc["kind"]] += 1
+        facets["district"][doc["district"]] += 1
+        facets["domain"].update([doc["domain"]] if doc.get("domain") else doc.get("domains", []))
+        if doc.get("severity"):
+            facets["severity"][doc["severity"]] += 1
+    return {name: dict(counter) for name, counter in facets.items()}
+
+
+def test_facets_count_every_hit(loaded):
+    result = search(loaded)
+    assert result.total == len(CORPUS)
+    assert result.facets == expected_facets(CORPUS)
+    assert list(result.facets["district"])[0] == "150525"  # biggest bucket first
+
+
+def test_facets_of_a_filtered_search(loaded):
+    assert search(loaded, "鑫源", kind="record").facets == expected_facets([R1, R2, R3, R4])
+    assert search(loaded, "鑫源商贸", domain="tax").facets == expected_facets([TARGET, R3])
+
+
+def test_facets_of_nothing(loaded):
+    assert search(loaded, "不存在").facets == {"kind": {}, "domain": {}, "district": {}, "severity": {}}
+
+
+# -- paging ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [PAGED_NAME, "华丰", "", "naimanqi"])
+def test_cursor_pages_through_every_hit_once(loaded, q):
+    seen, cursor, pages = [], None, 0
+    while True:
+        result = loaded.search(SearchQuery(q=q, district="150525", size=10, cursor=cursor))
+        assert result.total == PAGED_COUNT
+        seen += ids(result)
+        pages += 1
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == PAGED_COUNT
+    assert set(seen) == {doc["id"] for doc in PAGED}
+
+
+def test_pages_follow_the_ranking(loaded):
+    whole = ids(search(loaded, "鑫源"))
+    first = loaded.search(SearchQuery(q="鑫源", size=3))
+    second = loaded.search(SearchQuery(q="鑫源", size=3, cursor=first.next_cursor))
+    assert ids(first) + ids(second) == whole[:6]
+
+
+@pytest.mark.parametrize("cursor", ["not a cursor", "W10", "WyJhIl0"])  # garbage, [], ["a"]
+def test_a_foreign_cursor_is_refused(loaded, cursor):
+    with pytest.raises(InvalidCursor):
+        loaded.search(SearchQuery(q="鑫源", cursor=cursor))
