@@ -82,11 +82,12 @@ def query_mix(database: Path, per_class: int, seed: int = SEED) -> list[Case]:
         domains = [row[0] for row in connection.execute("SELECT key FROM domains ORDER BY key")]
         districts = [row[0] for row in connection.execute(
             "SELECT DISTINCT district_code FROM entities ORDER BY district_code")]
+    severities = sorted(SEVERITIES)
     r = Random(seed)
     cases = []
 
-    def add(kind: str, q: str, **filters) -> None:
-        cases.append(Case(kind, SearchQuery(q=q, size=PAGE, **filters)))
+    def add(label: str, q: str, **filters) -> None:
+        cases.append(Case(label, SearchQuery(q=q, size=PAGE, **filters)))
 
     for _ in range(per_class):
         name, code = entities[int(r.random() * len(entities))]
@@ -104,7 +105,7 @@ def query_mix(database: Path, per_class: int, seed: int = SEED) -> list[Case]:
         elif chosen == 1:
             add("filtered", fragment, district=districts[int(r.random() * len(districts))])
         elif chosen == 2:
-            add("filtered", fragment, kind="record", severity=SEVERITIES[int(r.random() * len(SEVERITIES))])
+            add("filtered", fragment, kind="record", severity=severities[int(r.random() * len(severities))])
         else:
             start = DAY - timedelta(days=30 + int(r.random() * 1000))
             add("filtered", fragment, date_from=start, date_to=start + timedelta(days=365))
@@ -215,11 +216,14 @@ class RawOpenSearch:
 def measure(server: Server, raw, cases: list[Case], repeat: int) -> Timings:
     """One warm-up pass, then `repeat` passes, each query through the API and then straight to the engine."""
     prepared = [raw.prepare(case) for case in cases]
+    started = time.perf_counter()
     for case, body in zip(cases, prepared, strict=True):
         server.search(case)
         raw.search(body)
     timings = Timings()
-    for _ in range(repeat):
+    for done in range(repeat):
+        elapsed = time.perf_counter() - started
+        print(f"  pass {done + 1} of {repeat} ({elapsed:.0f} s so far)", file=sys.stderr, flush=True)
         for case, body in zip(cases, prepared, strict=True):
             timings.api[case.kind].append(server.search(case))
             timings.raw[case.kind].append(raw.search(body))
