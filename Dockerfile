@@ -13,7 +13,9 @@ COPY registry ./registry
 COPY search ./search
 COPY migrations ./migrations
 COPY wsgi.py ./
-RUN pip install -e . \
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install -e . \
     && useradd --system --home-dir /var/lib/registry --create-home registry
 
 USER registry

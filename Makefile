@@ -18,7 +18,7 @@ run: install
 	$(BIN)/registry demo
 	$(BIN)/registry serve --bind $(BIND)
 
-# Debian packages the tests need: Chromium for the browser tests, CJK fonts.
+# Debian packages: Chromium for the browser tests, CJK fonts (report PDFs), zbar (QR decoding in tests).
 system:
 	deploy/apt-install.sh
 

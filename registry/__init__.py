@@ -14,8 +14,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
     from .imports.views import blp as imports_blp
+    from .notices.views import blp as notices_blp
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
+    from .repairs.objection_views import blp as objections_blp
+    from .repairs.pages import bp as repair_pages_bp
+    from .repairs.views import blp as repairs_blp
+    from .reports.pages import bp as report_pages_bp
+    from .reports.views import blp as reports_blp
+    from .reports.views import enterprise_blp as enterprise_reports_blp
     from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
@@ -46,7 +53,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(records_blp)
     api.register_blueprint(imports_blp)
     api.register_blueprint(search_blp)
+    api.register_blueprint(repairs_blp)
+    api.register_blueprint(objections_blp)
+    api.register_blueprint(notices_blp)
+    api.register_blueprint(reports_blp)
+    api.register_blueprint(enterprise_reports_blp)
+    app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
+    app.register_blueprint(repair_pages_bp)
     app.register_blueprint(web_bp)
     ops.init_metrics(app)
     access_http.init_app(app)

@@ -47,10 +47,12 @@ def init():
 
     from .bootstrap import initialise
     from .publicsearch.engines import configured_engine
+    from .reports.services import keyring
 
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
+    click.echo(f"report signing key {keyring().active_key_id()}")
     try:
         configured_engine().ensure_index()
         click.echo(f"search index ready ({configured_engine().name})")
@@ -118,7 +120,7 @@ def principals():
 @click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
                                                            "reviewer", "admin"]))
 @click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
-@click.option("--uscc", default=None, help="Enterprise USCC (role enterprise).")
+@click.option("--uscc", default=None, help="Own USCC (role enterprise; role bank, to be authorised by enterprises).")
 @click.option("--district", default=None, help="District code (role agent).")
 @click.option("--name", default=None)
 @with_app
@@ -167,6 +169,97 @@ def publicity_sweep():
     sync_if_builtin()
     click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
 
+def _date_option(command):
+    return click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        help="Run as of this day (default: today).")(command)
+
+
+def _day(value):
+    from datetime import date
+
+    return value.date() if value else date.today()
+
+
+@main.group(help="The working-day calendar (State Council holiday schedules).")
+def calendar():
+    pass
+
+
+@calendar.command("load", help="Load a year's holiday schedule (JSON) and recompute provisional deadlines.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_app
+def calendar_load(file):
+    from .calendars import load_schedule
+    from .domain.workdays import CalendarDataError
+    from .repairs.jobs import recompute_provisional
+
+    try:
+        schedule = load_schedule(file)
+    except CalendarDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps({"year": schedule.year, "holidays": len(schedule.holidays),
+                           "workdays": len(schedule.workdays), "recomputed": recompute_provisional()}))
+
+
+@main.group(help="Credit repair (信用修复) jobs.")
+def repairs():
+    pass
+
+
+@repairs.command("lapse", help="Lapse applications whose missing materials are overdue (run daily).")
+@_date_option
+@with_app
+def repairs_lapse(day):
+    from .repairs.jobs import lapse_overdue
+
+    lapsed = lapse_overdue(_day(day))
+    click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": _day(day).isoformat()}))
+
+
+@repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
+@click.option("--count", default=600, show_default=True)
+@click.option("--seed", default=20261127, show_default=True)
+@with_app
+def repairs_demo(count, seed):
+    from .repairs.demo import load_demo_repairs
+
+    click.echo(json.dumps(load_demo_repairs(count, seed)))
+
+
+@main.group(help="Notices to enterprises and departments.")
+def notices():
+    pass
+
+
+@notices.command("send", help="Produce new notices (两书同达, 一企一函) and deliver webhooks (run daily or often).")
+@_date_option
+@with_app
+def notices_send(day):
+    from datetime import UTC, datetime
+
+    from .notices.services import produce_arrival_notices, send_repairable_letters
+    from .notices.webhooks import deliver
+
+    today = _day(day)
+    now = datetime.now(UTC) if day is None else datetime.combine(today, datetime.now(UTC).timetz())
+    summary = {"date": today.isoformat(), "repair_notices": produce_arrival_notices(today),
+               "letters": send_repairable_letters(today), "webhooks": deliver(now)}
+    click.echo(json.dumps(summary))
+
+
+@notices.command("webhook", help="Call URL with every notice of an enterprise or a department.")
+@click.option("--enterprise", "enterprise_uscc", default=None, help="Enterprise USCC.")
+@click.option("--department", "department_uscc", default=None, help="Department USCC.")
+@click.option("--url", required=True)
+@with_app
+def notices_webhook(enterprise_uscc, department_uscc, url):
+    from .notices.webhooks import set_webhook
+
+    if bool(enterprise_uscc) == bool(department_uscc):
+        raise click.UsageError("give exactly one of --enterprise and --department")
+    kind = "enterprise" if enterprise_uscc else "department"
+    hook = set_webhook(kind, enterprise_uscc or department_uscc, url)
+    click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url}))
 
 
 @main.group("search", help="The search index.")
@@ -203,6 +296,28 @@ def reindex():
     from .publicsearch.reindex import rebuild_index
 
     click.echo(json.dumps(rebuild_index()))
+
+
+@main.group("reports", help="Special credit reports: signing keys.")
+def reports_group():
+    pass
+
+
+@reports_group.command("rotate-key", help="Make a new active signing key; old keys stay to verify old reports.")
+@with_app
+def reports_rotate_key():
+    from .reports.services import keyring
+
+    key_id = keyring().rotate()
+    click.echo(json.dumps({"active": key_id, "keys": keyring().key_ids()}))
+
+
+@reports_group.command("keys", help="List the public signing keys (as GET /api/v1/reports/keys).")
+@with_app
+def reports_keys():
+    from .reports.services import published_keys
+
+    click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,21 @@ class Config:
     BATCH_MAX: int = 1000
     IMPORT_BATCH_ROWS: int = 5000  # rows per committed batch of an import
     LOG_LEVEL: str = "INFO"
+    CALENDAR_DIR: str = ""  # extra yearly holiday schedules (<year>.json) that replace the shipped ones
+    REPAIR_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
+    REPAIR_RESULT_WORKDAYS: int = 10  # result to the applicant, from submission
+    REPAIR_DEPARTMENT_WORKDAYS: int = 3  # the source department's decision, from forwarding
+    REPAIR_MATERIALS_WORKDAYS: int = 5  # missing materials (容缺受理), from acceptance
+    REPAIR_LOCKOUT_MONTHS: int = 12  # no new application after a revoked repair
+    WEBHOOK_MAX_ATTEMPTS: int = 8
+    WEBHOOK_TIMEOUT_SECONDS: int = 5
+    PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
+    REPORTS_ISSUER: str = "公共信用信息平台"
+    REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
+    REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
+    REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
+    REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -76,6 +91,20 @@ class Config:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
+        for name in ("REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
+                     "REPAIR_MATERIALS_WORKDAYS", "REPAIR_LOCKOUT_MONTHS", "WEBHOOK_MAX_ATTEMPTS",
+                     "WEBHOOK_TIMEOUT_SECONDS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
+        if self.CALENDAR_DIR and not Path(self.CALENDAR_DIR).is_dir():
+            raise ConfigError(f"REGISTRY_CALENDAR_DIR must be a directory, got {self.CALENDAR_DIR!r}")
+        if not self.REPORTS_KEY_DIR:
+            self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
+        if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
+            raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):
+            raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
+        self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not self.SECRET_KEY:
             # Fine for the embedded default; real deployments set one (README, Configuration).
             self.SECRET_KEY = secrets.token_hex(32)

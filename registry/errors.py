@@ -76,6 +76,16 @@ class Conflict(RegistryError):
     title = "Conflict"
 
 
+class RateLimited(RegistryError):
+    status = 429
+    code = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many requests; try again in {retry_after} s", f"请求过于频繁，请{retry_after}秒后再试",
+                         headers={"Retry-After": str(retry_after)})
+
+
 def problem(status: int, code: str, title: str, message_en: str, message_zh: str,
             errors: list[FieldError] | None = None, headers: dict | None = None) -> Response:
     body = {

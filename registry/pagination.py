@@ -28,3 +28,11 @@ def decode_cursor(cursor: str, arity: int) -> list:
     if not isinstance(values, list) or len(values) != arity:
         raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
     return values
+
+
+def decode_id_cursor(cursor: str) -> int:
+    """The last id of a list ordered by id alone."""
+    (last_id,) = decode_cursor(cursor, 1)
+    if not isinstance(last_id, int) or isinstance(last_id, bool):
+        raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
+    return last_id

@@ -17,7 +17,10 @@ from tests.services import opensearch_url, postgres_url
 
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
-TABLES = ("search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
+TABLES = ("webhook_deliveries", "webhooks", "notice_records", "notices", "repair_transitions", "repair_materials",
+          "repair_applications", "objections",
+          "query_log", "bank_authorisations", "credit_reports",
+          "search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
           "record_versions", "records", "entities", "principals", "departments", "districts", "domains")
 
 

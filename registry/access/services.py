@@ -47,7 +47,7 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
     if role == "department":
         principal.department = _department(department_uscc)
         principal.name = name or principal.department.name
-    elif role == "enterprise":
+    elif role == "enterprise" or (role == "bank" and uscc):
         principal.uscc = _uscc(uscc)
     elif role == "agent":
         principal.district_code = _district(district_code)

@@ -73,6 +73,7 @@ RecordOut = Schema.from_dict(
         "department": fields.Nested(DepartmentOut),
         "publicity": fields.Nested(PublicityOut),
         "withdrawal": fields.Nested(WithdrawalOut),
+        "under_objection": fields.Boolean(metadata={"description": "disputed (异议申诉), not yet resolved"}),
         "version": fields.Integer(),
         "updated_at": fields.DateTime(),
     },

@@ -14,6 +14,7 @@ from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, decode_cursor, encode_cursor
 from ..publicsearch.engines import sync_if_builtin
+from ..repairs.models import Objection
 from . import layout
 from .models import WITHDRAWN, Record, RecordVersion
 from .presenters import present_record
@@ -94,7 +95,7 @@ def get_record(viewer: Viewer, record_id: int) -> dict:
     )
     if record is None:
         raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
-    return present_record(record, viewer)
+    return {**present_record(record, viewer), "under_objection": bool(under_objection([record.id]))}
 
 
 def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cursor=None, limit=20) -> dict:
@@ -119,7 +120,17 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     next_cursor = None
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
-    return {"items": [present_record(r, viewer) for r in page], "next_cursor": next_cursor}
+    disputed = under_objection(r.id for r in page)
+    return {"items": [{**present_record(r, viewer), "under_objection": r.id in disputed} for r in page],
+            "next_cursor": next_cursor}
+
+
+def under_objection(record_ids) -> set[int]:
+    """The ids among `record_ids` an enterprise disputes (异议申诉) and nobody has resolved yet."""
+    ids = list(record_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(ids))))
 
 
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:

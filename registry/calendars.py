@@ -1,0 +1,41 @@
+"""The working-day calendar of this deployment: shipped schedules, then configured and loaded ones."""
+
+import shutil
+from pathlib import Path
+
+from flask import current_app
+
+from .domain.workdays import Calendar, YearSchedule
+
+
+def loaded_dir() -> Path:
+    """Where `registry calendar load` keeps the schedules it was given."""
+    return Path(current_app.config["REGISTRY"].INSTANCE_DIR) / "calendar"
+
+
+def _override_files() -> list[Path]:
+    configured = current_app.config["REGISTRY"].CALENDAR_DIR
+    dirs = [Path(configured)] if configured else []
+    dirs.append(loaded_dir())
+    return [path for d in dirs if d.is_dir() for path in sorted(d.glob("*.json"))]
+
+
+def calendar() -> Calendar:
+    """The shipped schedules, each replaced by a configured or loaded one for the same year."""
+    cached = current_app.extensions.get("registry_calendar")
+    if cached is None:
+        cached = Calendar.load()
+        for path in _override_files():
+            cached.load_file(path)
+        current_app.extensions["registry_calendar"] = cached
+    return cached
+
+
+def load_schedule(path: Path) -> YearSchedule:
+    """Validate a year's schedule, keep a copy under the instance directory and use it from now on."""
+    schedule = Calendar().load_file(path)  # validated before anything is kept
+    target = loaded_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target / f"{schedule.year}.json")
+    calendar().load_year(schedule)
+    return schedule

@@ -1,0 +1,24 @@
+"""HTTP resource: an enterprise's notices (告知书, 承诺书模板, 一企一函, progress)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..access.http import require_role
+from ..enterprises.services import parse_uscc
+from ..repairs.schemas import NoticeArgs, NoticeListOut
+from . import services
+
+blp = Blueprint("notices", __name__, url_prefix="/api/v1/enterprises", description="Notices to enterprises")
+
+
+@blp.route("/<string:uscc>/notices")
+class EnterpriseNotices(MethodView):
+    @blp.arguments(NoticeArgs, location="query")
+    @blp.response(200, NoticeListOut)
+    def get(self, args, uscc: str):
+        """The enterprise's notices, newest first (the enterprise itself, or the credit centre)."""
+        viewer = require_role("enterprise", "reviewer", "admin")
+        found, next_cursor = services.list_notices(viewer, parse_uscc(uscc), **args)
+        named = services.records_of(n.id for n in found)
+        return {"items": [{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "issued_on": n.issued_on,
+                           "record_ids": named.get(n.id, [])} for n in found], "next_cursor": next_cursor}

@@ -1,0 +1,88 @@
+"""Webhooks: each notice is POSTed as JSON to its recipient's URL, retried with backoff until it lands."""
+
+import json
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, exists, select
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from .models import DEPARTMENT, ENTERPRISE, Notice, Webhook, WebhookDelivery
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+def set_webhook(recipient_kind: str, recipient: str, url: str) -> Webhook:
+    """Configure (or replace) the URL notices of one enterprise or department are sent to."""
+    if recipient_kind not in (ENTERPRISE, DEPARTMENT) or not url.startswith(("http://", "https://")):
+        raise ValidationFailed("a webhook needs an enterprise or department and an http(s) URL",
+                               "Webhook 须指定企业或部门及 http(s) 地址", code="invalid_webhook")
+    hook = db.session.scalar(select(Webhook).where(Webhook.recipient_kind == recipient_kind,
+                                                   Webhook.recipient == recipient))
+    if hook is None:
+        hook = Webhook(recipient_kind=recipient_kind, recipient=recipient)
+        db.session.add(hook)
+    hook.url = url
+    db.session.commit()
+    return hook
+
+
+def deliver(now: datetime) -> dict:
+    """Queue new notices for their webhooks, then attempt every delivery that is due at `now`."""
+    _queue(now)
+    due = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.state == PENDING,
+                                                           WebhookDelivery.next_attempt_at <= now)
+                             .order_by(WebhookDelivery.id)).all()
+    counts = {DELIVERED: 0, PENDING: 0, FAILED: 0}
+    for delivery in due:
+        _attempt(delivery, now)
+        db.session.commit()  # each attempt is recorded even if a later one hangs
+        counts[delivery.state] += 1
+    return counts
+
+
+def _queue(now: datetime) -> None:
+    undelivered = (select(Webhook.id, Notice.id)
+                   .join(Webhook, and_(Webhook.recipient_kind == Notice.recipient_kind,
+                                       Webhook.recipient == Notice.recipient))
+                   .where(~exists().where(and_(WebhookDelivery.webhook_id == Webhook.id,
+                                               WebhookDelivery.notice_id == Notice.id))))
+    db.session.add_all(WebhookDelivery(webhook_id=hook_id, notice_id=notice_id, state=PENDING, attempts=0,
+                                       next_attempt_at=now) for hook_id, notice_id in db.session.execute(undelivered))
+    db.session.commit()
+
+
+def _attempt(delivery: WebhookDelivery, now: datetime) -> None:
+    config = current_app.config["REGISTRY"]
+    hook, notice = db.session.get(Webhook, delivery.webhook_id), db.session.get(Notice, delivery.notice_id)
+    delivery.attempts += 1
+    try:
+        status = _post(hook.url, payload(notice), config.WEBHOOK_TIMEOUT_SECONDS)
+        error = None if 200 <= status < 300 else f"HTTP {status}"
+    except (OSError, ValueError) as exc:  # refused, timed out, unreachable
+        status, error = None, str(exc)[:500]
+    delivery.last_status, delivery.last_error = status, error
+    if error is None:
+        delivery.state, delivery.delivered_at = DELIVERED, now
+    elif delivery.attempts >= config.WEBHOOK_MAX_ATTEMPTS:
+        delivery.state = FAILED
+    else:  # 1, 2, 4, 8 ... minutes, at most a day
+        delivery.next_attempt_at = now + timedelta(minutes=min(2 ** (delivery.attempts - 1), 1440))
+
+
+def payload(notice: Notice) -> dict:
+    return {"id": notice.id, "kind": notice.kind, "recipient": notice.recipient, "title": notice.title,
+            "body": notice.body, "issued_on": notice.issued_on.isoformat()}
+
+
+def _post(url: str, body: dict, timeout: int) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URLs only)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code

@@ -1,0 +1,69 @@
+"""Demo repair cases for the demo city: real applications walked through the workflow on past days."""
+
+from datetime import date, timedelta
+from io import BytesIO
+from random import Random
+
+from sqlalchemy import exists, select
+
+from ..access.services import Viewer, create_principal
+from ..departments.models import Department
+from ..extensions import db
+from ..records.models import PUBLISHED, Record
+from . import materials, rules, services
+from .models import RepairApplication, RepairMaterial
+
+DEMO_PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Outcomes in the proportions a city reports: most cases end repaired.
+OUTCOMES = (("approve", 70), ("reject", 8), ("not_accept", 7), ("open", 15))
+
+
+def load_demo_repairs(count: int, seed: int, today: date | None = None) -> dict:
+    """File up to `count` applications for repairable penalties (not applied for yet), decided on past days."""
+    today, rng = today or date.today(), Random(seed)
+    candidates = db.session.scalars(
+        select(Record.id).where(Record.kind == "penalty", Record.status == PUBLISHED, Record.uscc.is_not(None),
+                                Record.repairable_from <= today - timedelta(days=20),
+                                ~exists().where(RepairApplication.record_id == Record.id)).order_by(Record.id)).all()
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    agent = _viewer(*create_principal("agent", "演示代办窗口", district_code="150502"))
+    reviewer = _viewer(*create_principal("reviewer", "演示信用中心"))
+    sha256, size, content_type = materials.store(BytesIO(DEMO_PDF), len(DEMO_PDF))
+    departments: dict[int, Viewer] = {}
+    for record_id in chosen:
+        record = db.session.get(Record, record_id)
+        submitted = max(record.repairable_from, today - timedelta(days=rng.randint(20, 400)))
+        filed = services.file_application(agent, record_id, True, submitted)
+        for kind in rules.missing_materials((), by_agent=True):
+            db.session.add(RepairMaterial(application_id=filed["id"], kind=kind, filename=f"{kind}.pdf",
+                                          content_type=content_type, size=size, sha256=sha256,
+                                          uploaded_by=agent.principal_id))
+        db.session.commit()
+        department = departments.get(record.department_id) or departments.setdefault(
+            record.department_id, _viewer(*create_principal("department", None, _uscc_of(record.department_id))))
+        _walk(filed["id"], rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0], submitted,
+              reviewer, department, rng)
+    return {"applications": len(chosen)}
+
+
+def _walk(application_id: int, outcome: str, day: date, reviewer: Viewer, department: Viewer, rng: Random) -> None:
+    if outcome == "open":
+        return
+    if outcome == "not_accept":
+        services.decide(reviewer, application_id, "not_accept", "申请材料与处罚决定不符", None, day + timedelta(days=1))
+        return
+    steps = [(reviewer, "accept", None), (reviewer, "forward", None),
+             (department, outcome, "整改尚未到位" if outcome == "reject" else None)]
+    if outcome == "approve":
+        steps.append((reviewer, "close", None))
+    for viewer, action, reason in steps:
+        day += timedelta(days=rng.randint(0, 3))
+        services.decide(viewer, application_id, action, reason, None, day)
+
+
+def _viewer(principal, _key) -> Viewer:
+    return Viewer(principal.role, principal.id, principal.department_id, principal.uscc, principal.district_code)
+
+
+def _uscc_of(department_id: int) -> str:
+    return db.session.get(Department, department_id).uscc

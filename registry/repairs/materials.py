@@ -1,0 +1,113 @@
+"""Materials of an application: size and type limits, storage by content hash (SPEC §5)."""
+
+import hashlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+
+from ..access.services import Viewer
+from ..errors import FieldError, Forbidden, RegistryError, ValidationFailed
+from ..extensions import db
+from . import rules
+from .models import RepairApplication, RepairMaterial
+from .presenters import present_application
+from .services import missing_of, take_step, visible_application
+
+# Types are told from the first bytes, not from what the client claims.
+SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+UPLOAD_STATES = frozenset({rules.SUBMITTED, rules.AWAITING_MATERIALS})
+
+
+class TooLarge(RegistryError):
+    status = 413
+    code = "file_too_large"
+    title = "Payload too large"
+
+
+class UnsupportedType(RegistryError):
+    status = 415
+    code = "unsupported_file_type"
+    title = "Unsupported media type"
+
+
+def storage_dir() -> Path:
+    return Path(current_app.config["REGISTRY"].INSTANCE_DIR) / "repair-materials"
+
+
+def upload_material(viewer: Viewer, application_id: int, request, today: date) -> dict:
+    """Store one file of a multipart request for the applicant; the last missing item completes a
+    容缺 acceptance."""
+    application = visible_application(viewer, application_id)
+    if viewer.role not in rules.APPLICANT:
+        raise Forbidden("only the applicant uploads materials", "只有申请人可以上传材料", code="role_forbidden")
+    limit = current_app.config["REGISTRY"].REPAIR_UPLOAD_MAX_BYTES
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:  # multipart overhead
+        raise _too_large(limit)
+    kind, upload = request.form.get("kind"), request.files.get("file")
+    _check_form(kind, upload, application)
+    sha256, size, content_type = store(upload.stream, limit)
+    db.session.add(RepairMaterial(application_id=application.id, kind=kind, filename=_safe_name(upload.filename),
+                                  content_type=content_type, size=size, sha256=sha256,
+                                  uploaded_by=viewer.principal_id))
+    db.session.flush()
+    if application.state == rules.AWAITING_MATERIALS and not set(missing_of(application)) & set(
+            application.missing_materials or ()):
+        step = rules.transition(application.state, "complete", rules.SYSTEM)
+        take_step(application, step, {"missing_materials": []}, viewer, None, application.version, today)
+    else:
+        db.session.commit()
+    return present_application(application, viewer, today)
+
+
+def _check_form(kind, upload, application: RepairApplication) -> None:
+    errors = []
+    if kind not in rules.MATERIAL_KINDS:
+        errors.append(FieldError("kind", "invalid", f"材料类别应为：{'、'.join(rules.MATERIAL_KINDS)}",
+                                 f"kind must be one of {', '.join(rules.MATERIAL_KINDS)}", kind))
+    if upload is None or not upload.filename:
+        errors.append(FieldError("file", "required", "请选择要上传的文件", "a file is required"))
+    if errors:
+        raise ValidationFailed("the upload is incomplete", "上传内容不完整", errors=errors)
+    if application.state not in UPLOAD_STATES:
+        raise ValidationFailed("materials can only be added before the application is accepted in full",
+                               "该申请当前状态不能再补充材料", code="materials_closed")
+
+
+def store(stream, limit: int) -> tuple[str, int, str]:
+    """Copy the stream to the store (refusing it past `limit` bytes or of another type)."""
+    directory = storage_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with tempfile.NamedTemporaryFile(dir=directory, delete=False) as tmp:
+        try:
+            head = stream.read(16)
+            content_type = next((t for sig, t in SIGNATURES if head.startswith(sig)), None)
+            if content_type is None:
+                raise UnsupportedType("only PDF, JPEG and PNG files are accepted", "仅接受 PDF、JPEG、PNG 格式的文件")
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                digest.update(chunk)
+                tmp.write(chunk)
+                chunk = stream.read(1 << 16)
+        except RegistryError:
+            os.unlink(tmp.name)
+            raise
+    sha256 = digest.hexdigest()
+    target = directory / sha256[:2] / sha256
+    target.parent.mkdir(exist_ok=True)
+    os.replace(tmp.name, target)  # the same content always lands on the same name
+    return sha256, size, content_type
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f"a file may have at most {limit} bytes", f"单个文件不得超过{limit // (1024 * 1024)}MB")
+
+
+def _safe_name(filename: str) -> str:
+    return Path(filename.replace("\\", "/")).name[:255] or "file"

@@ -1,0 +1,39 @@
+"""HTTP resources for objections (异议申诉)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..access.http import require_role
+from ..pagination import MAX_ID
+from . import objections
+from .schemas import ObjectionIn, ObjectionOut, ResolutionIn
+
+blp = Blueprint("objections", __name__, url_prefix="/api/v1/objections", description="Objections (异议申诉)")
+
+
+@blp.route("")
+class Objections(MethodView):
+    @blp.arguments(ObjectionIn)
+    @blp.response(201, ObjectionOut)
+    def post(self, body):
+        """Dispute a record (the enterprise itself, or an agent for it); it shows as under objection."""
+        viewer = require_role("enterprise", "agent")
+        return objections.file_objection(viewer, body["record_id"], body["reason"])
+
+
+@blp.route(f"/<int(max={MAX_ID}):objection_id>")
+class ObjectionById(MethodView):
+    @blp.response(200, ObjectionOut)
+    def get(self, objection_id: int):
+        viewer = require_role("enterprise", "agent", "department", "reviewer", "admin")
+        return objections.visible_objection(viewer, objection_id)
+
+
+@blp.route(f"/<int(max={MAX_ID}):objection_id>/resolution")
+class Resolution(MethodView):
+    @blp.arguments(ResolutionIn)
+    @blp.response(200, ObjectionOut)
+    def post(self, body, objection_id: int):
+        """Resolve: upheld, corrected (after the department pushed the correction) or withdrawn (撤销)."""
+        viewer = require_role("department", "reviewer")
+        return objections.resolve_objection(viewer, objection_id, body["outcome"], body["resolution"])

@@ -1,0 +1,70 @@
+"""异议申诉: an enterprise disputes a record; it is "under objection" until it is resolved."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..access.services import Viewer
+from ..db import utcnow
+from ..errors import Conflict, Forbidden, NotFound
+from ..extensions import db
+from ..records.services import withdraw_record
+from .models import Objection
+from .services import applicable_record
+
+OPEN = "open"
+OUTCOMES = ("upheld", "corrected", "withdrawn")
+
+
+def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:
+    """The enterprise (or an agent for it) disputes a record; one open objection per record."""
+    record = applicable_record(viewer, record_id)
+    objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
+                          filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
+    db.session.add(objection)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("the record is already under objection", "该记录已有处理中的异议申诉",
+                       code="objection_open") from None
+    return objection
+
+
+def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    allowed = objection is not None and (
+        viewer.role in ("reviewer", "admin")
+        or (viewer.role in ("enterprise", "agent") and objection.applicant_uscc == viewer.uscc)
+        or (viewer.role == "agent" and objection.filed_by == viewer.principal_id)
+        or (viewer.role == "department" and objection.record_id is not None
+            and _department_of(objection) == viewer.department_id))
+    if not allowed:
+        raise NotFound(f"no objection {objection_id}", f"异议申诉 {objection_id} 不存在", code="objection_not_found")
+    return objection
+
+
+def _department_of(objection: Objection) -> int:
+    from ..records.models import Record
+
+    return db.session.scalar(select(Record.department_id).where(Record.id == objection.record_id))
+
+
+def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolution: str) -> Objection:
+    """Uphold, correct or withdraw the disputed record. Withdrawal is the source department's own act."""
+    objection = visible_objection(viewer, objection_id)
+    if viewer.role not in ("department", "reviewer"):
+        raise Forbidden("only the source department or the credit centre resolves an objection",
+                        "只有数据来源部门或信用中心可以处理异议", code="role_forbidden")
+    if objection.state != OPEN:
+        raise Conflict("the objection is already resolved", "该异议申诉已处理", code="objection_resolved")
+    objection.state, objection.resolution = outcome, resolution.strip()
+    objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
+    if outcome == "withdrawn":
+        if viewer.role != "department":
+            raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
+                            code="not_source_department")
+        withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")  # commits both
+    else:
+        db.session.commit()
+    return objection
+

@@ -1,0 +1,192 @@
+"""Credit-repair rules (SPEC §5): eligibility of a record and the workflow's one transition table.
+
+Pure: no Flask and no database. Services hand in plain facts and the day, and act on the answer.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..domain.publicity import add_months
+
+# --------------------------------------------------------------------------- eligibility
+
+# Record statuses from which a repair can take a record off display (or out of reports).
+REPAIRABLE_STATUSES = frozenset({"published", "not_published"})
+_STATUS_LABELS_ZH = {"expired": "公示期已满", "withdrawn": "已被撤销", "repaired": "已完成信用修复"}
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What eligibility needs to know about a record."""
+
+    kind: str
+    status: str
+    repairable_from: date | None  # None: a rule marks the record as not repairable
+    penalty_valid_until: date | None = None  # 处罚有效期: obligations run until this day
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str | None = None
+    earliest: date | None = None  # the first day an application can succeed, when one is known
+    message_zh: str = ""
+    message_en: str = ""
+
+
+ELIGIBLE = Eligibility(True, message_zh="符合信用修复申请条件", message_en="the record may be repaired")
+
+
+def _no(reason: str, zh: str, en: str, earliest: date | None = None) -> Eligibility:
+    return Eligibility(False, reason, earliest, zh, en)
+
+
+def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | None = None) -> Eligibility:
+    """Whether a repair of `record` may be applied for on `today`, and if not why and from when.
+
+    `locked_out_until` is the last day of the applicant's lock-out after a revoked repair.
+    Checks run from the permanent reasons to the ones that pass with time, so the answer names
+    the reason that matters most and the earliest date is the latest of those still running.
+    """
+    if record.kind != "penalty":
+        return _no("not_a_penalty", "只有行政处罚信息可以申请信用修复", "only penalties can be repaired")
+    if record.repairable_from is None:
+        return _no("not_repairable", "该处罚信息依规定不予修复（如欺诈、非法集资等）",
+                   "the rules mark this penalty as not repairable")
+    if record.status not in REPAIRABLE_STATUSES:
+        label = _STATUS_LABELS_ZH.get(record.status, record.status)
+        return _no(f"status_{record.status}", f"该记录{label}，无需或不能申请信用修复",
+                   f"a record in status {record.status} cannot be repaired")
+    waits = []
+    if today < record.repairable_from:
+        waits.append(("too_early", record.repairable_from, f"最短公示期未满，{record.repairable_from}起可申请",
+                      f"the minimum publicity period runs until {record.repairable_from - timedelta(days=1)}"))
+    if record.penalty_valid_until is not None and today <= record.penalty_valid_until:
+        after = record.penalty_valid_until + timedelta(days=1)
+        waits.append(("obligations_pending", after, f"处罚决定尚未履行完毕（有效期至{record.penalty_valid_until}）",
+                      f"the penalty is in force until {record.penalty_valid_until}"))
+    if locked_out_until is not None and today <= locked_out_until:
+        after = locked_out_until + timedelta(days=1)
+        waits.append(("locked_out", after, f"曾被撤销信用修复，{after}前不得再次申请",
+                      f"a repair of this applicant was revoked; no application before {after}"))
+    if not waits:
+        return ELIGIBLE
+    reason, _, zh, en = waits[0]
+    return _no(reason, zh, en, max(w[1] for w in waits))
+
+
+def lockout_end(revoked_on: date, months: int) -> date:
+    """The last day of a lock-out of `months` calendar months starting on the revocation day."""
+    return add_months(revoked_on, months) - timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- states
+
+SUBMITTED = "submitted"
+AWAITING_MATERIALS = "awaiting_materials"  # 容缺受理: accepted on a commitment to supply items
+ACCEPTED = "accepted"
+NOT_ACCEPTED = "not_accepted"
+LAPSED = "lapsed"
+FORWARDED = "forwarded"
+APPROVED = "approved"
+REJECTED = "rejected"
+DONE = "done"
+REVOKED = "revoked"
+
+STATE_LABELS_ZH = {
+    SUBMITTED: "已提交",
+    AWAITING_MATERIALS: "容缺受理（待补正材料）",
+    ACCEPTED: "已受理",
+    NOT_ACCEPTED: "不予受理",
+    LAPSED: "逾期未补正，申请失效",
+    FORWARDED: "已转认定部门",
+    APPROVED: "准予修复",
+    REJECTED: "不予修复",
+    DONE: "办结",
+    REVOKED: "修复已撤销",
+}
+OPEN_STATES = frozenset({SUBMITTED, AWAITING_MATERIALS, ACCEPTED, FORWARDED})
+DECIDED_STATES = frozenset({NOT_ACCEPTED, APPROVED, REJECTED})  # a result the applicant receives
+
+APPLICANT = ("enterprise", "agent")
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    roles: tuple
+    reason_required: bool
+
+
+# The whole workflow. `system` transitions are made by the platform itself (a daily job, or the
+# upload of the last missing item), never through the decisions endpoint.
+TRANSITIONS = tuple(Transition(*row) for row in (
+    (SUBMITTED, "accept", ACCEPTED, ("reviewer",), False),
+    (SUBMITTED, "accept_with_missing", AWAITING_MATERIALS, ("reviewer",), False),
+    (SUBMITTED, "not_accept", NOT_ACCEPTED, ("reviewer",), True),
+    (AWAITING_MATERIALS, "complete", ACCEPTED, (SYSTEM,), False),
+    (AWAITING_MATERIALS, "lapse", LAPSED, (SYSTEM,), True),
+    (ACCEPTED, "forward", FORWARDED, ("reviewer",), False),
+    (FORWARDED, "approve", APPROVED, ("department",), False),
+    (FORWARDED, "reject", REJECTED, ("department",), True),
+    (APPROVED, "close", DONE, ("reviewer",), False),
+    (APPROVED, "revoke", REVOKED, ("reviewer",), True),
+    (DONE, "revoke", REVOKED, ("reviewer",), True),
+))
+_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if SYSTEM not in t.roles}))
+
+
+class TransitionRefused(Exception):
+    """A transition that is not in the table for this state or this role; `code` is stable."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str):
+        super().__init__(message_en)
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+
+
+def transition(state: str, action: str, role: str, reason: str | None = None) -> Transition:
+    """The transition `role` makes by taking `action` in `state`, or TransitionRefused."""
+    found = _BY_KEY.get((state, action))
+    if found is None:
+        label = STATE_LABELS_ZH.get(state, state)
+        raise TransitionRefused("transition_not_allowed", f"当前状态（{label}）不能执行“{action}”",
+                                f"{action!r} is not possible in state {state!r}")
+    if role not in found.roles:
+        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
+                                f"the {role} role may not {action} an application")
+    if found.reason_required and not (reason or "").strip():
+        raise TransitionRefused("reason_required", "该决定须说明理由", f"{action!r} needs a reason")
+    return found
+
+
+def actions_for(state: str, role: str) -> list[str]:
+    """The actions `role` may take in `state` (for showing what can happen next)."""
+    return [t.action for t in TRANSITIONS if t.source == state and role in t.roles]
+
+
+# --------------------------------------------------------------------------- materials
+
+@dataclass(frozen=True)
+class MaterialKind:
+    key: str
+    name_zh: str
+    essential: bool  # an essential item can never be missing at acceptance (no 容缺)
+    agents_only: bool = False
+
+
+MATERIAL_KINDS = {m.key: m for m in (
+    MaterialKind("performance_proof", "履行行政处罚义务的证明（罚款缴纳凭证或部门出具的整改确认材料）", True),
+    MaterialKind("power_of_attorney", "授权委托书（代办时提供）", True, agents_only=True),
+    MaterialKind("correction_report", "整改情况说明", False),
+    MaterialKind("business_licence", "营业执照副本复印件", False),
+)}
+
+
+def missing_materials(supplied, *, by_agent: bool) -> list[str]:
+    """The kinds of material still missing, in catalogue order (the signed letter is not an upload)."""
+    have = set(supplied)
+    return [m.key for m in MATERIAL_KINDS.values() if m.key not in have and (by_agent or not m.agents_only)]

@@ -1,0 +1,124 @@
+"""Marshmallow schemas of the repair and objection API."""
+
+from marshmallow import Schema, fields, validate
+
+from ..notices.models import KINDS as NOTICE_KINDS
+from ..pagination import MAX_ID
+from . import rules
+
+
+class ApplicationIn(Schema):
+    record_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    sign_commitment = fields.Boolean(required=True, metadata={
+        "description": "true: the applicant signs the generated commitment letter (信用修复承诺书)"})
+
+
+class EligibilityArgs(Schema):
+    record_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class EligibilityOut(Schema):
+    record_id = fields.Integer()
+    eligible = fields.Boolean()
+    reason = fields.String(allow_none=True)
+    earliest = fields.Date(allow_none=True)
+    message_zh = fields.String()
+    message_en = fields.String()
+
+
+class DecisionIn(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(rules.ACTIONS))
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+    version = fields.Integer(load_default=None, metadata={
+        "description": "the version the decision is based on; a newer one answers 409 conflict"})
+
+
+class ListArgs(Schema):
+    state = fields.String(validate=validate.OneOf(tuple(rules.STATE_LABELS_ZH)))
+    overdue = fields.Boolean(load_default=False)
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ClockOut(Schema):
+    due = fields.Date()
+    provisional = fields.Boolean()
+    running = fields.Boolean()
+    workdays_left = fields.Integer(allow_none=True)
+    overdue = fields.Boolean()
+
+
+class ApplicationOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    query_code = fields.String(metadata={"description": "only in the answer to filing, shown once"})
+    state = fields.String()
+    state_zh = fields.String()
+    version = fields.Integer()
+    record = fields.Dict()
+    applicant = fields.Dict()
+    submitted_on = fields.Date()
+    clocks = fields.Dict(keys=fields.String(), values=fields.Nested(ClockOut, allow_none=True))
+    missing_materials = fields.List(fields.Dict())
+    materials = fields.List(fields.Dict())
+    commitment = fields.Dict()
+    lockout_until = fields.Date(allow_none=True)
+    transitions = fields.List(fields.Dict())
+    next_actions = fields.List(fields.String())
+
+
+class ApplicationPageOut(Schema):
+    items = fields.List(fields.Nested(ApplicationOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class StatisticsOut(Schema):
+    total = fields.Integer()
+    by_state = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_department = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_district = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_month = fields.Dict(keys=fields.String(), values=fields.Integer())
+    repaired = fields.Integer()
+    median_days_to_decision = fields.Float(allow_none=True)
+    overdue = fields.Integer()
+
+
+class ObjectionIn(Schema):
+    record_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ResolutionIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(("upheld", "corrected", "withdrawn")))
+    resolution = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ObjectionOut(Schema):
+    id = fields.Integer()
+    record_id = fields.Integer()
+    applicant_uscc = fields.String()
+    reason = fields.String()
+    state = fields.String()
+    resolution = fields.String(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class NoticeArgs(Schema):
+    kind = fields.String(validate=validate.OneOf(NOTICE_KINDS))
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class NoticeOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    issued_on = fields.Date()
+    record_ids = fields.List(fields.Integer())
+
+
+class NoticeListOut(Schema):
+    items = fields.List(fields.Nested(NoticeOut))
+    next_cursor = fields.String(allow_none=True)

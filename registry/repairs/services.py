@@ -1,0 +1,280 @@
+"""Repair use cases: check eligibility, file, follow, decide; each owns its transaction."""
+
+import hashlib
+import secrets
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, false, func, select, true, update
+from sqlalchemy.exc import IntegrityError
+
+from search.outbox import enqueue
+
+from ..access.services import Viewer
+from ..calendars import calendar
+from ..db import utcnow
+from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..notices import services as notices
+from ..notices.letters import commitment_letter, text_sha256
+from ..publicsearch.engines import sync_if_builtin
+from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record, RecordVersion
+from ..records.writer import snapshot
+from . import rules
+from .models import RepairApplication, RepairMaterial, RepairTransition
+from .presenters import present_application
+
+
+def _config():
+    return current_app.config["REGISTRY"]
+
+
+def record_facts(record: Record) -> rules.RecordFacts:
+    return rules.RecordFacts(record.kind, record.status, record.repairable_from, record.penalty_valid_until)
+
+
+def lockout_of(uscc: str | None) -> date | None:
+    """The last day of the applicant's lock-out after a revoked repair, if any."""
+    if not uscc:
+        return None
+    return db.session.scalar(select(func.max(RepairApplication.lockout_until))
+                             .where(RepairApplication.applicant_uscc == uscc))
+
+
+def eligibility_of(record: Record, today: date) -> rules.Eligibility:
+    return rules.eligibility(record_facts(record), today, locked_out_until=lockout_of(record.uscc))
+
+
+def applicable_record(viewer: Viewer, record_id) -> Record:
+    """The record an applicant may apply for: an enterprise its own, an agent any enterprise's."""
+    record = db.session.get(Record, record_id) if isinstance(record_id, int) else None
+    if record is None or not record.uscc or (viewer.role == "enterprise" and record.uscc != viewer.uscc):
+        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+    return record
+
+
+def check_eligibility(viewer: Viewer, record_id: int, today: date) -> dict:
+    """Eligibility of a record for the applicant (the same answer filing would give)."""
+    record = applicable_record(viewer, record_id)
+    verdict = eligibility_of(record, today)
+    return {"record_id": record.id, "eligible": verdict.eligible, "reason": verdict.reason,
+            "earliest": verdict.earliest, "message_zh": verdict.message_zh, "message_en": verdict.message_en}
+
+
+def file_application(viewer: Viewer, record_id, sign_commitment, today: date) -> dict:
+    """File an application (enterprise or agent); the signed commitment letter is part of it.
+
+    Returns the application with its query code, shown this once.
+    """
+    if sign_commitment is not True:
+        raise ValidationFailed("the commitment letter must be signed (sign_commitment: true)",
+                               "须签署信用修复承诺书（sign_commitment: true）", code="commitment_required",
+                               errors=[FieldError("sign_commitment", "required", "须签署信用修复承诺书",
+                                                  "the commitment letter must be signed")])
+    record = applicable_record(viewer, record_id)
+    verdict = eligibility_of(record, today)
+    if not verdict.eligible:
+        raise ValidationFailed(verdict.message_en, verdict.message_zh, code="not_eligible", errors=[
+            FieldError("record_id", verdict.reason, verdict.message_zh, verdict.message_en,
+                       verdict.earliest.isoformat() if verdict.earliest else None)])
+    if db.session.scalar(select(RepairApplication.id).where(RepairApplication.open_record_id == record.id)):
+        raise _already_open(record.id)
+    letter = commitment_letter(notices.record_line(record))
+    query_code = secrets.token_hex(4).upper()
+    due = calendar().add_workdays(today, _config().REPAIR_RESULT_WORKDAYS)
+    application = RepairApplication(
+        number=f"XF{today:%Y%m%d}{secrets.token_hex(4).upper()}", query_code_hash=_hash_code(query_code),
+        record_id=record.id, open_record_id=record.id, department_id=record.department_id,
+        applicant_uscc=record.uscc, applicant_name=record.party_name, district_code=record.uscc[2:8],
+        filed_by=viewer.principal_id, filed_by_role=viewer.role, state=rules.SUBMITTED,
+        commitment_text=letter, commitment_sha256=text_sha256(letter), commitment_signed_by=viewer.principal_id,
+        commitment_signed_at=utcnow(), submitted_on=today, result_due=due.due, result_due_provisional=due.provisional,
+    )
+    db.session.add(application)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent application for the same record won
+        db.session.rollback()
+        raise _already_open(record.id) from None
+    _log(application, "submit", None, viewer, None, today)
+    db.session.commit()
+    return {**present_application(application, viewer, today), "query_code": query_code}
+
+
+def _already_open(record_id: int) -> Conflict:
+    return Conflict(f"record {record_id} already has an open application", "该记录已有办理中的信用修复申请",
+                    code="application_open")
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def visible_condition(viewer: Viewer):
+    if viewer.role in ("reviewer", "admin"):
+        return true()
+    if viewer.role == "enterprise":
+        return RepairApplication.applicant_uscc == viewer.uscc
+    if viewer.role == "agent":
+        return RepairApplication.filed_by == viewer.principal_id
+    if viewer.role == "department":  # the cases forwarded to it, from then on
+        return and_(RepairApplication.department_id == viewer.department_id,
+                    RepairApplication.forwarded_on.is_not(None))
+    return false()
+
+
+def visible_application(viewer: Viewer, application_id: int) -> RepairApplication:
+    """The application if the viewer may follow it; 404 otherwise, whether or not it exists."""
+    application = db.session.scalar(select(RepairApplication).where(
+        RepairApplication.id == application_id, visible_condition(viewer)))
+    if application is None:
+        raise NotFound(f"no repair application {application_id}", f"信用修复申请 {application_id} 不存在",
+                       code="repair_not_found")
+    return application
+
+
+def get_application(viewer: Viewer, application_id: int, today: date) -> dict:
+    return present_application(visible_application(viewer, application_id), viewer, today)
+
+
+def find_by_number(number: str, query_code: str) -> RepairApplication | None:
+    """The application for the progress page: number and query code must both match."""
+    application = db.session.scalar(select(RepairApplication).where(RepairApplication.number == number.strip()))
+    if application is None or not secrets.compare_digest(application.query_code_hash, _hash_code(query_code)):
+        return None
+    return application
+
+
+def _log(application, action, from_state, viewer: Viewer | None, reason, today) -> RepairTransition:
+    entry = RepairTransition(application_id=application.id, action=action, from_state=from_state,
+                             to_state=application.state, actor_id=viewer.principal_id if viewer else None,
+                             actor_role=viewer.role if viewer else rules.SYSTEM, reason=reason, on_day=today)
+    db.session.add(entry)
+    db.session.flush()
+    notices.notify_progress(application, entry, today)
+    return entry
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def decide(viewer: Viewer, application_id: int, action: str, reason: str | None, version: int | None,
+           today: date) -> dict:
+    """Take one step of the workflow table; a concurrent step on the same version is a 409."""
+    application = visible_application(viewer, application_id)
+    if version is not None and version != application.version:
+        raise _changed_meanwhile()
+    try:
+        step = rules.transition(application.state, action, viewer.role, reason)
+    except rules.TransitionRefused as exc:
+        error = {"role_forbidden": Forbidden, "reason_required": ValidationFailed}.get(exc.code, Conflict)
+        raise error(exc.message_en, exc.message_zh, code=exc.code) from None
+    changes = _clock_changes(application, step, today)
+    take_step(application, step, changes, viewer, (reason or "").strip() or None,
+               application.version if version is None else version, today)
+    return present_application(application, viewer, today)
+
+
+def take_step(application, step: rules.Transition, changes: dict, viewer: Viewer | None, reason, version, today):
+    """Guarded update (state and version unchanged since read), effects, log; one transaction."""
+    if step.target not in rules.OPEN_STATES:
+        changes["open_record_id"] = None
+    result = db.session.execute(
+        update(RepairApplication)
+        .where(RepairApplication.id == application.id, RepairApplication.version == version,
+               RepairApplication.state == step.source)
+        .values(state=step.target, version=RepairApplication.version + 1, updated_at=utcnow(), **changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise _changed_meanwhile()
+    db.session.refresh(application)
+    if step.action == "approve":
+        _repair_record(application, viewer, today)
+    elif step.action == "revoke":
+        _restore_record(application, viewer, reason, today)
+    _log(application, step.action, step.source, viewer, reason, today)
+    if step.action == "forward":
+        notices.notify_forwarded(application, today)
+    db.session.commit()
+    if step.action in ("approve", "revoke"):
+        sync_if_builtin()
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("the application was changed by someone else; reload it and decide again",
+                    "该申请已被他人处理，请刷新后重新操作", code="conflict")
+
+
+def _clock_changes(application: RepairApplication, step: rules.Transition, today: date) -> dict:
+    """Column values a step sets besides the state: the clocks it starts, the materials it awaits."""
+    config, cal = _config(), calendar()
+    if step.action in ("accept", "accept_with_missing"):
+        missing = missing_of(application)
+        essential = [k for k in missing if rules.MATERIAL_KINDS[k].essential]
+        if missing and step.action == "accept":
+            raise _materials_missing(missing, step.action)  # all at once (一次性告知)
+        if essential:
+            raise _materials_missing(essential, step.action)
+        if step.action == "accept":
+            return {"accepted_on": today}
+        if not missing:
+            raise ValidationFailed("nothing is missing: accept the application instead",
+                                   "材料齐全，请直接受理", code="nothing_missing")
+        due = cal.add_workdays(today, config.REPAIR_MATERIALS_WORKDAYS)
+        return {"accepted_on": today, "missing_materials": missing, "materials_due": due.due,
+                "materials_due_provisional": due.provisional}
+    if step.action == "complete":
+        return {"missing_materials": []}
+    if step.action == "forward":
+        due = cal.add_workdays(today, config.REPAIR_DEPARTMENT_WORKDAYS)
+        return {"forwarded_on": today, "department_due": due.due, "department_due_provisional": due.provisional}
+    if step.target in rules.DECIDED_STATES:
+        return {"decided_on": today}
+    if step.action == "revoke":
+        return {"revoked_on": today, "lockout_until": rules.lockout_end(today, config.REPAIR_LOCKOUT_MONTHS)}
+    return {}
+
+
+def _materials_missing(kinds: list[str], action: str) -> ValidationFailed:
+    names = "；".join(rules.MATERIAL_KINDS[k].name_zh for k in kinds)
+    hint = "（不可容缺）" if action == "accept_with_missing" else ""
+    return ValidationFailed(f"materials missing: {', '.join(kinds)}", f"尚缺材料{hint}：{names}",
+                            code="materials_missing",
+                            errors=[FieldError("materials", k, rules.MATERIAL_KINDS[k].name_zh, f"{k} is missing")
+                                    for k in kinds])
+
+
+def missing_of(application: RepairApplication) -> list[str]:
+    supplied = db.session.scalars(select(RepairMaterial.kind).where(
+        RepairMaterial.application_id == application.id)).all()
+    return rules.missing_materials(supplied, by_agent=application.filed_by_role == "agent")
+
+
+def _repair_record(application: RepairApplication, viewer: Viewer, today: date) -> None:
+    """Approval takes the record off every public channel (Order 36); it is kept, never deleted."""
+    record = _locked_record(application.record_id)
+    application.record_status_before = record.status
+    _change_record(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer)
+
+
+def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
+    """Revocation publishes the record again, unless its window closed meanwhile."""
+    record = _locked_record(application.record_id)
+    status = application.record_status_before or PUBLISHED
+    if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
+        status = EXPIRED
+    _change_record(record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}", viewer)
+
+
+def _locked_record(record_id: int) -> Record:
+    return db.session.scalar(select(Record).where(Record.id == record_id).with_for_update(of=Record))
+
+
+def _change_record(record: Record, status: str, change: str, reason: str, viewer: Viewer) -> None:
+    db.session.add(RecordVersion(record_id=record.id, version=record.version, change=change,
+                                 data=snapshot(record), reason=reason, changed_by=viewer.principal_id))
+    record.status = status
+    record.version += 1
+    enqueue(db.session, records=[record.id], entities=[record.entity_id])

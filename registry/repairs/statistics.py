@@ -1,0 +1,62 @@
+"""Lists and figures for reviewers: open cases with their clocks, overdue cases, statistics."""
+
+from collections import Counter
+from datetime import date
+from statistics import median
+
+from sqlalchemy import and_, or_, select
+
+from ..access.services import Viewer
+from ..departments.models import Department
+from ..extensions import db
+from ..pagination import decode_id_cursor, encode_cursor
+from . import rules
+from .models import RepairApplication, RepairTransition
+from .presenters import present_application
+from .services import visible_condition
+
+
+def overdue_condition(today: date):
+    """Open cases past a running clock: the result, the department's decision, missing materials."""
+    return or_(
+        and_(RepairApplication.state.in_(rules.OPEN_STATES), RepairApplication.result_due < today),
+        and_(RepairApplication.state == rules.FORWARDED, RepairApplication.department_due < today),
+        and_(RepairApplication.state == rules.AWAITING_MATERIALS, RepairApplication.materials_due < today),
+    )
+
+
+def list_applications(viewer: Viewer, today: date, *, state=None, overdue=False, cursor=None, limit=20) -> dict:
+    """The applications the viewer may follow, newest first; `overdue` keeps the late open ones."""
+    query = select(RepairApplication).where(visible_condition(viewer))
+    if state:
+        query = query.where(RepairApplication.state == state)
+    if overdue:
+        query = query.where(overdue_condition(today))
+    if cursor:
+        query = query.where(RepairApplication.id < decode_id_cursor(cursor))
+    found = db.session.scalars(query.order_by(RepairApplication.id.desc()).limit(limit + 1)).all()
+    page = found[:limit]
+    return {"items": [present_application(a, viewer, today) for a in page],
+            "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None}
+
+
+def statistics(today: date) -> dict:
+    """Applications by state, department, district and month; median days to a decision; overdue count."""
+    rows = db.session.execute(select(RepairApplication.state, Department.name, RepairApplication.district_code,
+                                     RepairApplication.submitted_on, RepairApplication.decided_on)
+                              .join(Department, Department.id == RepairApplication.department_id)).all()
+    durations = [(decided - submitted).days for _, _, _, submitted, decided in rows if decided]
+    overdue = db.session.scalar(select(db.func.count()).select_from(RepairApplication)
+                                .where(overdue_condition(today)))
+    completed = db.session.scalar(select(db.func.count(db.distinct(RepairTransition.application_id)))
+                                  .where(RepairTransition.action == "approve"))
+    return {
+        "total": len(rows),
+        "by_state": dict(Counter(r.state for r in rows)),
+        "by_department": dict(Counter(r.name for r in rows)),
+        "by_district": dict(Counter(r.district_code for r in rows)),
+        "by_month": dict(sorted(Counter(f"{r.submitted_on:%Y-%m}" for r in rows).items())),
+        "repaired": completed,
+        "median_days_to_decision": median(durations) if durations else None,
+        "overdue": overdue,
+    }

@@ -1,0 +1,39 @@
+"""Who may act for an enterprise: the enterprise itself, the credit centre, a bank it authorised."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..access.services import Viewer
+from ..errors import Forbidden
+from ..extensions import db
+from .models import Authorisation
+from .rules import is_live
+
+CREDIT_CENTRE = frozenset({"reviewer", "admin"})
+
+
+def is_own(viewer: Viewer, uscc: str) -> bool:
+    return viewer.role == "enterprise" and viewer.uscc == uscc
+
+
+def require_own(viewer: Viewer, uscc: str) -> None:
+    if not is_own(viewer, uscc):
+        raise Forbidden("an enterprise may only act for itself", "企业只能办理本企业的事项", code="not_own_enterprise")
+
+
+def require_own_or_centre(viewer: Viewer, uscc: str) -> None:
+    if viewer.role not in CREDIT_CENTRE:
+        require_own(viewer, uscc)
+
+
+def live_authorisation(viewer: Viewer, uscc: str, today: date) -> Authorisation | None:
+    """The bank's authorisation by the enterprise that may be used today, if any."""
+    if viewer.role != "bank" or not viewer.uscc:
+        return None
+    candidates = db.session.scalars(
+        select(Authorisation).where(Authorisation.uscc == uscc, Authorisation.bank_uscc == viewer.uscc,
+                                    Authorisation.revoked_at.is_(None), Authorisation.valid_until >= today)
+        .order_by(Authorisation.valid_until.desc())
+    )
+    return next((a for a in candidates if is_live(a.valid_until, a.revoked_at, today)), None)

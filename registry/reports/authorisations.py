@@ -1,0 +1,88 @@
+"""Bank authorisations: an enterprise lets a bank obtain its reports, for a purpose, until a day."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..access.models import Principal
+from ..access.services import Viewer
+from ..db import utcnow
+from ..domain import uscc as uscc_rules
+from ..errors import Conflict, FieldError, NotFound, ValidationFailed
+from ..extensions import db
+from .access import require_own, require_own_or_centre
+from .models import Authorisation
+from .rules import MAX_AUTHORISATION_DAYS, is_live
+
+
+def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> dict:
+    """Record the enterprise's authorisation of a bank; every problem with the request is reported at once."""
+    require_own(viewer, uscc)
+    errors = []
+    bank_uscc = _bank_uscc(data.get("bank_uscc"), errors)
+    purpose = (data.get("purpose") or "").strip()
+    if not purpose:
+        errors.append(FieldError("purpose", "required", "请填写授权用途", "purpose is required"))
+    valid_until = data["valid_until"]
+    if not today <= valid_until <= today + timedelta(days=MAX_AUTHORISATION_DAYS):
+        errors.append(FieldError("valid_until", "out_of_range", "授权截止日期应在今天至三年之内",
+                                 "valid_until must lie between today and three years ahead", valid_until.isoformat()))
+    if errors:
+        raise ValidationFailed("the authorisation is not valid", "授权信息有误", errors=errors)
+    authorisation = Authorisation(uscc=uscc, bank_uscc=bank_uscc, purpose=purpose, valid_until=valid_until,
+                                  granted_by=viewer.principal_id, granted_at=utcnow())
+    db.session.add(authorisation)
+    db.session.commit()
+    return present_authorisation(authorisation, today)
+
+
+def _bank_uscc(raw, errors: list) -> str | None:
+    try:
+        code = uscc_rules.validate(raw or "")
+    except uscc_rules.InvalidUSCC as exc:
+        errors.append(FieldError("bank_uscc", exc.code, exc.message_zh, exc.message_en, raw))
+        return None
+    if db.session.scalar(select(Principal.id).where(Principal.role == "bank", Principal.uscc == code).limit(1)) is None:
+        errors.append(FieldError("bank_uscc", "unknown_bank", "该统一社会信用代码不是本平台登记的银行",
+                                 "no bank with this code uses the platform", code))
+    return code
+
+
+def list_authorisations(viewer: Viewer, uscc: str, today: date) -> list[dict]:
+    require_own_or_centre(viewer, uscc)
+    rows = db.session.scalars(select(Authorisation).where(Authorisation.uscc == uscc)
+                              .order_by(Authorisation.id.desc()))
+    return [present_authorisation(a, today) for a in rows]
+
+
+def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today: date) -> dict:
+    require_own(viewer, uscc)
+    authorisation = db.session.scalar(select(Authorisation).where(Authorisation.id == authorisation_id,
+                                                                  Authorisation.uscc == uscc).with_for_update())
+    if authorisation is None:
+        raise NotFound(f"no authorisation {authorisation_id}", f"授权 {authorisation_id} 不存在",
+                       code="authorisation_not_found")
+    if authorisation.revoked_at is not None:
+        raise Conflict("the authorisation is already revoked", "该授权已撤回", code="already_revoked")
+    authorisation.revoked_at = utcnow()
+    db.session.commit()
+    return present_authorisation(authorisation, today)
+
+
+def present_authorisation(authorisation: Authorisation, today: date) -> dict:
+    return {
+        "id": authorisation.id,
+        "uscc": authorisation.uscc,
+        "bank_uscc": authorisation.bank_uscc,
+        "bank_name": _bank_name(authorisation.bank_uscc),
+        "purpose": authorisation.purpose,
+        "valid_until": authorisation.valid_until,
+        "granted_at": authorisation.granted_at,
+        "revoked_at": authorisation.revoked_at,
+        "live": is_live(authorisation.valid_until, authorisation.revoked_at, today),
+    }
+
+
+def _bank_name(bank_uscc: str) -> str | None:
+    return db.session.scalar(select(Principal.name).where(Principal.role == "bank", Principal.uscc == bank_uscc)
+                             .order_by(Principal.id).limit(1))

@@ -1,0 +1,69 @@
+"""The facts of a signed report as labelled rows, shared by the HTML and PDF renderings."""
+
+import segno
+from markupsafe import Markup
+
+from .signing import ALGORITHM
+
+TITLE = "专项信用报告"
+SUBTITLE = "（代替无违法违规证明）"
+
+
+def report_view(document: dict) -> dict:
+    """Labelled rows of every fact of `document` (the served JSON), in reading order."""
+    report, signature = document["report"], document["signature"]
+    entity = report["entity"]
+    summary = report["summary"]
+    return {
+        "title": TITLE,
+        "subtitle": SUBTITLE,
+        "identity": [("报告编号", report["number"]), ("验证码", report["verification_code"]),
+                     ("出具时间", report["issued_at"]), ("出具机构", report["issuer"])],
+        "entity": _present([("主体名称", entity["name"]), ("统一社会信用代码", entity["uscc"]),
+                            ("主体类别", entity["party_category"]), ("所属地区", entity["district"]),
+                            ("法定代表人", entity["legal_rep"]), ("法定代表人证件号码", entity["legal_rep_id_no"])]),
+        "scope": [("查询期间", f"{report['period']['from']} 至 {report['period']['to']}"),
+                  ("信息类别", "、".join(report["categories"])),
+                  ("查询领域", f"{summary['domains']}个")],
+        "summary": _summary(summary),
+        "statement": report["statement_zh"],
+        # Domains with records first; the rest read as one list of 无违法违规记录.
+        "domains": [{"name": section["name_zh"], "conclusion": section["conclusion_zh"],
+                     "records": [_record_rows(record) for record in section["records"]]}
+                    for section in sorted(report["domains"], key=lambda s: not s["records"])],
+        "signature": [("签名算法", f"{ALGORITHM}（{signature['canonicalization']}）"),
+                      ("密钥编号", signature["key_id"]), ("签名值", signature["value"])],
+        "verify_url": document["verify_url"],
+    }
+
+
+def _summary(summary: dict) -> str:
+    checked, found = summary["domains"], summary["domains_with_records"]
+    if not found:
+        return f"共查询{checked}个领域，均无违法违规记录。"
+    text = f"共查询{checked}个领域，其中{found}个领域发现{summary['records']}条记录"
+    return text + ("。" if found == checked else "，其余领域无违法违规记录。")
+
+
+def _record_rows(record: dict) -> list[tuple[str, str]]:
+    return _present([
+        ("信息类别", record["category"]),
+        ("决定文书号", record["decision_no"]),
+        ("决定日期", record["decision_date"]),
+        ("决定机关", record["authority"]),
+        ("处罚类别", "、".join(record["penalty_types"])),
+        ("违法行为类型", record["violation_type"]),
+        ("处罚内容", record["content"]),
+        ("罚款金额（万元）", record["fine_amount"]),
+        ("状态", record.get("mark")),
+        ("记录编号", str(record["ref"])),
+    ])
+
+
+def _present(rows):
+    return [(label, value) for label, value in rows if value not in (None, "")]
+
+
+def qr_svg(url: str) -> Markup:
+    """The QR code of `url` as inline SVG (segno escapes nothing it is not given: the URL is ours)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=4, title="报告核验二维码"))

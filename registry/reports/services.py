@@ -1,0 +1,201 @@
+"""Report use cases: request (or find the day's report), read with access checks, verify, publish keys."""
+
+import hmac
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..access.services import Viewer
+from ..db import utcnow
+from ..departments.models import District, Domain
+from ..enterprises.services import find_entity, parse_uscc
+from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..records.layout import PARTY_CATEGORIES
+from ..records.models import Record
+from . import content as report_content
+from .access import CREDIT_CENTRE, is_own, live_authorisation
+from .models import Report
+from .querylog import REQUEST, VIEW, log_query
+from .rules import new_report_number, new_verification_code
+from .signing import ALGORITHM, CANONICALIZATION, KeyRing
+
+
+def keyring() -> KeyRing:
+    """The app's signing keys (one KeyRing per app, so private keys are read once)."""
+    extensions = current_app.extensions
+    if "report_keyring" not in extensions:
+        extensions["report_keyring"] = KeyRing(current_app.config["REGISTRY"].REPORTS_KEY_DIR)
+    return extensions["report_keyring"]
+
+
+def _settings():
+    return current_app.config["REGISTRY"]
+
+
+def request_report(viewer: Viewer, data: dict, today: date) -> tuple[Report, bool]:
+    """Issue a report, or return the day's report of the same scope; the request is logged either way.
+
+    Returns the report and whether it was issued by this request.
+    """
+    uscc = parse_uscc(data["uscc"])
+    purpose = (data.get("purpose") or "").strip() or None
+    if viewer.role == "bank":
+        authorisation = live_authorisation(viewer, uscc, today)
+        if authorisation is None:
+            raise Forbidden("the enterprise has not authorised this bank, or the authorisation ended",
+                            "该企业未授权本机构查询，或授权已到期、已撤回", code="not_authorised")
+        purpose = purpose or authorisation.purpose
+    elif not is_own(viewer, uscc):
+        raise Forbidden("an enterprise may only request its own report", "企业只能申请本企业的信用报告",
+                        code="not_own_enterprise")
+    entity = find_entity(uscc)
+    scope, key = _scope(data, today)
+    report, issued = _day_report_or_issue(viewer, entity, scope, key, today)
+    log_query(viewer, uscc, REQUEST, report.number, purpose)
+    db.session.commit()
+    return report, issued
+
+
+def _scope(data: dict, today: date) -> tuple[report_content.Scope, str]:
+    errors = []
+    period_from = data.get("period_from") or report_content.years_before(today, report_content.DEFAULT_YEARS_BACK)
+    earliest = report_content.earliest_start(today)
+    if not earliest <= period_from <= today:
+        errors.append(FieldError("period_from", "out_of_range", f"查询期间最早可从{earliest.isoformat()}起算",
+                                 f"the period may start from {earliest.isoformat()} at the earliest, up to today",
+                                 period_from.isoformat()))
+    domains = db.session.execute(select(Domain.key, Domain.name_zh).order_by(Domain.key)).all()
+    chosen = data.get("domains") or []
+    unknown = sorted(set(chosen) - {key for key, _ in domains})
+    errors += [FieldError("domains", "unknown_domain", f"未知领域“{key}”", f"unknown domain {key!r}", key)
+               for key in unknown]
+    if errors:
+        raise ValidationFailed("the scope of the report is not valid", "报告查询范围有误", errors=errors)
+    if set(chosen) >= {key for key, _ in domains}:
+        chosen = []  # naming every domain is the default scope
+    listed = tuple((key, name) for key, name in domains if not chosen or key in chosen)
+    return report_content.Scope(period_from, today, listed), report_content.scope_key(period_from, chosen)
+
+
+def _day_report(uscc: str, today: date, key: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.uscc == uscc, Report.issued_on == today,
+                                                  Report.scope_key == key))
+
+
+def _day_report_or_issue(viewer: Viewer, entity, scope: report_content.Scope, key: str,
+                         today: date) -> tuple[Report, bool]:
+    """The day's report of this scope, or a new one; a concurrent request that issued it first wins."""
+    for _ in range(3):  # a clash is a concurrent issue of the same scope, or (rarely) a number drawn twice
+        report = _day_report(entity.uscc, today, key)
+        if report is not None:
+            return report, False
+        report = _new_report(viewer, entity, scope, key, today)
+        try:
+            with db.session.begin_nested():
+                db.session.add(report)
+            return report, True
+        except IntegrityError:
+            continue
+    raise Conflict("the report could not be issued; try again", "报告出具冲突，请重试", code="report_conflict")
+
+
+def _new_report(viewer: Viewer, entity, scope: report_content.Scope, key: str, today: date) -> Report:
+    issued_at = utcnow().replace(microsecond=0)
+    identity = {"number": new_report_number(today), "verification_code": new_verification_code(),
+                "issued_at": issued_at.isoformat().replace("+00:00", "Z"), "issuer": _settings().REPORTS_ISSUER}
+    document = report_content.build_content(identity, entity_identity(entity), scope, findings_of(entity.uscc, scope),
+                                            _settings().REPORTS_SHOW_REPAIRED)
+    key_id, signature = keyring().sign(document)
+    return Report(number=identity["number"], verification_code=identity["verification_code"], uscc=entity.uscc,
+                  issued_on=today, issued_at=issued_at, scope_key=key, content=document, key_id=key_id,
+                  signature=signature, requested_by=viewer.principal_id)
+
+
+def entity_identity(entity) -> dict:
+    district = db.session.get(District, entity.district_code)
+    return {
+        "uscc": entity.uscc,
+        "name": entity.name,
+        "party_category": PARTY_CATEGORIES.get(entity.party_category, entity.party_category),
+        "district": district.name_zh if district else entity.district_code,
+        "legal_rep": entity.legal_rep,
+        "legal_rep_id_no": entity.legal_rep_id_no,
+    }
+
+
+def findings_of(uscc: str, scope: report_content.Scope) -> list:
+    """The entity's negative records in the scope's domains decided since the period's start."""
+    query = select(Record.id, Record.kind, Record.domain_key, Record.status, Record.decision_no,
+                   Record.decision_date, Record.authority, Record.penalty_types, Record.violation_type,
+                   Record.penalty_content, Record.fine_amount).where(
+        Record.uscc == uscc, Record.kind.in_(report_content.NEGATIVE_KINDS),
+        Record.domain_key.in_([key for key, _ in scope.domains]), Record.decision_date >= scope.period_from)
+    return [report_content.Finding(row.id, row.kind, row.domain_key, row.status, row.decision_no, row.decision_date,
+                                   row.authority, tuple(row.penalty_types or ()), row.violation_type,
+                                   row.penalty_content, row.fine_amount)
+            for row in db.session.execute(query)]
+
+
+def read_report(viewer: Viewer, number: str, today: date) -> Report:
+    """A report for the enterprise itself, a bank it authorises (logged) or the credit centre (logged).
+
+    Anyone else gets the same 404 whether or not the number exists.
+    """
+    report = db.session.scalar(select(Report).where(Report.number == number))
+    if report is None:
+        raise _not_found(number)
+    if is_own(viewer, report.uscc):
+        return report
+    authorisation = live_authorisation(viewer, report.uscc, today)
+    if authorisation is None and viewer.role not in CREDIT_CENTRE:
+        raise _not_found(number)
+    log_query(viewer, report.uscc, VIEW, report.number, authorisation.purpose if authorisation else None)
+    db.session.commit()
+    return report
+
+
+def _not_found(number: str) -> NotFound:
+    return NotFound(f"no report {number} that you may see", f"未找到报告 {number}，或无权查看", code="report_not_found")
+
+
+def signed_document(report: Report, base_url: str) -> dict:
+    """The report as served: the signed content, its signature and where to verify it."""
+    return {
+        "report": report.content,
+        "signature": {"algorithm": ALGORITHM, "canonicalization": CANONICALIZATION, "key_id": report.key_id,
+                      "value": report.signature, "signed": "report"},
+        "verify_url": verify_url(report, base_url),
+    }
+
+
+def verify_url(report: Report, base_url: str) -> str:
+    base = _settings().PUBLIC_BASE_URL or base_url.rstrip("/")
+    return f"{base}/reports/{report.number}/verify?code={report.verification_code}"
+
+
+def verify_report(number: str, code: str, base_url: str) -> dict:
+    """The facts of a report for anyone holding its number and code, whether its signature holds,
+    and what has changed in the entity's records since it was issued."""
+    report = db.session.scalar(select(Report).where(Report.number == number))
+    if report is None or not hmac.compare_digest(report.verification_code.encode(), (code or "").strip().upper()
+                                                 .encode()):
+        raise NotFound("no report with this number and verification code", "报告编号或验证码不正确",
+                       code="report_not_found")
+    document = report.content
+    scope = report_content.Scope(date.fromisoformat(document["period"]["from"]), report.issued_on,
+                                 tuple((s["key"], s["name_zh"]) for s in document["domains"]))
+    changes = report_content.changes_since_issue(document, findings_of(report.uscc, scope),
+                                                 _settings().REPORTS_SHOW_REPAIRED)
+    return {
+        **signed_document(report, base_url),
+        "signature_valid": keyring().verify(document, report.key_id, report.signature),
+        "changed_since_issue": bool(changes),
+        "changes": changes,
+    }
+
+
+def published_keys() -> dict:
+    return {"algorithm": ALGORITHM, "canonicalization": CANONICALIZATION, "keys": keyring().published()}

@@ -1,0 +1,126 @@
+"""Working-day clocks across the Spring Festival and National Day, overdue lists, lapse, calendar loading."""
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from registry.access.services import authenticate
+from registry.calendars import calendar
+from registry.repairs import services
+from tests import factories
+from tests.repairs.conftest import PDF
+
+D = date.fromisoformat
+ORDER_58_FINE = {"age": date.today() - D("2024-03-05")}  # repairable since 2024-06-05, shown until 2027-03-05
+
+
+@pytest.fixture
+def filed_on(app, penalty, keys):
+    """File an application as the enterprise on a given day (services take the day explicitly)."""
+
+    def _filed_on(day, **overrides):
+        record_id, row = penalty(age=ORDER_58_FINE["age"], **overrides)
+        key = keys.enterprise(row["uscc"])
+        with app.app_context():
+            filed = services.file_application(authenticate(key), record_id, True, day)
+        return filed, key
+
+    return _filed_on
+
+
+def _decide(app, key, application_id, action, day, reason=None):
+    with app.app_context():
+        return services.decide(authenticate(key), application_id, action, reason, None, day)
+
+
+def _supply_all(upload, key, application_id, kinds=("performance_proof", "correction_report", "business_licence")):
+    for kind in kinds:
+        upload(key, application_id, kind, PDF)
+
+
+def test_result_due_ten_working_days_after_submission_across_the_spring_festival(filed_on):
+    filed, _ = filed_on(D("2026-02-13"))  # Friday before the break 02-15..02-23; Saturdays 02-14, 02-28 worked
+    assert filed["clocks"]["result"]["due"] == D("2026-03-05") and not filed["clocks"]["result"]["provisional"]
+
+
+def test_department_due_three_working_days_after_forwarding_across_national_day(app, filed_on, keys, upload):
+    filed, key = filed_on(D("2026-09-28"))
+    _supply_all(upload, key, filed["id"])
+    _decide(app, keys.reviewer, filed["id"], "accept", D("2026-09-29"))
+    forwarded = _decide(app, keys.reviewer, filed["id"], "forward", D("2026-09-30"))
+    # 10-01..10-07 off; Thu 10-08, Fri 10-09 and the make-up Saturday 10-10 are the three days.
+    assert forwarded["clocks"]["department"] == {"due": D("2026-10-10"), "provisional": False, "running": True,
+                                                 "workdays_left": 3, "overdue": False}
+
+
+def test_overdue_cases_are_listed_for_reviewers(filed_on, keys, client, penalty, apply):
+    late, _ = filed_on(D("2026-02-13"))
+    record_id, row = penalty()
+    on_time = apply(keys.enterprise(row["uscc"]), record_id).json
+    listed = client.get("/api/v1/repairs", query_string={"overdue": "true"}, headers=factories.auth(keys.reviewer))
+    assert [a["number"] for a in listed.json["items"]] == [late["number"]]
+    assert listed.json["items"][0]["clocks"]["result"]["overdue"] is True
+    everything = client.get("/api/v1/repairs", headers=factories.auth(keys.reviewer)).json["items"]
+    assert {a["number"] for a in everything} == {late["number"], on_time["number"]}
+
+
+def test_a_year_without_a_schedule_gives_provisional_deadlines_recomputed_when_it_is_loaded(
+        app, filed_on, cli, tmp_path):
+    filed, _ = filed_on(D("2026-12-24"))  # ten working days reach into 2027, which has no schedule yet
+    assert filed["clocks"]["result"]["provisional"] is True
+    provisional_due = filed["clocks"]["result"]["due"]
+    schedule = {"year": 2027, "source": "测试用日程", "holidays": [{"name": "元旦", "from": "2027-01-01",
+                                                                "to": "2027-01-05"}], "workdays": []}
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(schedule), encoding="utf-8")
+    loaded = Path(app.config["REGISTRY"].INSTANCE_DIR) / "calendar" / "2027.json"
+    try:
+        result = cli("calendar", "load", path)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["recomputed"] == 1
+        with app.app_context():
+            app.extensions.pop("registry_calendar", None)  # the CLI ran in its own process-like app
+            again = services.get_application(authenticate(factories.key_for(app, "reviewer")), filed["id"],
+                                             D("2026-12-24"))
+            assert again["clocks"]["result"]["provisional"] is False
+            assert again["clocks"]["result"]["due"] == provisional_due + timedelta(days=4)  # 01-04, 01-05 off
+            assert calendar().has_schedule(2027)
+    finally:
+        loaded.unlink(missing_ok=True)
+        app.extensions.pop("registry_calendar", None)
+
+
+def test_a_bad_schedule_is_refused_with_the_reason(cli, tmp_path):
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps({"year": 2027, "holidays": [], "workdays": []}), encoding="utf-8")
+    result = cli("calendar", "load", path)
+    assert result.exit_code != 0 and "holidays" in result.output
+
+
+def test_missing_items_accepted_on_commitment_lapse_the_day_after_their_deadline(app, filed_on, keys, upload, cli,
+                                                                                  client):
+    filed, key = filed_on(D("2026-09-28"))
+    upload(key, filed["id"], "performance_proof", PDF)
+    waiting = _decide(app, keys.reviewer, filed["id"], "accept_with_missing", D("2026-09-29"))
+    assert waiting["state"] == "awaiting_materials"
+    assert [m["kind"] for m in waiting["missing_materials"]] == ["correction_report", "business_licence"]
+    due = waiting["clocks"]["materials"]["due"]
+    assert due == D("2026-10-12")  # from 09-29: 09-30, 10-08, 10-09, the make-up Saturday 10-10, Monday 10-12
+    assert json.loads(cli("repairs", "lapse", "--date", due.isoformat()).output)["lapsed"] == 0
+    lapsed = json.loads(cli("repairs", "lapse", "--date", (due + timedelta(days=1)).isoformat()).output)
+    assert lapsed["applications"] == [filed["number"]]
+    assert json.loads(cli("repairs", "lapse", "--date", "2026-12-31").output)["lapsed"] == 0  # idempotent
+    shown = client.get(f"/api/v1/repairs/{filed['id']}", headers=factories.auth(key)).json
+    assert shown["state"] == "lapsed" and shown["transitions"][-1]["by_role"] == "system"
+
+
+def test_supplying_the_last_missing_item_completes_the_acceptance(app, filed_on, keys, upload):
+    filed, key = filed_on(D("2026-09-28"))
+    upload(key, filed["id"], "performance_proof", PDF)
+    _decide(app, keys.reviewer, filed["id"], "accept_with_missing", D("2026-09-29"))
+    assert upload(key, filed["id"], "correction_report", PDF).json["state"] == "awaiting_materials"
+    completed = upload(key, filed["id"], "business_licence", PDF).json
+    assert completed["state"] == "accepted" and completed["missing_materials"] == []
+    assert completed["transitions"][-1]["action"] == "complete"

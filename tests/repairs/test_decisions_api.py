@@ -1,0 +1,107 @@
+"""The workflow over HTTP: each step by the role allowed to take it, reasons, the log, concurrency."""
+
+import threading
+
+from tests import factories
+
+
+def _filed_with_materials(penalty, keys, apply, upload, **overrides):
+    record_id, row = penalty(**overrides)
+    key = keys.enterprise(row["uscc"])
+    application = apply(key, record_id).json
+    for kind in ("performance_proof", "correction_report", "business_licence"):
+        upload(key, application["id"], kind)
+    return application, key, record_id
+
+
+def test_the_whole_path_each_step_by_its_role(penalty, keys, apply, upload, decide, transport):
+    application, enterprise, _ = _filed_with_materials(penalty, keys, apply, upload)
+    steps = [("accept", keys.reviewer, "accepted"), ("forward", keys.reviewer, "forwarded"),
+             ("approve", keys.department, "approved"), ("close", keys.reviewer, "done")]
+    for action, key, state in steps:
+        for wrong in {keys.reviewer, keys.department, enterprise, keys.agent} - {key}:
+            refused = decide(wrong, application["id"], action)
+            assert refused.status_code in (403, 404), (action, refused.json)
+        answer = decide(key, application["id"], action)
+        assert answer.status_code == 200, answer.json
+        assert answer.json["state"] == state
+    log = answer.json["transitions"]
+    assert [(t["from"], t["to"], t["by_role"]) for t in log] == [
+        (None, "submitted", "enterprise"), ("submitted", "accepted", "reviewer"), ("accepted", "forwarded", "reviewer"),
+        ("forwarded", "approved", "department"), ("approved", "done", "reviewer")]
+
+
+def test_steps_out_of_order_are_409_and_negative_outcomes_need_a_reason(penalty, keys, apply, upload, decide):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    out_of_order = decide(keys.reviewer, application["id"], "forward")
+    assert out_of_order.status_code == 409 and out_of_order.json["code"] == "transition_not_allowed"
+    no_reason = decide(keys.reviewer, application["id"], "not_accept")
+    assert no_reason.status_code == 422 and no_reason.json["code"] == "reason_required"
+    refused = decide(keys.reviewer, application["id"], "not_accept", reason="申请材料与处罚决定不符")
+    assert refused.json["state"] == "not_accepted"
+    assert refused.json["transitions"][-1]["reason"] == "申请材料与处罚决定不符"
+    assert refused.json["clocks"]["result"]["running"] is False
+
+
+def test_only_the_source_department_decides(penalty, keys, apply, upload, decide, app):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    decide(keys.reviewer, application["id"], "accept")
+    decide(keys.reviewer, application["id"], "forward")
+    with app.app_context():
+        tax = factories.department("tax")
+    tax_key = factories.key_for(app, "department", department_uscc=tax["uscc"])
+    assert decide(tax_key, application["id"], "approve").status_code == 404
+    rejected = decide(keys.department, application["id"], "reject", reason="未按要求完成整改")
+    assert rejected.status_code == 200 and rejected.json["state"] == "rejected"
+
+
+def test_accepting_needs_every_item_and_says_what_is_missing_at_once(penalty, keys, apply, upload, decide):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application = apply(key, record_id).json
+    missing = decide(keys.reviewer, application["id"], "accept")
+    assert missing.status_code == 422
+    assert [e["code"] for e in missing.json["errors"]] == ["performance_proof", "correction_report",
+                                                           "business_licence"]
+
+
+def test_two_reviewers_deciding_at_once_one_wins_the_other_gets_409(app, penalty, keys, apply, upload):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    barrier, answers = threading.Barrier(2), []
+
+    def reviewer(action, reason):
+        client = app.test_client()
+        barrier.wait()
+        answers.append(client.post(f"/api/v1/repairs/{application['id']}/decisions",
+                                   json={"action": action, "reason": reason, "version": application["version"]},
+                                   headers=factories.auth(keys.reviewer)))
+
+    threads = [threading.Thread(target=reviewer, args=("accept", None)),
+               threading.Thread(target=reviewer, args=("not_accept", "材料不全"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json["code"] == "conflict" and "刷新" in loser.json["message_zh"]
+    winner = next(a for a in answers if a.status_code == 200).json
+    assert len(winner["transitions"]) == 2  # submit + the one decision that won
+
+
+def test_a_stale_version_is_a_conflict(penalty, keys, apply, upload, decide):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    assert decide(keys.reviewer, application["id"], "accept", version=application["version"]).status_code == 200
+    stale = decide(keys.reviewer, application["id"], "forward", version=application["version"])
+    assert stale.status_code == 409 and stale.json["code"] == "conflict"
+
+
+def test_the_department_sees_an_application_only_once_forwarded_to_it(penalty, keys, apply, upload, decide, client):
+    application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
+    department = factories.auth(keys.department)
+    assert client.get(f"/api/v1/repairs/{application['id']}", headers=department).status_code == 404
+    decide(keys.reviewer, application["id"], "accept")
+    decide(keys.reviewer, application["id"], "forward")
+    shown = client.get(f"/api/v1/repairs/{application['id']}", headers=department).json
+    assert shown["next_actions"] == ["approve", "reject"]
+    assert [a["id"] for a in client.get("/api/v1/repairs", headers=department).json["items"]] == [application["id"]]

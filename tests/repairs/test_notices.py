@@ -1,0 +1,132 @@
+"""Notices: 两书同达 on arrival, 一企一函 when records become repairable, never twice; webhooks with retries."""
+
+import json
+import threading
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests import factories
+from tests.repairs.conftest import REPAIRABLE_AGE
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP server in a thread that records what it receives; `failures` answers 503 first."""
+
+    class Receiver:
+        received: list = []
+        failures = 0
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if Receiver.failures > 0:
+                Receiver.failures -= 1
+                self.send_response(503)
+            else:
+                Receiver.received.append(body)
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Receiver.url = f"http://127.0.0.1:{server.server_port}/hook"
+    yield Receiver
+    server.shutdown()
+    thread.join()
+
+
+def send(cli, day=None):
+    result = cli("notices", "send", *(["--date", day.isoformat()] if day else []))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def notices_of(client, key, uscc, kind=None):
+    response = client.get(f"/api/v1/enterprises/{uscc}/notices", query_string={"kind": kind} if kind else {},
+                          headers=factories.auth(key))
+    assert response.status_code == 200, response.json
+    return response.json["items"]
+
+
+def test_a_new_penalty_brings_the_repair_notice_and_the_commitment_template_once(cli, client, penalty, keys):
+    record_id, row = penalty(age=timedelta(days=20))
+    assert send(cli)["repair_notices"] == 1
+    assert send(cli)["repair_notices"] == 0
+    key = keys.enterprise(row["uscc"])
+    found = {n["kind"]: n for n in notices_of(client, key, row["uscc"])}
+    assert set(found) == {"repair_notice", "commitment_template"}
+    notice = found["repair_notice"]
+    assert notice["record_ids"] == [record_id] and row["decision_no"] in notice["body"]
+    repairable_from = date.today() - timedelta(days=20) + timedelta(days=92)
+    assert "信用修复告知书" == notice["title"] and "可申请信用修复" in notice["body"]
+    assert f"{repairable_from.year}年" in notice["body"]
+    assert "承诺" in found["commitment_template"]["body"]
+
+
+def test_one_letter_per_enterprise_lists_every_repairable_record_and_is_never_sent_twice(cli, client, penalty, keys):
+    uscc = factories.new_uscc()
+    first, _ = penalty(uscc=uscc, party_name="通辽市恒通物流有限公司")
+    second, _ = penalty(age=REPAIRABLE_AGE + timedelta(days=10), uscc=uscc, party_name="通辽市恒通物流有限公司")
+    not_yet, _ = penalty(age=timedelta(days=30), uscc=uscc, party_name="通辽市恒通物流有限公司")
+    assert send(cli)["letters"] == 1
+    key = keys.enterprise(uscc)
+    letters = notices_of(client, key, uscc, "repairable_letter")
+    assert len(letters) == 1 and sorted(letters[0]["record_ids"]) == sorted([first, second])
+    assert send(cli)["letters"] == 0
+    later = date.today() + timedelta(days=70)  # the third one has become repairable meanwhile
+    assert send(cli, later)["letters"] == 1
+    letters = notices_of(client, key, uscc, "repairable_letter")
+    assert [n["record_ids"] for n in letters][0] == [not_yet]
+    assert send(cli, later)["letters"] == 0
+
+
+def test_no_letter_for_a_record_already_applied_for(cli, client, penalty, keys, apply):
+    record_id, row = penalty()
+    apply(keys.enterprise(row["uscc"]), record_id)
+    assert send(cli)["letters"] == 0
+
+
+def test_notices_are_the_enterprises_own(client, penalty, keys, cli):
+    _, row = penalty()
+    send(cli)
+    other = keys.enterprise(factories.new_uscc())
+    assert client.get(f"/api/v1/enterprises/{row['uscc']}/notices", headers=factories.auth(other)).status_code == 404
+    assert client.get(f"/api/v1/enterprises/{row['uscc']}/notices").status_code == 401
+    assert len(notices_of(client, keys.reviewer, row["uscc"])) == 3  # notice, template, letter
+
+
+def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, penalty, receiver, keys, transport):
+    _, row = penalty()
+    assert cli("notices", "webhook", "--enterprise", row["uscc"], "--url", receiver.url).exit_code == 0
+    receiver.failures = 1
+    today = date.today()
+    first = send(cli, today)["webhooks"]
+    assert first == {"delivered": 2, "pending": 1, "failed": 0}  # the first call got a 503
+    assert send(cli, today)["webhooks"] == {"delivered": 0, "pending": 0, "failed": 0}  # backoff: not due yet
+    assert send(cli, today + timedelta(days=1))["webhooks"]["delivered"] == 1
+    assert sorted(n["kind"] for n in receiver.received) == ["commitment_template", "repair_notice",
+                                                             "repairable_letter"]
+    assert all(n["recipient"] == row["uscc"] for n in receiver.received)
+    assert send(cli, today + timedelta(days=2))["webhooks"]["delivered"] == 0
+
+
+def test_the_source_department_hears_of_a_forwarded_application(cli, penalty, keys, apply, upload, decide,
+                                                                receiver, transport):
+    cli("notices", "webhook", "--department", transport["uscc"], "--url", receiver.url)
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application = apply(key, record_id).json
+    for kind in ("performance_proof", "correction_report", "business_licence"):
+        upload(key, application["id"], kind)
+    for action in ("accept", "forward"):
+        decide(keys.reviewer, application["id"], action)
+    send(cli)
+    assert [n["kind"] for n in receiver.received] == ["repair_forwarded"]
+    assert application["number"] in receiver.received[0]["body"]
