@@ -30,13 +30,14 @@ def server_info(url: str) -> ServerInfo:
     return ServerInfo(version.get("distribution", "elasticsearch"), version.get("number", "unknown"))
 
 
-def client_for(url: str, info: ServerInfo | None = None):
-    """The official client for the engine behind `url`: opensearch-py or elasticsearch."""
+def client_for(url: str, info: ServerInfo | None = None, timeout: float = 10):
+    """The official client for the engine behind `url`: opensearch-py or elasticsearch, giving up on a
+    request after `timeout` seconds."""
     info = info or server_info(url)
     if info.distribution == "opensearch":
         from opensearchpy import OpenSearch
 
-        return OpenSearch(url, timeout=10)
+        return OpenSearch(url, timeout=timeout)
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(url, request_timeout=10)
+    return Elasticsearch(url, request_timeout=timeout)

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 CHUNK_SIZE = 2000
 LOAD_THREADS = 2
+# A reindex's bulk request of CHUNK_SIZE documents can take tens of seconds on a busy node (a rebuild of
+# a million records failed on the 10-second timeout that searches and drains keep to notice an outage).
+LOAD_TIMEOUT = 180
 # Bulk item errors that say the engine, not the document, is the problem: retry later.
 UNAVAILABLE_STATUSES = {429, 500, 502, 503, 504}
 INDEX_MISSING = "index_not_found_exception"
@@ -38,6 +41,7 @@ class _Flavour:
     """What differs between the two clients: the client, its bulk helpers and its exception types."""
 
     client: Any
+    loader: Any  # the same engine with LOAD_TIMEOUT, for loading a new index
     helpers: ModuleType
     connection_errors: tuple[type[Exception], ...]
     api_errors: tuple[type[Exception], ...]
@@ -45,16 +49,16 @@ class _Flavour:
 
 def _connect(url: str) -> _Flavour:
     info = server_info(url)
-    client = client_for(url, info)
+    client, loader = client_for(url, info), client_for(url, info, timeout=LOAD_TIMEOUT)
     if info.distribution == "opensearch":
         from opensearchpy import exceptions, helpers
 
         # opensearch-py's TransportError also covers HTTP error answers; its ConnectionError does not.
-        return _Flavour(client, helpers, (exceptions.ConnectionError,), (exceptions.TransportError,))
+        return _Flavour(client, loader, helpers, (exceptions.ConnectionError,), (exceptions.TransportError,))
     import elastic_transport
     from elasticsearch import ApiError, helpers
 
-    return _Flavour(client, helpers, (elastic_transport.TransportError,), (ApiError,))
+    return _Flavour(client, loader, helpers, (elastic_transport.TransportError,), (ApiError,))
 
 
 def _failure(item: dict) -> tuple[str, int, str, str] | None:
@@ -158,7 +162,8 @@ class ExternalEngine:
         helpers = self.flavour.helpers
         options = {"chunk_size": CHUNK_SIZE, "raise_on_error": False, "raise_on_exception": True, **params}
         if parallel:
-            results = helpers.parallel_bulk(self.client, actions, thread_count=LOAD_THREADS, **options)
+            loader = self.flavour.loader
+            results = helpers.parallel_bulk(loader, actions, thread_count=LOAD_THREADS, **options)
         else:
             results = helpers.streaming_bulk(self.client, actions, max_retries=3, **options)
         for _ok, item in results:

@@ -5,7 +5,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from sqlalchemy import ARRAY, bindparam, cast, delete, func, inspect, literal_column, select
+from sqlalchemy import ARRAY, bindparam, cast, delete, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -25,6 +25,8 @@ from .sql_query import (
     facet_statement,
     filter_conditions,
     match_condition,
+    near_rules,
+    near_score,
     page_statement,
     read_cursor,
     read_facets,
@@ -130,23 +132,26 @@ class BuiltinEngine:
         kept = select(docs.c.seq).where(docs.c.seq.in_(seqs))
         connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
 
-    def _statements(self, dialect: str, query: SearchQuery):
-        """The rules of the query's text, and the statements of its page and of its facets."""
-        rules = rules_for(analyse_query(query.q))
+    def statements(self, dialect: str, query: SearchQuery, *, near: bool = False):
+        """The rules of the query's text, and the statements of its page and of its facets: what a
+        search runs (the latency benchmark runs them through sqlite3 as the engine's limit). With
+        `near`, those of the near rules, for a name nothing holds whole."""
+        text = analyse_query(query.q)
+        rules = near_rules(text) if near else rules_for(text)
         where = [condition for condition in (match_condition(rules, dialect),) if condition is not None]
         where += filter_conditions(query, dialect)
-        score = score_expression(rules, dialect) if rules else literal_column("0")
+        score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
         page = page_statement(where, score, read_cursor(query.cursor), query.size)
         return rules, page, facet_statement(where)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        needle = analyse_query(query.q).name
+        text = analyse_query(query.q)
         try:
             connection = self._connection()
-            rules, page_sql, facet_sql = self._statements(connection.dialect.name, query)
-            page = connection.execute(page_sql).all()
-            total, facets = read_facets(connection.execute(facet_sql))
-            hits = self._hits(connection, rules, needle, page[: query.size])
+            rules, page, total, facets = self._run(connection, query, near=False)
+            if not total and near_rules(text):
+                rules, page, total, facets = self._run(connection, query, near=True)
+            hits = self._hits(connection, rules, text.name, page[: query.size])
         except OperationalError as exc:
             raise SearchUnavailable(f"the database did not answer the search: {exc.orig}") from exc
         last = page[query.size - 1] if len(page) > query.size else None
@@ -158,12 +163,18 @@ class BuiltinEngine:
             engine=self.name,
         )
 
+    def _run(self, connection, query: SearchQuery, near: bool):
+        rules, page_sql, facet_sql = self.statements(connection.dialect.name, query, near=near)
+        page = connection.execute(page_sql).all()
+        total, facets = read_facets(connection.execute(facet_sql))
+        return rules, page, total, facets
+
     def explain(self, query: SearchQuery) -> dict[str, list[str]]:
         """The database's plans for the page and the facets of `query` (EXPLAIN QUERY PLAN on SQLite,
         EXPLAIN on PostgreSQL): which index finds the hits."""
         connection = self._connection()
         dialect = connection.dialect.name
-        _, page_sql, facet_sql = self._statements(dialect, query)
+        _, page_sql, facet_sql = self.statements(dialect, query)
         prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
         plans = {}
         for part, statement in (("page", page_sql), ("facets", facet_sql)):

@@ -9,6 +9,9 @@ three characters or more are FTS5 phrase queries (a phrase of trigrams is a subs
 tokenizer folds nothing); PostgreSQL writes every test as LIKE, which its pg_trgm GIN indexes serve
 from three characters on. Shorter needles have no trigram: both databases then scan (instr() on
 SQLite) and still answer the same.
+
+When nothing matches a name of six characters or more, the near rules look again for names holding
+half of it, ranked by how many character pairs they share with it (a typo, a misremembered legal form).
 """
 
 from collections import Counter
@@ -26,6 +29,7 @@ texts = SearchDocumentText.__table__
 NAME_FTS, TEXT_FTS = FTS_TABLES
 
 TRIGRAM = 3  # the shortest needle a trigram index can look up
+NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram index
 NAME_LENGTH_CAP = 999
 # Buckets per facet, as many as the external engine returns.
 FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
@@ -82,6 +86,30 @@ def rules_for(text: QueryText) -> list[Rule]:
         else:  # a former spelling starting with the letters: each is stored after a space
             rules.append(Rule("former_name", 40, "former_pinyin", "contains", " " + latin, True))
     return sorted(rules, key=lambda rule: -rule.tier)
+
+
+def near_rules(text: QueryText) -> list[Rule]:
+    """Names (current or former) holding either half of the text, for when none holds all of it: one
+    character typed wrong, or a legal form misremembered (有限公司 for 有限责任公司), leaves one half
+    whole. Texts shorter than two trigrams have none, nor codes and spellings (letters and digits)."""
+    name = text.name
+    if len(name) < NEAR_NAME_LENGTH or text.latin or text.uscc:
+        return []
+    middle = len(name) // 2
+    return [
+        Rule(reason, tier, column, "contains", half, True)
+        for half in (name[:middle], name[middle:])
+        for reason, tier, column in (("name", 30, "name_normalised"), ("former_name", 25, "former"))
+    ]
+
+
+def near_score(name: str, dialect: str) -> ColumnElement:
+    """How alike a document's name is to the text: 1000 times the Dice coefficient of their character
+    pairs, so the name sharing most of the text's pairs, and adding fewest of its own, ranks first."""
+    pairs = sorted({name[at : at + 2] for at in range(len(name) - 1)})
+    column = docs.c.name_normalised
+    shared = sum((case((_contains(column, pair, dialect), 1), else_=0) for pair in pairs), literal(0))
+    return (2000 * shared) // (len(pairs) + func.length(column) - 1)
 
 
 def reasons(rules: list[Rule], row) -> set[str]:
