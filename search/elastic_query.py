@@ -1,6 +1,7 @@
 """Search request bodies for Elasticsearch/OpenSearch and the hits read back from their answers."""
 
 from .engine import (
+    FACET_SIZES,
     FACETS,
     MATCH_REASONS,
     Hit,
@@ -14,7 +15,6 @@ from .engine import (
 
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
-FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 # Of the query's 1-3 character grams, all must be in the name for one or two characters (1 and 3
 # grams), three quarters from three characters on: 通辽鑫源 still finds 通辽市鑫源商贸有限公司.

@@ -16,6 +16,7 @@ from .connection import SearchUnavailable
 
 __all__ = [
     "FACETS",
+    "FACET_SIZES",
     "KINDS",
     "MATCH_REASONS",
     "Hit",
@@ -37,6 +38,8 @@ MATCH_REASONS = ("uscc", "name", "former_name", "pinyin", "initials", "text")
 # Facet name -> counts by value. "domain" counts records of the domain and entities with records in it;
 # "district" is the entity's district or the record's department's district.
 FACETS = ("kind", "domain", "district", "severity")
+# Buckets returned per facet, the same for both engines.
+FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
 MAX_SIZE = 1000
 
 _USCC_PREFIX = re.compile(r"[0-9A-Z]{2,18}")

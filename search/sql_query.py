@@ -21,7 +21,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, table, union
 from sqlalchemy import text as sql_text
 
-from .engine import FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
+from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
 from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
 
 docs = SearchDocument.__table__
@@ -31,8 +31,6 @@ NAME_FTS, TEXT_FTS = FTS_TABLES
 TRIGRAM = 3  # the shortest needle a trigram index can look up
 NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram index
 NAME_LENGTH_CAP = 999
-# Buckets per facet, as many as the external engine returns.
-FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
 
 
 @dataclass(frozen=True)

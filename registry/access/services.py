@@ -33,6 +33,11 @@ class Viewer:
 PUBLIC = Viewer()
 
 
+def sees_own(viewer: Viewer, uscc: str) -> bool:
+    """Whether the viewer sees an enterprise's own data: the enterprise itself, or the credit centre."""
+    return viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == uscc)
+
+
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 

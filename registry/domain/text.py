@@ -1,23 +1,12 @@
 """Text folding shared by identifiers and names: full-width to half-width, trimmed."""
 
-_FULLWIDTH_OFFSET = 0xFEE0
-_IDEOGRAPHIC_SPACE = "\u3000"
+# Full-width ASCII variants (U+FF01..FF5E) to their half-width forms, the ideographic space to a space.
+_HALF_WIDTH = str.maketrans({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "})
 
 
 def fold_width(text: str) -> str:
     """Fold full-width ASCII variants (Ａ, １, （) to their half-width forms."""
-    if text.isascii():
-        return text
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - _FULLWIDTH_OFFSET))
-        elif ch == _IDEOGRAPHIC_SPACE:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_HALF_WIDTH)
 
 
 def clean(text: str | None) -> str:

@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..access.services import Viewer
+from ..access.services import Viewer, sees_own
 from ..departments.models import District
 from ..domain import uscc as uscc_rules
 from ..domain.masking import mask_id
@@ -43,7 +43,7 @@ def get_entity(viewer: Viewer, raw_uscc: str) -> dict:
     ).all())
     district = db.session.get(District, entity.district_code)
     kind = uscc_rules.entity_kind(entity.uscc)
-    own = viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == entity.uscc)
+    own = sees_own(viewer, entity.uscc)
     return {
         "uscc": entity.uscc,
         "name": entity.name,

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..access.services import Viewer
+from ..access.services import Viewer, sees_own
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -36,12 +36,10 @@ def record_line(record) -> letters.RecordLine:
                               record.repairable_from)
 
 
-def _add(kind, recipient_kind, recipient, dedup_key, title, body, today, record_ids=()) -> Notice:
+def _add(kind, recipient_kind, recipient, dedup_key, title, body, today) -> Notice:
     notice = Notice(kind=kind, recipient_kind=recipient_kind, recipient=recipient, dedup_key=dedup_key,
                     title=title, body=body, issued_on=today)
     db.session.add(notice)
-    db.session.flush()
-    db.session.add_all(NoticeRecord(notice_id=notice.id, record_id=r, kind=kind) for r in record_ids)
     return notice
 
 
@@ -141,9 +139,9 @@ def _commit_batch(count: int) -> int:
 
 
 def list_notices(viewer: Viewer, uscc: str, kind: str | None = None, cursor: str | None = None,
-                 limit: int = 20) -> tuple[list[Notice], str | None]:
+                 limit: int = 20) -> dict:
     """One page of an enterprise's notices, newest first (the enterprise itself or the credit centre)."""
-    if not (viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == uscc)):
+    if not sees_own(viewer, uscc):
         raise NotFound(f"no notices for {uscc}", f"未找到 {uscc} 的通知", code="enterprise_not_found")
     query = select(Notice).where(Notice.recipient_kind == ENTERPRISE, Notice.recipient == uscc)
     if kind:
@@ -151,7 +149,11 @@ def list_notices(viewer: Viewer, uscc: str, kind: str | None = None, cursor: str
     if cursor:
         query = query.where(Notice.id < decode_id_cursor(cursor))
     found = db.session.scalars(query.order_by(Notice.id.desc()).limit(limit + 1)).all()
-    return found[:limit], encode_cursor(found[limit - 1].id) if len(found) > limit else None
+    page = found[:limit]
+    named = records_of(n.id for n in page)
+    return {"items": [{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "issued_on": n.issued_on,
+                       "record_ids": named.get(n.id, [])} for n in page],
+            "next_cursor": encode_cursor(found[limit - 1].id) if len(found) > limit else None}
 
 
 def records_of(notice_ids) -> dict[int, list[int]]:

@@ -18,7 +18,4 @@ class EnterpriseNotices(MethodView):
     def get(self, args, uscc: str):
         """The enterprise's notices, newest first (the enterprise itself, or the credit centre)."""
         viewer = require_role("enterprise", "reviewer", "admin")
-        found, next_cursor = services.list_notices(viewer, parse_uscc(uscc), **args)
-        named = services.records_of(n.id for n in found)
-        return {"items": [{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "issued_on": n.issued_on,
-                           "record_ids": named.get(n.id, [])} for n in found], "next_cursor": next_cursor}
+        return services.list_notices(viewer, parse_uscc(uscc), **args)

@@ -55,7 +55,9 @@ def _items(hits) -> list[dict]:
     records = {r.id: r for r in db.session.scalars(
         select(Record).where(Record.id.in_(record_ids), public_condition(publish)))} if record_ids else {}
     entities = {e.uscc: e for e in db.session.scalars(select(Entity).where(Entity.uscc.in_(codes)))} if codes else {}
-    districts = dict(db.session.execute(select(District.code, District.name_zh)).all())
+    shown_districts = {entity.district_code for entity in entities.values()}
+    districts = dict(db.session.execute(select(District.code, District.name_zh)
+                                        .where(District.code.in_(shown_districts))).all()) if entities else {}
     items = []
     for hit in hits:
         found = (records.get(int(hit.id.removeprefix("record-"))) if hit.kind == "record"

@@ -2,53 +2,11 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
-from ..records.layout import SEVERITIES
-from ..records.schemas import RecordOut
 from . import services
+from .schemas import SearchArgs, SearchOut
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search", description="Public search")
-
-
-class SearchArgs(Schema):
-    q = fields.String(load_default="", validate=validate.Length(max=100),
-                      metadata={"description": "name fragment, former name, credit code (or prefix), pinyin, initials"})
-    kind = fields.String(validate=validate.OneOf(("entity", "record")))
-    domain = fields.String(validate=validate.Length(max=40))
-    department = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    district = fields.String(validate=validate.Regexp(r"^\d{6}$"))
-    region = fields.String(validate=validate.Regexp(r"^\d{6}$"), metadata={"description": "same as district"})
-    severity = fields.String(validate=validate.OneOf(tuple(SEVERITIES)))
-    from_ = fields.Date(data_key="from")
-    to = fields.Date()
-    cursor = fields.String(validate=validate.Length(max=1000))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class EntityHitOut(Schema):
-    uscc = fields.String()
-    name = fields.String()
-    former_names = fields.List(fields.String())
-    party_category = fields.String()
-    district = fields.Dict()
-
-
-class HitOut(Schema):
-    kind = fields.String()
-    score = fields.Float()
-    matched = fields.List(fields.String(), metadata={"description": "uscc, name, former_name, pinyin, initials, text"})
-    highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    entity = fields.Nested(EntityHitOut)
-    record = fields.Nested(RecordOut)
-
-
-class SearchOut(Schema):
-    items = fields.List(fields.Nested(HitOut))
-    total = fields.Integer()
-    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
-    next_cursor = fields.String(allow_none=True)
-    engine = fields.String()
 
 
 @blp.route("")
@@ -58,7 +16,4 @@ class Search(MethodView):
     def get(self, args):
         """Search published records and entities; 503 `search_unavailable` with Retry-After when the engine
         is down (look-ups by credit code keep working)."""
-        args["from"] = args.pop("from_", None)
-        region = args.pop("region", None)
-        args.setdefault("district", region)  # SPEC §8 names the filter `region`
         return services.search(args)

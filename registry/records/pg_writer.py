@@ -82,15 +82,15 @@ class CopyRecordWriter(RecordWriter):
 
     encode = staticmethod(encode_batch)
 
-    def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
+    def write(self, rows: list[dict]) -> BatchResult:
         outcomes = [(UNCHANGED, None)] * len(rows)  # later duplicates and unchanged rows stay so
         if rows:
             positions = {(row["decision_no"], row["party_key"]): p for p, row in enumerate(rows)}
             self._load(encode_batch(rows))
-            if with_ids:  # unchanged rows keep their id in the outcome (the API reports it)
-                for position, record_id in self.session.connection().execute(text(
-                        f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
-                    outcomes[position] = (UNCHANGED, record_id)
+            # Unchanged rows keep their id in the outcome (the API reports it).
+            for position, record_id in self.session.connection().execute(text(
+                    f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
+                outcomes[position] = (UNCHANGED, record_id)
             for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0])):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
         result = BatchResult(outcomes=outcomes)

@@ -158,13 +158,22 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
                         code="not_source_department")
     if record.status == WITHDRAWN:
         raise Conflict("the record is already withdrawn", "该记录已撤销", code="already_withdrawn")
-    db.session.add(RecordVersion(record_id=record.id, version=record.version, change="withdraw",
-                                 data=snapshot(record), reason=reason, changed_by=viewer.principal_id))
-    record.status = WITHDRAWN
+    change_record_status(record, WITHDRAWN, "withdraw", reason, viewer.principal_id)
     record.withdrawn_at = utcnow()
     record.withdrawal_reason = reason
-    record.version += 1
-    enqueue(db.session, records=[record.id], entities=[record.entity_id])
     db.session.commit()
     sync_if_builtin()
     return present_record(record, viewer)
+
+
+def change_record_status(record: Record, status: str, change: str, reason: str, changed_by: int | None) -> None:
+    """Give a record a new status in the caller's transaction: its history keeps the state before.
+
+    Snapshot the record as it was, set the status, bump the version and note the record and its
+    entity for the search index. Callers set any other columns of the change themselves.
+    """
+    db.session.add(RecordVersion(record_id=record.id, version=record.version, change=change,
+                                 data=snapshot(record), reason=reason, changed_by=changed_by))
+    record.status = status
+    record.version += 1
+    enqueue(db.session, records=[record.id], entities=[record.entity_id])

@@ -77,13 +77,10 @@ class RecordWriter:
 
     def write_encoded(self, rows: list[dict]) -> dict:
         """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
-        return self.write(rows, with_ids=False).counts
+        return self.write(rows).counts
 
-    def write(self, rows: list[dict], with_ids: bool = True) -> BatchResult:
-        """Write prepared rows (registry.records.prepare); outcomes come back in input order.
-
-        `with_ids=False` lets a writer skip looking up the ids of unchanged rows (imports only count).
-        """
+    def write(self, rows: list[dict]) -> BatchResult:
+        """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
         result = BatchResult()
         latest = {}  # natural key -> position of its last occurrence: the last one wins
         for position, row in enumerate(rows):

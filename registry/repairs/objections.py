@@ -12,7 +12,6 @@ from .models import Objection
 from .services import applicable_record
 
 OPEN = "open"
-OUTCOMES = ("upheld", "corrected", "withdrawn")
 
 
 def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:

@@ -32,12 +32,16 @@ def clocks_of(application: RepairApplication, today: date) -> dict:
     }
 
 
-def present_application(application: RepairApplication, viewer: Viewer, today: date) -> dict:
+def present_application(application: RepairApplication, viewer: Viewer, today: date, *,
+                        materials=None, log=None) -> dict:
+    """The application as the viewer sees it; a list page hands in `materials` and `log` it loaded at once."""
     record = application.record
-    materials = db.session.scalars(select(RepairMaterial).where(
-        RepairMaterial.application_id == application.id).order_by(RepairMaterial.id)).all()
-    log = db.session.scalars(select(RepairTransition).where(
-        RepairTransition.application_id == application.id).order_by(RepairTransition.id)).all()
+    if materials is None:
+        materials = db.session.scalars(select(RepairMaterial).where(
+            RepairMaterial.application_id == application.id).order_by(RepairMaterial.id)).all()
+    if log is None:
+        log = db.session.scalars(select(RepairTransition).where(
+            RepairTransition.application_id == application.id).order_by(RepairTransition.id)).all()
     return {
         "id": application.id,
         "number": application.number,

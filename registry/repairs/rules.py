@@ -190,3 +190,8 @@ def missing_materials(supplied, *, by_agent: bool) -> list[str]:
     """The kinds of material still missing, in catalogue order (the signed letter is not an upload)."""
     have = set(supplied)
     return [m.key for m in MATERIAL_KINDS.values() if m.key not in have and (by_agent or not m.agents_only)]
+
+
+# --------------------------------------------------------------------------- objections
+
+OUTCOMES = ("upheld", "corrected", "withdrawn")  # how a reviewer resolves an objection (异议申诉)

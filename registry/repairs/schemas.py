@@ -89,7 +89,7 @@ class ObjectionIn(Schema):
 
 
 class ResolutionIn(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(("upheld", "corrected", "withdrawn")))
+    outcome = fields.String(required=True, validate=validate.OneOf(rules.OUTCOMES))
     resolution = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 

@@ -1,6 +1,5 @@
 """Repair use cases: check eligibility, file, follow, decide; each owns its transaction."""
 
-import hashlib
 import secrets
 from datetime import date
 
@@ -8,9 +7,7 @@ from flask import current_app
 from sqlalchemy import and_, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
-from search.outbox import enqueue
-
-from ..access.services import Viewer
+from ..access.services import Viewer, hash_key
 from ..calendars import calendar
 from ..db import utcnow
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -18,8 +15,8 @@ from ..extensions import db
 from ..notices import services as notices
 from ..notices.letters import commitment_letter, text_sha256
 from ..publicsearch.engines import sync_if_builtin
-from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record, RecordVersion
-from ..records.writer import snapshot
+from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
+from ..records.services import change_record_status
 from . import rules
 from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
@@ -107,7 +104,7 @@ def _already_open(record_id: int) -> Conflict:
 
 
 def _hash_code(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+    return hash_key(code.strip().upper())
 
 
 def visible_condition(viewer: Viewer):
@@ -256,7 +253,7 @@ def _repair_record(application: RepairApplication, viewer: Viewer, today: date) 
     """Approval takes the record off every public channel (Order 36); it is kept, never deleted."""
     record = _locked_record(application.record_id)
     application.record_status_before = record.status
-    _change_record(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer)
+    change_record_status(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)
 
 
 def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
@@ -265,16 +262,9 @@ def _restore_record(application: RepairApplication, viewer: Viewer, reason: str,
     status = application.record_status_before or PUBLISHED
     if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
         status = EXPIRED
-    _change_record(record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}", viewer)
+    change_record_status(record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}",
+                         viewer.principal_id)
 
 
 def _locked_record(record_id: int) -> Record:
     return db.session.scalar(select(Record).where(Record.id == record_id).with_for_update(of=Record))
-
-
-def _change_record(record: Record, status: str, change: str, reason: str, viewer: Viewer) -> None:
-    db.session.add(RecordVersion(record_id=record.id, version=record.version, change=change,
-                                 data=snapshot(record), reason=reason, changed_by=viewer.principal_id))
-    record.status = status
-    record.version += 1
-    enqueue(db.session, records=[record.id], entities=[record.entity_id])

@@ -11,7 +11,7 @@ from ..departments.models import Department
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
 from . import rules
-from .models import RepairApplication, RepairTransition
+from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
 from .services import visible_condition
 
@@ -36,8 +36,21 @@ def list_applications(viewer: Viewer, today: date, *, state=None, overdue=False,
         query = query.where(RepairApplication.id < decode_id_cursor(cursor))
     found = db.session.scalars(query.order_by(RepairApplication.id.desc()).limit(limit + 1)).all()
     page = found[:limit]
-    return {"items": [present_application(a, viewer, today) for a in page],
+    ids = [a.id for a in page]
+    materials = _by_application(RepairMaterial, ids)
+    log = _by_application(RepairTransition, ids)
+    return {"items": [present_application(a, viewer, today, materials=materials.get(a.id, []),
+                                          log=log.get(a.id, [])) for a in page],
             "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None}
+
+
+def _by_application(model, ids: list[int]) -> dict[int, list]:
+    """The rows of `model` (materials or transitions) for these applications in one query, by application."""
+    grouped: dict[int, list] = {}
+    if ids:
+        for row in db.session.scalars(select(model).where(model.application_id.in_(ids)).order_by(model.id)):
+            grouped.setdefault(row.application_id, []).append(row)
+    return grouped
 
 
 def statistics(today: date) -> dict:

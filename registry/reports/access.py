@@ -8,7 +8,6 @@ from ..access.services import Viewer
 from ..errors import Forbidden
 from ..extensions import db
 from .models import Authorisation
-from .rules import is_live
 
 CREDIT_CENTRE = frozenset({"reviewer", "admin"})
 
@@ -31,9 +30,8 @@ def live_authorisation(viewer: Viewer, uscc: str, today: date) -> Authorisation 
     """The bank's authorisation by the enterprise that may be used today, if any."""
     if viewer.role != "bank" or not viewer.uscc:
         return None
-    candidates = db.session.scalars(
+    return db.session.scalar(
         select(Authorisation).where(Authorisation.uscc == uscc, Authorisation.bank_uscc == viewer.uscc,
                                     Authorisation.revoked_at.is_(None), Authorisation.valid_until >= today)
-        .order_by(Authorisation.valid_until.desc())
+        .order_by(Authorisation.valid_until.desc()).limit(1)
     )
-    return next((a for a in candidates if is_live(a.valid_until, a.revoked_at, today)), None)

@@ -19,7 +19,7 @@ def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> d
     """Record the enterprise's authorisation of a bank; every problem with the request is reported at once."""
     require_own(viewer, uscc)
     errors = []
-    bank_uscc = _bank_uscc(data.get("bank_uscc"), errors)
+    bank_uscc, bank_name = _bank(data.get("bank_uscc"), errors)
     purpose = (data.get("purpose") or "").strip()
     if not purpose:
         errors.append(FieldError("purpose", "required", "请填写授权用途", "purpose is required"))
@@ -33,26 +33,29 @@ def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> d
                                   granted_by=viewer.principal_id, granted_at=utcnow())
     db.session.add(authorisation)
     db.session.commit()
-    return present_authorisation(authorisation, today)
+    return present_authorisation(authorisation, today, bank_name)
 
 
-def _bank_uscc(raw, errors: list) -> str | None:
+def _bank(raw, errors: list) -> tuple[str | None, str | None]:
+    """The bank's normalised code and name; an unknown or malformed code is added to `errors`."""
     try:
         code = uscc_rules.validate(raw or "")
     except uscc_rules.InvalidUSCC as exc:
         errors.append(FieldError("bank_uscc", exc.code, exc.message_zh, exc.message_en, raw))
-        return None
-    if db.session.scalar(select(Principal.id).where(Principal.role == "bank", Principal.uscc == code).limit(1)) is None:
+        return None, None
+    name = _bank_names({code}).get(code)
+    if name is None:
         errors.append(FieldError("bank_uscc", "unknown_bank", "该统一社会信用代码不是本平台登记的银行",
                                  "no bank with this code uses the platform", code))
-    return code
+    return code, name
 
 
 def list_authorisations(viewer: Viewer, uscc: str, today: date) -> list[dict]:
     require_own_or_centre(viewer, uscc)
     rows = db.session.scalars(select(Authorisation).where(Authorisation.uscc == uscc)
-                              .order_by(Authorisation.id.desc()))
-    return [present_authorisation(a, today) for a in rows]
+                              .order_by(Authorisation.id.desc())).all()
+    names = _bank_names({a.bank_uscc for a in rows})
+    return [present_authorisation(a, today, names.get(a.bank_uscc)) for a in rows]
 
 
 def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today: date) -> dict:
@@ -66,15 +69,16 @@ def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today
         raise Conflict("the authorisation is already revoked", "该授权已撤回", code="already_revoked")
     authorisation.revoked_at = utcnow()
     db.session.commit()
-    return present_authorisation(authorisation, today)
+    bank_name = _bank_names({authorisation.bank_uscc}).get(authorisation.bank_uscc)
+    return present_authorisation(authorisation, today, bank_name)
 
 
-def present_authorisation(authorisation: Authorisation, today: date) -> dict:
+def present_authorisation(authorisation: Authorisation, today: date, bank_name: str | None) -> dict:
     return {
         "id": authorisation.id,
         "uscc": authorisation.uscc,
         "bank_uscc": authorisation.bank_uscc,
-        "bank_name": _bank_name(authorisation.bank_uscc),
+        "bank_name": bank_name,
         "purpose": authorisation.purpose,
         "valid_until": authorisation.valid_until,
         "granted_at": authorisation.granted_at,
@@ -83,6 +87,9 @@ def present_authorisation(authorisation: Authorisation, today: date) -> dict:
     }
 
 
-def _bank_name(bank_uscc: str) -> str | None:
-    return db.session.scalar(select(Principal.name).where(Principal.role == "bank", Principal.uscc == bank_uscc)
-                             .order_by(Principal.id).limit(1))
+def _bank_names(codes: set) -> dict[str, str]:
+    """Bank name by code, in one query; where several principals share a code, the first one's name."""
+    rows = db.session.execute(select(Principal.uscc, Principal.name)
+                              .where(Principal.role == "bank", Principal.uscc.in_(codes))
+                              .order_by(Principal.id.desc()))
+    return dict(rows.all())  # oldest last, so it wins

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..domain.masking import mask_id
+from ..domain.publicity import add_months
 
 CONTENT_VERSION = 1
 MAX_YEARS_BACK = 5
@@ -50,10 +51,7 @@ class Scope:
 
 def years_before(day: date, years: int) -> date:
     """The same calendar day `years` earlier (29 February falls back to the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return add_months(day, -12 * years)
 
 
 def earliest_start(issued_on: date) -> date:

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ..access.services import Viewer
 from ..extensions import db
-from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from ..pagination import decode_id_cursor, encode_cursor
 from .access import require_own_or_centre
 from .models import QueryLogEntry
 
@@ -22,10 +22,7 @@ def list_queries(viewer: Viewer, uscc: str, cursor: str | None = None, limit: in
     require_own_or_centre(viewer, uscc)
     query = select(QueryLogEntry).where(QueryLogEntry.uscc == uscc)
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        if not isinstance(last_id, int):
-            raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
-        query = query.where(QueryLogEntry.id < last_id)
+        query = query.where(QueryLogEntry.id < decode_id_cursor(cursor))
     entries = db.session.scalars(query.order_by(QueryLogEntry.id.desc()).limit(limit + 1)).all()
     page = entries[:limit]
     return {

@@ -69,7 +69,7 @@ class KeyRing:
         return True
 
     def public_key(self, key_id: str) -> Ed25519PublicKey | None:
-        if key_id not in self.key_ids():
+        if not (self.directory / f"{key_id}.pem").is_file():
             return None
         return self._private(key_id).public_key()
 

@@ -9,8 +9,8 @@ from ..domain import uscc as uscc_rules
 from ..enterprises.services import get_entity
 from ..errors import RegistryError
 from ..pagination import InvalidCursor
+from ..publicsearch.schemas import SearchArgs
 from ..publicsearch.services import RETRY_AFTER_SECONDS, SearchUnavailableError, search
-from ..publicsearch.views import SearchArgs
 from ..records.services import count_records_by_domain, list_entity_records
 from . import labels
 
@@ -38,7 +38,6 @@ def search_page():
     try:
         cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
         args = SearchArgs(unknown=EXCLUDE).load({**params, **cursor, "limit": PAGE_SIZE})
-        args["from"] = args.pop("from_", None)
         result = search(args)
     except ValidationError as exc:
         wrong = [f"“{labels.PARAM_LABELS.get(key, key)}”的格式不正确。" for key in exc.messages]
