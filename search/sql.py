@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from .engine import (
+    COUNT_LIMIT,
     MATCH_REASONS,
     Hit,
     IndexingError,
@@ -21,10 +22,9 @@ from .engine import (
 )
 from .sql_documents import document_rows, highlights
 from .sql_query import (
+    candidates,
     docs,
     facet_statement,
-    filter_conditions,
-    match_condition,
     near_rules,
     near_score,
     page_statement,
@@ -138,8 +138,7 @@ class BuiltinEngine:
         `near`, those of the near rules, for a name nothing holds whole."""
         text = analyse_query(query.q)
         rules = near_rules(text) if near else rules_for(text)
-        where = [condition for condition in (match_condition(rules, dialect),) if condition is not None]
-        where += filter_conditions(query, dialect)
+        where = [docs.c.seq.in_(candidates(rules, query, dialect))]
         score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
         page = page_statement(where, score, read_cursor(query.cursor), query.size)
         return rules, page, facet_statement(where)
@@ -161,6 +160,7 @@ class BuiltinEngine:
             facets=facets,
             next_cursor=encode_cursor([int(last.score), last.id]) if last else None,
             engine=self.name,
+            total_exact=total < COUNT_LIMIT,
         )
 
     def _run(self, connection, query: SearchQuery, near: bool):

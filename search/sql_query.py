@@ -1,8 +1,9 @@
 """SQL of the built-in engine: which documents match the user's text, how they rank, and why.
 
-Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter are
-ORed into the WHERE clause; all of them, best tier first, make the score; the same rules evaluated
-in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
+Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter find
+the candidates, each through its index and at most COUNT_LIMIT of them (plus the names starting with
+the text, from the name index); all rules, best tier first, score the candidates; the same rules
+evaluated in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
 
 The tests are exact, case-sensitive substring tests on normalised columns. On SQLite, needles of
 three characters or more are FTS5 phrase queries (a phrase of trigrams is a substring, and the
@@ -21,7 +22,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, table, union
 from sqlalchemy import text as sql_text
 
-from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
+from .engine import COUNT_LIMIT, FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
 from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
 
 docs = SearchDocument.__table__
@@ -31,6 +32,8 @@ NAME_FTS, TEXT_FTS = FTS_TABLES
 TRIGRAM = 3  # the shortest needle a trigram index can look up
 NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram index
 NAME_LENGTH_CAP = 999
+# Sorts after every character a name can hold (byte order of UTF-8): name < needle + this is a prefix range.
+PAST_EVERY_CHARACTER = "\U0010ffff"
 
 
 @dataclass(frozen=True)
@@ -125,20 +128,8 @@ def _phrase(column: str, needle: str) -> str:
     return f'{{{column}}} : "{needle.replace(chr(34), chr(34) * 2)}"'
 
 
-def _fts_rows(table_name: str, expression: str, name: str):
-    """The rowids (seq) an FTS5 query finds."""
-    return (
-        select(literal_column("rowid"))
-        .select_from(table(table_name))
-        .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
-    )
-
-
 def _sql(rule: Rule, dialect: str) -> ColumnElement[bool]:
-    if rule.column == "text":  # in the side table: the documents whose text holds the needle
-        if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
-            return docs.c.seq.in_(_fts_rows(TEXT_FTS, _phrase("text", rule.needle), "text_query"))
-        return docs.c.seq.in_(select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect)))
+    """The rule on a search_documents row (record text lives in the side table: see _text_part)."""
     column = docs.c[rule.column]
     if rule.test == "eq":
         return column == rule.needle
@@ -175,34 +166,63 @@ def _name_fts(filtering: list[Rule]) -> str | None:
     return " OR ".join(phrases)
 
 
-def match_condition(rules: list[Rule], dialect: str) -> ColumnElement[bool] | None:
-    """The WHERE clause of the text (None: the text is blank and everything matches)."""
+def _fts_part(table_name: str, expression: str, name: str):
+    """The documents an FTS5 query finds, joined by rowid, so that a LIMIT stops reading the index."""
+    fts = table(table_name, literal_column("rowid"))
+    return (
+        select(docs.c.seq)
+        .select_from(fts.join(docs, docs.c.seq == literal_column(f"{table_name}.rowid")))
+        .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
+    )
+
+
+def _name_prefix_part(needle: str, dialect: str):
+    """Names starting with the needle, as a range of the name index (exact names included)."""
+    column = docs.c.name_normalised.collate("C") if dialect == "postgresql" else docs.c.name_normalised
+    return select(docs.c.seq).where(column >= needle, column < needle + PAST_EVERY_CHARACTER)
+
+
+def _text_part(rule: Rule, dialect: str):
+    if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
+        return _fts_part(TEXT_FTS, _phrase("text", rule.needle), "text_query")
+    found = select(docs.c.seq).join_from(docs, texts, texts.c.seq == docs.c.seq)
+    return found.where(_contains(texts.c.text, rule.needle, dialect))
+
+
+def _parts(rules: list[Rule], dialect: str) -> list:
+    """Each way the text's documents are found, as one SELECT of seqs served by one index (or scan)."""
     filtering = [rule for rule in rules if rule.filters]
-    if not filtering:
-        return None
-    if dialect == "sqlite":
-        fts = _name_fts(filtering)
-        if not fts:  # a short needle: a scan, whatever the form
-            return or_(*(_sql(rule, dialect) for rule in filtering))
-        # SQLite unions the rowids of the two FTS5 tables and of the uscc index (a MULTI-INDEX OR).
-        others = [_sql(rule, dialect) for rule in filtering if rule.column in ("uscc", "text")]
-        return or_(docs.c.seq.in_(_fts_rows(NAME_FTS, fts, "name_query")), *others)
-    # PostgreSQL ORs the trigram indexes of search_documents into one bitmap, but cannot OR that with
-    # the text's: the union of the two finds the candidates.
-    found = [select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in filtering if rule.column != "text")))]
-    found += [
-        select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect))
-        for rule in filtering
-        if rule.column == "text"
-    ]
-    return docs.c.seq.in_(union(*found))
+    parts = [_name_prefix_part(rule.needle, dialect) for rule in rules
+             if rule.column == "name_normalised" and rule.test == "starts"]
+    fts = _name_fts(filtering) if dialect == "sqlite" else None
+    if fts:
+        # The uscc prefix has its own B-tree index; the name columns are one FTS5 query.
+        parts.append(_fts_part(NAME_FTS, fts, "name_query"))
+        on_columns = [rule for rule in filtering if rule.column == "uscc"]
+    else:  # PostgreSQL ORs the trigram indexes into one bitmap; a short needle is a scan anyway
+        on_columns = [rule for rule in filtering if rule.column != "text"]
+    if on_columns:
+        parts.append(select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in on_columns))))
+    return parts + [_text_part(rule, dialect) for rule in filtering if rule.column == "text"]
+
+
+def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int = COUNT_LIMIT):
+    """The seqs of the documents the text and the filters find. Each way of finding them yields at most
+    `limit`, so that a generic text costs what a distinctive one does; a blank text finds every
+    document the filters let through (as many)."""
+    conditions = filter_conditions(query, dialect)
+    parts = _parts(rules, dialect) if any(rule.filters for rule in rules) else [select(docs.c.seq)]
+    capped = [part.where(*conditions).limit(limit).subquery() for part in parts]
+    return union(*(select(part.c.seq) for part in capped))
 
 
 def score_expression(rules: list[Rule], dialect: str) -> ColumnElement:
-    """Tier * 1000, less the name's length: within a tier a shorter name is the closer match."""
+    """Tier * 1000, less the name's length: within a tier a shorter name is the closer match. A
+    candidate that no name, code or spelling rule holds for was found by its text."""
     if not rules:
         return literal_column("0")
-    tier = case(*((_sql(rule, dialect), rule.tier) for rule in rules), else_=0)
+    by_text = max((rule.tier for rule in rules if rule.column == "text" and rule.filters), default=0)
+    tier = case(*((_sql(rule, dialect), rule.tier) for rule in rules if rule.column != "text"), else_=by_text)
     length = func.length(docs.c.name_normalised)
     return tier * 1000 - case((length > NAME_LENGTH_CAP, NAME_LENGTH_CAP), else_=length)
 
