@@ -6,8 +6,8 @@
 On the cached demo data set of bench/search_data.py (built on first use), for each engine:
   * the API: `registry serve` (gunicorn, 2 workers) on the data set, GET /api/v1/search over HTTP;
   * the limit, in the same run: the built-in engine's own SQL statements (page and facets) run
-    through sqlite3 on the same file; for OpenSearch, the product's exact request body
-    (search.elastic_query.search_body) sent with opensearch-py.
+    through sqlite3 on the same file; for OpenSearch, the product's exact requests (the page and
+    the counts of search.elastic_query.search_bodies) sent in one msearch with opensearch-py.
 The queries are a fixed mix drawn from the data (a seeded choice of entities): name fragments of 2,
 3 and 4-6 characters, full names, credit-code prefixes, pinyin, initials, and fragments with a
 filter (domain, district, severity or a date range). OpenSearch is indexed by `registry reindex`
@@ -194,7 +194,7 @@ class RawSQLite:
 
 
 class RawOpenSearch:
-    """The product's request body for a query, sent with opensearch-py."""
+    """The product's requests for a query, sent in one msearch with opensearch-py."""
 
     def __init__(self, url: str, alias: str):
         from search.connection import client_for
@@ -202,14 +202,17 @@ class RawOpenSearch:
         self.client = client_for(url)
         self.alias = alias
 
-    def prepare(self, case: Case) -> dict:
-        from search.elastic_query import search_body
+    def prepare(self, case: Case) -> list[dict]:
+        from search.engine import COUNT_LIMIT
+        from search.elastic_query import search_bodies
 
-        return search_body(case.query)
+        header = {"index": self.alias}
+        page, counts = search_bodies(case.query, COUNT_LIMIT)
+        return [header, page, header, counts]
 
-    def search(self, body: dict) -> float:
+    def search(self, body: list[dict]) -> float:
         started = time.perf_counter()
-        self.client.search(index=self.alias, body=body)
+        self.client.msearch(body=body)
         return time.perf_counter() - started
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from .connection import SearchUnavailable, client_for, server_info
 from .documents import MAPPING_VERSION
-from .elastic_query import read_facets, read_page, search_body
-from .engine import IndexingError, SearchQuery, SearchResult
+from .elastic_query import read_facets, read_page, search_bodies
+from .engine import COUNT_LIMIT, IndexingError, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +102,15 @@ class ExternalEngine:
 
     name = "external"
 
-    def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None):
+    def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None,
+                 count_limit: int = COUNT_LIMIT):
         if prefix != prefix.lower() or not prefix.strip("-_"):
             raise ValueError("an index prefix is lower-case and not empty")
         self.url = url
         self.prefix = prefix
         self.alias = f"{prefix}-search"
         self.replicas = replicas
+        self.count_limit = count_limit
         self._flavour: _Flavour | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
@@ -211,18 +213,33 @@ class ExternalEngine:
                 self.client.indices.refresh(index=self.alias)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        body = search_body(query)
+        page_body, counts_body = search_bodies(query, self.count_limit)
+        header = {"index": self.alias}
         with self._answering("searching"):
-            answer = self.client.search(index=self.alias, body=body)
-        hits, next_cursor = read_page(answer, query.size)
-        total = answer["hits"]["total"]
+            answers = self.client.msearch(body=[header, page_body, header, counts_body])["responses"]
+        page, counts = (self._answered(answer) for answer in answers)
+        hits, next_cursor = read_page(page, query.size)
+        total, cut = counts["hits"]["total"]["value"], counts.get("terminated_early", False)
         return SearchResult(
             hits=hits,
-            total=total["value"] if isinstance(total, dict) else int(total),
-            facets=read_facets(answer),
+            # The engine may know the whole count of a simple query without collecting its hits; the
+            # total says what the facets counted, as the built-in engine's does.
+            total=min(total, self.count_limit) if cut else total,
+            facets=read_facets(counts),
             next_cursor=next_cursor,
             engine=self.name,
+            total_exact=not cut,
         )
+
+    def _answered(self, answer: dict) -> dict:
+        """One answer of a msearch, whose failures come in the answer instead of as HTTP errors."""
+        error = answer.get("error")
+        if error is None:
+            return answer
+        status = answer.get("status", 500)
+        if status >= 500 or status == 429 or (isinstance(error, dict) and error.get("type") == INDEX_MISSING):
+            raise SearchUnavailable(f"{self.url} could not search {self.alias}: HTTP {status}")
+        raise RuntimeError(f"the search request was refused: {error}")
 
     def reindex(self, documents: Iterable[dict]) -> int:
         new = self._new_index_name()

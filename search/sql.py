@@ -33,6 +33,7 @@ from .sql_query import (
     reasons,
     rules_for,
     score_expression,
+    tail_statement,
     texts,
 )
 
@@ -72,8 +73,9 @@ class BuiltinEngine:
 
     name = "builtin"
 
-    def __init__(self, db):
+    def __init__(self, db, count_limit: int = COUNT_LIMIT):
         self.db = db  # Flask-SQLAlchemy; used inside an application context
+        self.count_limit = count_limit
 
     def _connection(self):
         connection = self.db.session.connection()
@@ -138,10 +140,14 @@ class BuiltinEngine:
         `near`, those of the near rules, for a name nothing holds whole."""
         text = analyse_query(query.q)
         rules = near_rules(text) if near else rules_for(text)
-        where = [docs.c.seq.in_(candidates(rules, query, dialect))]
+        found = candidates(rules, query, dialect, self.count_limit)
         score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
-        page = page_statement(where, score, read_cursor(query.cursor), query.size)
-        return rules, page, facet_statement(where)
+        after = read_cursor(query.cursor)
+        if after is not None and len(after) == 1:
+            page = tail_statement(rules, query, dialect, self.count_limit, score, after[0], query.size)
+        else:
+            page = page_statement([docs.c.seq.in_(found)], score, after, query.size)
+        return rules, page, facet_statement([docs.c.seq.in_(found)])
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = analyse_query(query.q)
@@ -153,15 +159,24 @@ class BuiltinEngine:
             hits = self._hits(connection, rules, text.name, page[: query.size])
         except OperationalError as exc:
             raise SearchUnavailable(f"the database did not answer the search: {exc.orig}") from exc
-        last = page[query.size - 1] if len(page) > query.size else None
+        exact = total < self.count_limit
         return SearchResult(
             hits=hits,
             total=total,
             facets=facets,
-            next_cursor=encode_cursor([int(last.score), last.id]) if last else None,
+            next_cursor=self._next_cursor(query, page, exact),
             engine=self.name,
-            total_exact=total < COUNT_LIMIT,
+            total_exact=exact,
         )
+
+    @staticmethod
+    def _next_cursor(query: SearchQuery, page: list, exact: bool) -> str | None:
+        """After the ranked candidates come, when some matches were not counted, the others (the tail)."""
+        in_tail = query.cursor is not None and len(read_cursor(query.cursor)) == 1
+        if len(page) > query.size:
+            last = page[query.size - 1]
+            return encode_cursor([last.seq] if in_tail else [int(last.score), last.id])
+        return encode_cursor([0]) if not (in_tail or exact) else None
 
     def _run(self, connection, query: SearchQuery, near: bool):
         rules, page_sql, facet_sql = self.statements(connection.dialect.name, query, near=near)

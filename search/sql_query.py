@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, table, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, or_, select, table, union
 from sqlalchemy import text as sql_text
 
-from .engine import COUNT_LIMIT, FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
+from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
 from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
 
 docs = SearchDocument.__table__
@@ -166,32 +166,46 @@ def _name_fts(filtering: list[Rule]) -> str | None:
     return " OR ".join(phrases)
 
 
-def _fts_part(table_name: str, expression: str, name: str):
+@dataclass(frozen=True)
+class Part:
+    """One way the text's documents are found, served by one index (or a scan)."""
+
+    found: Select  # the seqs of the documents it finds
+    key: ColumnElement  # their seq as that index reads them in order (an FTS5 rowid, or seq itself)
+    in_tail: bool = True  # False: every document it finds another part finds too
+
+
+def _fts_part(table_name: str, expression: str, name: str) -> Part:
     """The documents an FTS5 query finds, joined by rowid, so that a LIMIT stops reading the index."""
-    fts = table(table_name, literal_column("rowid"))
-    return (
+    rowid = literal_column(f"{table_name}.rowid")
+    found = (
         select(docs.c.seq)
-        .select_from(fts.join(docs, docs.c.seq == literal_column(f"{table_name}.rowid")))
+        .select_from(table(table_name).join(docs, docs.c.seq == rowid))
         .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
     )
+    return Part(found, rowid)
 
 
-def _name_prefix_part(needle: str, dialect: str):
-    """Names starting with the needle, as a range of the name index (exact names included)."""
+def _name_prefix_part(needle: str, dialect: str) -> Part:
+    """Names starting with the needle, as a range of the name index (exact names included); the part
+    finding names that contain the needle finds them too."""
     column = docs.c.name_normalised.collate("C") if dialect == "postgresql" else docs.c.name_normalised
-    return select(docs.c.seq).where(column >= needle, column < needle + PAST_EVERY_CHARACTER)
+    found = select(docs.c.seq).where(column >= needle, column < needle + PAST_EVERY_CHARACTER)
+    return Part(found, docs.c.seq, in_tail=False)
 
 
-def _text_part(rule: Rule, dialect: str):
+def _text_part(rule: Rule, dialect: str) -> Part:
     if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
         return _fts_part(TEXT_FTS, _phrase("text", rule.needle), "text_query")
     found = select(docs.c.seq).join_from(docs, texts, texts.c.seq == docs.c.seq)
-    return found.where(_contains(texts.c.text, rule.needle, dialect))
+    return Part(found.where(_contains(texts.c.text, rule.needle, dialect)), docs.c.seq)
 
 
-def _parts(rules: list[Rule], dialect: str) -> list:
-    """Each way the text's documents are found, as one SELECT of seqs served by one index (or scan)."""
+def _parts(rules: list[Rule], dialect: str) -> list[Part]:
+    """Each way the text's documents are found; a blank text finds every document."""
     filtering = [rule for rule in rules if rule.filters]
+    if not filtering:
+        return [Part(select(docs.c.seq), docs.c.seq)]
     parts = [_name_prefix_part(rule.needle, dialect) for rule in rules
              if rule.column == "name_normalised" and rule.test == "starts"]
     fts = _name_fts(filtering) if dialect == "sqlite" else None
@@ -202,18 +216,30 @@ def _parts(rules: list[Rule], dialect: str) -> list:
     else:  # PostgreSQL ORs the trigram indexes into one bitmap; a short needle is a scan anyway
         on_columns = [rule for rule in filtering if rule.column != "text"]
     if on_columns:
-        parts.append(select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in on_columns))))
+        parts.append(Part(select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in on_columns))), docs.c.seq))
     return parts + [_text_part(rule, dialect) for rule in filtering if rule.column == "text"]
 
 
-def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int = COUNT_LIMIT):
-    """The seqs of the documents the text and the filters find. Each way of finding them yields at most
-    `limit`, so that a generic text costs what a distinctive one does; a blank text finds every
-    document the filters let through (as many)."""
+def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
+    """The seqs of the documents the text and the filters find, as far as they are ranked and counted:
+    each way of finding them yields at most `limit`, so that a generic text costs what a distinctive
+    one does."""
     conditions = filter_conditions(query, dialect)
-    parts = _parts(rules, dialect) if any(rule.filters for rule in rules) else [select(docs.c.seq)]
-    capped = [part.where(*conditions).limit(limit).subquery() for part in parts]
+    capped = [part.found.where(*conditions).limit(limit).subquery() for part in _parts(rules, dialect)]
     return union(*(select(part.c.seq) for part in capped))
+
+
+def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, limit: int, score: ColumnElement,
+                   after_seq: int, size: int):
+    """One page of the matches beyond the candidates (when a part had more than `limit`), by seq: each
+    part reads on from `after_seq` in its index's order, leaving the candidates out, and stops after
+    a page. Paging has no wall, though only the candidates are ranked."""
+    conditions = [*filter_conditions(query, dialect), docs.c.seq.not_in(candidates(rules, query, dialect, limit))]
+    pages = [part.found.where(*conditions, part.key > after_seq).order_by(part.key).limit(size + 1).subquery()
+             for part in _parts(rules, dialect) if part.in_tail]
+    found = union(*(select(page.c.seq) for page in pages))
+    return (select(docs.c.seq, docs.c.id, score.label("score")).where(docs.c.seq.in_(found))
+            .order_by(docs.c.seq).limit(size + 1))
 
 
 def score_expression(rules: list[Rule], dialect: str) -> ColumnElement:
@@ -250,15 +276,20 @@ def filter_conditions(query: SearchQuery, dialect: str) -> list[ColumnElement[bo
     return conditions
 
 
-def read_cursor(cursor: str | None) -> tuple[int, str] | None:
+def read_cursor(cursor: str | None) -> tuple[int, str] | tuple[int] | None:
+    """(score, id) after a ranked hit, or (seq,) after a hit in the tail."""
     if cursor is None:
         return None
     values = decode_cursor(cursor)
-    if len(values) != 2 or not isinstance(values[0], int) or isinstance(values[0], bool):
-        raise InvalidCursor("the cursor is not one this search handed out")
-    if not isinstance(values[1], str):
+    if len(values) == 1 and _is_int(values[0]):
+        return (values[0],)
+    if len(values) != 2 or not _is_int(values[0]) or not isinstance(values[1], str):
         raise InvalidCursor("the cursor is not one this search handed out")
     return values[0], values[1]
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | None, size: int):
