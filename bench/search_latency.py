@@ -203,8 +203,8 @@ class RawOpenSearch:
         self.alias = alias
 
     def prepare(self, case: Case) -> list[dict]:
-        from search.engine import COUNT_LIMIT
         from search.elastic_query import search_bodies
+        from search.engine import COUNT_LIMIT
 
         header = {"index": self.alias}
         page, counts = search_bodies(case.query, COUNT_LIMIT)
