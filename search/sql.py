@@ -10,7 +10,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from .engine import (
-    COUNT_LIMIT,
     MATCH_REASONS,
     Hit,
     IndexingError,
@@ -33,6 +32,7 @@ from .sql_query import (
     reasons,
     rules_for,
     score_expression,
+    seq_among,
     tail_statement,
     texts,
 )
@@ -40,6 +40,9 @@ from .sql_query import (
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# Each way of finding a text's documents yields at most this many to rank and count: a few thousand
+# keep a search of the most generic text near 100 ms on SQLite at a million documents.
+BUILTIN_COUNT_LIMIT = 2000
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # An upsert keeps the row's seq: it is the row's place in the FTS5 index.
 UPDATED_COLUMNS = tuple(column.name for column in docs.columns if column.name not in ("id", "seq"))
@@ -73,7 +76,7 @@ class BuiltinEngine:
 
     name = "builtin"
 
-    def __init__(self, db, count_limit: int = COUNT_LIMIT):
+    def __init__(self, db, count_limit: int = BUILTIN_COUNT_LIMIT):
         self.db = db  # Flask-SQLAlchemy; used inside an application context
         self.count_limit = count_limit
 
@@ -134,20 +137,25 @@ class BuiltinEngine:
         kept = select(docs.c.seq).where(docs.c.seq.in_(seqs))
         connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
 
-    def statements(self, dialect: str, query: SearchQuery, *, near: bool = False):
-        """The rules of the query's text, and the statements of its page and of its facets: what a
-        search runs (the latency benchmark runs them through sqlite3 as the engine's limit). With
-        `near`, those of the near rules, for a name nothing holds whole."""
+    def plan(self, dialect: str, query: SearchQuery, *, near: bool = False):
+        """The rules of the query's text and the statement finding its candidates (see `candidates`);
+        with `near`, those of the near rules, for a name nothing holds whole."""
+        rules = near_rules(analyse_query(query.q)) if near else rules_for(analyse_query(query.q))
+        return rules, candidates(rules, query, dialect, self.count_limit)
+
+    def statements(self, dialect: str, query: SearchQuery, rules, found: list[int], *, near: bool = False):
+        """The statements of the page and of the facets over the candidates `found` (their seqs), found
+        once for both: what a search runs (the latency benchmark runs them through sqlite3 as the
+        engine's limit)."""
         text = analyse_query(query.q)
-        rules = near_rules(text) if near else rules_for(text)
-        found = candidates(rules, query, dialect, self.count_limit)
         score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
         after = read_cursor(query.cursor)
+        among = seq_among(found, dialect)
         if after is not None and len(after) == 1:
-            page = tail_statement(rules, query, dialect, self.count_limit, score, after[0], query.size)
+            page = tail_statement(rules, query, dialect, ~among, score, after[0], query.size)
         else:
-            page = page_statement([docs.c.seq.in_(found)], score, after, query.size)
-        return rules, page, facet_statement([docs.c.seq.in_(found)])
+            page = page_statement([among], score, after, query.size)
+        return page, facet_statement([among])
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = analyse_query(query.q)
@@ -179,23 +187,22 @@ class BuiltinEngine:
         return encode_cursor([0]) if not (in_tail or exact) else None
 
     def _run(self, connection, query: SearchQuery, near: bool):
-        rules, page_sql, facet_sql = self.statements(connection.dialect.name, query, near=near)
+        dialect = connection.dialect.name
+        rules, finding = self.plan(dialect, query, near=near)
+        found = list(connection.scalars(finding))
+        page_sql, facet_sql = self.statements(dialect, query, rules, found, near=near)
         page = connection.execute(page_sql).all()
         total, facets = read_facets(connection.execute(facet_sql))
         return rules, page, total, facets
 
-    def explain(self, query: SearchQuery) -> dict[str, list[str]]:
-        """The database's plans for the page and the facets of `query` (EXPLAIN QUERY PLAN on SQLite,
+    def explain(self, query: SearchQuery) -> list[str]:
+        """The database's plan for finding the candidates of `query` (EXPLAIN QUERY PLAN on SQLite,
         EXPLAIN on PostgreSQL): which index finds the hits."""
         connection = self._connection()
-        dialect = connection.dialect.name
-        _, page_sql, facet_sql = self.statements(dialect, query)
-        prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
-        plans = {}
-        for part, statement in (("page", page_sql), ("facets", facet_sql)):
-            sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-            plans[part] = [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]
-        return plans
+        _, finding = self.plan(connection.dialect.name, query)
+        prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+        sql = str(finding.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        return [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]
 
     def _hits(self, connection, rules, needle: str, page) -> list[Hit]:
         if not page:

@@ -15,11 +15,28 @@ When nothing matches a name of six characters or more, the near rules look again
 half of it, ranked by how many character pairs they share with it (a typo, a misremembered legal form).
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, literal_column, or_, select, table, union
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+)
 from sqlalchemy import text as sql_text
 
 from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
@@ -66,8 +83,9 @@ def rules_for(text: QueryText) -> list[Rule]:
             Rule("name", 80, "name_normalised", "contains", name, True),
             Rule("former_name", 70, "former", "line", name, False),
             Rule("former_name", 65, "former", "contains", name, True),
-            Rule("text", 20, "text", "contains", name, True),
         ]
+        if len(name) >= TRIGRAM:  # record text has no index for shorter needles: scanning it takes seconds
+            rules.append(Rule("text", 20, "text", "contains", name, True))
     if code := text.uscc:
         rules += [Rule("uscc", 100, "uscc", "eq", code, False), Rule("uscc", 85, "uscc", "starts", code, True)]
     if latin := text.latin:
@@ -229,12 +247,21 @@ def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
     return union(*(select(part.c.seq) for part in capped))
 
 
-def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, limit: int, score: ColumnElement,
-                   after_seq: int, size: int):
-    """One page of the matches beyond the candidates (when a part had more than `limit`), by seq: each
-    part reads on from `after_seq` in its index's order, leaving the candidates out, and stops after
-    a page. Paging has no wall, though only the candidates are ranked."""
-    conditions = [*filter_conditions(query, dialect), docs.c.seq.not_in(candidates(rules, query, dialect, limit))]
+def seq_among(seqs: list[int], dialect: str) -> ColumnElement[bool]:
+    """The document is one of `seqs`: thousands of them travel as one parameter (a JSON array on
+    SQLite, an array on PostgreSQL), not as thousands."""
+    if dialect == "postgresql":
+        return docs.c.seq == any_(bindparam(None, seqs, type_=ARRAY(BigInteger)))
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(seqs))))
+    return docs.c.seq.in_(listed)
+
+
+def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, not_ranked: ColumnElement[bool],
+                   score: ColumnElement, after_seq: int, size: int):
+    """One page of the matches beyond the candidates (when a part found more than it yields), by seq:
+    each part reads on from `after_seq` in its index's order, leaving the candidates out
+    (`not_ranked`), and stops after a page. So paging has no wall, though only candidates are ranked."""
+    conditions = [*filter_conditions(query, dialect), not_ranked]
     pages = [part.found.where(*conditions, part.key > after_seq).order_by(part.key).limit(size + 1).subquery()
              for part in _parts(rules, dialect) if part.in_tail]
     found = union(*(select(page.c.seq) for page in pages))
