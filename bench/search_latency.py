@@ -188,14 +188,14 @@ class RawSQLite:
         return str(compiled), [value.isoformat() if isinstance(value, date) else value for value in values]
 
     def prepare(self, case: Case):
-        rules, finding = self.engine.plan("sqlite", case.query)
+        rules, finding, _ = self.engine.plan("sqlite", case.query)
         page, facets = self.engine.statements("sqlite", case.query, rules, self.SENTINEL)
         return self._compiled(finding), self._compiled(page), self._compiled(facets)
 
     def search(self, prepared) -> float:
         (finding, values), *over_found = prepared
         started = time.perf_counter()
-        found = json.dumps([seq for (seq,) in self.connection.execute(finding, values)])
+        found = json.dumps(sorted({seq for _, seq, passes, _ in self.connection.execute(finding, values) if passes}))
         sentinel = json.dumps(self.SENTINEL)
         for sql, values in over_found:
             self.connection.execute(sql, [found if value == sentinel else value for value in values]).fetchall()

@@ -27,6 +27,7 @@ from .sql_query import (
     near_rules,
     near_score,
     page_statement,
+    read_candidates,
     read_cursor,
     read_facets,
     reasons,
@@ -138,10 +139,11 @@ class BuiltinEngine:
         connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
 
     def plan(self, dialect: str, query: SearchQuery, *, near: bool = False):
-        """The rules of the query's text and the statement finding its candidates (see `candidates`);
-        with `near`, those of the near rules, for a name nothing holds whole."""
+        """The rules of the query's text, the statement finding its candidates and how many entries of
+        an index it reads (see `candidates`); with `near`, for the near rules, for a name nothing
+        holds whole."""
         rules = near_rules(analyse_query(query.q)) if near else rules_for(analyse_query(query.q))
-        return rules, candidates(rules, query, dialect, self.count_limit)
+        return rules, *candidates(rules, query, dialect, self.count_limit)
 
     def statements(self, dialect: str, query: SearchQuery, rules, found: list[int], *, near: bool = False):
         """The statements of the page and of the facets over the candidates `found` (their seqs), found
@@ -161,20 +163,19 @@ class BuiltinEngine:
         text = analyse_query(query.q)
         try:
             connection = self._connection()
-            rules, page, total, facets = self._run(connection, query, near=False)
-            if not total and near_rules(text):
-                rules, page, total, facets = self._run(connection, query, near=True)
+            rules, page, found, facets = self._run(connection, query, near=False)
+            if not found.seqs and found.complete and near_rules(text):
+                rules, page, found, facets = self._run(connection, query, near=True)
             hits = self._hits(connection, rules, text.name, page[: query.size])
         except OperationalError as exc:
             raise SearchUnavailable(f"the database did not answer the search: {exc.orig}") from exc
-        exact = total < self.count_limit
         return SearchResult(
             hits=hits,
-            total=total,
+            total=len(found.seqs),
             facets=facets,
-            next_cursor=self._next_cursor(query, page, exact),
+            next_cursor=self._next_cursor(query, page, found.complete),
             engine=self.name,
-            total_exact=exact,
+            total_exact=found.complete,
         )
 
     @staticmethod
@@ -188,18 +189,18 @@ class BuiltinEngine:
 
     def _run(self, connection, query: SearchQuery, near: bool):
         dialect = connection.dialect.name
-        rules, finding = self.plan(dialect, query, near=near)
-        found = list(connection.scalars(finding))
-        page_sql, facet_sql = self.statements(dialect, query, rules, found, near=near)
+        rules, finding, scan = self.plan(dialect, query, near=near)
+        found = read_candidates(connection.execute(finding), self.count_limit, scan)
+        page_sql, facet_sql = self.statements(dialect, query, rules, found.seqs, near=near)
         page = connection.execute(page_sql).all()
-        total, facets = read_facets(connection.execute(facet_sql))
-        return rules, page, total, facets
+        facets = read_facets(connection.execute(facet_sql))
+        return rules, page, found, facets
 
     def explain(self, query: SearchQuery) -> list[str]:
         """The database's plan for finding the candidates of `query` (EXPLAIN QUERY PLAN on SQLite,
         EXPLAIN on PostgreSQL): which index finds the hits."""
         connection = self._connection()
-        _, finding = self.plan(connection.dialect.name, query)
+        _, finding, _ = self.plan(connection.dialect.name, query)
         prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
         sql = str(finding.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
         return [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]

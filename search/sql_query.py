@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    Boolean,
     ColumnElement,
     Select,
     and_,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     select,
     table,
     union,
+    union_all,
 )
 from sqlalchemy import text as sql_text
 
@@ -51,6 +53,9 @@ NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram i
 NAME_LENGTH_CAP = 999
 # Sorts after every character a name can hold (byte order of UTF-8): name < needle + this is a prefix range.
 PAST_EVERY_CHARACTER = "\U0010ffff"
+# With filters, each way of finding documents reads this many times the count limit of its index's
+# entries at most: a filter that few of a generic text's hits pass must not read the whole index.
+SCAN_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -238,13 +243,38 @@ def _parts(rules: list[Rule], dialect: str) -> list[Part]:
     return parts + [_text_part(rule, dialect) for rule in filtering if rule.column == "text"]
 
 
+@dataclass(frozen=True)
+class Candidates:
+    seqs: list[int]  # the documents to rank and count
+    complete: bool  # False: some part found more than it read or yields, and the tail holds the rest
+
+
 def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
-    """The seqs of the documents the text and the filters find, as far as they are ranked and counted:
-    each way of finding them yields at most `limit`, so that a generic text costs what a distinctive
-    one does."""
+    """The statement finding the documents the text and the filters find, as far as they are ranked and
+    counted: each part reads at most SCAN_FACTOR * `limit` entries of its index and yields at most
+    `limit` of them that pass the filters, so a generic text, or a filter few of its hits pass, costs
+    what a distinctive text does. Rows (part, seq, passes, scanned): read them with `read_candidates`."""
     conditions = filter_conditions(query, dialect)
-    capped = [part.found.where(*conditions).limit(limit).subquery() for part in _parts(rules, dialect)]
-    return union(*(select(part.c.seq) for part in capped))
+    passes = func.coalesce(and_(*conditions), False, type_=Boolean) if conditions else literal(True)
+    scan = limit * SCAN_FACTOR if conditions else limit
+    found = []
+    for number, part in enumerate(_parts(rules, dialect)):
+        read = part.found.add_columns(passes.label("passes")).limit(scan + 1).subquery()
+        counted = select(read.c.seq, read.c.passes, func.count().over().label("scanned")).subquery()
+        # Those that pass first; one that does not still tells how many entries were read.
+        found.append(select(literal(number).label("part"), counted.c.seq, counted.c.passes, counted.c.scanned)
+                     .order_by(counted.c.passes.desc()).limit(limit).subquery())
+    return union_all(*(select(*part.c) for part in found)), scan
+
+
+def read_candidates(rows, limit: int, scan: int) -> Candidates:
+    seqs, complete, yielded = set(), True, Counter()
+    for part, seq, passes, scanned in rows:
+        complete = complete and scanned <= scan
+        if passes:
+            seqs.add(seq)
+            yielded[part] += 1
+    return Candidates(sorted(seqs), complete and all(count < limit for count in yielded.values()))
 
 
 def seq_among(seqs: list[int], dialect: str) -> ColumnElement[bool]:
@@ -333,18 +363,16 @@ def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | N
 
 
 def facet_statement(where: list):
-    """Every facet and the total in one pass over the hits: counts by (kind, district, severity,
+    """Every facet in one pass over the hits: counts by (kind, district, severity,
     domains), which read_facets adds up per facet (a few hundred groups at most)."""
     keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains)
     return select(*keys, func.count()).where(*where).group_by(*keys)
 
 
-def read_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and the biggest buckets of each facet, biggest first."""
+def read_facets(rows) -> dict[str, dict[str, int]]:
+    """The biggest buckets of each facet, biggest first."""
     counts = {facet: Counter() for facet in FACETS}
-    total = 0
     for kind, district, severity, held, count in rows:
-        total += count
         counts["kind"][kind] += count
         if district is not None:
             counts["district"][district] += count
@@ -352,7 +380,7 @@ def read_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
             counts["severity"][severity] += count
         for domain in filter(None, held.split(DOMAIN_DELIMITER)):
             counts["domain"][domain] += count
-    return total, {
+    return {
         facet: dict(sorted(counter.items(), key=lambda bucket: (-bucket[1], bucket[0]))[: FACET_SIZES[facet]])
         for facet, counter in counts.items()
     }
