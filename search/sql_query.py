@@ -55,7 +55,7 @@ NAME_LENGTH_CAP = 999
 PAST_EVERY_CHARACTER = "\U0010ffff"
 # With filters, each way of finding documents reads this many times the count limit of its index's
 # entries at most: a filter that few of a generic text's hits pass must not read the whole index.
-SCAN_FACTOR = 10
+SCAN_FACTOR = 5
 
 
 @dataclass(frozen=True)
