@@ -195,7 +195,8 @@ class RawSQLite:
     def search(self, prepared) -> float:
         (finding, values), *over_found = prepared
         started = time.perf_counter()
-        found = json.dumps(sorted({seq for _, seq, passes, _ in self.connection.execute(finding, values) if passes}))
+        rows = self.connection.execute(finding, values).fetchall()
+        found = json.dumps(sorted({int(seq) for listed, _, _ in rows if listed for seq in listed.split(",")}))
         sentinel = json.dumps(self.SENTINEL)
         for sql, values in over_found:
             self.connection.execute(sql, [found if value == sentinel else value for value in values]).fetchall()

@@ -26,10 +26,12 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Select,
+    String,
     and_,
     any_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     literal_column,
@@ -253,28 +255,33 @@ def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
     """The statement finding the documents the text and the filters find, as far as they are ranked and
     counted: each part reads at most SCAN_FACTOR * `limit` entries of its index and yields at most
     `limit` of them that pass the filters, so a generic text, or a filter few of its hits pass, costs
-    what a distinctive text does. Rows (part, seq, passes, scanned): read them with `read_candidates`."""
+    what a distinctive text does. One row per part, read by `read_candidates`: its seqs as a
+    comma-separated string (thousands of rows would cost more to fetch than to find), how many
+    entries it read and how many it yields."""
     conditions = filter_conditions(query, dialect)
     passes = func.coalesce(and_(*conditions), False, type_=Boolean) if conditions else literal(True)
     scan = limit * SCAN_FACTOR if conditions else limit
     found = []
-    for number, part in enumerate(_parts(rules, dialect)):
+    for part in _parts(rules, dialect):
         read = part.found.add_columns(passes.label("passes")).limit(scan + 1).subquery()
         counted = select(read.c.seq, read.c.passes, func.count().over().label("scanned")).subquery()
         # Those that pass first; one that does not still tells how many entries were read.
-        found.append(select(literal(number).label("part"), counted.c.seq, counted.c.passes, counted.c.scanned)
-                     .order_by(counted.c.passes.desc()).limit(limit).subquery())
-    return union_all(*(select(*part.c) for part in found)), scan
+        kept = select(counted).order_by(counted.c.passes.desc()).limit(limit).subquery()
+        found.append(select(
+            func.aggregate_strings(case((kept.c.passes, cast(kept.c.seq, String))), ","),
+            func.max(kept.c.scanned),
+            func.count(case((kept.c.passes, 1))),
+        ))
+    return union_all(*found), scan
 
 
 def read_candidates(rows, limit: int, scan: int) -> Candidates:
-    seqs, complete, yielded = set(), True, Counter()
-    for part, seq, passes, scanned in rows:
-        complete = complete and scanned <= scan
-        if passes:
-            seqs.add(seq)
-            yielded[part] += 1
-    return Candidates(sorted(seqs), complete and all(count < limit for count in yielded.values()))
+    seqs, complete = set(), True
+    for listed, scanned, yielded in rows:
+        complete = complete and (scanned or 0) <= scan and yielded < limit
+        if listed:
+            seqs.update(map(int, listed.split(",")))
+    return Candidates(sorted(seqs), complete)
 
 
 def seq_among(seqs: list[int], dialect: str) -> ColumnElement[bool]:
