@@ -75,6 +75,11 @@ def test_pinyin_and_initials(loaded, q, reason):
     assert reason in hit_for(result, TARGET["id"]).matched
 
 
+def test_a_spelling_finds_the_entity_and_not_again_each_of_its_records(loaded):
+    found = set(ids(search(loaded, "xinyuan")))
+    assert TARGET["id"] in found and not found & (TARGET_AND_RECORDS - {TARGET["id"]})
+
+
 def test_pinyin_prefix_ranks_names_starting_with_it_first(loaded):
     assert ids(search(loaded, "tongliaoshixinyuanshangmaoyouxian"))[0] == TARGET["id"]
 

@@ -111,8 +111,6 @@ def test_record_document():
         "uscc": "91150502MA0N1TLX1B",
         "name": "通辽市鑫源商贸有限公司",
         "name_normalised": "通辽市鑫源商贸有限公司",
-        "pinyin": "tongliaoshixinyuanshangmaoyouxiangongsi",
-        "initials": "tlsxysmyxgs",
         "domain": "market_supervision",
         "department": 7,
         "department_name": "通辽市市场监督管理局",
