@@ -1,9 +1,10 @@
 """SQL of the built-in engine: which documents match the user's text, how they rank, and why.
 
 Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter find
-the candidates, each through its index and at most COUNT_LIMIT of them (plus the names starting with
+the candidates, each through its index and a bounded number of them (plus the names starting with
 the text, from the name index); all rules, best tier first, score the candidates; the same rules
 evaluated in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
+Matches beyond the candidates follow them, unranked, when a cursor pages on (the tail).
 
 The tests are exact, case-sensitive substring tests on normalised columns. On SQLite, needles of
 three characters or more are FTS5 phrase queries (a phrase of trigrams is a substring, and the
