@@ -16,9 +16,12 @@ from .engine import (
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
-# Of the query's 1-3 character grams, all must be in the name for one or two characters (1 and 3
-# grams), three quarters from three characters on: 通辽鑫源 still finds 通辽市鑫源商贸有限公司.
-NAME_GRAMS_TO_MATCH = "3<75%"
+# Of a short text's grams (one or two characters: unigrams and bigram) all must be in the name; of a
+# longer text's trigrams, all up to three and then three fifths, so that one character typed wrong or
+# 有限责任公司 for 有限公司 still finds the name.
+SHORT_GRAMS_TO_MATCH = "100%"
+TRIGRAMS_TO_MATCH = "3<60%"
+TRIGRAM = 3
 # Entities rank above their own records when both match the same way.
 ENTITY_BONUS = 1.0
 
@@ -31,14 +34,23 @@ def _term(field: str, value: str, name: str, boost: float) -> dict:
     return {"term": {field: {"value": value, "boost": boost, "_name": name}}}
 
 
+def _grams(field: str, text: str, name: str, boost: float = 1.0) -> dict:
+    """Names holding most of the text's grams: from three characters on its trigrams only, as the one
+    and two character grams of a longer text (有, 公司) are in nearly every name and matching them took
+    most of a search's time; below that its unigrams and bigram."""
+    if len(text) >= TRIGRAM:
+        return _match(field, text, name, boost, analyzer="trigram", minimum_should_match=TRIGRAMS_TO_MATCH)
+    return _match(field, text, name, boost, minimum_should_match=SHORT_GRAMS_TO_MATCH)
+
+
 def _name_clauses(text: str) -> list[dict]:
     """Exact name first, then names starting with the text, then names containing its fragments."""
     return [
         _term("name_normalised", text, "name", 20),
         {"prefix": {"name_normalised": {"value": text.lower(), "boost": 5, "_name": "name"}}},
-        _match("name_normalised.ngram", text, "name", minimum_should_match=NAME_GRAMS_TO_MATCH),
+        _grams("name_normalised.ngram", text, "name"),
         _term("former_names_normalised", text, "former_name", 12),
-        _match("former_names_normalised.ngram", text, "former_name", 0.8, minimum_should_match=NAME_GRAMS_TO_MATCH),
+        _grams("former_names_normalised.ngram", text, "former_name", 0.8),
         {"match_phrase": {"text": {"query": text, "boost": 0.5, "_name": "text"}}},
     ]
 
