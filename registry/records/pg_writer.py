@@ -26,6 +26,8 @@ _ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_categ
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
+# A row's entity, looked up through the USCC index (a join was planned as a scan of all entities).
+_ENTITY_OF_ROW = "(SELECT e.id FROM entities e WHERE e.uscc = s.uscc)"
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -54,12 +56,13 @@ def encode_batch(rows: list[dict]) -> EncodedBatch:
 
 
 def _copy_line(values: list) -> str:
-    strings = [value for value in values if value.__class__ is str]
-    plain = "\t".join(strings)
-    if plain.count("\t") == len(strings) - 1 and not _COPY_SPECIAL.search(plain):
-        # The common case: no text needs escaping, so one pass joins the line.
-        return "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
-                          for value in values]) + "\n"
+    line = "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
+                      for value in values])
+    # The common case: no value needed escaping (the only tabs separate values, the only
+    # backslashes start the NULLs), so the line made in one pass stands.
+    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
+            and "\n" not in line and "\r" not in line:
+        return line + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
 
 
@@ -131,18 +134,18 @@ class CopyRecordWriter(RecordWriter):
             copy.write(data)
 
     def _upsert_entities(self) -> None:
-        """Create missing entities and rename those a newer decision names differently, set-based;
-        records find their entity by USCC in the upsert itself."""
-        connection = self.session.connection()
-        connection.execute(text(
-            "UPDATE entities e SET name = s.name, name_normalised = s.name_normalised, name_as_of = s.name_as_of, "
-            "former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, version = e.version + 1, "
-            f"updated_at = now() FROM {ENTITY_STAGING} s WHERE e.uscc = s.uscc AND e.name <> s.name "
-            "AND (e.name_as_of IS NULL OR s.name_as_of >= e.name_as_of)"))
+        """Create missing entities and rename those a newer decision names differently, in one
+        statement: ON CONFLICT finds each entity through the USCC index, where a join of the staged
+        entities with `entities` was planned as a scan of the whole table on every batch.
+        Records find their entity by USCC in the upsert itself."""
         columns = ", ".join(_ENTITY_STAGING)
-        connection.execute(text(
-            f"INSERT INTO entities ({columns}, former_names, version, created_at, updated_at) "
-            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
+        self.session.connection().execute(text(
+            f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
+            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
+            "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
+            "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
+            "version = e.version + 1, updated_at = now() "
+            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
     def _apply(self, columns: tuple) -> list:
         """History of changed rows, then the upsert and its outbox rows: (id, decision_no, party_key,
@@ -161,8 +164,8 @@ class CopyRecordWriter(RecordWriter):
         with self.stages.timing("upsert_and_outbox"):
             return connection.execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
-                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, e.id, 1, now(), now() "
-                f"FROM {STAGING} s LEFT JOIN entities e ON e.uscc = s.uscc "
+                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
+                f"FROM {STAGING} s "
                 f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
                 f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
                 "ELSE EXCLUDED.status END "

@@ -41,7 +41,8 @@ def _hash_part(value) -> str:
 def content_hash(clean: dict) -> str:
     """A digest of the record's content: equal digests mean re-sending it changes nothing."""
     values = map(clean.get, _HASHED_KEYS)
-    payload = "\x1f".join([value if value.__class__ is str else _hash_part(value) for value in values])
+    payload = "\x1f".join([value if value.__class__ is str else "" if value is None else _hash_part(value)
+                           for value in values])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 

@@ -1,0 +1,27 @@
+"""Import speed: drop the records indexes no query uses.
+
+No query filters records by status or by domain alone (a domain or a status always comes with a
+USCC, an entity or a publicity date, and the sweep uses publicity_end), while a bulk import paid
+for both indexes on every row it wrote.
+
+Revision ID: 0007_import_speed
+Revises: 0006_repairs
+Create Date: 2026-11-27
+"""
+
+from alembic import op
+
+revision = "0007_import_speed"
+down_revision = "0006_repairs"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.drop_index(op.f("ix_records_status"), table_name="records")
+    op.drop_index(op.f("ix_records_domain_key"), table_name="records")
+
+
+def downgrade():
+    op.create_index(op.f("ix_records_domain_key"), "records", ["domain_key"], unique=False)
+    op.create_index(op.f("ix_records_status"), "records", ["status"], unique=False)
