@@ -7,17 +7,26 @@ A batch travels as COPY text made by `encode_batch`, a pure function: imports ru
 worker processes, so the writing process only streams bytes and runs set-based statements.
 """
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import text
 
 from search.outbox import ENTITY, RECORD
 
 from .models import REPAIRED, WITHDRAWN
-from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, entity_columns, newest_per_entity
+from .writer import (
+    INSERTED,
+    UNCHANGED,
+    UPDATED,
+    BatchResult,
+    RecordWriter,
+    entity_columns,
+    json_text,
+    newest_per_entity,
+)
 
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
@@ -56,8 +65,8 @@ def encode_batch(rows: list[dict]) -> EncodedBatch:
 
 
 def _copy_line(values: list) -> str:
-    line = "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
-                      for value in values])
+    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
+                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
     # The common case: no value needed escaping (the only tabs separate values, the only
     # backslashes start the NULLs), so the line made in one pass stands.
     if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
@@ -71,13 +80,14 @@ def _copy_value(value) -> str:
         return "\\N"
     if value.__class__ is not str:
         # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
-        value = _json_text(tuple(value)) if isinstance(value, list) else str(value)
+        value = json_text(tuple(value)) if isinstance(value, list) else str(value)
     return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
 
 
-@lru_cache(maxsize=4096)
-def _json_text(items: tuple) -> str:
-    return json.dumps(list(items), ensure_ascii=False)  # penalty types: a few combinations, over and over
+# The text of the typed values a prepared row holds, unescaped: a value that needs escaping
+# (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
+_PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
+               list: lambda value: json_text(tuple(value))}
 
 
 class CopyRecordWriter(RecordWriter):
