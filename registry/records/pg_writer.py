@@ -3,8 +3,8 @@
 Same contract as RecordWriter (outcomes per row, history of changed rows, sticky statuses);
 only the mechanics differ, so the API and imports get the same answers on both databases.
 
-A batch travels as COPY text made by `encode_batch`, a pure function: imports run it in their
-worker processes, so the writing process only streams bytes and runs set-based statements.
+A batch travels as COPY text made by a CopyEncoder: imports run it in their worker processes,
+so the writing process only streams bytes and runs set-based statements.
 """
 
 import re
@@ -32,6 +32,8 @@ STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
 _ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
                    "legal_rep_id_type", "legal_rep_id_no")
+_ENTITY_FIELDS = ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type",
+                  "legal_rep_id_no")  # what entity_columns reads of a row
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
@@ -51,17 +53,37 @@ class EncodedBatch:
     entities: bytes  # the newest row's view of each entity the batch names, _ENTITY_STAGING columns
 
 
+class CopyEncoder:
+    """Turns a batch's prepared rows into its COPY text one at a time, so that a worker holds a
+    line per row rather than the row: the last occurrence of a natural key wins, in its place."""
+
+    def __init__(self):
+        self.rows = 0  # rows given, later duplicates of a natural key included
+        self.columns = ()
+        self.kept = {}  # natural key -> (COPY line, what the row says of its entity, if it names one)
+
+    def add(self, row: dict) -> None:
+        if not self.columns:
+            self.columns = tuple(row)
+        key = (row["decision_no"], row["party_key"])
+        self.kept.pop(key, None)
+        self.kept[key] = (_copy_line([*map(row.get, self.columns), self.rows]),
+                          {name: row[name] for name in _ENTITY_FIELDS} if row["uscc"] else None)
+        self.rows += 1
+
+    def finish(self) -> EncodedBatch:
+        newest = newest_per_entity([entity for _, entity in self.kept.values() if entity]).values()
+        entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
+        records = "".join([line for line, _ in self.kept.values()])
+        return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
+
+
 def encode_batch(rows: list[dict]) -> EncodedBatch:
-    """COPY text of a batch of prepared rows: the last occurrence of a natural key wins."""
-    last = {}
-    for position, row in enumerate(rows):
-        last[(row["decision_no"], row["party_key"])] = position
-    kept = sorted(last.values())
-    columns = tuple(rows[0]) if rows else ()
-    records = "".join([_copy_line([*map(rows[p].get, columns), p]) for p in kept])
-    newest = newest_per_entity([rows[p] for p in kept]).values()
-    entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
-    return EncodedBatch(len(rows), (*columns, "row_index"), records.encode(), entities.encode())
+    """COPY text of a batch of prepared rows."""
+    encoder = CopyEncoder()
+    for row in rows:
+        encoder.add(row)
+    return encoder.finish()
 
 
 def _copy_line(values: list) -> str:
@@ -93,7 +115,7 @@ _PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
 class CopyRecordWriter(RecordWriter):
     """RecordWriter for PostgreSQL: rows travel by COPY, the upsert is one statement."""
 
-    encode = staticmethod(encode_batch)
+    encoder = CopyEncoder
 
     def write(self, rows: list[dict]) -> BatchResult:
         outcomes = [(UNCHANGED, None)] * len(rows)  # later duplicates and unchanged rows stay so
@@ -112,7 +134,7 @@ class CopyRecordWriter(RecordWriter):
         return result
 
     def write_encoded(self, batch: EncodedBatch) -> dict:
-        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
+        """Write a batch made by a CopyEncoder; the counts of inserted, updated and unchanged rows."""
         counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: batch.rows}
         if batch.rows:
             self._load(batch)

@@ -64,6 +64,19 @@ def prepared_batch(rows: list[dict]) -> PreparedBatch:
     return PreparedBatch(rows, {code: entity_columns(row) for code, row in newest_per_entity(rows).items()})
 
 
+class PreparedRows:
+    """RecordWriter's encoder: collects a batch's prepared rows, then makes its PreparedBatch."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+
+    def finish(self) -> PreparedBatch:
+        return prepared_batch(self.rows)
+
+
 class RecordWriter:
     """Writes batches of validated rows for one department inside the caller's transaction."""
 
@@ -81,11 +94,11 @@ class RecordWriter:
         department = DepartmentRef.of(self.department)
         return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
 
-    # How workers turn a batch of prepared rows into what write_encoded takes (a pure function).
-    encode = staticmethod(prepared_batch)
+    # How workers turn a batch's prepared rows into what write_encoded takes (a module-level class).
+    encoder = PreparedRows
 
     def write_encoded(self, batch: PreparedBatch) -> dict:
-        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
+        """Write a batch made by an `encoder`; the counts of inserted, updated and unchanged rows."""
         return self._write(batch).counts
 
     def write(self, rows: list[dict]) -> BatchResult:
