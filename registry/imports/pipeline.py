@@ -25,7 +25,7 @@ from ..records.validation import source_unit_error, validate_record
 from ..stages import StageTimes
 from .readers import ImportFileError, RowProblem, open_rows
 
-QUEUE_DEPTH = 2  # finished batches waiting per worker: bounds memory whatever the file size
+QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
 
 
 @dataclass
