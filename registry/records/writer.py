@@ -124,7 +124,8 @@ class RecordWriter:
                 continue
             current = existing.get(key)
             if current is None:
-                inserts.append((position, {**row, "entity_id": entity_ids.get(row["uscc"]), "version": 1}))
+                row.update(entity_id=entity_ids.get(row["uscc"]), version=1)  # the batch's own dict: no copy
+                inserts.append((position, row))
             elif current["content_hash"] == row["content_hash"]:
                 outcomes[position] = (UNCHANGED, current["id"])
             else:
@@ -161,15 +162,8 @@ class RecordWriter:
         stamps = (_sqlite_timestamp(utcnow()),) * 2  # created_at, updated_at: encoded once a batch
         statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, created_at, updated_at) "
                      f"VALUES ({', '.join('?' * (len(columns) + 2))})")
-        values = []
-        for row in rows:
-            line = [row[c] for c in columns]
-            for i, encode in encoders:
-                if line[i] is not None:
-                    line[i] = encode(line[i])
-            line += stamps
-            values.append(line)
-        self.session.connection().connection.driver_connection.executemany(statement, values)
+        self.session.connection().connection.driver_connection.executemany(
+            statement, _sqlite_lines(rows, columns, encoders, stamps))
 
     def _existing(self, rows: list[dict], columns=None) -> dict:
         numbers = list({row["decision_no"] for row in rows})
@@ -251,6 +245,17 @@ def newest_per_entity(rows: list[dict]) -> dict:
         if code and (code not in newest or row["decision_date"] >= newest[code]["decision_date"]):
             newest[code] = row
     return newest
+
+
+def _sqlite_lines(rows: list[dict], columns: list, encoders: list, stamps: tuple):
+    """The parameters of each row, made as executemany takes them: a batch's are never all held."""
+    for row in rows:
+        line = [row[c] for c in columns]
+        for i, encode in encoders:
+            if line[i] is not None:
+                line[i] = encode(line[i])
+        line += stamps
+        yield line
 
 
 def _sqlite_timestamp(value) -> str:
