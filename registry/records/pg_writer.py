@@ -37,6 +37,10 @@ _ENTITY_FIELDS = ("uscc", "party_name", "decision_date", "party_category", "lega
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
+# What _apply reports of the changed records: each one (the API's outcomes), or only how many
+# (imports: a batch's rows need not travel back).
+_CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
+_CHANGED_COUNTS = "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM changed"
 # A row's entity, looked up through the USCC index (a join was planned as a scan of all entities).
 _ENTITY_OF_ROW = "(SELECT e.id FROM entities e WHERE e.uscc = s.uscc)"
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
@@ -126,7 +130,7 @@ class CopyRecordWriter(RecordWriter):
             for position, record_id in self.session.connection().execute(text(
                     f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
                 outcomes[position] = (UNCHANGED, record_id)
-            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0])):
+            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0]), _CHANGED_ROWS):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:
@@ -138,9 +142,8 @@ class CopyRecordWriter(RecordWriter):
         counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: batch.rows}
         if batch.rows:
             self._load(batch)
-            for *_, is_new in self._apply(batch.columns[:-1]):
-                counts[INSERTED if is_new else UPDATED] += 1
-                counts[UNCHANGED] -= 1
+            [(inserted, updated)] = self._apply(batch.columns[:-1], _CHANGED_COUNTS)
+            counts.update({INSERTED: inserted, UPDATED: updated, UNCHANGED: batch.rows - inserted - updated})
         return counts
 
     def _load(self, batch: EncodedBatch) -> None:
@@ -179,9 +182,9 @@ class CopyRecordWriter(RecordWriter):
             "version = e.version + 1, updated_at = now() "
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
-    def _apply(self, columns: tuple) -> list:
-        """History of changed rows, then the upsert and its outbox rows: (id, decision_no, party_key,
-        is_new) of each inserted or updated record (the others were unchanged)."""
+    def _apply(self, columns: tuple, report: str) -> list:
+        """History of changed rows, then the upsert and its outbox rows; what `report` selects of the
+        inserted and updated records (`changed`; the others were unchanged)."""
         connection = self.session.connection()
         with self.stages.timing("versions"):
             connection.execute(text(
@@ -206,4 +209,4 @@ class CopyRecordWriter(RecordWriter):
                 "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
                 f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
                 f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
-                "SELECT id, decision_no, party_key, is_new FROM changed")).all()
+                f"{report}")).all()
