@@ -5,9 +5,10 @@
 
 On the cached demo data set of bench/search_data.py (built on first use), for each engine:
   * the API: `registry serve` (gunicorn, 2 workers) on the data set, GET /api/v1/search over HTTP;
-  * the limit, in the same run: the built-in engine's own SQL statements (page and facets) run
-    through sqlite3 on the same file; for OpenSearch, the product's exact request body
-    (search.elastic_query.search_body) sent with opensearch-py.
+  * the limit, in the same run: the built-in engine's own SQL statements (candidates, then the page
+    and the facets over them) run through sqlite3 on the same file; for OpenSearch, the product's
+    exact requests (the page and the counts of search.elastic_query.search_bodies) sent in one
+    msearch with opensearch-py.
 The queries are a fixed mix drawn from the data (a seeded choice of entities): name fragments of 2,
 3 and 4-6 characters, full names, credit-code prefixes, pinyin, initials, and fragments with a
 filter (domain, district, severity or a date range). OpenSearch is indexed by `registry reindex`
@@ -17,6 +18,7 @@ Prints p50/p95/p99 per engine and query class, and API - raw at p50.
 """
 
 import argparse
+import json
 import math
 import os
 import socket
@@ -165,7 +167,10 @@ class Server:
 
 
 class RawSQLite:
-    """The built-in engine's page and facet statements for a query, run through sqlite3."""
+    """The built-in engine's statements for a query run through sqlite3: the candidates, then the page
+    and the facets over them."""
+
+    SENTINEL = [-1]  # stands for the candidates in the compiled page and facets, replaced at run time
 
     def __init__(self, database: Path):
         from sqlalchemy.dialects import sqlite
@@ -183,18 +188,23 @@ class RawSQLite:
         return str(compiled), [value.isoformat() if isinstance(value, date) else value for value in values]
 
     def prepare(self, case: Case):
-        _, page, facets = self.engine.statements("sqlite", case.query)
-        return self._compiled(page), self._compiled(facets)
+        rules, finding, _ = self.engine.plan("sqlite", case.query)
+        page, facets = self.engine.statements("sqlite", case.query, rules, self.SENTINEL)
+        return self._compiled(finding), self._compiled(page), self._compiled(facets)
 
     def search(self, prepared) -> float:
+        (finding, values), *over_found = prepared
         started = time.perf_counter()
-        for sql, values in prepared:
-            self.connection.execute(sql, values).fetchall()
+        rows = self.connection.execute(finding, values).fetchall()
+        found = json.dumps(sorted({int(seq) for listed, _, _ in rows if listed for seq in listed.split(",")}))
+        sentinel = json.dumps(self.SENTINEL)
+        for sql, values in over_found:
+            self.connection.execute(sql, [found if value == sentinel else value for value in values]).fetchall()
         return time.perf_counter() - started
 
 
 class RawOpenSearch:
-    """The product's request body for a query, sent with opensearch-py."""
+    """The product's requests for a query, sent in one msearch with opensearch-py."""
 
     def __init__(self, url: str, alias: str):
         from search.connection import client_for
@@ -202,14 +212,17 @@ class RawOpenSearch:
         self.client = client_for(url)
         self.alias = alias
 
-    def prepare(self, case: Case) -> dict:
-        from search.elastic_query import search_body
+    def prepare(self, case: Case) -> list[dict]:
+        from search.elastic_query import search_bodies
+        from search.engine import COUNT_LIMIT
 
-        return search_body(case.query)
+        header = {"index": self.alias}
+        page, counts = search_bodies(case.query, COUNT_LIMIT)
+        return [header, page, header, counts]
 
-    def search(self, body: dict) -> float:
+    def search(self, body: list[dict]) -> float:
         started = time.perf_counter()
-        self.client.search(index=self.alias, body=body)
+        self.client.msearch(body=body)
         return time.perf_counter() - started
 
 

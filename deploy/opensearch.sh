@@ -23,6 +23,9 @@
 #                             refuses HTTP ports above 9299. Ports recorded by
 #                             an earlier start are preferred while free.
 #   OPENSEARCH_START_TIMEOUT  seconds to wait for the node (default 120)
+#   OPENSEARCH_HEAP           JVM heap (default 1g): its indexing buffer, a
+#                             tenth of it, sets how often a bulk load flushes
+#                             and merges segments
 #
 # Ports: with the settings written below the node binds exactly two TCP ports,
 # both on 127.0.0.1 only: HTTP on base + 1 and transport on HTTP + 100
@@ -57,7 +60,7 @@ readonly MAX_HTTP_PORT=9299       # hard-coded upper limit in the runner
 readonly TRANSPORT_OFFSET=100     # transport port = HTTP port + this
 readonly START_TIMEOUT="${OPENSEARCH_START_TIMEOUT:-120}"
 readonly STOP_TIMEOUT=20
-readonly HEAP=512m
+readonly HEAP="${OPENSEARCH_HEAP:-1g}"
 readonly CLUSTER_NAME=credit-registry-test
 readonly MAIN_CLASS=org.codelibs.opensearch.runner.OpenSearchRunner
 

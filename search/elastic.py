@@ -3,19 +3,22 @@
 import copy
 import json
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from itertools import chain, islice
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from .connection import SearchUnavailable, client_for, server_info
 from .documents import MAPPING_VERSION
-from .elastic_query import read_facets, read_page, search_body
-from .engine import IndexingError, SearchQuery, SearchResult
+from .elastic_query import read_facets, read_page, search_bodies
+from .engine import COUNT_LIMIT, IndexingError, SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -97,18 +100,42 @@ def _bulk_actions(index: str, documents: Iterable[dict], deletions: Iterable[tup
         }
 
 
+def _load_bodies(documents: Iterable[dict]) -> Iterator[bytes]:
+    """_bulk bodies of CHUNK_SIZE documents, each indexed with its version, as _bulk_actions does."""
+    documents = iter(documents)
+    while chunk := list(islice(documents, CHUNK_SIZE)):
+        lines = []
+        for document in chunk:
+            action = {"_id": document["id"], "version": document["version"], "version_type": "external_gte"}
+            lines += (json.dumps({"index": action}), json.dumps(document, ensure_ascii=False))
+        yield ("\n".join(lines) + "\n").encode()
+
+
+def _in_order(pool: ThreadPoolExecutor, function, items: Iterable, depth: int) -> Iterator:
+    """function(item) for each item, run in the pool with at most `depth` waiting, results in order."""
+    pending = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) > depth:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 class ExternalEngine:
     """SearchEngine on Elasticsearch or OpenSearch; which one is asked of the server on first use."""
 
     name = "external"
 
-    def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None):
+    def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None,
+                 count_limit: int = COUNT_LIMIT):
         if prefix != prefix.lower() or not prefix.strip("-_"):
             raise ValueError("an index prefix is lower-case and not empty")
         self.url = url
         self.prefix = prefix
         self.alias = f"{prefix}-search"
         self.replicas = replicas
+        self.count_limit = count_limit
         self._flavour: _Flavour | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
@@ -158,23 +185,31 @@ class ExternalEngine:
                 return []
             return sorted(self.client.indices.get_alias(name=self.alias))
 
-    def _bulk_items(self, actions: Iterable[dict], parallel: bool, **params) -> Iterator[dict]:
-        helpers = self.flavour.helpers
+    def _send(self, actions: Iterable[dict], doing: str, **params) -> int:
+        """Run bulk actions through the client's helper (retrying overload); return how many went through."""
         options = {"chunk_size": CHUNK_SIZE, "raise_on_error": False, "raise_on_exception": True, **params}
-        if parallel:
-            loader = self.flavour.loader
-            results = helpers.parallel_bulk(loader, actions, thread_count=LOAD_THREADS, **options)
-        else:
-            results = helpers.streaming_bulk(self.client, actions, max_retries=3, **options)
-        for _ok, item in results:
-            yield item
+        results = self.flavour.helpers.streaming_bulk(self.client, actions, max_retries=3, **options)
+        return self._tally((item for _ok, item in results), doing)
 
-    def _send(self, actions: Iterable[dict], doing: str, parallel: bool = False, **params) -> int:
-        """Run bulk actions; return how many went through. Raise SearchUnavailable when the engine (or
-        the index) failed, IndexingError listing the documents it refused."""
+    def _load(self, index: str, documents: Iterable[dict]) -> int:
+        """Bulk-load a new index: the bodies are serialised here, not by the client's helpers (whose work
+        on each action took more of a reindex than building the documents), and LOAD_THREADS
+        requests are in flight while the next body is built."""
+        loader = self.flavour.loader
+
+        def send(body: bytes) -> list[dict]:
+            return loader.bulk(body=body, index=index)["items"]
+
+        with ThreadPoolExecutor(LOAD_THREADS) as pool:
+            answers = _in_order(pool, send, _load_bodies(documents), depth=LOAD_THREADS)
+            return self._tally(chain.from_iterable(answers), "loading the new index")
+
+    def _tally(self, items: Iterable[dict], doing: str) -> int:
+        """How many bulk items went through. Raise SearchUnavailable when the engine (or the index)
+        failed, IndexingError listing the documents it refused."""
         done, failures = 0, []
         with self._answering(doing):
-            for item in self._bulk_items(actions, parallel, **params):
+            for item in items:
                 failure = _failure(item)
                 if failure:
                     failures.append(failure)
@@ -211,25 +246,40 @@ class ExternalEngine:
                 self.client.indices.refresh(index=self.alias)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        body = search_body(query)
+        page_body, counts_body = search_bodies(query, self.count_limit)
+        header = {"index": self.alias}
         with self._answering("searching"):
-            answer = self.client.search(index=self.alias, body=body)
-        hits, next_cursor = read_page(answer, query.size)
-        total = answer["hits"]["total"]
+            answers = self.client.msearch(body=[header, page_body, header, counts_body])["responses"]
+        page, counts = (self._answered(answer) for answer in answers)
+        hits, next_cursor = read_page(page, query.size)
+        total, cut = counts["hits"]["total"]["value"], counts.get("terminated_early", False)
         return SearchResult(
             hits=hits,
-            total=total["value"] if isinstance(total, dict) else int(total),
-            facets=read_facets(answer),
+            # The engine may know the whole count of a simple query without collecting its hits; the
+            # total says what the facets counted, as the built-in engine's does.
+            total=min(total, self.count_limit) if cut else total,
+            facets=read_facets(counts),
             next_cursor=next_cursor,
             engine=self.name,
+            total_exact=not cut,
         )
+
+    def _answered(self, answer: dict) -> dict:
+        """One answer of a msearch, whose failures come in the answer instead of as HTTP errors."""
+        error = answer.get("error")
+        if error is None:
+            return answer
+        status = answer.get("status", 500)
+        if status >= 500 or status == 429 or (isinstance(error, dict) and error.get("type") == INDEX_MISSING):
+            raise SearchUnavailable(f"{self.url} could not search {self.alias}: HTTP {status}")
+        raise RuntimeError(f"the search request was refused: {error}")
 
     def reindex(self, documents: Iterable[dict]) -> int:
         new = self._new_index_name()
         with self._answering("creating the new index"):
             self.client.indices.create(index=new, body=self._index_body(refresh_interval="-1"))
         try:
-            count = self._send(_bulk_actions(new, documents, ()), "loading the new index", parallel=True)
+            count = self._load(new, documents)
             self._open_for_search(new)
             old = self.aliased_indices()  # read late: the load may have taken minutes
             self._swap_alias(old, new)

@@ -128,26 +128,40 @@ def _highlight(text: QueryText) -> dict:
     }
 
 
-def search_body(query: SearchQuery) -> dict:
-    """The complete request: one more hit than asked for tells whether there is a next page."""
+def _cursor(query: SearchQuery) -> list | None:
+    if not query.cursor:
+        return None
+    after = decode_cursor(query.cursor)
+    if len(after) != 2 or not isinstance(after[0], int | float) or not isinstance(after[1], str):
+        raise InvalidCursor("the cursor is not one this search handed out")
+    return after
+
+
+def search_bodies(query: SearchQuery, count_limit: int) -> tuple[dict, dict]:
+    """The two requests of one search, sent together (msearch). The page ranks and highlights without
+    counting, so the engine may skip documents that cannot make the page; the counts (total and
+    facets) stop at `count_limit` matches. One more hit than asked for tells whether a page follows."""
     text = analyse_query(query.q)
-    scored = text_query(text) if text.name else {"match_all": {}}
-    body = {
+    matching = text_query(text) if text.name else {"match_all": {}}
+    page = {
         "size": query.size + 1,
-        "track_total_hits": True,
+        "track_total_hits": False,
         "_source": ["kind"],
-        "query": {"bool": {"must": [scored], "filter": filters(query)}},
+        "query": {"bool": {"must": [matching], "filter": filters(query)}},
         "sort": [{"_score": "desc"}, {"id": "asc"}],
-        "aggs": {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}} for name in FACETS},
     }
     if text.name:
-        body["highlight"] = _highlight(text)
-    if query.cursor:
-        after = decode_cursor(query.cursor)
-        if len(after) != 2 or not isinstance(after[0], int | float) or not isinstance(after[1], str):
-            raise InvalidCursor("the cursor is not one this search handed out")
-        body["search_after"] = after
-    return body
+        page["highlight"] = _highlight(text)
+    if after := _cursor(query):
+        page["search_after"] = after
+    counts = {
+        "size": 0,
+        "track_total_hits": True,
+        "terminate_after": count_limit,
+        "query": {"bool": {"filter": [matching, *filters(query)]}},  # unscored
+        "aggs": {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}} for name in FACETS},
+    }
+    return page, counts
 
 
 def _matched(names) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from registry.domain.text import fold_width
 from .connection import SearchUnavailable
 
 __all__ = [
+    "COUNT_LIMIT",
     "FACETS",
     "FACET_SIZES",
     "KINDS",
@@ -41,6 +42,10 @@ FACETS = ("kind", "domain", "district", "severity")
 # Buckets returned per facet, the same for both engines.
 FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
 MAX_SIZE = 1000
+# Totals and facets count matches up to about this many: counting every one of the hundreds of
+# thousands of documents a generic text (有限公司, two characters) matches is what made such searches
+# slow, and nobody reads those counts exactly. Beyond it a total is a lower bound (total_exact False).
+COUNT_LIMIT = 10_000
 
 _USCC_PREFIX = re.compile(r"[0-9A-Z]{2,18}")
 _LATIN = re.compile(r"[a-z0-9' ]*[a-z][a-z0-9' ]*")
@@ -94,10 +99,11 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
-    total: int  # exact
-    facets: dict[str, dict[str, int]]  # every name in FACETS -> value -> count, over all hits (not one page)
+    total: int  # exact, or a lower bound when total_exact is False
+    facets: dict[str, dict[str, int]]  # every name in FACETS -> value -> count, over the counted hits
     next_cursor: str | None  # None on the last page
     engine: str
+    total_exact: bool = True  # False: more than COUNT_LIMIT hits, and only some of them were counted
 
 
 @runtime_checkable

@@ -21,24 +21,29 @@ from .engine import (
 )
 from .sql_documents import document_rows, highlights
 from .sql_query import (
+    candidates,
     docs,
     facet_statement,
-    filter_conditions,
-    match_condition,
     near_rules,
     near_score,
     page_statement,
+    read_candidates,
     read_cursor,
     read_facets,
     reasons,
     rules_for,
     score_expression,
+    seq_among,
+    tail_statement,
     texts,
 )
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# Each way of finding a text's documents yields at most this many to rank and count: a few thousand
+# keep a search of the most generic text near 100 ms on SQLite at a million documents.
+BUILTIN_COUNT_LIMIT = 2000
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # An upsert keeps the row's seq: it is the row's place in the FTS5 index.
 UPDATED_COLUMNS = tuple(column.name for column in docs.columns if column.name not in ("id", "seq"))
@@ -72,8 +77,9 @@ class BuiltinEngine:
 
     name = "builtin"
 
-    def __init__(self, db):
+    def __init__(self, db, count_limit: int = BUILTIN_COUNT_LIMIT):
         self.db = db  # Flask-SQLAlchemy; used inside an application context
+        self.count_limit = count_limit
 
     def _connection(self):
         connection = self.db.session.connection()
@@ -132,55 +138,72 @@ class BuiltinEngine:
         kept = select(docs.c.seq).where(docs.c.seq.in_(seqs))
         connection.execute(delete(texts).where(texts.c.seq.in_(seqs), texts.c.seq.not_in(kept)))
 
-    def statements(self, dialect: str, query: SearchQuery, *, near: bool = False):
-        """The rules of the query's text, and the statements of its page and of its facets: what a
-        search runs (the latency benchmark runs them through sqlite3 as the engine's limit). With
-        `near`, those of the near rules, for a name nothing holds whole."""
+    def plan(self, dialect: str, query: SearchQuery, *, near: bool = False):
+        """The rules of the query's text, the statement finding its candidates and how many entries of
+        an index it reads (see `candidates`); with `near`, for the near rules, for a name nothing
+        holds whole."""
+        rules = near_rules(analyse_query(query.q)) if near else rules_for(analyse_query(query.q))
+        return rules, *candidates(rules, query, dialect, self.count_limit)
+
+    def statements(self, dialect: str, query: SearchQuery, rules, found: list[int], *, near: bool = False):
+        """The statements of the page and of the facets over the candidates `found` (their seqs), found
+        once for both: what a search runs (the latency benchmark runs them through sqlite3 as the
+        engine's limit)."""
         text = analyse_query(query.q)
-        rules = near_rules(text) if near else rules_for(text)
-        where = [condition for condition in (match_condition(rules, dialect),) if condition is not None]
-        where += filter_conditions(query, dialect)
         score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
-        page = page_statement(where, score, read_cursor(query.cursor), query.size)
-        return rules, page, facet_statement(where)
+        after = read_cursor(query.cursor)
+        among = seq_among(found, dialect)
+        if after is not None and len(after) == 1:
+            page = tail_statement(rules, query, dialect, ~among, score, after[0], query.size)
+        else:
+            page = page_statement([among], score, after, query.size)
+        return page, facet_statement([among])
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = analyse_query(query.q)
         try:
             connection = self._connection()
-            rules, page, total, facets = self._run(connection, query, near=False)
-            if not total and near_rules(text):
-                rules, page, total, facets = self._run(connection, query, near=True)
+            rules, page, found, facets = self._run(connection, query, near=False)
+            if not found.seqs and found.complete and near_rules(text):
+                rules, page, found, facets = self._run(connection, query, near=True)
             hits = self._hits(connection, rules, text.name, page[: query.size])
         except OperationalError as exc:
             raise SearchUnavailable(f"the database did not answer the search: {exc.orig}") from exc
-        last = page[query.size - 1] if len(page) > query.size else None
         return SearchResult(
             hits=hits,
-            total=total,
+            total=len(found.seqs),
             facets=facets,
-            next_cursor=encode_cursor([int(last.score), last.id]) if last else None,
+            next_cursor=self._next_cursor(query, page, found.complete),
             engine=self.name,
+            total_exact=found.complete,
         )
 
-    def _run(self, connection, query: SearchQuery, near: bool):
-        rules, page_sql, facet_sql = self.statements(connection.dialect.name, query, near=near)
-        page = connection.execute(page_sql).all()
-        total, facets = read_facets(connection.execute(facet_sql))
-        return rules, page, total, facets
+    @staticmethod
+    def _next_cursor(query: SearchQuery, page: list, exact: bool) -> str | None:
+        """After the ranked candidates come, when some matches were not counted, the others (the tail)."""
+        in_tail = query.cursor is not None and len(read_cursor(query.cursor)) == 1
+        if len(page) > query.size:
+            last = page[query.size - 1]
+            return encode_cursor([last.seq] if in_tail else [int(last.score), last.id])
+        return encode_cursor([0]) if not (in_tail or exact) else None
 
-    def explain(self, query: SearchQuery) -> dict[str, list[str]]:
-        """The database's plans for the page and the facets of `query` (EXPLAIN QUERY PLAN on SQLite,
+    def _run(self, connection, query: SearchQuery, near: bool):
+        dialect = connection.dialect.name
+        rules, finding, scan = self.plan(dialect, query, near=near)
+        found = read_candidates(connection.execute(finding), self.count_limit, scan)
+        page_sql, facet_sql = self.statements(dialect, query, rules, found.seqs, near=near)
+        page = connection.execute(page_sql).all()
+        facets = read_facets(connection.execute(facet_sql))
+        return rules, page, found, facets
+
+    def explain(self, query: SearchQuery) -> list[str]:
+        """The database's plan for finding the candidates of `query` (EXPLAIN QUERY PLAN on SQLite,
         EXPLAIN on PostgreSQL): which index finds the hits."""
         connection = self._connection()
-        dialect = connection.dialect.name
-        _, page_sql, facet_sql = self.statements(dialect, query)
-        prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
-        plans = {}
-        for part, statement in (("page", page_sql), ("facets", facet_sql)):
-            sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-            plans[part] = [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]
-        return plans
+        _, finding, _ = self.plan(connection.dialect.name, query)
+        prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+        sql = str(finding.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        return [str(row[-1]) for row in connection.exec_driver_sql(prefix + sql)]
 
     def _hits(self, connection, rules, needle: str, page) -> list[Hit]:
         if not page:

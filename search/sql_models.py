@@ -10,9 +10,11 @@ from registry.db import Base
 # SQLite: FTS5 tables (trigram tokenizer) over the searchable columns, with external content read
 # from the two tables below by seq and kept in step by triggers. PostgreSQL: GIN trigram indexes on
 # the same columns, named ix_<table>_<column>_trgm. Only migration 0003 creates them (SQLAlchemy
-# cannot declare them), so model comparison and autogenerate skip them (include_object).
+# cannot declare them), so model comparison and autogenerate skip them (include_object). So is the
+# index of name prefixes (migration 0007), "C"-collated on PostgreSQL.
 FTS_TABLES = ("search_fts", "search_text_fts")
 TRIGRAM_INDEX_SUFFIX = "_trgm"
+NAME_PREFIX_INDEX = "ix_search_documents_name_prefix"
 # Joins several normalised names or text parts in one column; normalised text never contains it,
 # so no match runs across two of them.
 SEPARATOR = "\n"
@@ -65,13 +67,14 @@ class SearchDocumentText(Base):
 
 
 def is_migration_only(name: str | None, type_: str) -> bool:
-    """True for the schema objects migration 0003 creates outside the SQLAlchemy metadata."""
+    """True for the schema objects migrations 0003 and 0007 create outside the SQLAlchemy metadata."""
     if not name:
         return False
     if type_ == "table":  # the FTS5 tables and their shadow tables (search_fts_data, ...)
         return any(name == table or name.startswith(f"{table}_") for table in FTS_TABLES)
     if type_ == "index":
-        return name.startswith("ix_search_document") and name.endswith(TRIGRAM_INDEX_SUFFIX)
+        trigram = name.startswith("ix_search_document") and name.endswith(TRIGRAM_INDEX_SUFFIX)
+        return trigram or name == NAME_PREFIX_INDEX
     return False
 
 

@@ -1,8 +1,10 @@
 """SQL of the built-in engine: which documents match the user's text, how they rank, and why.
 
-Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter are
-ORed into the WHERE clause; all of them, best tier first, make the score; the same rules evaluated
-in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
+Every way of matching is a rule (reason, tier, column, test, needle). The rules that filter find
+the candidates, each through its index and a bounded number of them (plus the names starting with
+the text, from the name index); all rules, best tier first, score the candidates; the same rules
+evaluated in Python on a hit's columns give its `matched` reasons, so the three can never disagree.
+Matches beyond the candidates follow them, unranked, when a cursor pages on (the tail).
 
 The tests are exact, case-sensitive substring tests on normalised columns. On SQLite, needles of
 three characters or more are FTS5 phrase queries (a phrase of trigrams is a substring, and the
@@ -14,11 +16,32 @@ When nothing matches a name of six characters or more, the near rules look again
 half of it, ranked by how many character pairs they share with it (a typo, a misremembered legal form).
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_, select, table, union
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    union_all,
+)
 from sqlalchemy import text as sql_text
 
 from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
@@ -31,6 +54,11 @@ NAME_FTS, TEXT_FTS = FTS_TABLES
 TRIGRAM = 3  # the shortest needle a trigram index can look up
 NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram index
 NAME_LENGTH_CAP = 999
+# Sorts after every character a name can hold (byte order of UTF-8): name < needle + this is a prefix range.
+PAST_EVERY_CHARACTER = "\U0010ffff"
+# With filters, each way of finding documents reads this many times the count limit of its index's
+# entries at most: a filter that few of a generic text's hits pass must not read the whole index.
+SCAN_FACTOR = 5
 
 
 @dataclass(frozen=True)
@@ -63,8 +91,9 @@ def rules_for(text: QueryText) -> list[Rule]:
             Rule("name", 80, "name_normalised", "contains", name, True),
             Rule("former_name", 70, "former", "line", name, False),
             Rule("former_name", 65, "former", "contains", name, True),
-            Rule("text", 20, "text", "contains", name, True),
         ]
+        if len(name) >= TRIGRAM:  # record text has no index for shorter needles: scanning it takes seconds
+            rules.append(Rule("text", 20, "text", "contains", name, True))
     if code := text.uscc:
         rules += [Rule("uscc", 100, "uscc", "eq", code, False), Rule("uscc", 85, "uscc", "starts", code, True)]
     if latin := text.latin:
@@ -125,20 +154,8 @@ def _phrase(column: str, needle: str) -> str:
     return f'{{{column}}} : "{needle.replace(chr(34), chr(34) * 2)}"'
 
 
-def _fts_rows(table_name: str, expression: str, name: str):
-    """The rowids (seq) an FTS5 query finds."""
-    return (
-        select(literal_column("rowid"))
-        .select_from(table(table_name))
-        .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
-    )
-
-
 def _sql(rule: Rule, dialect: str) -> ColumnElement[bool]:
-    if rule.column == "text":  # in the side table: the documents whose text holds the needle
-        if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
-            return docs.c.seq.in_(_fts_rows(TEXT_FTS, _phrase("text", rule.needle), "text_query"))
-        return docs.c.seq.in_(select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect)))
+    """The rule on a search_documents row (record text lives in the side table: see _text_part)."""
     column = docs.c[rule.column]
     if rule.test == "eq":
         return column == rule.needle
@@ -175,34 +192,128 @@ def _name_fts(filtering: list[Rule]) -> str | None:
     return " OR ".join(phrases)
 
 
-def match_condition(rules: list[Rule], dialect: str) -> ColumnElement[bool] | None:
-    """The WHERE clause of the text (None: the text is blank and everything matches)."""
+@dataclass(frozen=True)
+class Part:
+    """One way the text's documents are found, served by one index (or a scan)."""
+
+    found: Select  # the seqs of the documents it finds
+    key: ColumnElement  # their seq as that index reads them in order (an FTS5 rowid, or seq itself)
+    in_tail: bool = True  # False: every document it finds another part finds too
+
+
+def _fts_part(table_name: str, expression: str, name: str) -> Part:
+    """The documents an FTS5 query finds, joined by rowid, so that a LIMIT stops reading the index."""
+    rowid = literal_column(f"{table_name}.rowid")
+    found = (
+        select(docs.c.seq)
+        .select_from(table(table_name).join(docs, docs.c.seq == rowid))
+        .where(sql_text(f"{table_name} MATCH :{name}").bindparams(**{name: expression}))
+    )
+    return Part(found, rowid)
+
+
+def _name_prefix_part(needle: str, dialect: str) -> Part:
+    """Names starting with the needle, as a range of the name index (exact names included); the part
+    finding names that contain the needle finds them too."""
+    column = docs.c.name_normalised.collate("C") if dialect == "postgresql" else docs.c.name_normalised
+    found = select(docs.c.seq).where(column >= needle, column < needle + PAST_EVERY_CHARACTER)
+    return Part(found, docs.c.seq, in_tail=False)
+
+
+def _text_part(rule: Rule, dialect: str) -> Part:
+    if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
+        return _fts_part(TEXT_FTS, _phrase("text", rule.needle), "text_query")
+    found = select(docs.c.seq).join_from(docs, texts, texts.c.seq == docs.c.seq)
+    return Part(found.where(_contains(texts.c.text, rule.needle, dialect)), docs.c.seq)
+
+
+def _parts(rules: list[Rule], dialect: str) -> list[Part]:
+    """Each way the text's documents are found; a blank text finds every document."""
     filtering = [rule for rule in rules if rule.filters]
     if not filtering:
-        return None
-    if dialect == "sqlite":
-        fts = _name_fts(filtering)
-        if not fts:  # a short needle: a scan, whatever the form
-            return or_(*(_sql(rule, dialect) for rule in filtering))
-        # SQLite unions the rowids of the two FTS5 tables and of the uscc index (a MULTI-INDEX OR).
-        others = [_sql(rule, dialect) for rule in filtering if rule.column in ("uscc", "text")]
-        return or_(docs.c.seq.in_(_fts_rows(NAME_FTS, fts, "name_query")), *others)
-    # PostgreSQL ORs the trigram indexes of search_documents into one bitmap, but cannot OR that with
-    # the text's: the union of the two finds the candidates.
-    found = [select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in filtering if rule.column != "text")))]
-    found += [
-        select(texts.c.seq).where(_contains(texts.c.text, rule.needle, dialect))
-        for rule in filtering
-        if rule.column == "text"
-    ]
-    return docs.c.seq.in_(union(*found))
+        return [Part(select(docs.c.seq), docs.c.seq)]
+    parts = [_name_prefix_part(rule.needle, dialect) for rule in rules
+             if rule.column == "name_normalised" and rule.test == "starts"]
+    fts = _name_fts(filtering) if dialect == "sqlite" else None
+    if fts:
+        # The uscc prefix has its own B-tree index; the name columns are one FTS5 query.
+        parts.append(_fts_part(NAME_FTS, fts, "name_query"))
+        on_columns = [rule for rule in filtering if rule.column == "uscc"]
+    else:  # PostgreSQL ORs the trigram indexes into one bitmap; a short needle is a scan anyway
+        on_columns = [rule for rule in filtering if rule.column != "text"]
+    if on_columns:
+        parts.append(Part(select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in on_columns))), docs.c.seq))
+    return parts + [_text_part(rule, dialect) for rule in filtering if rule.column == "text"]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    seqs: list[int]  # the documents to rank and count
+    complete: bool  # False: some part found more than it read or yields, and the tail holds the rest
+
+
+def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
+    """The statement finding the documents the text and the filters find, as far as they are ranked and
+    counted: each part reads at most SCAN_FACTOR * `limit` entries of its index and yields at most
+    `limit` of them that pass the filters, so a generic text, or a filter few of its hits pass, costs
+    what a distinctive text does. One row per part, read by `read_candidates`: its seqs as a
+    comma-separated string (thousands of rows would cost more to fetch than to find), how many
+    entries it read and how many it yields."""
+    conditions = filter_conditions(query, dialect)
+    passes = func.coalesce(and_(*conditions), False, type_=Boolean) if conditions else literal(True)
+    scan = limit * SCAN_FACTOR if conditions else limit
+    found = []
+    for part in _parts(rules, dialect):
+        read = part.found.add_columns(passes.label("passes")).limit(scan + 1).subquery()
+        counted = select(read.c.seq, read.c.passes, func.count().over().label("scanned")).subquery()
+        # Those that pass first; one that does not still tells how many entries were read.
+        kept = select(counted).order_by(counted.c.passes.desc()).limit(limit).subquery()
+        found.append(select(
+            func.aggregate_strings(case((kept.c.passes, cast(kept.c.seq, String))), ","),
+            func.max(kept.c.scanned),
+            func.count(case((kept.c.passes, 1))),
+        ))
+    return union_all(*found), scan
+
+
+def read_candidates(rows, limit: int, scan: int) -> Candidates:
+    seqs, complete = set(), True
+    for listed, scanned, yielded in rows:
+        complete = complete and (scanned or 0) <= scan and yielded < limit
+        if listed:
+            seqs.update(map(int, listed.split(",")))
+    return Candidates(sorted(seqs), complete)
+
+
+def seq_among(seqs: list[int], dialect: str) -> ColumnElement[bool]:
+    """The document is one of `seqs`: thousands of them travel as one parameter (a JSON array on
+    SQLite, an array on PostgreSQL), not as thousands."""
+    if dialect == "postgresql":
+        return docs.c.seq == any_(bindparam(None, seqs, type_=ARRAY(BigInteger)))
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(seqs))))
+    return docs.c.seq.in_(listed)
+
+
+def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, not_ranked: ColumnElement[bool],
+                   score: ColumnElement, after_seq: int, size: int):
+    """One page of the matches beyond the candidates (when a part found more than it yields), by seq:
+    each part reads on from `after_seq` in its index's order, leaving the candidates out
+    (`not_ranked`), and stops after a page. So paging has no wall, though only candidates are ranked."""
+    conditions = [*filter_conditions(query, dialect), not_ranked]
+    pages = [part.found.where(*conditions, part.key > after_seq).order_by(part.key).limit(size + 1).subquery()
+             for part in _parts(rules, dialect) if part.in_tail]
+    found = union(*(select(page.c.seq) for page in pages))
+    return (select(docs.c.seq, docs.c.id, score.label("score")).where(docs.c.seq.in_(found))
+            .order_by(docs.c.seq).limit(size + 1))
 
 
 def score_expression(rules: list[Rule], dialect: str) -> ColumnElement:
-    """Tier * 1000, less the name's length: within a tier a shorter name is the closer match."""
+    """Tier * 1000, less the name's length: within a tier a shorter name is the closer match. A
+    candidate that no name, code or spelling rule holds for was found by its text."""
     if not rules:
         return literal_column("0")
-    tier = case(*((_sql(rule, dialect), rule.tier) for rule in rules), else_=0)
+    by_text = max((rule.tier for rule in rules if rule.column == "text" and rule.filters), default=0)
+    tier = case(*((_sql(rule, dialect), rule.tier) for rule in rules if rule.column != "text"), else_=by_text)
     length = func.length(docs.c.name_normalised)
     return tier * 1000 - case((length > NAME_LENGTH_CAP, NAME_LENGTH_CAP), else_=length)
 
@@ -230,15 +341,20 @@ def filter_conditions(query: SearchQuery, dialect: str) -> list[ColumnElement[bo
     return conditions
 
 
-def read_cursor(cursor: str | None) -> tuple[int, str] | None:
+def read_cursor(cursor: str | None) -> tuple[int, str] | tuple[int] | None:
+    """(score, id) after a ranked hit, or (seq,) after a hit in the tail."""
     if cursor is None:
         return None
     values = decode_cursor(cursor)
-    if len(values) != 2 or not isinstance(values[0], int) or isinstance(values[0], bool):
-        raise InvalidCursor("the cursor is not one this search handed out")
-    if not isinstance(values[1], str):
+    if len(values) == 1 and _is_int(values[0]):
+        return (values[0],)
+    if len(values) != 2 or not _is_int(values[0]) or not isinstance(values[1], str):
         raise InvalidCursor("the cursor is not one this search handed out")
     return values[0], values[1]
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | None, size: int):
@@ -255,18 +371,16 @@ def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | N
 
 
 def facet_statement(where: list):
-    """Every facet and the total in one pass over the hits: counts by (kind, district, severity,
+    """Every facet in one pass over the hits: counts by (kind, district, severity,
     domains), which read_facets adds up per facet (a few hundred groups at most)."""
     keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains)
     return select(*keys, func.count()).where(*where).group_by(*keys)
 
 
-def read_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and the biggest buckets of each facet, biggest first."""
+def read_facets(rows) -> dict[str, dict[str, int]]:
+    """The biggest buckets of each facet, biggest first."""
     counts = {facet: Counter() for facet in FACETS}
-    total = 0
     for kind, district, severity, held, count in rows:
-        total += count
         counts["kind"][kind] += count
         if district is not None:
             counts["district"][district] += count
@@ -274,7 +388,7 @@ def read_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
             counts["severity"][severity] += count
         for domain in filter(None, held.split(DOMAIN_DELIMITER)):
             counts["domain"][domain] += count
-    return total, {
+    return {
         facet: dict(sorted(counter.items(), key=lambda bucket: (-bucket[1], bucket[0]))[: FACET_SIZES[facet]])
         for facet, counter in counts.items()
     }

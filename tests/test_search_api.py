@@ -17,6 +17,7 @@ def test_a_pushed_penalty_is_found_by_a_fragment_of_the_name(push, client, depar
     assert ("entity", record["uscc"]) in kinds and ("record", record_id) in kinds
     assert all("name" in item["matched"] for item in found["items"])
     assert found["engine"] == "builtin" and found["facets"]["kind"] == {"entity": 1, "record": 1}
+    assert found["total"] == 2 and found["total_exact"] is True
 
 
 def test_two_characters_and_credit_code_prefixes_find_the_entity(push, client, department):

@@ -47,7 +47,12 @@ class HitOut(Schema):
 
 class SearchOut(Schema):
     items = fields.List(fields.Nested(HitOut))
-    total = fields.Integer()
-    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    total = fields.Integer(metadata={"description": "hits counted; a lower bound when total_exact is false"})
+    total_exact = fields.Boolean(metadata={
+        "description": "false when more hits matched than a search counts (10,000 on an external engine, "
+                       "2,000 per index on the built-in one): total and facets then count a part of them, "
+                       "and paging still goes through every hit"})
+    facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
+                         metadata={"description": "counts by value over the hits counted in total"})
     next_cursor = fields.String(allow_none=True)
     engine = fields.String()

@@ -42,8 +42,8 @@ def search(args: dict) -> dict:
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     except EngineCursor:
         raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询") from None
-    return {"items": _items(result.hits), "total": result.total, "facets": result.facets,
-            "next_cursor": result.next_cursor, "engine": result.engine}
+    return {"items": _items(result.hits), "total": result.total, "total_exact": result.total_exact,
+            "facets": result.facets, "next_cursor": result.next_cursor, "engine": result.engine}
 
 
 def _items(hits) -> list[dict]:

@@ -75,6 +75,11 @@ def test_pinyin_and_initials(loaded, q, reason):
     assert reason in hit_for(result, TARGET["id"]).matched
 
 
+def test_a_spelling_finds_the_entity_and_not_again_each_of_its_records(loaded):
+    found = set(ids(search(loaded, "xinyuan")))
+    assert TARGET["id"] in found and not found & (TARGET_AND_RECORDS - {TARGET["id"]})
+
+
 def test_pinyin_prefix_ranks_names_starting_with_it_first(loaded):
     assert ids(search(loaded, "tongliaoshixinyuanshangmaoyouxian"))[0] == TARGET["id"]
 
@@ -187,7 +192,7 @@ def test_cursor_pages_through_every_hit_once(loaded, q):
     seen, cursor, pages = [], None, 0
     while True:
         result = loaded.search(SearchQuery(q=q, district="150525", size=10, cursor=cursor))
-        assert result.total == PAGED_COUNT
+        assert result.total == PAGED_COUNT and result.total_exact
         seen += ids(result)
         pages += 1
         cursor = result.next_cursor
@@ -196,6 +201,20 @@ def test_cursor_pages_through_every_hit_once(loaded, q):
     assert pages == 3
     assert len(seen) == len(set(seen)) == PAGED_COUNT
     assert set(seen) == {doc["id"] for doc in PAGED}
+
+
+@pytest.mark.parametrize("q", [PAGED_NAME, "华丰", "", "naimanqi"])
+def test_beyond_the_count_limit_the_total_is_a_lower_bound_and_paging_goes_on(loaded, q, monkeypatch):
+    monkeypatch.setattr(loaded, "count_limit", 12)
+    first = loaded.search(SearchQuery(q=q, district="150525", size=10))
+    assert not first.total_exact and 12 <= first.total < PAGED_COUNT
+    assert sum(first.facets["kind"].values()) == first.total  # the facets count what the total counts
+    seen, cursor = ids(first), first.next_cursor
+    while cursor is not None:
+        result = loaded.search(SearchQuery(q=q, district="150525", size=10, cursor=cursor))
+        seen += ids(result)
+        cursor = result.next_cursor
+    assert sorted(seen) == sorted(doc["id"] for doc in PAGED)  # every hit, once
 
 
 def test_pages_follow_the_ranking(loaded):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from search.elastic_query import read_hit, read_page, search_body
+from search.elastic_query import read_hit, read_page, search_bodies
 from search.engine import InvalidCursor, QueryText, SearchQuery, analyse_query, decode_cursor, encode_cursor
 
 
@@ -59,11 +59,11 @@ def test_body_filters_and_paging():
         size=10,
         cursor=cursor,
     )
-    body = search_body(query)
-    assert body["size"] == 11 and body["track_total_hits"] is True
-    assert body["search_after"] == [3.5, "record-9"]
-    assert body["sort"] == [{"_score": "desc"}, {"id": "asc"}]
-    assert body["query"]["bool"]["filter"] == [
+    page, counts = search_bodies(query, count_limit=500)
+    assert page["size"] == 11 and page["track_total_hits"] is False and "aggs" not in page
+    assert page["search_after"] == [3.5, "record-9"]
+    assert page["sort"] == [{"_score": "desc"}, {"id": "asc"}]
+    expected_filters = [
         {"term": {"kind": "record"}},
         {"term": {"domain_any": "tax"}},
         {"term": {"department": 2}},
@@ -71,13 +71,18 @@ def test_body_filters_and_paging():
         {"term": {"severity": "minor"}},
         {"range": {"decision_date": {"gte": "2024-01-01", "lte": "2024-12-31"}}},
     ]
-    assert set(body["aggs"]) == {"kind", "domain", "district", "severity"}
+    assert page["query"]["bool"]["filter"] == expected_filters
+    # The counts match the same documents, unscored, and stop at the limit.
+    assert counts["query"]["bool"]["filter"] == [page["query"]["bool"]["must"][0], *expected_filters]
+    assert counts["size"] == 0 and counts["terminate_after"] == 500 and counts["track_total_hits"] is True
+    assert set(counts["aggs"]) == {"kind", "domain", "district", "severity"}
 
 
 def test_empty_text_matches_everything_without_highlights():
-    body = search_body(SearchQuery())
-    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
-    assert "highlight" not in body
+    page, counts = search_bodies(SearchQuery(), count_limit=500)
+    assert page["query"]["bool"]["must"] == [{"match_all": {}}]
+    assert counts["query"]["bool"]["filter"] == [{"match_all": {}}]
+    assert "highlight" not in page
 
 
 def named_clauses(body) -> set[str]:
@@ -96,7 +101,8 @@ def named_clauses(body) -> set[str]:
     ],
 )
 def test_clauses_by_kind_of_text(q, names):
-    assert named_clauses(search_body(SearchQuery(q=q))) == names
+    page, _ = search_bodies(SearchQuery(q=q), count_limit=500)
+    assert named_clauses(page) == names
 
 
 def raw_hit(doc_id, score, matched, highlight=None):

@@ -3,6 +3,7 @@
 import re
 from html import unescape
 
+from registry.publicsearch.engines import configured_engine
 from tests import factories
 
 
@@ -34,6 +35,16 @@ def test_a_fragment_finds_the_entity_and_its_record_with_highlights(push, client
     assert "<em>瑞祥汽车</em>" in html
     assert f'href="/enterprises/{record["uscc"]}"' in html
     assert "匹配：" in html and "名称" in html
+
+
+def test_beyond_the_count_limit_the_page_says_at_least_and_pages_on(push, client, department, monkeypatch):
+    push([factories.penalty(department, party_name=f"通辽市广源物流有限公司{n}") for n in range(3)])
+    with client.application.app_context():
+        monkeypatch.setattr(configured_engine(), "count_limit", 2)
+    first = page_of(client, "/", q="广源物流", kind="entity")
+    assert total_of(first) == 2 and "条以上结果" in first and "共找到" not in first
+    following = unescape(re.search(r'<a [^>]*href="([^"]+)"[^>]*>下一页', first).group(1))
+    assert "广源物流" in page_of(client, following)
 
 
 def test_text_from_records_is_escaped_but_highlights_are_kept(push, client, department):
