@@ -6,14 +6,14 @@ name or district (name searches go to the search engine's own tables); a bulk im
 all four on every record and entity it wrote.
 
 Revision ID: 0007_import_speed
-Revises: 0006_repairs
+Revises: 0007_search_name_prefix
 Create Date: 2026-11-27
 """
 
 from alembic import op
 
 revision = "0007_import_speed"
-down_revision = "0006_repairs"
+down_revision = "0007_search_name_prefix"  # main gained its own 0007 meanwhile: one chain
 branch_labels = None
 depends_on = None
 
