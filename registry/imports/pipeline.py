@@ -25,7 +25,7 @@ from ..records.validation import source_unit_error, validate_record
 from ..stages import StageTimes
 from .readers import ImportFileError, RowProblem, open_rows
 
-QUEUE_DEPTH = 2  # finished batches waiting per worker: bounds memory whatever the file size
+QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
 
 
 @dataclass
@@ -43,8 +43,8 @@ class Batch:
     bytes_read: int
     rows_read: int = 0
     rejected_rows: int = 0
-    prepared: list = field(default_factory=list)  # the rows to write, until encoded
-    encoded: object = None  # the rows to write in the writer's form (the writer's `encode`)
+    encoder: object = None  # takes the rows to write, one by one, until the batch is sent (the writer's `encoder`)
+    encoded: object = None  # then the rows to write in the writer's form (what the encoder made of them)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
     seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
@@ -64,15 +64,15 @@ def _context():
 
 
 def read_batches(path: Path, options: dict, skip_through: int, department: DepartmentRef, today: date,
-                 batch_rows: int, encode, workers: int = 1) -> Iterator[FileMeta | Batch]:
+                 batch_rows: int, encoder, workers: int = 1) -> Iterator[FileMeta | Batch]:
     """Yield the file's FileMeta, then its batches of `batch_rows` rows each, in file order, their
-    prepared rows turned into the writer's form by `encode` (a module-level function);
+    prepared rows turned into the writer's form by an `encoder` (a module-level class) per batch;
     raise ImportFileError if it cannot be read."""
     context = _context()
     channels = [context.Queue(maxsize=QUEUE_DEPTH) for _ in range(workers)]
     processes = [
         context.Process(target=_produce, daemon=True, args=(str(path), options, skip_through, department, today,
-                                                            batch_rows, encode, (number, workers), channel))
+                                                            batch_rows, encoder, (number, workers), channel))
         for number, channel in enumerate(channels)
     ]
     for process in processes:
@@ -106,10 +106,10 @@ def _receive(process, channel):
     return item
 
 
-def _produce(path, options, skip_through, department, today, batch_rows, encode, share, channel) -> None:
-    sender = _Sender(encode, channel)
+def _produce(path, options, skip_through, department, today, batch_rows, encoder, share, channel) -> None:
+    sender = _Sender(channel)
     try:
-        _read(path, options, skip_through, department, today, batch_rows, sender, share)
+        _read(path, options, skip_through, department, today, batch_rows, encoder, sender, share)
     except ImportFileError as exc:
         sender.put(Failure(exc.message_en, exc.message_zh, exc.code))
     except Exception as exc:  # a bug must reach the job as a failure, not hang it
@@ -122,15 +122,14 @@ class _Sender:
     """Puts FileMeta and finished batches, encoded for the writer, on the worker's channel; ends the
     worker when the importing process is gone (killed), instead of waiting for it for ever."""
 
-    def __init__(self, encode, channel):
-        self.encode = encode
+    def __init__(self, channel):
         self.channel = channel
         self.importer = multiprocessing.parent_process()
 
     def put(self, item) -> None:
         if isinstance(item, Batch):
             started = perf_counter()
-            item.encoded, item.prepared = self.encode(item.prepared), []
+            item.encoded, item.encoder = item.encoder.finish(), None
             item.seconds["encode"] += perf_counter() - started
         while True:
             try:
@@ -142,7 +141,7 @@ class _Sender:
                     raise SystemExit(0) from None
 
 
-def _read(path, options, skip_through, department, today, batch_rows, channel: _Sender, share) -> None:
+def _read(path, options, skip_through, department, today, batch_rows, encoder, channel: _Sender, share) -> None:
     """Send FileMeta, then the batches this worker's share names: (worker number, worker count)."""
     number, workers = share
     book = rules()
@@ -159,7 +158,7 @@ def _read(path, options, skip_through, department, today, batch_rows, channel: _
                     channel.put(batch)  # waits while the writer is behind: not reading time
                     reading = perf_counter()
                 mine = (position // batch_rows) % workers == number
-                batch = Batch(last_row=previous_row, bytes_read=0) if mine else None
+                batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine else None
             position += 1
             previous_row = row_number
             if batch is None:
@@ -169,7 +168,7 @@ def _read(path, options, skip_through, department, today, batch_rows, channel: _
             _take(batch, row_number, raw, source.kind, department, book, today)
             reading = perf_counter()
         if batch is not None or (position == 0 and number == 0):
-            batch = batch or Batch(last_row=skip_through, bytes_read=0)  # nothing (left) to read
+            batch = batch or Batch(last_row=skip_through, bytes_read=0, encoder=encoder())  # nothing (left) to read
             batch.bytes_read = source.bytes_read
             channel.put(batch)
 
@@ -186,8 +185,11 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, b
         batch.rejected_rows += 1
         batch.rejections += [(row_number, error) for error in errors]
         return
-    batch.prepared.append(prepare(clean, department, book, today))
-    batch.seconds["prepare"] += perf_counter() - checked
+    prepared = prepare(clean, department, book, today)
+    encoding = perf_counter()
+    batch.seconds["prepare"] += encoding - checked
+    batch.encoder.add(prepared)
+    batch.seconds["encode"] += perf_counter() - encoding
 
 
 def _check(raw, kind, department: DepartmentRef, today: date) -> tuple[dict | None, list[FieldError]]:

@@ -147,7 +147,7 @@ def _run(path: Path, options: dict, department: Department, tally: Tally, job_id
         db.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
     writer = writer_for(db.session, department, rules(), today, principal_id, stages=tally.seconds)
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
-                           config.IMPORT_BATCH_ROWS, writer.encode, config.IMPORT_WORKERS)
+                           config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
     while True:
         with tally.seconds.timing("wait_for_workers"):
             batch = next(batches, None)

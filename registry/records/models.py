@@ -35,11 +35,11 @@ class Record(Timestamps, Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
-    domain_key: Mapped[str] = mapped_column(ForeignKey("domains.key"), index=True)
+    domain_key: Mapped[str] = mapped_column(ForeignKey("domains.key"))
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), nullable=True)
     # The party part of the natural key: the USCC, or the ID number of a natural person.
     party_key: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default=PUBLISHED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PUBLISHED)
     content_hash: Mapped[str] = mapped_column(String(32))
 
     # Party (SPEC §3).

@@ -3,29 +3,46 @@
 Same contract as RecordWriter (outcomes per row, history of changed rows, sticky statuses);
 only the mechanics differ, so the API and imports get the same answers on both databases.
 
-A batch travels as COPY text made by `encode_batch`, a pure function: imports run it in their
-worker processes, so the writing process only streams bytes and runs set-based statements.
+A batch travels as COPY text made by a CopyEncoder: imports run it in their worker processes,
+so the writing process only streams bytes and runs set-based statements.
 """
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import text
 
 from search.outbox import ENTITY, RECORD
 
 from .models import REPAIRED, WITHDRAWN
-from .writer import INSERTED, UNCHANGED, UPDATED, BatchResult, RecordWriter, entity_columns, newest_per_entity
+from .writer import (
+    INSERTED,
+    UNCHANGED,
+    UPDATED,
+    BatchResult,
+    RecordWriter,
+    entity_columns,
+    json_text,
+    newest_per_entity,
+)
 
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
 _ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
                    "legal_rep_id_type", "legal_rep_id_no")
+_ENTITY_FIELDS = ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type",
+                  "legal_rep_id_no")  # what entity_columns reads of a row
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
+# What _apply reports of the changed records: each one (the API's outcomes), or only how many
+# (imports: a batch's rows need not travel back).
+_CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
+_CHANGED_COUNTS = "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM changed"
+# A row's entity, looked up through the USCC index (a join was planned as a scan of all entities).
+_ENTITY_OF_ROW = "(SELECT e.id FROM entities e WHERE e.uscc = s.uscc)"
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -40,26 +57,47 @@ class EncodedBatch:
     entities: bytes  # the newest row's view of each entity the batch names, _ENTITY_STAGING columns
 
 
+class CopyEncoder:
+    """Turns a batch's prepared rows into its COPY text one at a time, so that a worker holds a
+    line per row rather than the row: the last occurrence of a natural key wins, in its place."""
+
+    def __init__(self):
+        self.rows = 0  # rows given, later duplicates of a natural key included
+        self.columns = ()
+        self.kept = {}  # natural key -> (COPY line, what the row says of its entity, if it names one)
+
+    def add(self, row: dict) -> None:
+        if not self.columns:
+            self.columns = tuple(row)
+        key = (row["decision_no"], row["party_key"])
+        self.kept.pop(key, None)
+        self.kept[key] = (_copy_line([*map(row.get, self.columns), self.rows]),
+                          {name: row[name] for name in _ENTITY_FIELDS} if row["uscc"] else None)
+        self.rows += 1
+
+    def finish(self) -> EncodedBatch:
+        newest = newest_per_entity([entity for _, entity in self.kept.values() if entity]).values()
+        entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
+        records = "".join([line for line, _ in self.kept.values()])
+        return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
+
+
 def encode_batch(rows: list[dict]) -> EncodedBatch:
-    """COPY text of a batch of prepared rows: the last occurrence of a natural key wins."""
-    last = {}
-    for position, row in enumerate(rows):
-        last[(row["decision_no"], row["party_key"])] = position
-    kept = sorted(last.values())
-    columns = tuple(rows[0]) if rows else ()
-    records = "".join([_copy_line([*map(rows[p].get, columns), p]) for p in kept])
-    newest = newest_per_entity([rows[p] for p in kept]).values()
-    entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
-    return EncodedBatch(len(rows), (*columns, "row_index"), records.encode(), entities.encode())
+    """COPY text of a batch of prepared rows."""
+    encoder = CopyEncoder()
+    for row in rows:
+        encoder.add(row)
+    return encoder.finish()
 
 
 def _copy_line(values: list) -> str:
-    strings = [value for value in values if value.__class__ is str]
-    plain = "\t".join(strings)
-    if plain.count("\t") == len(strings) - 1 and not _COPY_SPECIAL.search(plain):
-        # The common case: no text needs escaping, so one pass joins the line.
-        return "\t".join([value if value.__class__ is str else "\\N" if value is None else _copy_value(value)
-                          for value in values]) + "\n"
+    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
+                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
+    # The common case: no value needed escaping (the only tabs separate values, the only
+    # backslashes start the NULLs), so the line made in one pass stands.
+    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
+            and "\n" not in line and "\r" not in line:
+        return line + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
 
 
@@ -68,19 +106,20 @@ def _copy_value(value) -> str:
         return "\\N"
     if value.__class__ is not str:
         # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
-        value = _json_text(tuple(value)) if isinstance(value, list) else str(value)
+        value = json_text(tuple(value)) if isinstance(value, list) else str(value)
     return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
 
 
-@lru_cache(maxsize=4096)
-def _json_text(items: tuple) -> str:
-    return json.dumps(list(items), ensure_ascii=False)  # penalty types: a few combinations, over and over
+# The text of the typed values a prepared row holds, unescaped: a value that needs escaping
+# (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
+_PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
+               list: lambda value: json_text(tuple(value))}
 
 
 class CopyRecordWriter(RecordWriter):
     """RecordWriter for PostgreSQL: rows travel by COPY, the upsert is one statement."""
 
-    encode = staticmethod(encode_batch)
+    encoder = CopyEncoder
 
     def write(self, rows: list[dict]) -> BatchResult:
         outcomes = [(UNCHANGED, None)] * len(rows)  # later duplicates and unchanged rows stay so
@@ -91,7 +130,7 @@ class CopyRecordWriter(RecordWriter):
             for position, record_id in self.session.connection().execute(text(
                     f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
                 outcomes[position] = (UNCHANGED, record_id)
-            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0])):
+            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0]), _CHANGED_ROWS):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:
@@ -99,13 +138,12 @@ class CopyRecordWriter(RecordWriter):
         return result
 
     def write_encoded(self, batch: EncodedBatch) -> dict:
-        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
+        """Write a batch made by a CopyEncoder; the counts of inserted, updated and unchanged rows."""
         counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: batch.rows}
         if batch.rows:
             self._load(batch)
-            for *_, is_new in self._apply(batch.columns[:-1]):
-                counts[INSERTED if is_new else UPDATED] += 1
-                counts[UNCHANGED] -= 1
+            [(inserted, updated)] = self._apply(batch.columns[:-1], _CHANGED_COUNTS)
+            counts.update({INSERTED: inserted, UPDATED: updated, UNCHANGED: batch.rows - inserted - updated})
         return counts
 
     def _load(self, batch: EncodedBatch) -> None:
@@ -131,22 +169,22 @@ class CopyRecordWriter(RecordWriter):
             copy.write(data)
 
     def _upsert_entities(self) -> None:
-        """Create missing entities and rename those a newer decision names differently, set-based;
-        records find their entity by USCC in the upsert itself."""
-        connection = self.session.connection()
-        connection.execute(text(
-            "UPDATE entities e SET name = s.name, name_normalised = s.name_normalised, name_as_of = s.name_as_of, "
-            "former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, version = e.version + 1, "
-            f"updated_at = now() FROM {ENTITY_STAGING} s WHERE e.uscc = s.uscc AND e.name <> s.name "
-            "AND (e.name_as_of IS NULL OR s.name_as_of >= e.name_as_of)"))
+        """Create missing entities and rename those a newer decision names differently, in one
+        statement: ON CONFLICT finds each entity through the USCC index, where a join of the staged
+        entities with `entities` was planned as a scan of the whole table on every batch.
+        Records find their entity by USCC in the upsert itself."""
         columns = ", ".join(_ENTITY_STAGING)
-        connection.execute(text(
-            f"INSERT INTO entities ({columns}, former_names, version, created_at, updated_at) "
-            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
+        self.session.connection().execute(text(
+            f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
+            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
+            "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
+            "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
+            "version = e.version + 1, updated_at = now() "
+            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
-    def _apply(self, columns: tuple) -> list:
-        """History of changed rows, then the upsert and its outbox rows: (id, decision_no, party_key,
-        is_new) of each inserted or updated record (the others were unchanged)."""
+    def _apply(self, columns: tuple, report: str) -> list:
+        """History of changed rows, then the upsert and its outbox rows; what `report` selects of the
+        inserted and updated records (`changed`; the others were unchanged)."""
         connection = self.session.connection()
         with self.stages.timing("versions"):
             connection.execute(text(
@@ -161,8 +199,8 @@ class CopyRecordWriter(RecordWriter):
         with self.stages.timing("upsert_and_outbox"):
             return connection.execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
-                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, e.id, 1, now(), now() "
-                f"FROM {STAGING} s LEFT JOIN entities e ON e.uscc = s.uscc "
+                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
+                f"FROM {STAGING} s "
                 f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
                 f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
                 "ELSE EXCLUDED.status END "
@@ -171,4 +209,4 @@ class CopyRecordWriter(RecordWriter):
                 "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
                 f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
                 f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
-                "SELECT id, decision_no, party_key, is_new FROM changed")).all()
+                f"{report}")).all()

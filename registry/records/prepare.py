@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from . import layout
 from .models import COLUMN_FOR_KEY
@@ -28,20 +29,20 @@ class DepartmentRef:
         return cls(department.id, department.uscc, department.domain_key, department.severity_overrides)
 
 
-def _hash_part(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ";".join(value)
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 0.5 and 0.50 are the same amount
-    return str(value)
+@lru_cache(maxsize=16384)
+def _amount_part(value: Decimal) -> str:
+    return format(value.normalize(), "f")  # 0.5 and 0.50 are the same amount (and equal keys here)
+
+
+# How the typed values of a clean row enter the digest (anything else: its str()).
+_HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: date.isoformat}
 
 
 def content_hash(clean: dict) -> str:
     """A digest of the record's content: equal digests mean re-sending it changes nothing."""
-    values = map(clean.get, _HASHED_KEYS)
-    payload = "\x1f".join([value if value.__class__ is str else _hash_part(value) for value in values])
+    part = _HASH_PARTS.get
+    payload = "\x1f".join([value if value.__class__ is str else "" if value is None
+                           else part(value.__class__, str)(value) for value in map(clean.get, _HASHED_KEYS)])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import JSON, Date, DateTime, Numeric, insert, select, update
 from sqlalchemy.orm import Session
@@ -50,9 +51,30 @@ def snapshot(record) -> dict:
     return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
 
 
-def as_prepared(rows: list[dict]) -> list[dict]:
-    """RecordWriter's form of a batch for `write_encoded`: the prepared rows as they are."""
-    return rows
+@dataclass
+class PreparedBatch:
+    """RecordWriter's form of a batch: prepared rows and the columns of the entities they name,
+    made by `prepared_batch` (in a worker process for imports: naming an entity is costly)."""
+
+    rows: list
+    entities: dict  # USCC -> entity_columns of the newest row naming it
+
+
+def prepared_batch(rows: list[dict]) -> PreparedBatch:
+    return PreparedBatch(rows, {code: entity_columns(row) for code, row in newest_per_entity(rows).items()})
+
+
+class PreparedRows:
+    """RecordWriter's encoder: collects a batch's prepared rows, then makes its PreparedBatch."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+
+    def finish(self) -> PreparedBatch:
+        return prepared_batch(self.rows)
 
 
 class RecordWriter:
@@ -72,21 +94,25 @@ class RecordWriter:
         department = DepartmentRef.of(self.department)
         return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
 
-    # How workers turn a batch of prepared rows into what write_encoded takes (a pure function).
-    encode = staticmethod(as_prepared)
+    # How workers turn a batch's prepared rows into what write_encoded takes (a module-level class).
+    encoder = PreparedRows
 
-    def write_encoded(self, rows: list[dict]) -> dict:
-        """Write a batch made by `encode`; the counts of inserted, updated and unchanged rows."""
-        return self.write(rows).counts
+    def write_encoded(self, batch: PreparedBatch) -> dict:
+        """Write a batch made by an `encoder`; the counts of inserted, updated and unchanged rows."""
+        return self._write(batch).counts
 
     def write(self, rows: list[dict]) -> BatchResult:
         """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
+        return self._write(prepared_batch(rows))
+
+    def _write(self, batch: PreparedBatch) -> BatchResult:
+        rows = batch.rows
         result = BatchResult()
         latest = {}  # natural key -> position of its last occurrence: the last one wins
         for position, row in enumerate(rows):
             latest[(row["decision_no"], row["party_key"])] = position
         with self.stages.timing("entities"):
-            entity_ids = self._upsert_entities(rows)
+            entity_ids = self._upsert_entities(batch.entities)
         with self.stages.timing("lookup"):
             existing = self._existing(rows)
         inserts, updates, versions = [], [], []
@@ -98,7 +124,8 @@ class RecordWriter:
                 continue
             current = existing.get(key)
             if current is None:
-                inserts.append((position, {**row, "entity_id": entity_ids.get(row["uscc"]), "version": 1}))
+                row.update(entity_id=entity_ids.get(row["uscc"]), version=1)  # the batch's own dict: no copy
+                inserts.append((position, row))
             elif current["content_hash"] == row["content_hash"]:
                 outcomes[position] = (UNCHANGED, current["id"])
             else:
@@ -129,23 +156,14 @@ class RecordWriter:
     def _insert(self, table, rows: list[dict]) -> None:
         """Insert with the driver's own executemany: SQLAlchemy's per-row parameter handling and
         its multi-VALUES batching (16 rows a statement at 60 columns) cost more than the insert."""
-        now = utcnow()
-        for row in rows:
-            row.setdefault("created_at", now)
-            row.setdefault("updated_at", now)
         columns = list(rows[0])
         encoders = [(i, encoder) for i, c in enumerate(columns)
                     if (encoder := _sqlite_encoder(table.columns[c].type)) is not None]
-        statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                     f"VALUES ({', '.join('?' * len(columns))})")
-        values = []
-        for row in rows:
-            line = [row[c] for c in columns]
-            for i, encode in encoders:
-                if line[i] is not None:
-                    line[i] = encode(line[i])
-            values.append(line)
-        self.session.connection().connection.driver_connection.executemany(statement, values)
+        stamps = (_sqlite_timestamp(utcnow()),) * 2  # created_at, updated_at: encoded once a batch
+        statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, created_at, updated_at) "
+                     f"VALUES ({', '.join('?' * (len(columns) + 2))})")
+        self.session.connection().connection.driver_connection.executemany(
+            statement, _sqlite_lines(rows, columns, encoders, stamps))
 
     def _existing(self, rows: list[dict], columns=None) -> dict:
         numbers = list({row["decision_no"] for row in rows})
@@ -177,30 +195,30 @@ class RecordWriter:
             "changed_by": self.changed_by,
         }
 
-    def _upsert_entities(self, rows: list[dict]) -> dict:
-        """Create missing entities and rename those a newer decision names differently."""
-        newest = newest_per_entity(rows)
+    def _upsert_entities(self, entities: dict) -> dict:
+        """Create missing entities and rename those a newer decision names differently; their ids by USCC."""
         ids = {}
-        for chunk in _chunks(list(newest), 500):
+        for chunk in _chunks(list(entities), 500):
             query = select(Entity.id, Entity.uscc, Entity.name, Entity.former_names, Entity.name_as_of,
                            Entity.version).where(Entity.uscc.in_(chunk))
             for entity in self.session.connection().execute(query):
                 ids[entity.uscc] = entity.id
-                row = newest[entity.uscc]
-                renamed = row["party_name"] != entity.name
-                if renamed and (entity.name_as_of is None or row["decision_date"] >= entity.name_as_of):
+                named = entities[entity.uscc]
+                renamed = named["name"] != entity.name
+                if renamed and (entity.name_as_of is None or named["name_as_of"] >= entity.name_as_of):
                     self.session.execute(update(Entity).where(Entity.id == entity.id).values(
-                        name=row["party_name"], name_normalised=normalise_name(row["party_name"]),
+                        name=named["name"], name_normalised=named["name_normalised"],
                         former_names=[*(entity.former_names or []), entity.name],
-                        name_as_of=row["decision_date"], version=entity.version + 1,
+                        name_as_of=named["name_as_of"], version=entity.version + 1,
                     ))
-        missing = [newest[code] for code in newest if code not in ids]
+        missing = [entities[code] for code in entities if code not in ids]
         if missing:
-            self._insert(Entity.__table__, [entity_columns(row) for row in missing])
+            self._insert(Entity.__table__, missing)
             for chunk in _chunks([row["uscc"] for row in missing], 500):
                 query = select(Entity.uscc, Entity.id).where(Entity.uscc.in_(chunk))
                 ids.update(self.session.connection().execute(query).all())
         return ids
+
 
 def entity_columns(row: dict) -> dict:
     """The columns of a new entity, from the row that names it."""
@@ -229,14 +247,35 @@ def newest_per_entity(rows: list[dict]) -> dict:
     return newest
 
 
+def _sqlite_lines(rows: list[dict], columns: list, encoders: list, stamps: tuple):
+    """The parameters of each row, made as executemany takes them: a batch's are never all held."""
+    for row in rows:
+        line = [row[c] for c in columns]
+        for i, encode in encoders:
+            if line[i] is not None:
+                line[i] = encode(line[i])
+        line += stamps
+        yield line
+
+
+def _sqlite_timestamp(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+@lru_cache(maxsize=4096)
+def json_text(items: tuple) -> str:
+    """A list as JSON text, cached: penalty types come in a few combinations, over and over."""
+    return json.dumps(list(items), ensure_ascii=False)
+
+
 def _sqlite_encoder(column_type):
     """How SQLAlchemy would store a non-null value of this type in SQLite (None: as it is)."""
     if isinstance(column_type, DateTime):
-        return lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return _sqlite_timestamp
     if isinstance(column_type, Date):
         return date.isoformat
     if isinstance(column_type, JSON):
-        return lambda v: json.dumps(v, ensure_ascii=False)
+        return lambda v: json_text(tuple(v))
     if isinstance(column_type, Numeric):
         return str
     return None

@@ -10,7 +10,6 @@ from ..access.http import require_role
 from ..enterprises.services import parse_uscc
 from ..pagination import MAX_ID
 from . import authorisations, querylog, services
-from .pdf import render_pdf
 from .presentation import qr_svg, report_view
 from .ratelimit import check_verify_rate
 from .schemas import (
@@ -76,6 +75,8 @@ class ReportPdf(MethodView):
     def get(self, number: str):
         """The report as PDF, with embedded Chinese fonts, the QR code of its verify page and page numbers."""
         document = _readable_document(number)
+        from .pdf import render_pdf  # here: fontTools and fpdf2 take 28 MB in every process that imports them
+
         pdf = render_pdf(document, current_app.config["REGISTRY"].REPORTS_FONT)
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
