@@ -39,7 +39,7 @@ def get_entity(viewer: Viewer, raw_uscc: str) -> dict:
     entity = find_entity(parse_uscc(raw_uscc))
     visible = visible_condition(viewer, current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS)
     counts = dict(db.session.execute(
-        select(Record.kind, func.count()).where(Record.uscc == entity.uscc, visible).group_by(Record.kind)
+        select(Record.kind, func.count()).where(Record.entity_id == entity.id, visible).group_by(Record.kind)
     ).all())
     district = db.session.get(District, entity.district_code)
     kind = uscc_rules.entity_kind(entity.uscc)

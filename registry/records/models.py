@@ -3,11 +3,24 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps, Versioned, utcnow
 from ..departments.models import Department
+from ..enterprises.models import Entity
 
 # Record status: what the public sees is decided by this and by the party category.
 PUBLISHED = "published"
@@ -116,3 +129,10 @@ class RecordVersion(Base):
     reason: Mapped[str | None] = _text()
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"), nullable=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def of_entity(uscc: str) -> ColumnElement[bool]:
+    """The records of the entity with this credit code, found through the entity index: the writers
+    link every record with a code to its entity, and records keep no index of their own on the code,
+    which every import would pay for."""
+    return Record.entity_id == select(Entity.id).where(Entity.uscc == uscc).scalar_subquery()

@@ -16,7 +16,7 @@ from ..pagination import InvalidCursor, decode_cursor, encode_cursor
 from ..publicsearch.engines import sync_if_builtin
 from ..repairs.models import Objection
 from . import layout
-from .models import WITHDRAWN, Record, RecordVersion
+from .models import WITHDRAWN, Record, RecordVersion, of_entity
 from .presenters import present_record
 from .publicity import rules
 from .validation import source_unit_error, validate_record
@@ -100,7 +100,7 @@ def get_record(viewer: Viewer, record_id: int) -> dict:
 
 def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cursor=None, limit=20) -> dict:
     """One page of the entity's records the viewer may see, newest decision first."""
-    query = select(Record).where(Record.uscc == uscc, visible_condition(viewer, _publish_natural_persons()))
+    query = select(Record).where(of_entity(uscc), visible_condition(viewer, _publish_natural_persons()))
     if kind:
         query = query.where(Record.kind == kind)
     if domain:
@@ -136,7 +136,7 @@ def under_objection(record_ids) -> set[int]:
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     """How many of the entity's records the viewer may see, per domain."""
     visible = visible_condition(viewer, _publish_natural_persons())
-    counted = select(Record.domain_key, func.count()).where(Record.uscc == uscc, visible).group_by(Record.domain_key)
+    counted = select(Record.domain_key, func.count()).where(of_entity(uscc), visible).group_by(Record.domain_key)
     return dict(db.session.execute(counted).all())
 
 

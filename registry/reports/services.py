@@ -14,7 +14,7 @@ from ..enterprises.services import find_entity, parse_uscc
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
-from ..records.models import Record
+from ..records.models import Record, of_entity
 from . import content as report_content
 from .access import CREDIT_CENTRE, is_own, live_authorisation
 from .models import Report
@@ -131,7 +131,7 @@ def findings_of(uscc: str, scope: report_content.Scope) -> list:
     query = select(Record.id, Record.kind, Record.domain_key, Record.status, Record.decision_no,
                    Record.decision_date, Record.authority, Record.penalty_types, Record.violation_type,
                    Record.penalty_content, Record.fine_amount).where(
-        Record.uscc == uscc, Record.kind.in_(report_content.NEGATIVE_KINDS),
+        of_entity(uscc), Record.kind.in_(report_content.NEGATIVE_KINDS),
         Record.domain_key.in_([key for key, _ in scope.domains]), Record.decision_date >= scope.period_from)
     return [report_content.Finding(row.id, row.kind, row.domain_key, row.status, row.decision_no, row.decision_date,
                                    row.authority, tuple(row.penalty_types or ()), row.violation_type,
