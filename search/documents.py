@@ -5,9 +5,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.mmseg import seg as _phrase_segmenter
-
 from registry.domain.names import normalise_name
 
 # Bump together with a new search/mappings/v{N}.json; `registry reindex` then builds the new index.
@@ -18,9 +15,20 @@ _HAN_RUN = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U0002000
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=1)
+def _pypinyin():
+    """pypinyin's converter and phrase segmenter, loaded on first use: its dictionaries are 58 MB of
+    every process that imports them, and most processes (import workers, web workers on an
+    external engine) never spell a name."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.seg.mmseg import seg
+
+    return lambda word: lazy_pinyin(word, style=Style.NORMAL), seg
+
+
 @lru_cache(maxsize=1 << 16)
 def _word_pinyin(word: str) -> tuple[str, str]:
-    syllables = lazy_pinyin(word, style=Style.NORMAL)
+    syllables = _pypinyin()[0](word)
     # A character without a reading comes back as itself: keep letters and digits only.
     return _NOT_ALNUM.sub("", "".join(syllables)), _NOT_ALNUM.sub("", "".join(s[:1] for s in syllables))
 
@@ -37,9 +45,10 @@ def pinyin_of(name: str) -> tuple[str, str]:
     several times faster, as company names repeat the same few words (有限公司, 商贸, 通辽市).
     """
     full, initials = [], []
+    segmenter = _pypinyin()[1]
     for index, piece in enumerate(_HAN_RUN.split(name)):
         if index % 2:
-            for word in _phrase_segmenter.cut(piece):
+            for word in segmenter.cut(piece):
                 word_full, word_initials = _word_pinyin(word)
                 full.append(word_full)
                 initials.append(word_initials)
