@@ -1,6 +1,8 @@
 """Entity documents as the drainer and `registry reindex` build them from the database: an entity counts
 in the domains it has published records in, and only those (SQLite and PostgreSQL, built-in engine)."""
 
+from datetime import date, timedelta
+
 from registry.publicsearch.reindex import rebuild_index
 from tests import factories
 
@@ -31,3 +33,24 @@ def test_an_entity_counts_in_the_domains_of_its_published_records(app, client, p
         rebuild_index()
     assert entities_in(client, "market_supervision", "瑞丰粮油") == {code}
     assert entities_in(client, "tax", "瑞丰粮油") == set()
+
+
+def records_found(client, q: str) -> set[int]:
+    response = client.get("/api/v1/search", query_string={"q": q, "kind": "record"})
+    assert response.status_code == 200, response.json
+    return {item["record"]["id"] for item in response.json["items"]}
+
+
+def test_a_record_is_found_by_the_name_it_was_decided_under_after_its_entity_is_renamed(
+        app, client, push, department):
+    today = date.today()
+    old = factories.penalty(department, party_name="通辽市旧港物流有限公司",
+                            decision_date=(today - timedelta(days=20)).isoformat())
+    new = factories.penalty(department, party_name="通辽市新港物流有限公司", uscc=old["uscc"],
+                            decision_no="通市监罚〔2026〕88号", decision_date=(today - timedelta(days=10)).isoformat())
+    old_id = push(old).json["results"][0]["id"]
+    new_id = push(new).json["results"][0]["id"]
+    with app.app_context():
+        rebuild_index()  # documents built in bulk, where the entity's folded name stands in for equal names
+    assert records_found(client, "旧港物流") == {old_id}
+    assert records_found(client, "新港物流") == {new_id}
