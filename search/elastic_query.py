@@ -16,9 +16,8 @@ from .engine import (
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
-# Of a short text's grams (one or two characters: unigrams and bigram) all must be in the name; of a
-# longer text's trigrams, all up to three and then three fifths, so that one character typed wrong or
-# 有限责任公司 for 有限公司 still finds the name.
+# Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three and
+# then three fifths, so that one character typed wrong or 有限责任公司 for 有限公司 still finds the name.
 SHORT_GRAMS_TO_MATCH = "100%"
 TRIGRAMS_TO_MATCH = "3<60%"
 TRIGRAM = 3
@@ -35,19 +34,21 @@ def _term(field: str, value: str, name: str, boost: float) -> dict:
 
 
 def _grams(field: str, text: str, name: str, boost: float = 1.0) -> dict:
-    """Names holding most of the text's grams: from three characters on its trigrams only, as the one
-    and two character grams of a longer text (有, 公司) are in nearly every name and matching them took
-    most of a search's time; below that its unigrams and bigram."""
+    """Names holding most of the text's longest grams (the index holds grams of one to three
+    characters): its trigrams from three characters on, else its bigram (or its character). The
+    shorter grams of a text (有, 公司) are in nearly every name, and matching them too took most of a
+    search's time while finding nothing more."""
     if len(text) >= TRIGRAM:
         return _match(field, text, name, boost, analyzer="trigram", minimum_should_match=TRIGRAMS_TO_MATCH)
-    return _match(field, text, name, boost, minimum_should_match=SHORT_GRAMS_TO_MATCH)
+    return _match(field, text, name, boost, analyzer="cjk_bigrams", minimum_should_match=SHORT_GRAMS_TO_MATCH)
 
 
 def _name_clauses(text: str) -> list[dict]:
     """Exact name first, then names starting with the text, then names containing its fragments."""
     return [
         _term("name_normalised", text, "name", 20),
-        {"prefix": {"name_normalised": {"value": text.lower(), "boost": 5, "_name": "name"}}},
+        # Indexed prefixes: a prefix query on the keyword itself visits every name starting with 通辽.
+        {"prefix": {"name_normalised.prefix": {"value": text.lower(), "boost": 5, "_name": "name"}}},
         _grams("name_normalised.ngram", text, "name"),
         _term("former_names_normalised", text, "former_name", 12),
         _grams("former_names_normalised.ngram", text, "former_name", 0.8),
