@@ -183,7 +183,7 @@ class RawSQLite:
         self.connection = sqlite3.connect(database)
 
     def _compiled(self, statement) -> tuple[str, list]:
-        compiled = statement.compile(dialect=self.dialect)
+        compiled = statement.compile(dialect=self.dialect, compile_kwargs={"render_postcompile": True})
         values = [compiled.params[name] for name in compiled.positiontup]
         return str(compiled), [value.isoformat() if isinstance(value, date) else value for value in values]
 
