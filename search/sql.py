@@ -142,15 +142,15 @@ class BuiltinEngine:
         """The rules of the query's text, the statement finding its candidates and how many entries of
         an index it reads (see `candidates`); with `near`, for the near rules, for a name nothing
         holds whole."""
-        rules = near_rules(analyse_query(query.q)) if near else rules_for(analyse_query(query.q))
+        text = analyse_query(query.q)
+        rules = near_rules(text) if near else rules_for(text)
         return rules, *candidates(rules, query, dialect, self.count_limit)
 
     def statements(self, dialect: str, query: SearchQuery, rules, found: list[int], *, near: bool = False):
         """The statements of the page and of the facets over the candidates `found` (their seqs), found
         once for both: what a search runs (the latency benchmark runs them through sqlite3 as the
         engine's limit)."""
-        text = analyse_query(query.q)
-        score = near_score(text.name, dialect) if near else score_expression(rules, dialect)
+        score = near_score(analyse_query(query.q).name, dialect) if near else score_expression(rules, dialect)
         after = read_cursor(query.cursor)
         among = seq_among(found, dialect)
         if after is not None and len(after) == 1:

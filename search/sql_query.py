@@ -223,9 +223,10 @@ def _fts_part(table_name: str, expression: str, name: str) -> Part:
 
 def _name_part(rules: list[Rule]) -> Part:
     """The names holding a needle, by one FTS5 query of their windows, each checked whole if shortened."""
-    phrases = " OR ".join(_phrase(rule.column, _window(rule.needle)) for rule in rules)
+    windows = [_window(rule.needle) for rule in rules]
+    phrases = " OR ".join(_phrase(rule.column, window) for rule, window in zip(rules, windows, strict=True))
     part = _fts_part(NAME_FTS, phrases, "name_query")
-    if all(_window(rule.needle) == rule.needle for rule in rules):
+    if windows == [rule.needle for rule in rules]:
         return part
     return Part(part.found.where(or_(*(_sql(rule, "sqlite") for rule in rules))), part.key)
 

@@ -9,6 +9,8 @@ from ..db import Base, Timestamps
 from ..departments.models import Department
 
 ROLES = ("enterprise", "bank", "department", "agent", "reviewer", "admin")
+# The credit centre's own staff: they see and decide what the other roles may only see of their own.
+CREDIT_CENTRE = ("reviewer", "admin")
 
 
 class Principal(Timestamps, Base):

@@ -10,7 +10,7 @@ from ..departments.models import Department, District
 from ..domain import uscc as uscc_rules
 from ..errors import Unauthorized, ValidationFailed
 from ..extensions import db
-from .models import ROLES, Principal
+from .models import CREDIT_CENTRE, ROLES, Principal
 
 KEY_PREFIX = "crk_"
 
@@ -29,13 +29,17 @@ class Viewer:
     def is_public(self) -> bool:
         return self.role == "public"
 
+    @property
+    def is_credit_centre(self) -> bool:
+        return self.role in CREDIT_CENTRE
+
 
 PUBLIC = Viewer()
 
 
 def sees_own(viewer: Viewer, uscc: str) -> bool:
     """Whether the viewer sees an enterprise's own data: the enterprise itself, or the credit centre."""
-    return viewer.role in ("reviewer", "admin") or (viewer.role == "enterprise" and viewer.uscc == uscc)
+    return viewer.is_credit_centre or (viewer.role == "enterprise" and viewer.uscc == uscc)
 
 
 def hash_key(key: str) -> str:

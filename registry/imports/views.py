@@ -6,13 +6,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.http import require_role
+from ..access.models import CREDIT_CENTRE
 from ..errors import ValidationFailed
 from ..pagination import MAX_ID
 from . import reports, services, uploads
 from .schemas import ImportJobOut, RejectionPageOut
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Bulk imports of department files")
-_CREDIT_CENTRE = ("reviewer", "admin")
 
 
 class UploadForm(Schema):
@@ -28,8 +28,8 @@ class RejectionArgs(Schema):
 
 
 def _job_for(job_id: int):
-    viewer = require_role("department", *_CREDIT_CENTRE)
-    return services.get_job(None if viewer.role in _CREDIT_CENTRE else viewer.department_id, job_id)
+    viewer = require_role("department", *CREDIT_CENTRE)
+    return services.get_job(None if viewer.is_credit_centre else viewer.department_id, job_id)
 
 
 @blp.route("")

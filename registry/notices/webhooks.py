@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, exists, select
 
+from ..enterprises.services import parse_uscc
 from ..errors import ValidationFailed
 from ..extensions import db
 from .models import DEPARTMENT, ENTERPRISE, Notice, Webhook, WebhookDelivery
@@ -20,6 +21,7 @@ def set_webhook(recipient_kind: str, recipient: str, url: str) -> Webhook:
     if recipient_kind not in (ENTERPRISE, DEPARTMENT) or not url.startswith(("http://", "https://")):
         raise ValidationFailed("a webhook needs an enterprise or department and an http(s) URL",
                                "Webhook 须指定企业或部门及 http(s) 地址", code="invalid_webhook")
+    recipient = parse_uscc(recipient)  # notices name their recipient by its normalised code
     hook = db.session.scalar(select(Webhook).where(Webhook.recipient_kind == recipient_kind,
                                                    Webhook.recipient == recipient))
     if hook is None:

@@ -5,8 +5,6 @@ from sqlalchemy import and_, or_, true
 from ..access.services import Viewer
 from .models import PUBLISHED, Record
 
-SEES_EVERYTHING = frozenset({"reviewer", "admin"})
-
 
 def public_condition(publish_natural_persons: bool):
     """A SQL condition selecting the records anyone may see (and the search index holds)."""
@@ -18,7 +16,7 @@ def public_condition(publish_natural_persons: bool):
 
 def visible_condition(viewer: Viewer, publish_natural_persons: bool):
     """A SQL condition selecting the records `viewer` may see."""
-    if viewer.role in SEES_EVERYTHING:
+    if viewer.is_credit_centre:
         return true()
     public = public_condition(publish_natural_persons)
     if viewer.role == "enterprise":
@@ -31,7 +29,7 @@ def visible_condition(viewer: Viewer, publish_natural_persons: bool):
 def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
     """Full ID numbers only for the source department, the party itself and the credit centre."""
     return (
-        viewer.role in SEES_EVERYTHING
+        viewer.is_credit_centre
         or (viewer.role == "department" and viewer.department_id == record.department_id)
         or (viewer.role == "enterprise" and record.uscc is not None and viewer.uscc == record.uscc)
     )

@@ -32,7 +32,7 @@ def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:
 def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
     objection = db.session.get(Objection, objection_id)
     allowed = objection is not None and (
-        viewer.role in ("reviewer", "admin")
+        viewer.is_credit_centre
         or (viewer.role in ("enterprise", "agent") and objection.applicant_uscc == viewer.uscc)
         or (viewer.role == "agent" and objection.filed_by == viewer.principal_id)
         or (viewer.role == "department" and objection.record_id is not None

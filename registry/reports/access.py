@@ -9,8 +9,6 @@ from ..errors import Forbidden
 from ..extensions import db
 from .models import Authorisation
 
-CREDIT_CENTRE = frozenset({"reviewer", "admin"})
-
 
 def is_own(viewer: Viewer, uscc: str) -> bool:
     return viewer.role == "enterprise" and viewer.uscc == uscc
@@ -22,7 +20,7 @@ def require_own(viewer: Viewer, uscc: str) -> None:
 
 
 def require_own_or_centre(viewer: Viewer, uscc: str) -> None:
-    if viewer.role not in CREDIT_CENTRE:
+    if not viewer.is_credit_centre:
         require_own(viewer, uscc)
 
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
 from ..records.models import Record, of_entity
 from . import content as report_content
-from .access import CREDIT_CENTRE, is_own, live_authorisation
+from .access import is_own, live_authorisation
 from .models import Report
 from .querylog import REQUEST, VIEW, log_query
 from .rules import new_report_number, new_verification_code
@@ -150,7 +150,7 @@ def read_report(viewer: Viewer, number: str, today: date) -> Report:
     if is_own(viewer, report.uscc):
         return report
     authorisation = live_authorisation(viewer, report.uscc, today)
-    if authorisation is None and viewer.role not in CREDIT_CENTRE:
+    if authorisation is None and not viewer.is_credit_centre:
         raise _not_found(number)
     log_query(viewer, report.uscc, VIEW, report.number, authorisation.purpose if authorisation else None)
     db.session.commit()

@@ -117,6 +117,15 @@ def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, pen
     assert send(cli, today + timedelta(days=2))["webhooks"]["delivered"] == 0
 
 
+def test_a_webhook_is_set_for_the_code_as_notices_name_it(cli, penalty, receiver):
+    _, row = penalty()
+    assert cli("notices", "webhook", "--enterprise", f" {row['uscc'].lower()} ", "--url", receiver.url).exit_code == 0
+    send(cli)
+    assert {n["recipient"] for n in receiver.received} == {row["uscc"]}
+    wrong = cli("notices", "webhook", "--enterprise", "91150502", "--url", receiver.url)
+    assert wrong.exit_code == 1 and "18 characters" in wrong.output
+
+
 def test_the_source_department_hears_of_a_forwarded_application(cli, penalty, keys, apply, upload, decide,
                                                                 receiver, transport):
     cli("notices", "webhook", "--department", transport["uscc"], "--url", receiver.url)
