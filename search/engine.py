@@ -124,9 +124,10 @@ class SearchEngine(Protocol):
     def search(self, query: SearchQuery) -> SearchResult:
         """Hits by relevance (then id), with highlights, facets and a cursor for the next page."""
 
-    def reindex(self, documents: Iterable[dict]) -> int:
-        """Build a new index from `documents`, swap the alias to it atomically and drop the old one;
-        return the number of documents. On failure the old index keeps serving."""
+    def reindex(self, documents: Iterable[dict], expected: int = 0) -> int:
+        """Build a new index from `documents` (about `expected` of them, which may size the index),
+        swap the alias to it atomically and drop the old one; return the number of documents. On
+        failure the old index keeps serving."""
 
 
 @dataclass(frozen=True)

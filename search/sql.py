@@ -226,7 +226,7 @@ class BuiltinEngine:
             )
         return hits
 
-    def reindex(self, documents: Iterable[dict]) -> int:
+    def reindex(self, documents: Iterable[dict], expected: int = 0) -> int:
         """Replace every document in one transaction (committed); on any failure nothing changes."""
         session = self.db.session
         with session.begin_nested():  # rolled back to here on any exception

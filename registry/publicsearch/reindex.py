@@ -28,10 +28,11 @@ def rebuild_index() -> dict:
     started = utcnow() - _MARGIN
     high_water = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
     publish = current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+    expected = sum(db.session.scalar(select(func.count()).select_from(model)) for model in (Entity, Record))
     # A plain session bound to the engine: the search engine may read the documents in a worker thread,
     # where Flask's app-bound session cannot find its database.
     with Session(db.engine) as reader:
-        count = configured_engine().reindex(document_batches(reader, publish))
+        count = configured_engine().reindex(document_batches(reader, publish), expected)
     db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
     changed = db.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
     enqueue(db.session, records=[row.id for row in changed],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.elastic import ExternalEngine
+from search.elastic import DOCUMENTS_PER_SHARD, ExternalEngine, shard_count
 from search.engine import IndexingError, SearchQuery, SearchUnavailable
 from tests.search.corpus import R1, R2, TARGET, TARGET_NAME, TARGET_USCC, entity, ids, search, stored
 
@@ -57,6 +57,30 @@ def test_reindex_swaps_the_alias(fresh):
     assert set(ids(search(fresh))) == {TARGET["id"], R1["id"], R2["id"]}
     settings = fresh.client.indices.get_settings(index=new[0])[new[0]]["settings"]["index"]
     assert settings["refresh_interval"] == "1s"  # restored after the load
+
+
+def shards_of(engine) -> int:
+    (index,) = engine.aliased_indices()
+    return int(engine.client.indices.get_settings(index=index)[index]["settings"]["index"]["number_of_shards"])
+
+
+@pytest.mark.parametrize(("documents", "processors", "shards"), [
+    (0, 2, 1), (2 * DOCUMENTS_PER_SHARD - 1, 2, 1), (2 * DOCUMENTS_PER_SHARD, 2, 2),
+    (50 * DOCUMENTS_PER_SHARD, 2, 2), (50 * DOCUMENTS_PER_SHARD, 8, 8), (50 * DOCUMENTS_PER_SHARD, 0, 1),
+])
+def test_an_index_gets_a_shard_per_core_once_it_is_big_enough_to_split(documents, processors, shards):
+    assert shard_count(documents, processors) == shards
+
+
+def test_a_big_reindex_splits_the_index_and_still_finds_everything(fresh):
+    nodes = fresh.client.nodes.info(metric="os")["nodes"].values()
+    processors = sum(node["os"]["allocated_processors"] for node in nodes)
+    fresh.reindex([TARGET, R1, R2], expected=10 * DOCUMENTS_PER_SHARD)
+    assert shards_of(fresh) == min(processors, 10)
+    assert set(ids(search(fresh))) == {TARGET["id"], R1["id"], R2["id"]}
+    assert ids(search(fresh, TARGET_NAME))[0] == TARGET["id"]
+    fresh.reindex([TARGET, R1, R2])  # without a size: whole again
+    assert shards_of(fresh) == 1
 
 
 def test_failed_reindex_leaves_the_old_index_serving(fresh):
