@@ -15,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import orjson
+
 from .connection import SearchUnavailable, client_for, server_info
 from .documents import MAPPING_VERSION
 from .elastic_query import read_facets, read_page, search_bodies
@@ -111,14 +113,15 @@ def _bulk_actions(index: str, documents: Iterable[dict], deletions: Iterable[tup
 
 
 def _load_bodies(documents: Iterable[dict]) -> Iterator[bytes]:
-    """_bulk bodies of CHUNK_SIZE documents, each indexed with its version, as _bulk_actions does."""
+    """_bulk bodies of CHUNK_SIZE documents, each indexed with its version, as _bulk_actions does.
+    orjson writes them: the standard library's encoder was a fifth of building a record's document."""
     documents = iter(documents)
     while chunk := list(islice(documents, CHUNK_SIZE)):
         lines = []
         for document in chunk:
             action = {"_id": document["id"], "version": document["version"], "version_type": "external_gte"}
-            lines += (json.dumps({"index": action}), json.dumps(document, ensure_ascii=False))
-        yield ("\n".join(lines) + "\n").encode()
+            lines += (orjson.dumps({"index": action}), orjson.dumps(document))
+        yield b"\n".join(lines) + b"\n"
 
 
 def _in_order(pool: ThreadPoolExecutor, function, items: Iterable, depth: int) -> Iterator:

@@ -1,5 +1,9 @@
 """GET /api/v1/search on the embedded default: what a change does to search, and bad input."""
 
+import json
+
+from registry.publicsearch.schemas import SearchArgs, SearchOut
+from registry.publicsearch.services import search
 from tests import factories
 
 
@@ -54,3 +58,16 @@ def test_region_is_another_name_for_district(push, client, department):
     assert by_district["total"] == 1  # the entity; its record counts in its department's district
     assert hits_of(client, q="润泽医药", region="150502") == by_district
     assert hits_of(client, q="润泽医药", region="150521")["total"] == 0
+
+
+def test_the_answer_is_what_its_published_schema_describes(app, push, client, department):
+    """The search answer is written without a schema pass; it must still be exactly SearchOut's dump."""
+    pushed = push([factories.penalty(department, party_name="通辽市恒信商贸有限公司", fine_amount="12500.50"),
+                   factories.licence(department, party_name="通辽市恒信商贸有限公司")])
+    assert pushed.status_code == 200, pushed.json
+    answer = hits_of(client, q="恒信商贸")
+    assert {item["kind"] for item in answer["items"]} == {"entity", "record"}
+    assert {item["record"]["kind"] for item in answer["items"] if item["kind"] == "record"} == {"penalty", "licence"}
+    with app.test_request_context():
+        described = SearchOut().dump(search(SearchArgs().load({"q": "恒信商贸"})))
+    assert answer == json.loads(json.dumps(described, ensure_ascii=False))
