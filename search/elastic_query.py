@@ -16,11 +16,14 @@ from .engine import (
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
-# Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three and
-# then three fifths, so that one character typed wrong or 有限责任公司 for 有限公司 still finds the name.
+# Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three, then
+# three fifths, and seven tenths of more than ten. One character typed wrong (three trigrams) or
+# 有限责任公司 for 有限公司 (four) still finds the name, and fewer of a full name's common trigrams
+# (通辽市, 有限公) lead the search for candidates: a full name's p99 at 1M went from 49 to 33 ms.
 SHORT_GRAMS_TO_MATCH = "100%"
-TRIGRAMS_TO_MATCH = "3<60%"
+TRIGRAMS_TO_MATCH = "3<60% 10<70%"
 TRIGRAM = 3
+INFIX_SCORE = 2.0
 # Entities rank above their own records when both match the same way.
 ENTITY_BONUS = 1.0
 
@@ -56,14 +59,22 @@ def _name_clauses(text: str) -> list[dict]:
     ]
 
 
+def _infix(field: str, latin: str, name: str, weight: float) -> dict:
+    """The letters somewhere inside (every trigram of them), worth a fixed score. Scoring each trigram
+    of a common spelling (xiangongsi is in nearly every company's name) took most of a search, and
+    ranked the names no better than the whole-value and prefix clauses do."""
+    matched = {"match": {f"{field}.infix": {"query": latin, "operator": "and"}}}
+    return {"constant_score": {"filter": matched, "boost": INFIX_SCORE * weight, "_name": name}}
+
+
 def _spelling_clauses(field: str, latin: str, name: str, weight: float) -> list[dict]:
-    """Whole value, prefix, and (from three letters on) every trigram of the letters somewhere inside."""
+    """Whole value, prefix, and (from three letters on) the letters somewhere inside."""
     clauses = [
         _term(field, latin, name, 10 * weight),
         _match(f"{field}.prefix", latin, name, 4 * weight),
     ]
     if len(latin) >= 3 and field != "former_initials":
-        clauses.append(_match(f"{field}.infix", latin, name, weight, operator="and"))
+        clauses.append(_infix(field, latin, name, weight))
     return clauses
 
 
@@ -80,13 +91,17 @@ def _uscc_clauses(code: str) -> list[dict]:
     return [_term("uscc", code, "uscc", 20), _match("uscc.prefix", code, "uscc", 5)]
 
 
+def clause_options(clause: dict) -> dict:
+    """The options of a clause: {"match": {field: options}} or {"constant_score": options}."""
+    (query,) = clause.values()
+    return query if "_name" in query else next(iter(query.values()))
+
+
 def _uniquely_named(clauses: list[dict]) -> list[dict]:
     """Suffix every clause's name with its position: engines keep one query per name, so clauses
     sharing a name would hide each other's matches. The reason is the part before the colon."""
     for position, clause in enumerate(clauses):
-        (query,) = clause.values()  # {"match": {field: options}} -> {field: options}
-        (options,) = query.values()
-        options["_name"] += f":{position}"
+        clause_options(clause)["_name"] += f":{position}"
     return clauses
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from search.engine import SearchEngine
-from tests.search.corpus import CORPUS, R3, SIMILAR, TARGET, TARGET_NAME, full_width, hit_for, ids, search
+from tests.search.corpus import CORPUS, R3, SIMILAR, TARGET, TARGET_NAME, entity, full_width, hit_for, ids, search
 from tests.search.engine_contract import *  # noqa: F403 (the tests every engine passes)
 
 pytestmark = pytest.mark.opensearch
@@ -31,6 +31,26 @@ def test_ensure_index_is_idempotent(loaded):
 def test_similar_names_follow_the_full_name(loaded):
     # Unlike the built-in engine, a name need not contain the whole text: ...有限责任公司 is a hit too.
     assert {SIMILAR[0]["id"], SIMILAR[1]["id"]} <= set(ids(search(loaded, TARGET_NAME)))
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "开鲁县鑫源建材有限责任公司",  # 7 of its 11 trigrams are in the name: seven tenths, just enough
+        "开鲁县鑫源建材有限公司第二分店",  # 9 of 13
+        "开鲁县鑫源建树有限公司",  # one character wrong: 6 of 9, three fifths of ten or fewer
+        "开鲁县鑫源建材有限公",
+    ],
+)
+def test_a_long_text_finds_a_name_it_nearly_is(fresh, q):
+    meant = entity("开鲁县鑫源建材有限公司")
+    fresh.write([meant, entity("开鲁县鑫源商贸有限责任公司"), entity("通辽市建材有限责任公司")], [], refresh=True)
+    assert ids(search(fresh, q))[0] == meant["id"]
+
+
+def test_a_long_text_with_less_than_seven_tenths_of_a_name_in_it_does_not_find_it(fresh):
+    fresh.write([entity("开鲁县鑫源建材有限公司")], [], refresh=True)
+    assert ids(search(fresh, "鲁县鑫源建材有限公司第二分店门")) == []  # 8 of 13 trigrams
 
 
 @pytest.mark.parametrize("q", ["ruixiang", "keqqrx"])  # 科尔沁区瑞祥农牧业专业合作社
