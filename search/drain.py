@@ -38,8 +38,8 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
         if not pending:
             break
         public = public_condition(publish_natural_persons)
-        documents, deletions = _records(session, {p.ref for p in pending if p.kind == RECORD}, public)
-        documents += _entities(session, {p.ref for p in pending if p.kind == ENTITY}, public)
+        documents, deletions = _records(session, _named(session, pending, RECORD), public)
+        documents += _entities(session, _named(session, pending, ENTITY), public)
         try:
             engine.write(documents, deletions)
         except IndexingError as exc:
@@ -51,8 +51,15 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
     return handled
 
 
-def _records(session, ids: set, public) -> tuple[list, list]:
-    if not ids:
+def _named(session, pending, kind: str):
+    """Which rows of `kind` the outbox rows name: a function of the id column, None if none."""
+    ids = {p.ref for p in pending if p.kind == kind}
+    return (lambda column: _among(session, column, ids)) if ids else None
+
+
+def _records(session, which, public) -> tuple[list, list]:
+    """Documents of the public records among those `which` picks by id, and deletions of the others."""
+    if which is None:
         return [], []
     # The entity's stored folded name spares folding the party's name again when they are the same
     # (folding to simplified script is a third of building a record's document).
@@ -67,7 +74,7 @@ def _records(session, ids: set, public) -> tuple[list, list]:
         )
         .join(Department, Department.id == Record.department_id)
         .outerjoin(Entity, Entity.id == Record.entity_id)
-        .where(_among(session, Record.id, ids))
+        .where(which(Record.id))
     )
     documents, deletions = [], []
     for row in session.execute(query).mappings():
@@ -78,16 +85,16 @@ def _records(session, ids: set, public) -> tuple[list, list]:
     return documents, deletions
 
 
-def _entities(session, ids: set, public) -> list:
-    if not ids:
+def _entities(session, which, public) -> list:
+    if which is None:
         return []
-    entities = session.execute(select(Entity.__table__).where(_among(session, Entity.id, ids))).mappings().all()
+    entities = session.execute(select(Entity.__table__).where(which(Entity.id))).mappings().all()
     counts = {}
     # By entity_id, which the writers set on every record with a USCC: it is indexed, the USCC is not
     # (counting by USCC scanned every record once per batch, minutes of a reindex at a million records).
     query = (
         select(Record.entity_id, Record.domain_key, func.count())
-        .where(_among(session, Record.entity_id, ids), public)
+        .where(which(Record.entity_id), public)
         .group_by(Record.entity_id, Record.domain_key)
     )
     for entity_id, domain, count in session.execute(query):
@@ -104,17 +111,22 @@ def _among(session, column, values):
 
 
 def document_batches(session, publish_natural_persons: bool, size: int = BATCH):
-    """Every document the index should hold, read in id order, for a full reindex."""
+    """Every document the index should hold, read in id order, for a full reindex: each batch is a
+    range of ids, which the database reads in order instead of looking up thousands of listed ids."""
     public = public_condition(publish_natural_persons)
     for model, build in (
-        (Entity, lambda ids: _entities(session, ids, public)),
-        (Record, lambda ids: _records(session, ids, public)[0]),
+        (Entity, lambda which: _entities(session, which, public)),
+        (Record, lambda which: _records(session, which, public)[0]),
     ):
         last = 0
-        while (
-            ids := session.execute(select(model.id).where(model.id > last).order_by(model.id).limit(size))
-            .scalars()
-            .all()
-        ):
-            yield from build(set(ids))
-            last = ids[-1]
+        while (upto := _range_end(session, model.id, last, size)) is not None:
+            yield from build(lambda column, first=last, end=upto: column.between(first + 1, end))
+            last = upto
+
+
+def _range_end(session, column, after: int, size: int) -> int | None:
+    """The id that ends a range of `size` ids after `after` (or the last id), None when none follow."""
+    end = session.scalar(select(column).where(column > after).order_by(column).offset(size - 1).limit(1))
+    if end is None:
+        end = session.scalar(select(func.max(column)).where(column > after))
+    return end

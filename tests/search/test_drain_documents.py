@@ -3,7 +3,11 @@ in the domains it has published records in, and only those (SQLite and PostgreSQ
 
 from datetime import date, timedelta
 
+from sqlalchemy.orm import Session
+
+from registry.extensions import db
 from registry.publicsearch.reindex import rebuild_index
+from search.drain import document_batches
 from tests import factories
 
 
@@ -54,3 +58,17 @@ def test_a_record_is_found_by_the_name_it_was_decided_under_after_its_entity_is_
         rebuild_index()  # documents built in bulk, where the entity's folded name stands in for equal names
     assert records_found(client, "旧港物流") == {old_id}
     assert records_found(client, "新港物流") == {new_id}
+
+
+def test_a_reindex_reads_every_public_document_once_whatever_the_batch_size(app, push, department, department_key):
+    pushed = push([factories.penalty(department, party_name=f"通辽市第{n}号建材有限公司") for n in range(7)])
+    record_ids = [result["id"] for result in pushed.json["results"]]
+    app.test_client().delete(f"/api/v1/records/{record_ids[3]}?reason=revoked",
+                             headers=factories.auth(department_key))  # a gap in the public ids
+    with app.app_context(), Session(db.engine) as reader:
+        whole = [doc["id"] for doc in document_batches(reader, False, size=1000)]
+        for size in (1, 2, 3, 6, 7):
+            assert [doc["id"] for doc in document_batches(reader, False, size=size)] == whole
+    expected = {f"record-{ref}" for ref in record_ids if ref != record_ids[3]}
+    assert {doc for doc in whole if doc.startswith("record-")} == expected and len(whole) == len(set(whole))
+    assert sum(doc.startswith("entity-") for doc in whole) == 7
