@@ -4,10 +4,10 @@
                                    [--keep-index] [--profile]
 
 On the cached demo data set of bench/search_data.py (built on first use), in one run:
-  * building the documents alone: the product's reader and document builder over the whole data
-    set, serialised to a bulk file (cached next to the data set with its timing);
-  * the limit: that bulk file POSTed to `_bulk` with opensearch-py, in batches of the product's
-    size by as many threads, into an index with the product's mapping and settings (shards
+  * building the documents alone: the product's reader, document builder and `_bulk` bodies over
+    the whole data set, written to a file (cached next to the data set with its timing);
+  * the limit: those bodies POSTed to `_bulk` with opensearch-py, as many at once as the product
+    sends, into an index with the product's mapping and settings (shards
     included), refreshed; a part of it is loaded first, untimed, to warm up the node;
   * `registry reindex` (a subprocess, the real command) into OpenSearch: reads entities and records
     from SQLite, builds the documents, bulk-loads a new index, swaps the alias.
@@ -53,11 +53,13 @@ def _documents(database: Path):
 
 
 def profile_documents(database: Path) -> str:
-    """cProfile of reading and building every document and serialising it as the client would."""
+    """cProfile of reading and building every document into the product's `_bulk` bodies."""
+    from search.elastic import _load_bodies
+
     profiler = cProfile.Profile()
     profiler.enable()
-    for document in _documents(database):
-        json.dumps(document, ensure_ascii=False)
+    for _ in _load_bodies(_documents(database)):
+        pass
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
@@ -65,18 +67,19 @@ def profile_documents(database: Path) -> str:
 
 
 def bulk_file(database: Path, chunk: int) -> tuple[Path, int, float]:
-    """The documents as `_bulk` lines (cached), how many, and how long reading, building and serialising
-    them took: the product's own share of a reindex, without the engine."""
-    path = database.with_suffix(f".bulk-{chunk}.ndjson")
+    """The product's `_bulk` bodies for every document (cached), how many documents, and how long
+    reading, building and serialising them took: the product's own share of a reindex, without the engine."""
+    from search.elastic import _load_bodies
+
+    path = database.with_suffix(f".bodies-{chunk}.ndjson")
     summary = path.with_suffix(".json")
     if not summary.exists():
         partial = path.with_suffix(".partial")
         started, count = time.perf_counter(), 0
-        with open(partial, "w", encoding="utf-8") as out:
-            for document in _documents(database):
-                out.write(json.dumps({"index": {"_id": document["id"]}}) + "\n")
-                out.write(json.dumps(document, ensure_ascii=False) + "\n")
-                count += 1
+        with open(partial, "wb") as out:
+            for body in _load_bodies(_documents(database)):
+                out.write(body)
+                count += body.count(b"\n") // 2
         os.replace(partial, path)
         summary.write_text(json.dumps({"documents": count, "seconds": time.perf_counter() - started}))
     built = json.loads(summary.read_text())
