@@ -30,6 +30,7 @@ from .readers import ImportFileError
 
 COUNTERS = ("inserted", "updated", "unchanged", "rejected")
 BULK_CACHE_KB = 32 * 1024
+BULK_CHECKPOINT_PAGES = 16384  # of 4 KB
 
 
 @dataclass
@@ -143,8 +144,11 @@ def _run(path: Path, options: dict, department: Department, tally: Tally, job_id
     today = date.today()
     config = current_app.config["REGISTRY"]
     if db.session.get_bind().dialect.name == "sqlite":
-        # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB).
+        # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB),
+        # and the log is copied back into the database every 64 MB, not every 4 MB: at a million rows
+        # those copies were a sixth of the job (commit 24 s -> 15-18 s).
         db.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
+        db.session.execute(text(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}"))
     writer = writer_for(db.session, department, rules(), today, principal_id, stages=tally.seconds)
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
                            config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
