@@ -38,7 +38,7 @@ class Config:
     PUBLISH_NATURAL_PERSONS: bool = False
     PAGE_SIZE_MAX: int = 100
     BATCH_MAX: int = 1000
-    IMPORT_BATCH_ROWS: int = 5000  # rows per committed batch of an import
+    IMPORT_BATCH_ROWS: int = 0  # rows per committed batch of an import; 0: 2,500 on SQLite, 5,000 on PostgreSQL
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
     LOG_LEVEL: str = "INFO"
     CALENDAR_DIR: str = ""  # extra yearly holiday schedules (<year>.json) that replace the shipped ones
@@ -88,6 +88,10 @@ class Config:
             raise ConfigError("REGISTRY_SEARCH_INDEX_PREFIX must be a non-empty lower-case name")
         if self.LOG_LEVEL.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ConfigError(f"REGISTRY_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {self.LOG_LEVEL!r}")
+        if not self.IMPORT_BATCH_ROWS:
+            # SQLite batches travel between processes as row dicts, not COPY bytes: half as many rows
+            # keep an import of any size under 400 MB (PSS 439 -> 368 MB at a million rows, 6% slower).
+            self.IMPORT_BATCH_ROWS = 2500 if self.is_sqlite else 5000
         if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.IMPORT_WORKERS <= 16:

@@ -29,6 +29,13 @@ def test_postgres_urls_use_psycopg_3(tmp_path):
     assert config.DATABASE_URL == "postgresql+psycopg://u:p@h/db"
 
 
+@pytest.mark.parametrize(("database", "rows"), [("", 2500), ("postgresql://u:p@h/db", 5000)])
+def test_import_batches_are_smaller_on_sqlite_unless_set(database, rows, tmp_path):
+    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": database}
+    assert Config.from_env(environ).IMPORT_BATCH_ROWS == rows
+    assert Config.from_env({**environ, "REGISTRY_IMPORT_BATCH_ROWS": "700"}).IMPORT_BATCH_ROWS == 700
+
+
 def test_create_app_rejects_bad_overrides(tmp_path):
     with pytest.raises(ConfigError):
         create_app({"DATABASE_URL": "oracle://nope", "INSTANCE_DIR": str(tmp_path)})
