@@ -18,6 +18,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def sqlite_timestamp(value: datetime) -> str:
+    """A DateTime as SQLAlchemy stores it in SQLite, for rows written with the driver's executemany."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from search.outbox import enqueue
 
-from ..db import utcnow
+from ..db import sqlite_timestamp, utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
@@ -159,7 +159,7 @@ class RecordWriter:
         columns = list(rows[0])
         encoders = [(i, encoder) for i, c in enumerate(columns)
                     if (encoder := _sqlite_encoder(table.columns[c].type)) is not None]
-        stamps = (_sqlite_timestamp(utcnow()),) * 2  # created_at, updated_at: encoded once a batch
+        stamps = (sqlite_timestamp(utcnow()),) * 2  # created_at, updated_at: encoded once a batch
         statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, created_at, updated_at) "
                      f"VALUES ({', '.join('?' * (len(columns) + 2))})")
         self.session.connection().connection.driver_connection.executemany(
@@ -258,10 +258,6 @@ def _sqlite_lines(rows: list[dict], columns: list, encoders: list, stamps: tuple
         yield line
 
 
-def _sqlite_timestamp(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 @lru_cache(maxsize=4096)
 def json_text(items: tuple) -> str:
     """A list as JSON text, cached: penalty types come in a few combinations, over and over."""
@@ -271,7 +267,7 @@ def json_text(items: tuple) -> str:
 def _sqlite_encoder(column_type):
     """How SQLAlchemy would store a non-null value of this type in SQLite (None: as it is)."""
     if isinstance(column_type, DateTime):
-        return _sqlite_timestamp
+        return sqlite_timestamp
     if isinstance(column_type, Date):
         return date.isoformat
     if isinstance(column_type, JSON):
