@@ -1,8 +1,10 @@
-"""Declarative base with a constraint naming convention, and shared column mixins."""
+"""Declarative base with a constraint naming convention, shared column mixins and SQL helpers."""
 
+import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData
+from sqlalchemy import ARRAY, ColumnElement, DateTime, Integer, MetaData, any_, bindparam, func, literal_column, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -21,6 +23,15 @@ def utcnow() -> datetime:
 def sqlite_timestamp(value: datetime) -> str:
     """A DateTime as SQLAlchemy stores it in SQLite, for rows written with the driver's executemany."""
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def among(column, values: Iterable[int], dialect: str) -> ColumnElement[bool]:
+    """`column IN values`, the values travelling as one parameter (an array on PostgreSQL, a JSON
+    array on SQLite): thousands of parameters cost the driver more to parse than the database to run."""
+    values = list(values)
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(values)))))
 
 
 class Base(DeclarativeBase):

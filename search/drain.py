@@ -7,8 +7,9 @@ results never need a second visibility check. The outbox rows go only once the e
 
 import logging
 
-from sqlalchemy import ARRAY, any_, bindparam, case, delete, func, select
+from sqlalchemy import case, delete, func, select
 
+from registry.db import among
 from registry.departments.models import Department
 from registry.enterprises.models import Entity
 from registry.records.models import Record
@@ -54,7 +55,8 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
 def _named(session, pending, kind: str):
     """Which rows of `kind` the outbox rows name: a function of the id column, None if none."""
     ids = {p.ref for p in pending if p.kind == kind}
-    return (lambda column: _among(session, column, ids)) if ids else None
+    dialect = session.get_bind().dialect.name
+    return (lambda column: among(column, ids, dialect)) if ids else None
 
 
 def _records(session, which, public) -> tuple[list, list]:
@@ -100,14 +102,6 @@ def _entities(session, which, public) -> list:
     for entity_id, domain, count in session.execute(query):
         counts.setdefault(entity_id, {})[domain] = count
     return [entity_document({**entity, "record_counts": counts.get(entity["id"], {})}) for entity in entities]
-
-
-def _among(session, column, values):
-    """`column IN values`; on PostgreSQL as one array parameter, as a list of thousands of parameters
-    costs the driver more to parse than the database to run."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
 
 
 def document_batches(session, publish_natural_persons: bool, size: int = BATCH):

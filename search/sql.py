@@ -9,6 +9,8 @@ from sqlalchemy import ARRAY, bindparam, cast, delete, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
+from registry.db import among
+
 from .engine import (
     MATCH_REASONS,
     Hit,
@@ -33,7 +35,6 @@ from .sql_query import (
     reasons,
     rules_for,
     score_expression,
-    seq_among,
     tail_statement,
     texts,
 )
@@ -152,12 +153,12 @@ class BuiltinEngine:
         engine's limit)."""
         score = near_score(analyse_query(query.q).name, dialect) if near else score_expression(rules, dialect)
         after = read_cursor(query.cursor)
-        among = seq_among(found, dialect)
+        candidate = among(docs.c.seq, found, dialect)
         if after is not None and len(after) == 1:
-            page = tail_statement(rules, query, dialect, ~among, score, after[0], query.size)
+            page = tail_statement(rules, query, dialect, ~candidate, score, after[0], query.size)
         else:
-            page = page_statement([among], score, after, query.size)
-        return page, facet_statement([among])
+            page = page_statement([candidate], score, after, query.size)
+        return page, facet_statement([candidate])
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = analyse_query(query.q)

@@ -16,21 +16,16 @@ When nothing matches a name of six characters or more, the near rules look again
 half of it, ranked by how many character pairs they share with it (a typo, a misremembered legal form).
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    ARRAY,
-    BigInteger,
     Boolean,
     ColumnElement,
     Select,
     String,
     and_,
-    any_,
-    bindparam,
     case,
     cast,
     func,
@@ -302,15 +297,6 @@ def read_candidates(rows, limit: int, scan: int) -> Candidates:
         if listed:
             seqs.update(map(int, listed.split(",")))
     return Candidates(sorted(seqs), complete)
-
-
-def seq_among(seqs: list[int], dialect: str) -> ColumnElement[bool]:
-    """The document is one of `seqs`: thousands of them travel as one parameter (a JSON array on
-    SQLite, an array on PostgreSQL), not as thousands."""
-    if dialect == "postgresql":
-        return docs.c.seq == any_(bindparam(None, seqs, type_=ARRAY(BigInteger)))
-    listed = select(literal_column("value")).select_from(func.json_each(bindparam(None, json.dumps(seqs))))
-    return docs.c.seq.in_(listed)
 
 
 def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, not_ranked: ColumnElement[bool],
