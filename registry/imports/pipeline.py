@@ -145,9 +145,14 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
     """Send FileMeta, then the batches this worker's share names: (worker number, worker count)."""
     number, workers = share
     book = rules()
+
+    def mine(position: int) -> bool:
+        return (position // batch_rows) % workers == number
+
     with open_rows(path, **options) as source:
         channel.put(FileMeta(source.format, source.kind, source.unknown_columns))
         batch, position, previous_row = None, 0, skip_through
+        source.skipping = not mine(0)
         reading = perf_counter()
         for row_number, raw in source:
             if row_number <= skip_through:
@@ -157,10 +162,11 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
                     batch.bytes_read = source.bytes_read
                     channel.put(batch)  # waits while the writer is behind: not reading time
                     reading = perf_counter()
-                mine = (position // batch_rows) % workers == number
-                batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine else None
+                batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine(position) else None
             position += 1
             previous_row = row_number
+            if position % batch_rows == 0:
+                source.skipping = not mine(position)  # the next row starts a batch: read it whole if it is ours
             if batch is None:
                 continue  # another worker's batch
             started = perf_counter()

@@ -178,6 +178,9 @@ class RowSource:
     `header_row`, `columns` [(header, layout key or "kind" or None)] and `unknown_columns`.
     For NDJSON `columns` starts with the keys of the first object and grows when later objects
     bring new keys. Use it as a context manager (or call `close()`) to release the file early.
+
+    While `skipping` is true, a CSV source yields None in place of the rows' dicts: an import
+    worker reads every row to count them but validates only its own share of the batches.
     """
 
     def __init__(self, path, format, stream, encoding=None, delimiter=None, sheet=None):
@@ -189,6 +192,7 @@ class RowSource:
         self.kind: str | None = None
         self.columns: list[tuple[str, str | None]] = []
         self.header_row: int | None = None
+        self.skipping = False
         self._rows: Iterator | None = None
         self._closers: list = [stream.close]
         self._started = False
@@ -649,7 +653,7 @@ def _csv_rows(source, numbered, reader, lines, stream):
     pairs = tuple((index, key) for index, (_, key) in enumerate(source.columns) if key)
     headers = [header for header, _ in source.columns]
     width = len(source.columns)
-    first_key = pairs[0][1]
+    first_index, first_key = pairs[0]
     bad = lines.bad_lines
     number = source.header_row
     try:
@@ -676,6 +680,10 @@ def _csv_rows(source, numbered, reader, lines, stream):
                         ),
                     )
                     continue
+            if source.skipping:
+                if row[first_index].strip() or any(cell.strip() for cell in row):
+                    yield number, None
+                continue
             raw = {key: row[index].strip() for index, key in pairs}
             if not raw[first_key] and not any(cell.strip() for cell in row):
                 continue  # blank row (only empty cells)

@@ -433,6 +433,9 @@ def test_blank_rows_are_skipped_and_numbers_stay_true(tmp_path):
     assert [number for number, _ in rows] == [3, 6, 8]
     assert rows[1][1]["party_name"] == 'a "quoted"\nmulti-line name'
     assert rows[2][1] == penalty(2)
+    with open_rows(path) as skipping:
+        skipping.skipping = True  # what a worker does through another worker's batches
+        assert list(skipping) == [(3, None), (6, None), (8, None)]
 
 
 def test_title_rows_above_the_header(tmp_path):
