@@ -18,22 +18,18 @@ from search.outbox import ENTITY, RECORD
 
 from .models import REPAIRED, WITHDRAWN
 from .writer import (
+    ENTITY_COLUMNS,
     INSERTED,
     UNCHANGED,
     UPDATED,
+    BatchEncoder,
     BatchResult,
     RecordWriter,
-    entity_columns,
     json_text,
-    newest_per_entity,
 )
 
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
-_ENTITY_STAGING = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
-                   "legal_rep_id_type", "legal_rep_id_no")
-_ENTITY_FIELDS = ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type",
-                  "legal_rep_id_no")  # what entity_columns reads of a row
 _KEY = ("department_id", "decision_no", "party_key")
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
 _NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
@@ -54,30 +50,17 @@ class EncodedBatch:
     rows: int  # rows given, later duplicates of a natural key included
     columns: tuple  # of the record staging text, row_index (the row's position in the batch) last
     records: bytes
-    entities: bytes  # the newest row's view of each entity the batch names, _ENTITY_STAGING columns
+    entities: bytes  # the newest row's view of each entity the batch names, ENTITY_COLUMNS
 
 
-class CopyEncoder:
-    """Turns a batch's prepared rows into its COPY text one at a time, so that a worker holds a
-    line per row rather than the row: the last occurrence of a natural key wins, in its place."""
+class CopyEncoder(BatchEncoder):
+    """CopyRecordWriter's encoder: a row becomes its line of COPY text, its position in the batch last."""
 
-    def __init__(self):
-        self.rows = 0  # rows given, later duplicates of a natural key included
-        self.columns = ()
-        self.kept = {}  # natural key -> (COPY line, what the row says of its entity, if it names one)
-
-    def add(self, row: dict) -> None:
-        if not self.columns:
-            self.columns = tuple(row)
-        key = (row["decision_no"], row["party_key"])
-        self.kept.pop(key, None)
-        self.kept[key] = (_copy_line([*map(row.get, self.columns), self.rows]),
-                          {name: row[name] for name in _ENTITY_FIELDS} if row["uscc"] else None)
-        self.rows += 1
+    def encode_row(self, values: list, index: int) -> str:
+        return _copy_line([*values, index])
 
     def finish(self) -> EncodedBatch:
-        newest = newest_per_entity([entity for _, entity in self.kept.values() if entity]).values()
-        entities = "".join([_copy_line([*map(entity.get, _ENTITY_STAGING)]) for entity in map(entity_columns, newest)])
+        entities = "".join([_copy_line([entity[c] for c in ENTITY_COLUMNS]) for entity in self.entities()])
         records = "".join([line for line, _ in self.kept.values()])
         return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
 
@@ -91,12 +74,24 @@ def encode_batch(rows: list[dict]) -> EncodedBatch:
 
 
 def _copy_line(values: list) -> str:
-    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
-                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
+    line = "\t".join(
+        [
+            value
+            if value.__class__ is str
+            else "\\N"
+            if value is None
+            else _PLAIN_TEXT.get(value.__class__, _copy_value)(value)
+            for value in values
+        ]
+    )
     # The common case: no value needed escaping (the only tabs separate values, the only
     # backslashes start the NULLs), so the line made in one pass stands.
-    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
-            and "\n" not in line and "\r" not in line:
+    if (
+        line.count("\t") == len(values) - 1
+        and line.count("\\") == values.count(None)
+        and "\n" not in line
+        and "\r" not in line
+    ):
         return line + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
 
@@ -112,8 +107,12 @@ def _copy_value(value) -> str:
 
 # The text of the typed values a prepared row holds, unescaped: a value that needs escaping
 # (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
-_PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
-               list: lambda value: json_text(tuple(value))}
+_PLAIN_TEXT = {
+    date: date.isoformat,
+    int: int.__str__,
+    Decimal: Decimal.__str__,
+    list: lambda value: json_text(tuple(value)),
+}
 
 
 class CopyRecordWriter(RecordWriter):
@@ -127,8 +126,9 @@ class CopyRecordWriter(RecordWriter):
             positions = {(row["decision_no"], row["party_key"]): p for p, row in enumerate(rows)}
             self._load(encode_batch(rows))
             # Unchanged rows keep their id in the outcome (the API reports it).
-            for position, record_id in self.session.connection().execute(text(
-                    f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
+            for position, record_id in self.session.connection().execute(
+                text(f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")
+            ):
                 outcomes[position] = (UNCHANGED, record_id)
             for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0]), _CHANGED_ROWS):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
@@ -150,7 +150,7 @@ class CopyRecordWriter(RecordWriter):
         """Fill both staging tables, then create and rename the batch's entities."""
         with self.stages.timing("entities"):
             if batch.entities:
-                self._fill(ENTITY_STAGING, "entities", _ENTITY_STAGING, batch.entities)
+                self._fill(ENTITY_STAGING, "entities", ENTITY_COLUMNS, batch.entities)
                 self._upsert_entities()
         with self.stages.timing("staging_copy"):
             self._fill(STAGING, "records", batch.columns, batch.records)
@@ -173,40 +173,50 @@ class CopyRecordWriter(RecordWriter):
         statement: ON CONFLICT finds each entity through the USCC index, where a join of the staged
         entities with `entities` was planned as a scan of the whole table on every batch.
         Records find their entity by USCC in the upsert itself."""
-        columns = ", ".join(_ENTITY_STAGING)
-        self.session.connection().execute(text(
-            f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
-            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
-            "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
-            "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
-            "version = e.version + 1, updated_at = now() "
-            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
+        columns = ", ".join(ENTITY_COLUMNS)
+        self.session.connection().execute(
+            text(
+                f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
+                f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
+                "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
+                "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
+                "version = e.version + 1, updated_at = now() "
+                "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"
+            )
+        )
 
     def _apply(self, columns: tuple, report: str) -> list:
         """History of changed rows, then the upsert and its outbox rows; what `report` selects of the
         inserted and updated records (`changed`; the others were unchanged)."""
         connection = self.session.connection()
         with self.stages.timing("versions"):
-            connection.execute(text(
-                "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-                f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
-                {"by": self.changed_by})
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
-                            if c not in _NEVER_UPDATED)
+            connection.execute(
+                text(
+                    "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+                    "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+                    f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"
+                ),
+                {"by": self.changed_by},
+            )
+        updates = ", ".join(
+            f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"] if c not in _NEVER_UPDATED
+        )
         # The search outbox learns of every changed record and of the entities they name in the same
         # statement: no ids travel back and forth.
         with self.stages.timing("upsert_and_outbox"):
-            return connection.execute(text(
-                f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
-                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
-                f"FROM {STAGING} s "
-                f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
-                f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
-                "ELSE EXCLUDED.status END "
-                "WHERE records.content_hash <> EXCLUDED.content_hash "
-                "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
-                "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
-                f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
-                f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
-                f"{report}")).all()
+            return connection.execute(
+                text(
+                    f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
+                    f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
+                    f"FROM {STAGING} s "
+                    f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+                    f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
+                    "ELSE EXCLUDED.status END "
+                    "WHERE records.content_hash <> EXCLUDED.content_hash "
+                    "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
+                    "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
+                    f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
+                    f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
+                    f"{report}"
+                )
+            ).all()

@@ -7,20 +7,19 @@ record_versions. Entities are created or renamed from the records that name them
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import JSON, Date, DateTime, Numeric, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from search.outbox import enqueue
 
-from ..db import sqlite_timestamp, utcnow
+from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
-from ..enterprises.models import Entity
 from ..stages import StageTimes
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
 from .prepare import DepartmentRef, prepare
@@ -28,7 +27,8 @@ from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 _SNAPSHOT_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in ("id",))
-_KEY_COLUMNS = (Record.id, Record.decision_no, Record.party_key)
+_KEY = ("department_id", "decision_no", "party_key")
+_NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see _record_update
 # Statuses an update must not undo: a withdrawal or a repair stands until acted on explicitly.
 _STICKY = frozenset({WITHDRAWN, REPAIRED})
 
@@ -51,37 +51,99 @@ def snapshot(record) -> dict:
     return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
 
 
-@dataclass
-class PreparedBatch:
-    """RecordWriter's form of a batch: prepared rows and the columns of the entities they name,
-    made by `prepared_batch` (in a worker process for imports: naming an entity is costly)."""
+# What entity_columns reads of a row, and the columns of an entity the writers take from a batch.
+ENTITY_FIELDS = (
+    "uscc",
+    "party_name",
+    "decision_date",
+    "party_category",
+    "legal_rep",
+    "legal_rep_id_type",
+    "legal_rep_id_no",
+)
+ENTITY_COLUMNS = (
+    "uscc",
+    "name",
+    "name_normalised",
+    "name_as_of",
+    "party_category",
+    "district_code",
+    "legal_rep",
+    "legal_rep_id_type",
+    "legal_rep_id_no",
+)
 
-    rows: list
-    entities: dict  # USCC -> entity_columns of the newest row naming it
 
-
-def prepared_batch(rows: list[dict]) -> PreparedBatch:
-    return PreparedBatch(rows, {code: entity_columns(row) for code, row in newest_per_entity(rows).items()})
-
-
-class PreparedRows:
-    """RecordWriter's encoder: collects a batch's prepared rows, then makes its PreparedBatch."""
+class BatchEncoder:
+    """Turns a batch's prepared rows into a writer's form one at a time (`encode_row`), so that an
+    import worker holds an encoded row rather than the row: the last occurrence of a natural key
+    wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
 
     def __init__(self):
-        self.rows = []
+        self.rows = 0  # rows given, later duplicates of a natural key included
+        self.columns = ()
+        self.kept = {}  # natural key -> (encoded row, what the row says of its entity, if it names one)
 
     def add(self, row: dict) -> None:
-        self.rows.append(row)
+        if not self.columns:
+            self.columns = tuple(row)
+        key = (row["decision_no"], row["party_key"])
+        self.kept.pop(key, None)
+        self.kept[key] = (
+            self.encode_row([*map(row.get, self.columns)], self.rows),
+            {name: row[name] for name in ENTITY_FIELDS} if row["uscc"] else None,
+        )
+        self.rows += 1
 
-    def finish(self) -> PreparedBatch:
-        return prepared_batch(self.rows)
+    def encode_row(self, values: list, index: int):
+        raise NotImplementedError
+
+    def entities(self) -> list[dict]:
+        """The entity_columns of each entity the batch names, from its newest row."""
+        return [entity_columns(row) for row in newest_per_entity([e for _, e in self.kept.values() if e]).values()]
+
+
+@dataclass
+class ParameterBatch:
+    """A batch as SQLite statement parameters: one tuple per record (the last of each natural key)
+    and per entity, values encoded as SQLite stores them."""
+
+    rows: int  # rows given, later duplicates of a natural key included
+    columns: tuple  # of each record's parameters
+    records: list
+    entities: list  # ENTITY_COLUMNS of each entity the batch names
+
+
+class RowParameters(BatchEncoder):
+    """RecordWriter's encoder: a row becomes the tuple its insert takes, so the writer only runs
+    statements (no row dicts to unpickle and turn into parameters)."""
+
+    def encode_row(self, values: list, index: int) -> tuple:
+        return tuple(
+            [value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value) for value in values]
+        )
+
+    def finish(self) -> ParameterBatch:
+        entities = [self.encode_row([entity[c] for c in ENTITY_COLUMNS], 0) for entity in self.entities()]
+        return ParameterBatch(self.rows, self.columns, [encoded for encoded, _ in self.kept.values()], entities)
 
 
 class RecordWriter:
-    """Writes batches of validated rows for one department inside the caller's transaction."""
+    """Writes batches of validated rows for one department inside the caller's transaction.
 
-    def __init__(self, session: Session, department: Department, rules: PublicityRules, today: date,
-                 changed_by: int | None = None, stages: StageTimes | None = None):
+    On SQLite a batch is inserted as it is (ON CONFLICT DO NOTHING); the records that were already
+    there are then looked up, compared and updated. A new import is all inserts: no look-up per row.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        department: Department,
+        rules: PublicityRules,
+        today: date,
+        changed_by: int | None = None,
+        stages: StageTimes | None = None,
+    ):
         self.session = session
         self.department = department
         self.rules = rules
@@ -95,96 +157,94 @@ class RecordWriter:
         return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
 
     # How workers turn a batch's prepared rows into what write_encoded takes (a module-level class).
-    encoder = PreparedRows
+    encoder = RowParameters
 
-    def write_encoded(self, batch: PreparedBatch) -> dict:
+    def write_encoded(self, batch: ParameterBatch) -> dict:
         """Write a batch made by an `encoder`; the counts of inserted, updated and unchanged rows."""
-        return self._write(batch).counts
+        counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: 0}
+        for outcome, _ in self._apply(batch).values() if batch.records else ():
+            counts[outcome] += 1
+        counts[UNCHANGED] = batch.rows - counts[INSERTED] - counts[UPDATED]  # later duplicates of a key too
+        return counts
 
     def write(self, rows: list[dict]) -> BatchResult:
         """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
-        return self._write(prepared_batch(rows))
-
-    def _write(self, batch: PreparedBatch) -> BatchResult:
-        rows = batch.rows
+        encoder = self.encoder()
+        for row in rows:
+            encoder.add(row)
+        outcomes = self._apply(encoder.finish()) if rows else {}
+        keys = [(row["decision_no"], row["party_key"]) for row in rows]
+        last = {key: position for position, key in enumerate(keys)}
         result = BatchResult()
-        latest = {}  # natural key -> position of its last occurrence: the last one wins
-        for position, row in enumerate(rows):
-            latest[(row["decision_no"], row["party_key"])] = position
-        with self.stages.timing("entities"):
-            entity_ids = self._upsert_entities(batch.entities)
-        with self.stages.timing("lookup"):
-            existing = self._existing(rows)
-        inserts, updates, versions = [], [], []
-        outcomes = [None] * len(rows)
-        for position, row in enumerate(rows):
-            key = (row["decision_no"], row["party_key"])
-            if latest[key] != position:
-                outcomes[position] = (UNCHANGED, None)  # superseded by a later row of the batch
-                continue
-            current = existing.get(key)
-            if current is None:
-                row.update(entity_id=entity_ids.get(row["uscc"]), version=1)  # the batch's own dict: no copy
-                inserts.append((position, row))
-            elif current["content_hash"] == row["content_hash"]:
-                outcomes[position] = (UNCHANGED, current["id"])
-            else:
-                updates.append(self._changed_row(row, current, entity_ids))
-                versions.append(self._version_of(current, "update"))
-                outcomes[position] = (UPDATED, current["id"])
-        if inserts:
-            # Plain executemany, then one look-up of the new ids: RETURNING row by row is far slower.
-            with self.stages.timing("insert"):
-                self._insert(Record.__table__, [r for _, r in inserts])
-                created = self._existing([rows[position] for position, _ in inserts], _KEY_COLUMNS)
-            for position, _ in inserts:
-                row = rows[position]
-                outcomes[position] = (INSERTED, created[(row["decision_no"], row["party_key"])]["id"])
-        if updates:
-            with self.stages.timing("update_and_versions"):
-                self.session.execute(update(Record), updates)
-                self.session.execute(insert(RecordVersion), versions)
-        changed = [position for position, (outcome, _) in enumerate(outcomes) if outcome != UNCHANGED]
-        with self.stages.timing("outbox"):
-            enqueue(self.session, records=[outcomes[p][1] for p in changed],
-                    entities=[entity_ids.get(rows[p]["uscc"]) for p in changed])
-        result.outcomes = outcomes
-        for outcome, _ in outcomes:
+        # A row superseded by a later one of the same natural key is reported unchanged, without an id.
+        result.outcomes = [
+            outcomes[key] if last[key] == position else (UNCHANGED, None) for position, key in enumerate(keys)
+        ]
+        for outcome, _ in result.outcomes:
             result.counts[outcome] += 1
         return result
 
-    def _insert(self, table, rows: list[dict]) -> None:
-        """Insert with the driver's own executemany: SQLAlchemy's per-row parameter handling and
-        its multi-VALUES batching (16 rows a statement at 60 columns) cost more than the insert."""
-        columns = list(rows[0])
-        encoders = [(i, encoder) for i, c in enumerate(columns)
-                    if (encoder := _sqlite_encoder(table.columns[c].type)) is not None]
-        stamps = (sqlite_timestamp(utcnow()),) * 2  # created_at, updated_at: encoded once a batch
-        statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, created_at, updated_at) "
-                     f"VALUES ({', '.join('?' * (len(columns) + 2))})")
-        self.session.connection().connection.driver_connection.executemany(
-            statement, _sqlite_lines(rows, columns, encoders, stamps))
+    def _apply(self, batch: ParameterBatch) -> dict:
+        """Write a batch; (outcome, record id) by natural key."""
+        connection = self.session.connection().connection.driver_connection
+        stamp = sqlite_timestamp(utcnow())
+        with self.stages.timing("entities"):
+            if batch.entities:
+                connection.executemany(_entity_upsert(stamp), batch.entities)
+        with self.stages.timing("insert"):
+            [(before,)] = connection.execute("SELECT coalesce(max(id), 0) FROM records")
+            connection.executemany(_record_insert(batch.columns, stamp), batch.records)
+            # New rows take ids above the largest there was: no look-up of each row's id.
+            created = connection.execute(
+                "SELECT decision_no, party_key, id, entity_id FROM records WHERE id > ?", (before,)
+            ).fetchall()
+        outcomes = {(number, party): (INSERTED, record_id) for number, party, record_id, _ in created}
+        entity_ids = [entity_id for *_, entity_id in created]
+        if len(outcomes) < len(batch.records):
+            with self.stages.timing("update_and_versions"):
+                entity_ids += self._update_existing(batch, outcomes)
+        with self.stages.timing("outbox"):
+            changed = [record_id for outcome, record_id in outcomes.values() if outcome != UNCHANGED]
+            enqueue(self.session, records=changed, entities=entity_ids)
+        return outcomes
 
-    def _existing(self, rows: list[dict], columns=None) -> dict:
-        numbers = list({row["decision_no"] for row in rows})
+    def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
+        """Compare the batch's records that were already stored and update the changed ones, keeping
+        their previous versions; records their outcomes and returns the entity ids they now name."""
+        index = {name: i for i, name in enumerate(batch.columns)}
+        number, party, digest = index["decision_no"], index["party_key"], index["content_hash"]
+        stored = [params for params in batch.records if (params[number], params[party]) not in outcomes]
+        current = self._existing([(params[number], params[party]) for params in stored])
+        changed = []
+        for params in stored:
+            record = current[(params[number], params[party])]
+            unchanged = record["content_hash"] == params[digest]
+            outcomes[(params[number], params[party])] = (UNCHANGED if unchanged else UPDATED, record["id"])
+            if not unchanged:
+                changed.append((params, record))
+        if not changed:
+            return []
+        self.session.execute(insert(RecordVersion), [self._version_of(record, "update") for _, record in changed])
+        connection = self.session.connection().connection.driver_connection
+        connection.executemany(
+            _record_update(batch.columns, sqlite_timestamp(utcnow())), [params for params, _ in changed]
+        )
+        ids = [record["id"] for _, record in changed]
+        return [
+            entity_id
+            for (entity_id,) in self.session.execute(select(Record.entity_id).where(among(Record.id, ids, "sqlite")))
+        ]
+
+    def _existing(self, keys: list) -> dict:
+        """The stored records of these natural keys, by key."""
         found = {}
-        for chunk in _chunks(numbers, 500):
-            query = select(*(columns or Record.__table__.columns)).where(
+        for chunk in _chunks(list({number for number, _ in keys}), 500):
+            query = select(*Record.__table__.columns).where(
                 Record.department_id == self.department.id, Record.decision_no.in_(chunk)
             )
             for current in self.session.connection().execute(query).mappings():
                 found[(current["decision_no"], current["party_key"])] = dict(current)
         return found
-
-    @staticmethod
-    def _changed_row(row: dict, current: dict, entity_ids: dict) -> dict:
-        changed = {**row, "id": current["id"], "entity_id": entity_ids.get(row["uscc"]),
-                   "version": current["version"] + 1, "updated_at": utcnow()}
-        if current["status"] in _STICKY:
-            changed["status"] = current["status"]
-        for fixed in ("department_id", "decision_no", "party_key"):
-            del changed[fixed]
-        return changed
 
     def _version_of(self, current: dict, change: str) -> dict:
         return {
@@ -195,29 +255,49 @@ class RecordWriter:
             "changed_by": self.changed_by,
         }
 
-    def _upsert_entities(self, entities: dict) -> dict:
-        """Create missing entities and rename those a newer decision names differently; their ids by USCC."""
-        ids = {}
-        for chunk in _chunks(list(entities), 500):
-            query = select(Entity.id, Entity.uscc, Entity.name, Entity.former_names, Entity.name_as_of,
-                           Entity.version).where(Entity.uscc.in_(chunk))
-            for entity in self.session.connection().execute(query):
-                ids[entity.uscc] = entity.id
-                named = entities[entity.uscc]
-                renamed = named["name"] != entity.name
-                if renamed and (entity.name_as_of is None or named["name_as_of"] >= entity.name_as_of):
-                    self.session.execute(update(Entity).where(Entity.id == entity.id).values(
-                        name=named["name"], name_normalised=named["name_normalised"],
-                        former_names=[*(entity.former_names or []), entity.name],
-                        name_as_of=named["name_as_of"], version=entity.version + 1,
-                    ))
-        missing = [entities[code] for code in entities if code not in ids]
-        if missing:
-            self._insert(Entity.__table__, missing)
-            for chunk in _chunks([row["uscc"] for row in missing], 500):
-                query = select(Entity.uscc, Entity.id).where(Entity.uscc.in_(chunk))
-                ids.update(self.session.connection().execute(query).all())
-        return ids
+
+def _numbered(columns: tuple) -> dict:
+    """Each column's numbered SQLite parameter (?1, ?2, ...), so a statement can name one twice."""
+    return {name: f"?{i}" for i, name in enumerate(columns, 1)}
+
+
+def _entity_of(param: dict) -> str:
+    return f"(SELECT id FROM entities WHERE uscc = {param['uscc']})"
+
+
+def _record_insert(columns: tuple, stamp: str) -> str:
+    param = _numbered(columns)
+    return (
+        f"INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, updated_at) "
+        f"VALUES ({', '.join(param.values())}, {_entity_of(param)}, 1, '{stamp}', '{stamp}') "
+        "ON CONFLICT (department_id, decision_no, party_key) DO NOTHING"
+    )
+
+
+def _record_update(columns: tuple, stamp: str) -> str:
+    param = _numbered(columns)
+    assignments = ", ".join(f"{c} = {param[c]}" for c in columns if c not in _NEVER_UPDATED)
+    sticky = ", ".join(f"'{status}'" for status in sorted(_STICKY))
+    return (
+        f"UPDATE records SET {assignments}, entity_id = {_entity_of(param)}, version = version + 1, "
+        f"updated_at = '{stamp}', status = CASE WHEN status IN ({sticky}) THEN status ELSE {param['status']} END "
+        f"WHERE {' AND '.join(f'{c} = {param[c]}' for c in _KEY)}"
+    )
+
+
+def _entity_upsert(stamp: str) -> str:
+    """Create missing entities and rename those a newer decision names differently (same rule as
+    PostgreSQL's upsert in pg_writer)."""
+    return (
+        f"INSERT INTO entities ({', '.join(ENTITY_COLUMNS)}, former_names, version, created_at, updated_at) "
+        f"VALUES ({', '.join('?' * len(ENTITY_COLUMNS))}, '[]', 1, '{stamp}', '{stamp}') "
+        "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, name_normalised = excluded.name_normalised, "
+        "name_as_of = excluded.name_as_of, "
+        "former_names = json_insert(coalesce(entities.former_names, '[]'), '$[#]', entities.name), "
+        "version = entities.version + 1, updated_at = excluded.updated_at "
+        "WHERE entities.name <> excluded.name "
+        "AND (entities.name_as_of IS NULL OR excluded.name_as_of >= entities.name_as_of)"
+    )
 
 
 def entity_columns(row: dict) -> dict:
@@ -226,14 +306,12 @@ def entity_columns(row: dict) -> dict:
         "uscc": row["uscc"],
         "name": row["party_name"],
         "name_normalised": normalise_name(row["party_name"]),
-        "former_names": [],
         "name_as_of": row["decision_date"],
         "party_category": row["party_category"],
         "district_code": uscc_rules.division(row["uscc"]),
         "legal_rep": row.get("legal_rep"),
         "legal_rep_id_type": row.get("legal_rep_id_type"),
         "legal_rep_id_no": row.get("legal_rep_id_no"),
-        "version": 1,
     }
 
 
@@ -247,38 +325,25 @@ def newest_per_entity(rows: list[dict]) -> dict:
     return newest
 
 
-def _sqlite_lines(rows: list[dict], columns: list, encoders: list, stamps: tuple):
-    """The parameters of each row, made as executemany takes them: a batch's are never all held."""
-    for row in rows:
-        line = [row[c] for c in columns]
-        for i, encode in encoders:
-            if line[i] is not None:
-                line[i] = encode(line[i])
-        line += stamps
-        yield line
-
-
 @lru_cache(maxsize=4096)
 def json_text(items: tuple) -> str:
     """A list as JSON text, cached: penalty types come in a few combinations, over and over."""
     return json.dumps(list(items), ensure_ascii=False)
 
 
-def _sqlite_encoder(column_type):
-    """How SQLAlchemy would store a non-null value of this type in SQLite (None: as it is)."""
-    if isinstance(column_type, DateTime):
-        return sqlite_timestamp
-    if isinstance(column_type, Date):
-        return date.isoformat
-    if isinstance(column_type, JSON):
-        return lambda v: json_text(tuple(v))
-    if isinstance(column_type, Numeric):
-        return str
-    return None
+# How a prepared row's values are stored in SQLite, by their class (as SQLAlchemy stores them).
+_STORED_AS_IS = frozenset({str, int, type(None)})
+_SQLITE_VALUE = {date: date.isoformat, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
 
 
-def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
-               changed_by: int | None = None, stages: StageTimes | None = None) -> RecordWriter:
+def writer_for(
+    session: Session,
+    department: Department,
+    rules: PublicityRules,
+    today: date,
+    changed_by: int | None = None,
+    stages: StageTimes | None = None,
+) -> RecordWriter:
     """The bulk writer suited to the session's database."""
     if session.get_bind().dialect.name == "postgresql":
         from .pg_writer import CopyRecordWriter
@@ -289,4 +354,4 @@ def writer_for(session: Session, department: Department, rules: PublicityRules, 
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
