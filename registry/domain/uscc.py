@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import mul
 
 from .text import fold_width
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
+SYMBOLS = frozenset(ALPHABET)
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 REGISTERING_AUTHORITIES = frozenset("123456789ANY")
 LENGTH = 18
@@ -37,7 +39,7 @@ OTHER_ORGANISATION = EntityKind("organisation", "机关、事业单位或社会�
 
 def check_character(first17: str) -> str:
     """The 18th character for the first 17 (which must already be valid symbols)."""
-    total = sum(VALUES[ch] * w for ch, w in zip(first17, WEIGHTS))
+    total = sum(map(mul, map(VALUES.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -59,14 +61,14 @@ def validate(raw: str) -> str:
             f"统一社会信用代码应为18位，实际为{len(code)}位",
             f"a unified social credit code has 18 characters, got {len(code)}",
         )
-    for pos, ch in enumerate(code, start=1):
-        if ch not in VALUES:
-            raise InvalidUSCC(
-                "uscc_character",
-                f"第{pos}位字符“{ch}”不是合法字符",
-                f"bad character {ch!r} at position {pos}",
-                position=pos,
-            )
+    if not SYMBOLS.issuperset(code):
+        pos, ch = next((pos, ch) for pos, ch in enumerate(code, start=1) if ch not in SYMBOLS)
+        raise InvalidUSCC(
+            "uscc_character",
+            f"第{pos}位字符“{ch}”不是合法字符",
+            f"bad character {ch!r} at position {pos}",
+            position=pos,
+        )
     if code[0] not in REGISTERING_AUTHORITIES:
         raise InvalidUSCC(
             "uscc_character",

@@ -191,10 +191,10 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, b
         batch.rejected_rows += 1
         batch.rejections += [(row_number, error) for error in errors]
         return
-    prepared = prepare(clean, department, book, today)
+    record = prepare(clean, department, book, today)
     encoding = perf_counter()
     batch.seconds["prepare"] += encoding - checked
-    batch.encoder.add(prepared)
+    batch.encoder.add(record)
     batch.seconds["encode"] += perf_counter() - encoding
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from search.outbox import ENTITY, RECORD
 
 from .models import REPAIRED, WITHDRAWN
+from .prepare import PREPARED_COLUMNS
 from .writer import (
     ENTITY_COLUMNS,
     INSERTED,
@@ -26,6 +27,7 @@ from .writer import (
     BatchResult,
     RecordWriter,
     json_text,
+    natural_key,
 )
 
 STAGING = "record_staging"
@@ -60,16 +62,16 @@ class CopyEncoder(BatchEncoder):
         return _copy_line([*values, index])
 
     def finish(self) -> EncodedBatch:
-        entities = "".join([_copy_line([entity[c] for c in ENTITY_COLUMNS]) for entity in self.entities()])
+        entities = "".join(map(_copy_line, self.entities()))
         records = "".join([line for line, _ in self.kept.values()])
         return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
 
 
-def encode_batch(rows: list[dict]) -> EncodedBatch:
-    """COPY text of a batch of prepared rows."""
+def encode_batch(records: list[list]) -> EncodedBatch:
+    """COPY text of a batch of prepared records."""
     encoder = CopyEncoder()
-    for row in rows:
-        encoder.add(row)
+    for record in records:
+        encoder.add(record)
     return encoder.finish()
 
 
@@ -120,17 +122,17 @@ class CopyRecordWriter(RecordWriter):
 
     encoder = CopyEncoder
 
-    def write(self, rows: list[dict]) -> BatchResult:
-        outcomes = [(UNCHANGED, None)] * len(rows)  # later duplicates and unchanged rows stay so
-        if rows:
-            positions = {(row["decision_no"], row["party_key"]): p for p, row in enumerate(rows)}
-            self._load(encode_batch(rows))
+    def write(self, records: list[list]) -> BatchResult:
+        outcomes = [(UNCHANGED, None)] * len(records)  # later duplicates and unchanged records stay so
+        if records:
+            positions = {natural_key(record): p for p, record in enumerate(records)}
+            self._load(encode_batch(records))
             # Unchanged rows keep their id in the outcome (the API reports it).
             for position, record_id in self.session.connection().execute(
                 text(f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")
             ):
                 outcomes[position] = (UNCHANGED, record_id)
-            for record_id, decision_no, party_key, is_new in self._apply(tuple(rows[0]), _CHANGED_ROWS):
+            for record_id, decision_no, party_key, is_new in self._apply(PREPARED_COLUMNS, _CHANGED_ROWS):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
         result = BatchResult(outcomes=outcomes)
         for outcome, _ in outcomes:

@@ -13,6 +13,9 @@ from ..domain.publicity import RuleBook, assess, is_displayed
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
 
+# The publicity columns of a record, in the order PublicityRules.values_for gives them.
+PUBLICITY_COLUMNS = ("status", "severity", "rule_set", "publicity_start", "repairable_from", "publicity_end")
+
 
 class PublicityRules:
     """Computes the publicity columns of a record; licences are published without an end."""
@@ -20,10 +23,10 @@ class PublicityRules:
     def __init__(self, rulebook: RuleBook):
         self.rulebook = rulebook
 
-    def columns_for(self, row: dict, department: Department, today: date) -> dict:
+    def values_for(self, row: dict, department: Department, today: date) -> tuple:
+        """The PUBLICITY_COLUMNS of a validated row."""
         if row["kind"] != layout.PENALTY:
-            return {"status": PUBLISHED, "severity": None, "rule_set": None, "publicity_start": row["decision_date"],
-                    "repairable_from": None, "publicity_end": None}
+            return PUBLISHED, None, None, row["decision_date"], None, None
         publicity = assess(
             self.rulebook,
             decision_date=row["decision_date"],
@@ -36,14 +39,14 @@ class PublicityRules:
             department_overrides=department.severity_overrides,
             party_category=row.get("party_category"),
         )
-        return {
-            "status": status_on(publicity, today),
-            "severity": publicity.severity,
-            "rule_set": publicity.rule_set,
-            "publicity_start": publicity.publicity_start,
-            "repairable_from": publicity.repairable_from,
-            "publicity_end": publicity.publicity_end,
-        }
+        return (
+            status_on(publicity, today),
+            publicity.severity,
+            publicity.rule_set,
+            publicity.publicity_start,
+            publicity.repairable_from,
+            publicity.publicity_end,
+        )
 
 
 def status_on(publicity, today: date) -> str:

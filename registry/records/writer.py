@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..stages import StageTimes
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
-from .prepare import DepartmentRef, prepare
+from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
 from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
@@ -51,16 +52,7 @@ def snapshot(record) -> dict:
     return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
 
 
-# What entity_columns reads of a row, and the columns of an entity the writers take from a batch.
-ENTITY_FIELDS = (
-    "uscc",
-    "party_name",
-    "decision_date",
-    "party_category",
-    "legal_rep",
-    "legal_rep_id_type",
-    "legal_rep_id_no",
-)
+# The columns of an entity the writers take from a batch, in the order its values travel.
 ENTITY_COLUMNS = (
     "uscc",
     "name",
@@ -72,35 +64,53 @@ ENTITY_COLUMNS = (
     "legal_rep_id_type",
     "legal_rep_id_no",
 )
+# What a prepared record says of its entity: (uscc, party name, decision date, party category,
+# legal representative, their ID type and number).
+_ENTITY_OF = itemgetter(
+    *map(
+        position,
+        ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type", "legal_rep_id_no"),
+    )
+)
+_USCC, _DECISION_NO, _PARTY_KEY, _CONTENT_HASH = map(position, ("uscc", "decision_no", "party_key", "content_hash"))
+
+
+def natural_key(record: list) -> tuple:
+    """A prepared record's natural key within its department."""
+    return record[_DECISION_NO], record[_PARTY_KEY]
 
 
 class BatchEncoder:
-    """Turns a batch's prepared rows into a writer's form one at a time (`encode_row`), so that an
-    import worker holds an encoded row rather than the row: the last occurrence of a natural key
-    wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
+    """Turns a batch's prepared records into a writer's form one at a time (`encode_row`), so that
+    an import worker holds an encoded row rather than the record: the last occurrence of a natural
+    key wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
+
+    columns = PREPARED_COLUMNS
 
     def __init__(self):
-        self.rows = 0  # rows given, later duplicates of a natural key included
-        self.columns = ()
-        self.kept = {}  # natural key -> (encoded row, what the row says of its entity, if it names one)
+        self.rows = 0  # records given, later duplicates of a natural key included
+        self.kept = {}  # natural key -> (encoded row, what the record says of its entity, if it names one)
 
-    def add(self, row: dict) -> None:
-        if not self.columns:
-            self.columns = tuple(row)
-        key = (row["decision_no"], row["party_key"])
+    def add(self, record: list) -> None:
+        key = (record[_DECISION_NO], record[_PARTY_KEY])
         self.kept.pop(key, None)
-        self.kept[key] = (
-            self.encode_row([*map(row.get, self.columns)], self.rows),
-            {name: row[name] for name in ENTITY_FIELDS} if row["uscc"] else None,
-        )
+        self.kept[key] = (self.encode_row(record, self.rows), _ENTITY_OF(record) if record[_USCC] else None)
         self.rows += 1
 
     def encode_row(self, values: list, index: int):
         raise NotImplementedError
 
-    def entities(self) -> list[dict]:
-        """The entity_columns of each entity the batch names, from its newest row."""
-        return [entity_columns(row) for row in newest_per_entity([e for _, e in self.kept.values() if e]).values()]
+    def entities(self) -> list[list]:
+        """The ENTITY_COLUMNS of each entity the batch names, from its newest record."""
+        newest = {}
+        for named in (entity for _, entity in self.kept.values() if entity):
+            code = named[0]
+            if code not in newest or named[2] >= newest[code][2]:
+                newest[code] = named
+        return [
+            [code, name, normalise_name(name), as_of, category, uscc_rules.division(code), *representative]
+            for code, name, as_of, category, *representative in newest.values()
+        ]
 
 
 @dataclass
@@ -109,8 +119,7 @@ class ParameterBatch:
     and per entity, values encoded as SQLite stores them."""
 
     rows: int  # rows given, later duplicates of a natural key included
-    columns: tuple  # of each record's parameters
-    records: list
+    records: list  # of PREPARED_COLUMNS
     entities: list  # ENTITY_COLUMNS of each entity the batch names
 
 
@@ -124,8 +133,8 @@ class RowParameters(BatchEncoder):
         )
 
     def finish(self) -> ParameterBatch:
-        entities = [self.encode_row([entity[c] for c in ENTITY_COLUMNS], 0) for entity in self.entities()]
-        return ParameterBatch(self.rows, self.columns, [encoded for encoded, _ in self.kept.values()], entities)
+        entities = [self.encode_row(entity, 0) for entity in self.entities()]
+        return ParameterBatch(self.rows, [encoded for encoded, _ in self.kept.values()], entities)
 
 
 class RecordWriter:
@@ -167,13 +176,13 @@ class RecordWriter:
         counts[UNCHANGED] = batch.rows - counts[INSERTED] - counts[UPDATED]  # later duplicates of a key too
         return counts
 
-    def write(self, rows: list[dict]) -> BatchResult:
-        """Write prepared rows (registry.records.prepare); outcomes come back in input order."""
+    def write(self, records: list[list]) -> BatchResult:
+        """Write prepared records (registry.records.prepare); outcomes come back in input order."""
         encoder = self.encoder()
-        for row in rows:
-            encoder.add(row)
-        outcomes = self._apply(encoder.finish()) if rows else {}
-        keys = [(row["decision_no"], row["party_key"]) for row in rows]
+        for record in records:
+            encoder.add(record)
+        outcomes = self._apply(encoder.finish()) if records else {}
+        keys = list(map(natural_key, records))
         last = {key: position for position, key in enumerate(keys)}
         result = BatchResult()
         # A row superseded by a later one of the same natural key is reported unchanged, without an id.
@@ -193,7 +202,7 @@ class RecordWriter:
                 connection.executemany(_entity_upsert(stamp), batch.entities)
         with self.stages.timing("insert"):
             [(before,)] = connection.execute("SELECT coalesce(max(id), 0) FROM records")
-            connection.executemany(_record_insert(batch.columns, stamp), batch.records)
+            connection.executemany(_record_insert(stamp), batch.records)
             # New rows take ids above the largest there was: no look-up of each row's id.
             created = connection.execute(
                 "SELECT decision_no, party_key, id, entity_id FROM records WHERE id > ?", (before,)
@@ -211,24 +220,20 @@ class RecordWriter:
     def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
         """Compare the batch's records that were already stored and update the changed ones, keeping
         their previous versions; records their outcomes and returns the entity ids they now name."""
-        index = {name: i for i, name in enumerate(batch.columns)}
-        number, party, digest = index["decision_no"], index["party_key"], index["content_hash"]
-        stored = [params for params in batch.records if (params[number], params[party]) not in outcomes]
-        current = self._existing([(params[number], params[party]) for params in stored])
+        stored = [params for params in batch.records if natural_key(params) not in outcomes]
+        current = self._existing(list(map(natural_key, stored)))
         changed = []
         for params in stored:
-            record = current[(params[number], params[party])]
-            unchanged = record["content_hash"] == params[digest]
-            outcomes[(params[number], params[party])] = (UNCHANGED if unchanged else UPDATED, record["id"])
+            record = current[natural_key(params)]
+            unchanged = record["content_hash"] == params[_CONTENT_HASH]
+            outcomes[natural_key(params)] = (UNCHANGED if unchanged else UPDATED, record["id"])
             if not unchanged:
                 changed.append((params, record))
         if not changed:
             return []
         self.session.execute(insert(RecordVersion), [self._version_of(record, "update") for _, record in changed])
         connection = self.session.connection().connection.driver_connection
-        connection.executemany(
-            _record_update(batch.columns, sqlite_timestamp(utcnow())), [params for params, _ in changed]
-        )
+        connection.executemany(_record_update(sqlite_timestamp(utcnow())), [params for params, _ in changed])
         ids = [record["id"] for _, record in changed]
         return [
             entity_id
@@ -256,32 +261,26 @@ class RecordWriter:
         }
 
 
-def _numbered(columns: tuple) -> dict:
-    """Each column's numbered SQLite parameter (?1, ?2, ...), so a statement can name one twice."""
-    return {name: f"?{i}" for i, name in enumerate(columns, 1)}
+# Each prepared column's numbered SQLite parameter (?1, ?2, ...), so that a statement can name one twice.
+_PARAMETER = {name: f"?{i}" for i, name in enumerate(PREPARED_COLUMNS, 1)}
+_ENTITY_ID = f"(SELECT id FROM entities WHERE uscc = {_PARAMETER['uscc']})"
 
 
-def _entity_of(param: dict) -> str:
-    return f"(SELECT id FROM entities WHERE uscc = {param['uscc']})"
-
-
-def _record_insert(columns: tuple, stamp: str) -> str:
-    param = _numbered(columns)
+def _record_insert(stamp: str) -> str:
     return (
-        f"INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, updated_at) "
-        f"VALUES ({', '.join(param.values())}, {_entity_of(param)}, 1, '{stamp}', '{stamp}') "
+        f"INSERT INTO records ({', '.join(PREPARED_COLUMNS)}, entity_id, version, created_at, updated_at) "
+        f"VALUES ({', '.join(_PARAMETER.values())}, {_ENTITY_ID}, 1, '{stamp}', '{stamp}') "
         "ON CONFLICT (department_id, decision_no, party_key) DO NOTHING"
     )
 
 
-def _record_update(columns: tuple, stamp: str) -> str:
-    param = _numbered(columns)
-    assignments = ", ".join(f"{c} = {param[c]}" for c in columns if c not in _NEVER_UPDATED)
+def _record_update(stamp: str) -> str:
+    assignments = ", ".join(f"{c} = {p}" for c, p in _PARAMETER.items() if c not in _NEVER_UPDATED)
     sticky = ", ".join(f"'{status}'" for status in sorted(_STICKY))
     return (
-        f"UPDATE records SET {assignments}, entity_id = {_entity_of(param)}, version = version + 1, "
-        f"updated_at = '{stamp}', status = CASE WHEN status IN ({sticky}) THEN status ELSE {param['status']} END "
-        f"WHERE {' AND '.join(f'{c} = {param[c]}' for c in _KEY)}"
+        f"UPDATE records SET {assignments}, entity_id = {_ENTITY_ID}, version = version + 1, "
+        f"updated_at = '{stamp}', status = CASE WHEN status IN ({sticky}) THEN status ELSE {_PARAMETER['status']} END "
+        f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in _KEY)}"
     )
 
 
@@ -298,31 +297,6 @@ def _entity_upsert(stamp: str) -> str:
         "WHERE entities.name <> excluded.name "
         "AND (entities.name_as_of IS NULL OR excluded.name_as_of >= entities.name_as_of)"
     )
-
-
-def entity_columns(row: dict) -> dict:
-    """The columns of a new entity, from the row that names it."""
-    return {
-        "uscc": row["uscc"],
-        "name": row["party_name"],
-        "name_normalised": normalise_name(row["party_name"]),
-        "name_as_of": row["decision_date"],
-        "party_category": row["party_category"],
-        "district_code": uscc_rules.division(row["uscc"]),
-        "legal_rep": row.get("legal_rep"),
-        "legal_rep_id_type": row.get("legal_rep_id_type"),
-        "legal_rep_id_no": row.get("legal_rep_id_no"),
-    }
-
-
-def newest_per_entity(rows: list[dict]) -> dict:
-    """For each USCC in the batch, the row with the latest decision: it names the entity."""
-    newest = {}
-    for row in rows:
-        code = row["uscc"]
-        if code and (code not in newest or row["decision_date"] >= newest[code]["decision_date"]):
-            newest[code] = row
-    return newest
 
 
 @lru_cache(maxsize=4096)
