@@ -7,7 +7,8 @@ Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
   * `registry import` into a fresh SQLite database and into a fresh PostgreSQL database
     (each in its own process: wall time, rows/s, peak RSS of the process and its workers);
   * the limit: psycopg COPY of the same rows, unvalidated, into a bare table of text columns.
-Prints one line per measurement, the ratio of each import to the raw COPY, and where each
+Prints one line per measurement, the ratio of each import to the raw COPY, the CPU time the
+machine spent busy meanwhile (the database server's and the workers' included), and where each
 import's time went by stage (the workers' stages summed over the workers; `wait_for_workers` is the
 writer waiting for them). The built-in search engine is indexed before the job is done
 (`search_sync`); `--search-url http://...` measures the deployment whose external engine is fed
@@ -81,9 +82,17 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def timed_process(args: list[str], env: dict) -> tuple[float, tuple[int, int], str]:
-    """Run a command; return its wall seconds, the peak RSS and PSS of its process tree in MB, and its stdout."""
-    started = time.perf_counter()
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy (all cores, all processes: the database server's too)."""
+    with open("/proc/stat") as stat:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_process(args: list[str], env: dict) -> tuple[float, float, tuple[int, int], str]:
+    """Run a command; return its wall seconds, the machine's busy CPU seconds meanwhile, the peak RSS
+    and PSS of its process tree in MB, and its stdout."""
+    started, busy = time.perf_counter(), busy_cpu_seconds()
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
         peak_rss = peak_pss = 0
@@ -91,11 +100,11 @@ def timed_process(args: list[str], env: dict) -> tuple[float, tuple[int, int], s
             rss, pss = tree_memory_kb(process.pid)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.2)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, busy_cpu_seconds() - busy
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed")
         out.seek(0)
-        return elapsed, (peak_rss // 1024, peak_pss // 1024), out.read()
+        return elapsed, cpu, (peak_rss // 1024, peak_pss // 1024), out.read()
 
 
 def product_import(database_url: str, path: Path, department: str, search_url: str = "builtin") -> dict:
@@ -103,10 +112,11 @@ def product_import(database_url: str, path: Path, department: str, search_url: s
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
            "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-    seconds, (rss, pss), out = timed_process([str(BIN / "registry"), "import", str(path), "--department", department],
-                                             env)
+    seconds, cpu, (rss, pss), out = timed_process(
+        [str(BIN / "registry"), "import", str(path), "--department", department], env)
     summary = json.loads(out.strip().splitlines()[-1])
-    return {"seconds": seconds, "rss_mb": rss, "pss_mb": pss, "rows": summary["rows"], "summary": summary}
+    return {"seconds": seconds, "cpu_seconds": cpu, "rss_mb": rss, "pss_mb": pss, "rows": summary["rows"],
+            "summary": summary}
 
 
 def raw_copy(admin_url: str, path: Path) -> dict:
@@ -136,6 +146,9 @@ def report(name: str, result: dict, limit: dict | None) -> None:
     if "summary" in result:
         summary = result["summary"]
         print("   ", json.dumps({k: summary[k] for k in ("inserted", "updated", "unchanged", "rejected")}))
+        cpu = result["cpu_seconds"]
+        print(f"    machine CPU busy {cpu:.1f} s ({cpu / result['rows'] * 1e6:.0f} µs a row, all processes: "
+              f"{cpu / result['seconds']:.2f} of the {os.cpu_count()} cores)")
         stages = sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1])
         print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
 
