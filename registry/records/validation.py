@@ -23,9 +23,22 @@ _CHOICE_ALIASES = {
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
 }
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
+# The parser of each non-text field type, for a value sent as text: returns the clean value or raises
+# (and _parse then makes the error of it).
+_TEXT_PARSERS = {layout.USCC: uscc_rules.validate, layout.DATE: parse_date, layout.AMOUNT: parse_amount,
+                 layout.PENALTY_TYPES: parse_penalty_types}
+_PARSE_FAILURES = (ValueError, TypeError, ArithmeticError, KeyError)
+
+
+def _text_parser(field: layout.Field):
+    if field.type == layout.CHOICE:
+        return _CHOICE_ALIASES[field.key].__getitem__
+    return _TEXT_PARSERS.get(field.type)
+
+
 # Per kind, what checking each field needs, looked up once: (key, longest plain text or 0 when the
-# field is not plain text, required, the field).
-_CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, kind in f.required, f)
+# field is not plain text, its parser of text otherwise, required, the field).
+_CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, _text_parser(f), kind in f.required, f)
                        for f in layout.KIND_FIELDS[kind]) for kind in layout.KINDS}
 
 
@@ -76,13 +89,20 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
     clean = {"kind": kind}
     errors = []
     get = raw.get
-    for key, text_limit, required, field in _CHECKS[kind]:
+    for key, text_limit, parser, required, field in _CHECKS[kind]:
         value = get(key)
         if value.__class__ is str:
             value = value.strip()
+            # The common cases, without the general parser: text within its limit, a value that parses.
             if 0 < len(value) <= text_limit:
-                clean[key] = value  # the common case, without the general parser
+                clean[key] = value
                 continue
+            if value and parser is not None:
+                try:
+                    clean[key] = parser(value)
+                    continue
+                except _PARSE_FAILURES:
+                    pass  # _parse below says what is wrong
         if value is None or value == "":
             clean[key] = None
             if required:
