@@ -11,6 +11,7 @@ boundaries and what a resumed job skips are the same whatever the number of work
 """
 
 import multiprocessing
+import os
 import queue as queues
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from ..stages import StageTimes
 from .readers import ImportFileError, RowProblem, open_rows
 
 QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
+# Workers yield the processor to the writer and the database server, which are an import's critical
+# path: the workers are ahead of them whenever the processors are contended.
+WORKER_NICENESS = 10
 
 
 @dataclass
@@ -107,6 +111,7 @@ def _receive(process, channel):
 
 
 def _produce(path, options, skip_through, department, today, batch_rows, encoder, share, channel) -> None:
+    os.nice(WORKER_NICENESS)
     sender = _Sender(channel)
     try:
         _read(path, options, skip_through, department, today, batch_rows, encoder, sender, share)
