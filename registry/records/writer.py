@@ -53,25 +53,12 @@ def snapshot(record) -> dict:
 
 
 # The columns of an entity the writers take from a batch, in the order its values travel.
-ENTITY_COLUMNS = (
-    "uscc",
-    "name",
-    "name_normalised",
-    "name_as_of",
-    "party_category",
-    "district_code",
-    "legal_rep",
-    "legal_rep_id_type",
-    "legal_rep_id_no",
-)
+ENTITY_COLUMNS = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
+                  "legal_rep_id_type", "legal_rep_id_no")
 # What a prepared record says of its entity: (uscc, party name, decision date, party category,
 # legal representative, their ID type and number).
-_ENTITY_OF = itemgetter(
-    *map(
-        position,
-        ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type", "legal_rep_id_no"),
-    )
-)
+_ENTITY_OF = itemgetter(*map(position, ("uscc", "party_name", "decision_date", "party_category", "legal_rep",
+                                         "legal_rep_id_type", "legal_rep_id_no")))
 _USCC, _DECISION_NO, _PARTY_KEY, _CONTENT_HASH = map(position, ("uscc", "decision_no", "party_key", "content_hash"))
 
 
@@ -92,7 +79,7 @@ class BatchEncoder:
         self.kept = {}  # natural key -> (encoded row, what the record says of its entity, if it names one)
 
     def add(self, record: list) -> None:
-        key = (record[_DECISION_NO], record[_PARTY_KEY])
+        key = natural_key(record)
         self.kept.pop(key, None)
         self.kept[key] = (self.encode_row(record, self.rows), _ENTITY_OF(record) if record[_USCC] else None)
         self.rows += 1
@@ -128,9 +115,8 @@ class RowParameters(BatchEncoder):
     statements (no row dicts to unpickle and turn into parameters)."""
 
     def encode_row(self, values: list, index: int) -> tuple:
-        return tuple(
-            [value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value) for value in values]
-        )
+        return tuple([value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value)
+                      for value in values])
 
     def finish(self) -> ParameterBatch:
         entities = [self.encode_row(entity, 0) for entity in self.entities()]
@@ -144,15 +130,8 @@ class RecordWriter:
     there are then looked up, compared and updated. A new import is all inserts: no look-up per row.
     """
 
-    def __init__(
-        self,
-        session: Session,
-        department: Department,
-        rules: PublicityRules,
-        today: date,
-        changed_by: int | None = None,
-        stages: StageTimes | None = None,
-    ):
+    def __init__(self, session: Session, department: Department, rules: PublicityRules, today: date,
+                 changed_by: int | None = None, stages: StageTimes | None = None):
         self.session = session
         self.department = department
         self.rules = rules
@@ -310,14 +289,8 @@ _STORED_AS_IS = frozenset({str, int, type(None)})
 _SQLITE_VALUE = {date: date.isoformat, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
 
 
-def writer_for(
-    session: Session,
-    department: Department,
-    rules: PublicityRules,
-    today: date,
-    changed_by: int | None = None,
-    stages: StageTimes | None = None,
-) -> RecordWriter:
+def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
+               changed_by: int | None = None, stages: StageTimes | None = None) -> RecordWriter:
     """The bulk writer suited to the session's database."""
     if session.get_bind().dialect.name == "postgresql":
         from .pg_writer import CopyRecordWriter
