@@ -46,12 +46,8 @@ _HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: date.isoformat}
 def content_hash(clean: dict) -> str:
     """A digest of the record's content: equal digests mean re-sending it changes nothing."""
     part = _HASH_PARTS.get
-    payload = "\x1f".join(
-        [
-            value if value.__class__ is str else "" if value is None else part(value.__class__, str)(value)
-            for value in map(clean.get, _HASHED_KEYS)
-        ]
-    )
+    payload = "\x1f".join([value if value.__class__ is str else "" if value is None
+                           else part(value.__class__, str)(value) for value in map(clean.get, _HASHED_KEYS)])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
