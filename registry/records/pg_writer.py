@@ -16,11 +16,13 @@ from sqlalchemy import text
 
 from search.outbox import ENTITY, RECORD
 
-from .models import REPAIRED, WITHDRAWN
 from .prepare import PREPARED_COLUMNS
 from .writer import (
     ENTITY_COLUMNS,
     INSERTED,
+    NATURAL_KEY,
+    NEVER_UPDATED,
+    STICKY_STATUSES,
     UNCHANGED,
     UPDATED,
     BatchEncoder,
@@ -32,9 +34,7 @@ from .writer import (
 
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
-_KEY = ("department_id", "decision_no", "party_key")
-_JOIN = " AND ".join(f"r.{c} = s.{c}" for c in _KEY)
-_NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see the upsert
+_JOIN = " AND ".join(f"r.{c} = s.{c}" for c in NATURAL_KEY)
 # What _apply reports of the changed records: each one (the API's outcomes), or only how many
 # (imports: a batch's rows need not travel back).
 _CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
@@ -76,24 +76,12 @@ def encode_batch(records: list[list]) -> EncodedBatch:
 
 
 def _copy_line(values: list) -> str:
-    line = "\t".join(
-        [
-            value
-            if value.__class__ is str
-            else "\\N"
-            if value is None
-            else _PLAIN_TEXT.get(value.__class__, _copy_value)(value)
-            for value in values
-        ]
-    )
+    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
+                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
     # The common case: no value needed escaping (the only tabs separate values, the only
     # backslashes start the NULLs), so the line made in one pass stands.
-    if (
-        line.count("\t") == len(values) - 1
-        and line.count("\\") == values.count(None)
-        and "\n" not in line
-        and "\r" not in line
-    ):
+    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
+            and "\n" not in line and "\r" not in line:
         return line + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
 
@@ -109,12 +97,8 @@ def _copy_value(value) -> str:
 
 # The text of the typed values a prepared row holds, unescaped: a value that needs escaping
 # (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
-_PLAIN_TEXT = {
-    date: date.isoformat,
-    int: int.__str__,
-    Decimal: Decimal.__str__,
-    list: lambda value: json_text(tuple(value)),
-}
+_PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
+               list: lambda value: json_text(tuple(value))}
 
 
 class CopyRecordWriter(RecordWriter):
@@ -128,9 +112,8 @@ class CopyRecordWriter(RecordWriter):
             positions = {natural_key(record): p for p, record in enumerate(records)}
             self._load(encode_batch(records))
             # Unchanged rows keep their id in the outcome (the API reports it).
-            for position, record_id in self.session.connection().execute(
-                text(f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")
-            ):
+            for position, record_id in self.session.connection().execute(text(
+                    f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):
                 outcomes[position] = (UNCHANGED, record_id)
             for record_id, decision_no, party_key, is_new in self._apply(PREPARED_COLUMNS, _CHANGED_ROWS):
                 outcomes[positions[(decision_no, party_key)]] = (INSERTED if is_new else UPDATED, record_id)
@@ -176,49 +159,39 @@ class CopyRecordWriter(RecordWriter):
         entities with `entities` was planned as a scan of the whole table on every batch.
         Records find their entity by USCC in the upsert itself."""
         columns = ", ".join(ENTITY_COLUMNS)
-        self.session.connection().execute(
-            text(
-                f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
-                f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
-                "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
-                "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
-                "version = e.version + 1, updated_at = now() "
-                "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"
-            )
-        )
+        self.session.connection().execute(text(
+            f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
+            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
+            "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
+            "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
+            "version = e.version + 1, updated_at = now() "
+            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
     def _apply(self, columns: tuple, report: str) -> list:
         """History of changed rows, then the upsert and its outbox rows; what `report` selects of the
         inserted and updated records (`changed`; the others were unchanged)."""
         connection = self.session.connection()
         with self.stages.timing("versions"):
-            connection.execute(
-                text(
-                    "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-                    "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-                    f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"
-                ),
-                {"by": self.changed_by},
-            )
-        updates = ", ".join(
-            f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"] if c not in _NEVER_UPDATED
-        )
+            connection.execute(text(
+                "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+                f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
+                {"by": self.changed_by})
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
+                            if c not in NEVER_UPDATED)
         # The search outbox learns of every changed record and of the entities they name in the same
         # statement: no ids travel back and forth.
         with self.stages.timing("upsert_and_outbox"):
-            return connection.execute(
-                text(
-                    f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
-                    f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
-                    f"FROM {STAGING} s "
-                    f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
-                    f"status = CASE WHEN records.status IN ('{WITHDRAWN}', '{REPAIRED}') THEN records.status "
-                    "ELSE EXCLUDED.status END "
-                    "WHERE records.content_hash <> EXCLUDED.content_hash "
-                    "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
-                    "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
-                    f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
-                    f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
-                    f"{report}"
-                )
-            ).all()
+            return connection.execute(text(
+                f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
+                f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
+                f"FROM {STAGING} s "
+                f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+                f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status "
+                "ELSE EXCLUDED.status END "
+                "WHERE records.content_hash <> EXCLUDED.content_hash "
+                "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
+                "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
+                f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
+                f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
+                f"{report}")).all()

@@ -23,17 +23,18 @@ _CHOICE_ALIASES = {
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
 }
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
-# The parser of each non-text field type, for a value sent as text: returns the clean value or raises
-# (and _parse then makes the error of it).
-_TEXT_PARSERS = {layout.USCC: uscc_rules.validate, layout.DATE: parse_date, layout.AMOUNT: parse_amount,
-                 layout.PENALTY_TYPES: parse_penalty_types}
+# The parser of each field type but text and choice: returns the clean value or raises (and _parse
+# makes the error of it).
+_PARSERS = {layout.USCC: uscc_rules.validate, layout.DATE: parse_date, layout.AMOUNT: parse_amount,
+            layout.PENALTY_TYPES: parse_penalty_types}
 _PARSE_FAILURES = (ValueError, TypeError, ArithmeticError, KeyError)
 
 
 def _text_parser(field: layout.Field):
+    """How validate_record reads this field's value sent as text, without _parse's error handling."""
     if field.type == layout.CHOICE:
         return _CHOICE_ALIASES[field.key].__getitem__
-    return _TEXT_PARSERS.get(field.type)
+    return _PARSERS.get(field.type)
 
 
 # Per kind, what checking each field needs, looked up once: (key, longest plain text or 0 when the
@@ -55,21 +56,17 @@ def _parse(field: layout.Field, value):
             return None, _error(field, "too_long", f"长度{len(text)}超过上限{field.max_length}",
                                 f"{len(text)} characters, at most {field.max_length}", value)
         return text, None
+    if kind == layout.CHOICE:
+        choice = _CHOICE_ALIASES[field.key].get(str(value).strip())
+        if choice is None:
+            return None, _error(field, "invalid_choice", f"取值“{value}”不在允许范围内",
+                                f"{value!r} is not one of {', '.join(field.choices)}", value)
+        return choice, None
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        raise AssertionError(f"unknown field type {kind}")
     try:
-        if kind == layout.USCC:
-            return uscc_rules.validate(value), None
-        if kind == layout.DATE:
-            return parse_date(value), None
-        if kind == layout.AMOUNT:
-            return parse_amount(value), None
-        if kind == layout.PENALTY_TYPES:
-            return parse_penalty_types(value), None
-        if kind == layout.CHOICE:
-            choice = _CHOICE_ALIASES[field.key].get(str(value).strip())
-            if choice is None:
-                return None, _error(field, "invalid_choice", f"取值“{value}”不在允许范围内",
-                                    f"{value!r} is not one of {', '.join(field.choices)}", value)
-            return choice, None
+        return parser(value), None
     except uscc_rules.InvalidUSCC as exc:
         return None, _error(field, exc.code, exc.message_zh, exc.message_en, value)
     except InvalidPenaltyType as exc:
@@ -77,7 +74,6 @@ def _parse(field: layout.Field, value):
     except (ValueError, TypeError, ArithmeticError) as exc:
         zh = {"date": "日期格式无法识别", "amount": "金额应为不超过6位小数的非负数"}.get(kind, "格式错误")
         return None, _error(field, f"invalid_{kind}", zh, str(exc), value)
-    raise AssertionError(f"unknown field type {kind}")
 
 
 def validate_record(raw: Mapping, kind: str | None = None, today: date | None = None):

@@ -28,10 +28,11 @@ from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 _SNAPSHOT_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in ("id",))
-_KEY = ("department_id", "decision_no", "party_key")
-_NEVER_UPDATED = frozenset({*_KEY, "created_at", "version", "status"})  # status: see _record_update
-# Statuses an update must not undo: a withdrawal or a repair stands until acted on explicitly.
-_STICKY = frozenset({WITHDRAWN, REPAIRED})
+NATURAL_KEY = ("department_id", "decision_no", "party_key")
+# Columns an update leaves alone; status is set by a CASE that keeps the sticky statuses.
+NEVER_UPDATED = frozenset({*NATURAL_KEY, "created_at", "version", "status"})
+# Statuses an update must not undo, as an SQL list: a withdrawal or a repair stands until acted on explicitly.
+STICKY_STATUSES = f"'{WITHDRAWN}', '{REPAIRED}'"
 
 
 @dataclass
@@ -214,10 +215,7 @@ class RecordWriter:
         connection = self.session.connection().connection.driver_connection
         connection.executemany(_record_update(sqlite_timestamp(utcnow())), [params for params, _ in changed])
         ids = [record["id"] for _, record in changed]
-        return [
-            entity_id
-            for (entity_id,) in self.session.execute(select(Record.entity_id).where(among(Record.id, ids, "sqlite")))
-        ]
+        return self.session.scalars(select(Record.entity_id).where(among(Record.id, ids, "sqlite"))).all()
 
     def _existing(self, keys: list) -> dict:
         """The stored records of these natural keys, by key."""
@@ -254,12 +252,12 @@ def _record_insert(stamp: str) -> str:
 
 
 def _record_update(stamp: str) -> str:
-    assignments = ", ".join(f"{c} = {p}" for c, p in _PARAMETER.items() if c not in _NEVER_UPDATED)
-    sticky = ", ".join(f"'{status}'" for status in sorted(_STICKY))
+    assignments = ", ".join(f"{c} = {p}" for c, p in _PARAMETER.items() if c not in NEVER_UPDATED)
     return (
         f"UPDATE records SET {assignments}, entity_id = {_ENTITY_ID}, version = version + 1, "
-        f"updated_at = '{stamp}', status = CASE WHEN status IN ({sticky}) THEN status ELSE {_PARAMETER['status']} END "
-        f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in _KEY)}"
+        f"updated_at = '{stamp}', "
+        f"status = CASE WHEN status IN ({STICKY_STATUSES}) THEN status ELSE {_PARAMETER['status']} END "
+        f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in NATURAL_KEY)}"
     )
 
 
