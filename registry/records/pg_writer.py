@@ -168,21 +168,15 @@ class CopyRecordWriter(RecordWriter):
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
     def _apply(self, columns: tuple, report: str) -> list:
-        """History of changed rows, then the upsert and its outbox rows; what `report` selects of the
-        inserted and updated records (`changed`; the others were unchanged)."""
-        connection = self.session.connection()
-        with self.stages.timing("versions"):
-            connection.execute(text(
-                "INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-                f"FROM records r JOIN {STAGING} s ON {_JOIN} WHERE r.content_hash <> s.content_hash"),
-                {"by": self.changed_by})
+        """The upsert, the history of the records it changes and its outbox rows, in one statement;
+        what `report` selects of the inserted and updated records (`changed`; the others were unchanged)."""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
                             if c not in NEVER_UPDATED)
-        # The search outbox learns of every changed record and of the entities they name in the same
-        # statement: no ids travel back and forth.
-        with self.stages.timing("upsert_and_outbox"):
-            return connection.execute(text(
+        # Every part of the statement reads the records as they were before it, so `kept` finds the
+        # previous state of each updated record by its id (a fresh import looks none up); the search
+        # outbox learns of every changed record and of the entities they name: no ids travel back and forth.
+        with self.stages.timing("upsert_versions_outbox"):
+            return self.session.connection().execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
                 f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
                 f"FROM {STAGING} s "
@@ -191,7 +185,10 @@ class CopyRecordWriter(RecordWriter):
                 "ELSE EXCLUDED.status END "
                 "WHERE records.content_hash <> EXCLUDED.content_hash "
                 "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
+                "kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+                "FROM changed c JOIN records r ON r.id = c.id WHERE NOT c.is_new), "
                 "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
                 f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
                 f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
-                f"{report}")).all()
+                f"{report}"), {"by": self.changed_by}).all()
