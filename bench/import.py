@@ -1,7 +1,7 @@
 """Import benchmark: the product's import into SQLite and PostgreSQL against a raw COPY, same file.
 
     python bench/import.py [--rows 1000000] [--file PATH] [--department USCC] [--only sqlite|postgresql]
-                           [--postgres URL] [--search-url URL] [--again]
+                           [--postgres URL] [--search-url URL] [--again] [--writer-alone]
 
 Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
   * `registry import` into a fresh SQLite database and into a fresh PostgreSQL database
@@ -15,6 +15,9 @@ writer waiting for them). The built-in search engine is indexed before the job i
 by `registry search drain` in another process (the import then only writes the outbox).
 `--again` then imports the same file a second time into the same database: every row must come
 back unchanged, and the line says how long finding that out took.
+`--writer-alone` then measures the limit of the PostgreSQL statements themselves: the product's
+writer fed, one after another, the batches that its workers validated, prepared and encoded
+beforehand (into a temporary file), with nothing else running.
 
 `--postgres` is a URL whose server and credentials to use (default: `deploy/postgres.sh start`);
 the benchmark creates, and recreates on every run, a database named after it with `_bench`.
@@ -24,10 +27,12 @@ import argparse
 import csv
 import json
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -127,6 +132,51 @@ def product_import(database_url: str, path: Path, department: str, search_url: s
     return results
 
 
+def writer_alone(database_url: str, path: Path, department: str) -> dict:
+    """The PostgreSQL writer without the work of its workers: batches encoded first, then written."""
+    instance = tempfile.mkdtemp(prefix="registry-bench-")
+    os.environ.update(REGISTRY_DATABASE_URL=database_url, REGISTRY_INSTANCE_DIR=instance, REGISTRY_LOG_LEVEL="WARNING")
+    subprocess.run([str(BIN / "registry"), "init"], check=True, stdout=subprocess.DEVNULL)
+    from flask import current_app
+    from sqlalchemy import select
+
+    from registry import create_app
+    from registry.departments.models import Department
+    from registry.extensions import db
+    from registry.imports.pipeline import Batch, read_batches
+    from registry.records.prepare import DepartmentRef
+    from registry.records.publicity import rules
+    from registry.records.writer import writer_for
+
+    with create_app().app_context(), tempfile.TemporaryFile() as encoded:
+        config, today = current_app.config["REGISTRY"], date.today()
+        source = db.session.scalar(select(Department).where(Department.uscc == department))
+        writer = writer_for(db.session, source, rules(), today)
+        batches = read_batches(path, {}, 0, DepartmentRef.of(source), today, config.IMPORT_BATCH_ROWS,
+                               writer.encoder, config.IMPORT_WORKERS)
+        for batch in batches:
+            if isinstance(batch, Batch):
+                pickle.dump(batch.encoded, encoded)
+        encoded.seek(0)
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        rows, started, busy = 0, time.perf_counter(), busy_cpu_seconds()
+        for batch in _unpickled(encoded):
+            for outcome, count in writer.write_encoded(batch).items():
+                counts[outcome] += count
+            db.session.commit()
+            rows += batch.rows
+        return {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy, "rows": rows,
+                "rss_mb": None, "summary": {**counts, "seconds": dict(writer.stages)}}
+
+
+def _unpickled(stream):
+    while True:
+        try:
+            yield pickle.load(stream)
+        except EOFError:
+            return
+
+
 def raw_copy(admin_url: str, path: Path) -> dict:
     """The limit: the file's rows COPYed as text into a bare table, no validation, no upsert."""
     with open(path, newline="", encoding="utf-8") as stream:
@@ -170,6 +220,8 @@ def main() -> None:
     parser.add_argument("--postgres", help="postgresql:// URL of a database on the server to use")
     parser.add_argument("--search-url", default="builtin", help="REGISTRY_SEARCH_URL of the imports")
     parser.add_argument("--again", action="store_true", help="then import the same file again (a no-op)")
+    parser.add_argument("--writer-alone", action="store_true",
+                        help="then the PostgreSQL writer alone, fed batches encoded beforehand")
     args = parser.parse_args()
     path = args.file or ensure_file(args.rows, args.department)
     print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB), search engine: {args.search_url}")
@@ -180,6 +232,8 @@ def main() -> None:
         results = product_import(fresh_postgres(admin), path, args.department, args.search_url, args.again)
         for name, result in zip(("registry import → PG", "re-import → PG"), results):
             report(name, result, limit)
+        if args.writer_alone:
+            report("PG writer alone", writer_alone(fresh_postgres(admin), path, args.department), limit)
     if args.only in (None, "sqlite"):
         database = Path(tempfile.mkdtemp(prefix="registry-bench-")) / "bench.sqlite3"
         results = product_import(f"sqlite:///{database}", path, args.department, args.search_url, args.again)
