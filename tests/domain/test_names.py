@@ -1,20 +1,31 @@
 """Name folding: the fast conversion to simplified script gives what zhconv gives."""
 
+import re
+
 import zhconv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry.domain.names import normalise_name, simplified
+from registry.domain.text import fold_width
 
 # The keys of zhconv's zh-cn table (characters and phrases) and common characters of company names:
 # texts strung together from them hit both the fast path and the phrase matching.
 _PIECES = sorted(zhconv.zhconv.getdict("zh-cn")) + list("通辽市鑫源商贸有限公司科尔沁区（）() A1")
+# What else a name may hold that folding changes: full-width forms, spaces of several kinds, lower case.
+_FOLDED = list("（）ａＢ１ \u3000\tb")
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join))
 def test_simplified_is_what_zhconv_makes(text):
     assert simplified(text) == zhconv.convert(text, "zh-cn")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.sampled_from(_FOLDED)), max_size=6).map("".join))
+def test_a_name_is_folded_in_width_spaces_script_and_case(text):
+    assert normalise_name(text) == zhconv.convert(re.sub(r"\s+", "", fold_width(text)), "zh-cn").upper()
 
 
 def test_phrases_are_converted_as_phrases_not_character_by_character():
