@@ -17,6 +17,18 @@ _SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
 _AMOUNT = re.compile(r"^[+]?\d+(?:\.\d+)?$")
 
 
+class _IsoDates(dict):
+    """Each date's ISO text, remembered (the calendar bounds how many there are): a bulk import
+    writes the same few thousand dates over and over, and date.isoformat costs several look-ups."""
+
+    def __missing__(self, day: date) -> str:
+        self[day] = text = day.isoformat()
+        return text
+
+
+iso_date = _IsoDates().__getitem__  # date -> "YYYY-MM-DD"
+
+
 def parse_date(value) -> date:
     """2024-03-05, 2024/3/5, 2024.3.5, 20240305, 2024年3月5日, Excel serial 45356, date objects."""
     if isinstance(value, datetime):

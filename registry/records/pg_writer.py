@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from search.outbox import ENTITY, RECORD
 
+from ..domain.values import iso_date
 from .prepare import PREPARED_COLUMNS
 from .writer import (
     ENTITY_COLUMNS,
@@ -97,7 +98,7 @@ def _copy_value(value) -> str:
 
 # The text of the typed values a prepared row holds, unescaped: a value that needs escaping
 # (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
-_PLAIN_TEXT = {date: date.isoformat, int: int.__str__, Decimal: Decimal.__str__,
+_PLAIN_TEXT = {date: iso_date, int: int.__str__, Decimal: Decimal.__str__,
                list: lambda value: json_text(tuple(value))}
 
 

@@ -10,13 +10,13 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from ..domain.values import iso_date
 from . import layout
 from .models import COLUMN_FOR_KEY
 from .publicity import PUBLICITY_COLUMNS, PublicityRules
 
 _LAYOUT_COLUMNS = tuple((f.key, COLUMN_FOR_KEY.get(f.key, f.key)) for f in layout.FIELDS)
 _KEYS, _COLUMNS = zip(*_LAYOUT_COLUMNS, strict=True)
-_HASHED_KEYS = ("kind", *(f.key for f in layout.FIELDS))
 PREPARED_COLUMNS = (*_COLUMNS, *PUBLICITY_COLUMNS, "kind", "department_id", "domain_key", "party_key", "content_hash")
 
 
@@ -40,28 +40,30 @@ def _amount_part(value: Decimal) -> str:
 
 
 # How the typed values of a clean row enter the digest (anything else: its str()).
-_HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: date.isoformat}
+_HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: iso_date}
 
 
-def content_hash(clean: dict) -> str:
-    """A digest of the record's content: equal digests mean re-sending it changes nothing."""
+def content_hash(kind: str, fields: list) -> str:
+    """A digest of a record's content (its kind, then the values of the layout's fields in layout
+    order): equal digests mean re-sending it changes nothing."""
     part = _HASH_PARTS.get
     payload = "\x1f".join([value if value.__class__ is str else "" if value is None
-                           else part(value.__class__, str)(value) for value in map(clean.get, _HASHED_KEYS)])
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+                           else part(value.__class__, str)(value) for value in fields])
+    return hashlib.blake2b(f"{kind}\x1f{payload}".encode(), digest_size=16).hexdigest()
 
 
 def prepare(clean: dict, department: DepartmentRef, rules: PublicityRules, today: date) -> list:
     """The record's columns (all but entity, version and timestamps) for a validated row, in
     PREPARED_COLUMNS order."""
+    fields = [*map(clean.get, _KEYS)]
     return [
-        *map(clean.get, _KEYS),
+        *fields,
         *rules.values_for(clean, department, today),
         clean["kind"],
         department.id,
         department.domain_key,
         clean["party_key"],
-        content_hash(clean),
+        content_hash(clean["kind"], fields),
     ]
 
 

@@ -21,6 +21,7 @@ from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
+from ..domain.values import iso_date
 from ..stages import StageTimes
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
 from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
@@ -284,7 +285,7 @@ def json_text(items: tuple) -> str:
 
 # How a prepared row's values are stored in SQLite, by their class (as SQLAlchemy stores them).
 _STORED_AS_IS = frozenset({str, int, type(None)})
-_SQLITE_VALUE = {date: date.isoformat, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
+_SQLITE_VALUE = {date: iso_date, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
 
 
 def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
