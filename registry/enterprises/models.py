@@ -5,14 +5,14 @@ from datetime import date
 from sqlalchemy import JSON, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, Timestamps, Versioned
+from ..db import Base, Timestamps, Versioned, code
 
 
 class Entity(Timestamps, Versioned, Base):
     __tablename__ = "entities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    uscc: Mapped[str] = mapped_column(code(18), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     # Folded form used for matching (width, brackets, spaces, traditional -> simplified).
     name_normalised: Mapped[str] = mapped_column(String(200))

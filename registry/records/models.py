@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, Timestamps, Versioned, utcnow
+from ..db import Base, Timestamps, Versioned, code, utcnow
 from ..departments.models import Department
 from ..enterprises.models import Entity
 
@@ -51,14 +51,14 @@ class Record(Timestamps, Versioned, Base):
     domain_key: Mapped[str] = mapped_column(ForeignKey("domains.key"))
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), nullable=True)
     # The party part of the natural key: the USCC, or the ID number of a natural person.
-    party_key: Mapped[str] = mapped_column(String(64))
+    party_key: Mapped[str] = mapped_column(code(64))
     status: Mapped[str] = mapped_column(String(20), default=PUBLISHED)
     content_hash: Mapped[str] = mapped_column(String(32))
 
     # Party (SPEC §3).
     party_name: Mapped[str] = mapped_column(String(200))
     party_category: Mapped[str] = mapped_column(String(30))
-    uscc: Mapped[str | None] = _text(18)
+    uscc: Mapped[str | None] = mapped_column(code(18), nullable=True)
     business_reg_no: Mapped[str | None] = _text(50)
     org_code: Mapped[str | None] = _text(50)
     tax_reg_no: Mapped[str | None] = _text(50)
@@ -71,7 +71,7 @@ class Record(Timestamps, Versioned, Base):
     id_no: Mapped[str | None] = _text(64)
 
     # Decision.
-    decision_no: Mapped[str] = mapped_column(String(128))
+    decision_no: Mapped[str] = mapped_column(code(128))
     decision_title: Mapped[str | None] = _text(200)
     decision_date: Mapped[date] = mapped_column(Date)
     authority: Mapped[str] = mapped_column(String(200))
