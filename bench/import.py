@@ -62,7 +62,15 @@ def fresh_postgres(admin_url: str) -> str:
     base, name = admin_url.rsplit("/", 1)
     bench = f"{name}_bench"
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {bench} WITH (FORCE)")
+        for attempt in range(60):
+            try:
+                connection.execute(f"DROP DATABASE IF EXISTS {bench} WITH (FORCE)")
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                # Only a superuser may end the autovacuum worker that a big import sets to work on it.
+                if attempt == 59:
+                    raise
+                time.sleep(1)
         connection.execute(f"CREATE DATABASE {bench} ENCODING 'UTF8' TEMPLATE template0")
     return base.replace("postgresql://", "postgresql+psycopg://") + "/" + bench
 
