@@ -3,7 +3,8 @@ records and entities are matched by.
 
 A database's default collation (C.UTF-8 here, zh_CN.UTF-8 elsewhere) compares through the C
 library's locale rules, on every entry a bulk import adds to these indexes; COLLATE "C" compares
-bytes, which for UTF-8 is the order of code points, the order C.UTF-8 gives too. SQLite compares
+bytes, which for UTF-8 is the order of code points, the order C.UTF-8 gives too. The tables are
+not rewritten (the type stays the same); the indexes on these columns are rebuilt. SQLite compares
 bytes already (BINARY): nothing to do there.
 
 Revision ID: 0008_code_collation
