@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.imports.files import write_csv, write_ndjson, write_xlsx
@@ -31,8 +32,9 @@ def test_csv_import_then_reimport_is_a_no_op(cli, client, tmp_path, department):
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 40)
 
 
-def test_a_changed_row_updates_its_record(cli, client, tmp_path, department):
+def test_a_changed_row_updates_its_record_and_keeps_the_previous_version(cli, client, tmp_path, department, app):
     rows = [factories.penalty(department) for _ in range(3)]
+    before = rows[1]["penalty_content"]
     write_csv(tmp_path / "a.csv", rows)
     cli("import", tmp_path / "a.csv", "--department", department["uscc"])
     rows[1]["penalty_content"] = "罚款人民币一万元"
@@ -41,6 +43,13 @@ def test_a_changed_row_updates_its_record(cli, client, tmp_path, department):
     assert (summary["inserted"], summary["updated"], summary["unchanged"]) == (0, 1, 2)
     page = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json
     assert page["items"][0]["penalty_content"] == "罚款人民币一万元" and page["items"][0]["version"] == 2
+    with app.app_context():
+        from registry.extensions import db
+        from registry.records.models import RecordVersion
+
+        history = db.session.scalars(select(RecordVersion)).all()
+    assert [(h.record_id, h.version, h.data["penalty_content"]) for h in history] == [
+        (page["items"][0]["id"], 1, before)]
 
 
 @pytest.fixture
