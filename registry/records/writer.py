@@ -201,13 +201,13 @@ class RecordWriter:
     def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
         """Compare the batch's records that were already stored and update the changed ones, keeping
         their previous versions; records their outcomes and returns the entity ids they now name."""
-        stored = [params for params in batch.records if natural_key(params) not in outcomes]
-        current = self._existing(list(map(natural_key, stored)))
+        stored = {key: params for params in batch.records if (key := natural_key(params)) not in outcomes}
+        current = self._existing(list(stored))
         changed = []
-        for params in stored:
-            record = current[natural_key(params)]
+        for key, params in stored.items():
+            record = current[key]
             unchanged = record["content_hash"] == params[_CONTENT_HASH]
-            outcomes[natural_key(params)] = (UNCHANGED if unchanged else UPDATED, record["id"])
+            outcomes[key] = (UNCHANGED if unchanged else UPDATED, record["id"])
             if not unchanged:
                 changed.append((params, record))
         if not changed:
@@ -248,7 +248,7 @@ def _record_insert(stamp: str) -> str:
     return (
         f"INSERT INTO records ({', '.join(PREPARED_COLUMNS)}, entity_id, version, created_at, updated_at) "
         f"VALUES ({', '.join(_PARAMETER.values())}, {_ENTITY_ID}, 1, '{stamp}', '{stamp}') "
-        "ON CONFLICT (department_id, decision_no, party_key) DO NOTHING"
+        f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO NOTHING"
     )
 
 
@@ -300,4 +300,4 @@ def writer_for(session: Session, department: Department, rules: PublicityRules, 
 
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        yield items[start:start + size]
