@@ -4,7 +4,8 @@ Same contract as RecordWriter (outcomes per row, history of changed rows, sticky
 only the mechanics differ, so the API and imports get the same answers on both databases.
 
 A batch travels as COPY text made by a CopyEncoder: imports run it in their worker processes,
-so the writing process only streams bytes and runs set-based statements.
+so the writing process only streams bytes and runs set-based statements. An import inserts its
+batches as they are until one names a record already stored (see `write_encoded`).
 """
 
 import re
@@ -12,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from psycopg.errors import UniqueViolation
+from sqlalchemy import UniqueConstraint, text
+from sqlalchemy.exc import IntegrityError
 
 from search.outbox import ENTITY, RECORD
 
 from ..domain.values import iso_date
+from .models import Record
 from .prepare import PREPARED_COLUMNS
 from .writer import (
     ENTITY_COLUMNS,
@@ -36,6 +40,8 @@ from .writer import (
 STAGING = "record_staging"
 ENTITY_STAGING = "entity_staging"
 _JOIN = " AND ".join(f"r.{c} = s.{c}" for c in NATURAL_KEY)
+[_NATURAL_KEY_CONSTRAINT] = [c.name for c in Record.__table__.constraints
+                             if isinstance(c, UniqueConstraint) and tuple(c.columns.keys()) == NATURAL_KEY]
 # What _apply reports of the changed records: each one (the API's outcomes), or only how many
 # (imports: a batch's rows need not travel back).
 _CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
@@ -107,6 +113,10 @@ class CopyRecordWriter(RecordWriter):
 
     encoder = CopyEncoder
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.met_stored_record = False  # once a batch has, its writer upserts every batch after it
+
     def write(self, records: list[list]) -> BatchResult:
         outcomes = [(UNCHANGED, None)] * len(records)  # later duplicates and unchanged records stay so
         if records:
@@ -128,9 +138,25 @@ class CopyRecordWriter(RecordWriter):
         counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: batch.rows}
         if batch.rows:
             self._load(batch)
-            [(inserted, updated)] = self._apply(batch.columns[:-1], _CHANGED_COUNTS)
+            [(inserted, updated)] = self._insert_or_upsert(batch.columns[:-1])
             counts.update({INSERTED: inserted, UPDATED: updated, UNCHANGED: batch.rows - inserted - updated})
         return counts
+
+    def _insert_or_upsert(self, columns: tuple) -> list:
+        """Insert the staged batch as new records, without ON CONFLICT's cost for every row, until a
+        batch names a record already stored (a re-import, a change, a key repeated from an earlier
+        batch): that batch's insert fails on the natural key and is undone, and from then on the
+        import upserts. A department's first import, or the rest of a killed one, is all inserts."""
+        if not self.met_stored_record:
+            try:
+                with self.session.begin_nested():
+                    return self._apply(columns, _CHANGED_COUNTS, upsert=False)
+            except IntegrityError as exc:
+                if not (isinstance(exc.orig, UniqueViolation)
+                        and exc.orig.diag.constraint_name == _NATURAL_KEY_CONSTRAINT):
+                    raise
+                self.met_stored_record = True
+        return self._apply(columns, _CHANGED_COUNTS)
 
     def _load(self, batch: EncodedBatch) -> None:
         """Fill both staging tables, then create and rename the batch's entities."""
@@ -168,27 +194,29 @@ class CopyRecordWriter(RecordWriter):
             "version = e.version + 1, updated_at = now() "
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
-    def _apply(self, columns: tuple, report: str) -> list:
-        """The upsert, the history of the records it changes and its outbox rows, in one statement;
-        what `report` selects of the inserted and updated records (`changed`; the others were unchanged)."""
+    def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
+        """The insert (or upsert, with the history of the records it changes) and its outbox rows, in
+        one statement; what `report` selects of the inserted and updated records (`changed`; the
+        others were unchanged)."""
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
                             if c not in NEVER_UPDATED)
+        on_conflict = (
+            f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+            f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status ELSE EXCLUDED.status END "
+            "WHERE records.content_hash <> EXCLUDED.content_hash ")
         # Every part of the statement reads the records as they were before it, so `kept` finds the
         # previous state of each updated record by its id (a fresh import looks none up); the search
         # outbox learns of every changed record and of the entities they name: no ids travel back and forth.
-        with self.stages.timing("upsert_versions_outbox"):
+        kept = ("kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+                "FROM changed c JOIN records r ON r.id = c.id WHERE NOT c.is_new), ")
+        with self.stages.timing("upsert_versions_outbox" if upsert else "insert_outbox"):
             return self.session.connection().execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
                 f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
-                f"FROM {STAGING} s "
-                f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
-                f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status "
-                "ELSE EXCLUDED.status END "
-                "WHERE records.content_hash <> EXCLUDED.content_hash "
+                f"FROM {STAGING} s {on_conflict if upsert else ''}"
                 "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
-                "kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-                "FROM changed c JOIN records r ON r.id = c.id WHERE NOT c.is_new), "
+                f"{kept if upsert else ''}"
                 "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
                 f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
                 f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "

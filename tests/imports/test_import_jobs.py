@@ -52,6 +52,23 @@ def test_a_changed_row_updates_its_record_and_keeps_the_previous_version(cli, cl
         (page["items"][0]["id"], 1, before)]
 
 
+def test_a_record_repeated_in_a_later_batch_updates_it_and_the_rest_of_that_batch_is_inserted(
+        cli, client, tmp_path, department, monkeypatch):
+    """On PostgreSQL a first import inserts its batches as they are; the batch that repeats a stored
+    record is written again as an upsert, and so are the batches after it."""
+    rows = [factories.penalty(department) for _ in range(10)]
+    rows[6] = {**rows[1], "penalty_content": "罚款人民币一万元"}  # batch 2 of 4-row batches repeats batch 1
+    write_csv(tmp_path / "p.csv", rows)
+    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "4")
+    summary = summary_of(cli("import", tmp_path / "p.csv", "--department", department["uscc"]))
+    assert (summary["inserted"], summary["updated"], summary["unchanged"]) == (9, 1, 0)
+    for row in rows:
+        stored = client.get(f"/api/v1/enterprises/{row['uscc']}/records").json["items"]
+        assert [record["decision_no"] for record in stored] == [row["decision_no"]]
+    [repeated] = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json["items"]
+    assert (repeated["penalty_content"], repeated["version"]) == ("罚款人民币一万元", 2)
+
+
 @pytest.fixture
 def broken_file(tmp_path, department, app):
     """A file whose rows 3-10 each have one defect of a different class; the rest are good."""
