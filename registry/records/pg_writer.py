@@ -5,7 +5,7 @@ only the mechanics differ, so the API and imports get the same answers on both d
 
 A batch travels as COPY text made by a CopyEncoder: imports run it in their worker processes,
 so the writing process only streams bytes and runs set-based statements. An import inserts its
-batches as they are until one names a record already stored (see `write_encoded`).
+batches as they are until one names a record already stored (`_insert_or_upsert`).
 """
 
 import re
