@@ -8,16 +8,18 @@ Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
     (each in its own process: wall time, rows/s, peak RSS of the process and its workers);
   * the limit: psycopg COPY of the same rows, unvalidated, into a bare table of text columns.
 Prints one line per measurement, the ratio of each import to the raw COPY, the CPU time the
-machine spent busy meanwhile (the database server's and the workers' included), and where each
+machine spent busy meanwhile (the database server's and the workers' included) and how much of it
+went to the import's own process, its workers and the PostgreSQL backends serving it, and where each
 import's time went by stage (the workers' stages summed over the workers; `wait_for_workers` is the
 writer waiting for them). The built-in search engine is indexed before the job is done
 (`search_sync`); `--search-url http://...` measures the deployment whose external engine is fed
 by `registry search drain` in another process (the import then only writes the outbox).
 `--again` then imports the same file a second time into the same database: every row must come
 back unchanged, and the line says how long finding that out took.
-`--writer-alone` then measures the limit of the PostgreSQL statements themselves: the product's
-writer fed, one after another, the batches that its workers validated, prepared and encoded
-beforehand (into a temporary file), with nothing else running.
+`--writer-alone` then measures the two halves of a PostgreSQL import apart, with nothing else
+running: its workers validating, preparing and encoding the whole file (into a temporary file)
+with no writer waiting for them, then the limit of the statements themselves: the product's
+writer fed those batches one after another.
 
 `--postgres` is a URL whose server and credentials to use (default: `deploy/postgres.sh start`);
 the benchmark creates, and recreates on every run, a database named after it with `_bench`.
@@ -75,26 +77,82 @@ def fresh_postgres(admin_url: str) -> str:
     return base.replace("postgresql://", "postgresql+psycopg://") + "/" + bench
 
 
-def tree_memory_kb(pid: int) -> tuple[int, int]:
-    """RSS and PSS of a process and all its descendants (the import's workers included). Summed RSS
-    counts the pages a forked worker shares with its forkserver twice; PSS splits them."""
-    rss = pss = 0
-    pending = [pid]
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (the import's forkserver and workers)."""
+    found, pending = [], [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/smaps_rollup") as rollup:
-                for line in rollup:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
+        found.append(current)
+    return found
+
+
+def tree_memory_kb(pids: list[int]) -> tuple[int, int]:
+    """RSS and PSS of a process tree. Summed RSS counts the pages a forked worker shares with its
+    forkserver twice; PSS splits them."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
     return rss, pss
+
+
+def backends_of(database: str) -> list[int]:
+    """The database server's processes serving `database` (PostgreSQL names it in their title)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                title = cmdline.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            found.append(int(pid))
+    return found
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuByRole:
+    """CPU seconds of an import by role (its own process, its workers, the database backends serving
+    it), each process's time as last seen: a process that ends loses at most one sampling interval."""
+
+    def __init__(self, root: int, database: str | None):
+        self.root, self.database, self.seen, self.backends = root, database, {}, []
+
+    def sample(self, tree: list[int], look_for_backends: bool) -> None:
+        if self.database and look_for_backends:
+            self.backends = backends_of(self.database)
+        roles = [(pid, "importing process" if pid == self.root else "workers") for pid in tree]
+        for pid, role in roles + [(pid, "database backends") for pid in self.backends]:
+            if (seconds := process_cpu_seconds(pid)) is not None:
+                self.seen[pid] = (role, seconds)
+
+    def totals(self) -> dict[str, float]:
+        totals = {}
+        for role, seconds in self.seen.values():
+            totals[role] = totals.get(role, 0) + seconds
+        return totals
 
 
 def busy_cpu_seconds() -> float:
@@ -104,22 +162,28 @@ def busy_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def timed_process(args: list[str], env: dict) -> tuple[float, float, tuple[int, int], str]:
-    """Run a command; return its wall seconds, the machine's busy CPU seconds meanwhile, the peak RSS
-    and PSS of its process tree in MB, and its stdout."""
+def timed_process(args: list[str], env: dict, database: str | None) -> tuple[float, float, dict, tuple[int, int], str]:
+    """Run a command; return its wall seconds, the machine's busy CPU seconds meanwhile and the part
+    of them by role (the backends serving PostgreSQL `database` included), the peak RSS and PSS of
+    its process tree in MB, and its stdout."""
     started, busy = time.perf_counter(), busy_cpu_seconds()
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
         peak_rss = peak_pss = 0
+        by_role = CpuByRole(process.pid, database)
+        samples = 0
         while process.poll() is None:
-            rss, pss = tree_memory_kb(process.pid)
+            tree = process_tree(process.pid)
+            rss, pss = tree_memory_kb(tree)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            by_role.sample(tree, look_for_backends=samples % 10 == 0)  # connections are opened early, and rarely
+            samples += 1
             time.sleep(0.2)
         elapsed, cpu = time.perf_counter() - started, busy_cpu_seconds() - busy
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(args)} failed")
         out.seek(0)
-        return elapsed, cpu, (peak_rss // 1024, peak_pss // 1024), out.read()
+        return elapsed, cpu, by_role.totals(), (peak_rss // 1024, peak_pss // 1024), out.read()
 
 
 def product_import(database_url: str, path: Path, department: str, search_url: str = "builtin",
@@ -130,18 +194,20 @@ def product_import(database_url: str, path: Path, department: str, search_url: s
     env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
            "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    database = database_url.rsplit("/", 1)[1] if database_url.startswith("postgresql") else None
     results = []
     for _ in range(2 if again else 1):
-        seconds, cpu, (rss, pss), out = timed_process(
-            [str(BIN / "registry"), "import", str(path), "--department", department], env)
+        seconds, cpu, by_role, (rss, pss), out = timed_process(
+            [str(BIN / "registry"), "import", str(path), "--department", department], env, database)
         summary = json.loads(out.strip().splitlines()[-1])
-        results.append({"seconds": seconds, "cpu_seconds": cpu, "rss_mb": rss, "pss_mb": pss,
-                        "rows": summary["rows"], "summary": summary})
+        results.append({"seconds": seconds, "cpu_seconds": cpu, "cpu_by_role": by_role, "rss_mb": rss,
+                        "pss_mb": pss, "rows": summary["rows"], "summary": summary})
     return results
 
 
-def writer_alone(database_url: str, path: Path, department: str) -> dict:
-    """The PostgreSQL writer without the work of its workers: batches encoded first, then written."""
+def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, dict]:
+    """The workers without a writer (the whole file encoded into a temporary file), then the
+    PostgreSQL writer without the work of its workers (those batches written)."""
     instance = tempfile.mkdtemp(prefix="registry-bench-")
     os.environ.update(REGISTRY_DATABASE_URL=database_url, REGISTRY_INSTANCE_DIR=instance, REGISTRY_LOG_LEVEL="WARNING")
     subprocess.run([str(BIN / "registry"), "init"], check=True, stdout=subprocess.DEVNULL)
@@ -155,6 +221,7 @@ def writer_alone(database_url: str, path: Path, department: str) -> dict:
     from registry.records.prepare import DepartmentRef
     from registry.records.publicity import rules
     from registry.records.writer import writer_for
+    from registry.stages import StageTimes
 
     with create_app().app_context(), tempfile.TemporaryFile() as encoded:
         config, today = current_app.config["REGISTRY"], date.today()
@@ -162,9 +229,16 @@ def writer_alone(database_url: str, path: Path, department: str) -> dict:
         writer = writer_for(db.session, source, rules(), today)
         batches = read_batches(path, {}, 0, DepartmentRef.of(source), today, config.IMPORT_BATCH_ROWS,
                                writer.encoder, config.IMPORT_WORKERS)
+        read = {"rows": 0, "rejected": 0, "seconds": StageTimes()}
+        started, busy = time.perf_counter(), busy_cpu_seconds()
         for batch in batches:
             if isinstance(batch, Batch):
                 pickle.dump(batch.encoded, encoded)
+                read["rows"] += batch.rows_read
+                read["rejected"] += batch.rejected_rows
+                read["seconds"] += batch.seconds
+        workers = {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
+                   "rows": read.pop("rows"), "rss_mb": None, "summary": read}
         encoded.seek(0)
         counts = {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         rows, started, busy = 0, time.perf_counter(), busy_cpu_seconds()
@@ -173,8 +247,8 @@ def writer_alone(database_url: str, path: Path, department: str) -> dict:
                 counts[outcome] += count
             db.session.commit()
             rows += batch.rows
-        return {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy, "rows": rows,
-                "rss_mb": None, "summary": {**counts, "seconds": dict(writer.stages)}}
+        return workers, {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
+                         "rows": rows, "rss_mb": None, "summary": {**counts, "seconds": dict(writer.stages)}}
 
 
 def _unpickled(stream):
@@ -211,10 +285,14 @@ def report(name: str, result: dict, limit: dict | None) -> None:
     print(f"{name:<26} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
     if "summary" in result:
         summary = result["summary"]
-        print("   ", json.dumps({k: summary[k] for k in ("inserted", "updated", "unchanged", "rejected")}))
+        counts = ("inserted", "updated", "unchanged", "rejected")
+        print("   ", json.dumps({k: summary[k] for k in counts if k in summary}))
         cpu = result["cpu_seconds"]
         print(f"    machine CPU busy {cpu:.1f} s ({cpu / result['rows'] * 1e6:.0f} µs a row, all processes: "
               f"{cpu / result['seconds']:.2f} of the {os.cpu_count()} cores)")
+        if by_role := result.get("cpu_by_role"):
+            parts = sorted(by_role.items(), key=lambda item: -item[1]) + [("the rest", cpu - sum(by_role.values()))]
+            print("    of it by process:", ", ".join(f"{role} {seconds:.1f} s" for role, seconds in parts))
         stages = sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1])
         print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
 
@@ -241,7 +319,9 @@ def main() -> None:
         for name, result in zip(("registry import → PG", "re-import → PG"), results):
             report(name, result, limit)
         if args.writer_alone:
-            report("PG writer alone", writer_alone(fresh_postgres(admin), path, args.department), limit)
+            workers, writer = writer_alone(fresh_postgres(admin), path, args.department)
+            report("PG workers alone", workers, limit)
+            report("PG writer alone", writer, limit)
     if args.only in (None, "sqlite"):
         database = Path(tempfile.mkdtemp(prefix="registry-bench-")) / "bench.sqlite3"
         results = product_import(f"sqlite:///{database}", path, args.department, args.search_url, args.again)
