@@ -197,27 +197,33 @@ class CopyRecordWriter(RecordWriter):
     def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
         """The insert (or upsert, with the history of the records it changes) and its outbox rows, in
         one statement; what `report` selects of the inserted and updated records (`changed`; the
-        others were unchanged)."""
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"]
-                            if c not in NEVER_UPDATED)
-        on_conflict = (
-            f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
-            f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status ELSE EXCLUDED.status END "
-            "WHERE records.content_hash <> EXCLUDED.content_hash ")
-        # Every part of the statement reads the records as they were before it, so `kept` finds the
-        # previous state of each updated record by its id (a fresh import looks none up); the search
-        # outbox learns of every changed record and of the entities they name: no ids travel back and forth.
-        kept = ("kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
-                "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
-                "FROM changed c JOIN records r ON r.id = c.id WHERE NOT c.is_new), ")
+        others were unchanged). The search outbox learns of every changed record and of the entities
+        they name: no ids travel back and forth."""
+        on_conflict, kept = _upsert_clauses(columns) if upsert else ("", "")
         with self.stages.timing("upsert_versions_outbox" if upsert else "insert_outbox"):
             return self.session.connection().execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
                 f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
-                f"FROM {STAGING} s {on_conflict if upsert else ''}"
+                f"FROM {STAGING} s {on_conflict}"
                 "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
-                f"{kept if upsert else ''}"
+                f"{kept}"
                 "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
                 f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
                 f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
                 f"{report}"), {"by": self.changed_by}).all()
+
+
+def _upsert_clauses(columns: tuple) -> tuple[str, str]:
+    """What makes _apply's insert an upsert: its ON CONFLICT clause, and `kept`, which writes the
+    previous state of each updated record to its history. Every part of a statement reads the
+    records as they were before it, so `kept` finds that state by the record's id (a fresh import
+    looks none up)."""
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"] if c not in NEVER_UPDATED)
+    on_conflict = (
+        f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+        f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status ELSE EXCLUDED.status END "
+        "WHERE records.content_hash <> EXCLUDED.content_hash ")
+    kept = ("kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "
+            "SELECT r.id, r.version, 'update', (to_jsonb(r) - 'id')::json, :by, now() "
+            "FROM changed c JOIN records r ON r.id = c.id WHERE NOT c.is_new), ")
+    return on_conflict, kept
