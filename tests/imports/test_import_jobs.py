@@ -8,6 +8,8 @@ import time
 import pytest
 from sqlalchemy import select
 
+from registry.extensions import db
+from registry.records.models import RecordVersion
 from tests import factories
 from tests.imports.files import write_csv, write_ndjson, write_xlsx
 
@@ -44,9 +46,6 @@ def test_a_changed_row_updates_its_record_and_keeps_the_previous_version(cli, cl
     page = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json
     assert page["items"][0]["penalty_content"] == "罚款人民币一万元" and page["items"][0]["version"] == 2
     with app.app_context():
-        from registry.extensions import db
-        from registry.records.models import RecordVersion
-
         history = db.session.scalars(select(RecordVersion)).all()
     assert [(h.record_id, h.version, h.data["penalty_content"]) for h in history] == [
         (page["items"][0]["id"], 1, before)]
