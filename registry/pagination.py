@@ -33,6 +33,12 @@ def decode_cursor(cursor: str, arity: int) -> list:
 def decode_id_cursor(cursor: str) -> int:
     """The last id of a list ordered by id alone."""
     (last_id,) = decode_cursor(cursor, 1)
-    if not isinstance(last_id, int) or isinstance(last_id, bool):
-        raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
-    return last_id
+    return cursor_id(last_id)
+
+
+def cursor_id(value) -> int:
+    """An id read from a cursor. Anything else, a number no id can be included (the database could
+    not even compare it), makes the cursor invalid."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")

@@ -9,6 +9,7 @@ from .engine import (
     QueryText,
     SearchQuery,
     analyse_query,
+    cursor_number,
     decode_cursor,
     encode_cursor,
 )
@@ -160,7 +161,7 @@ def _cursor(query: SearchQuery) -> list | None:
     if not query.cursor:
         return None
     after = decode_cursor(query.cursor)
-    if len(after) != 2 or not isinstance(after[0], int | float) or not isinstance(after[1], str):
+    if len(after) != 2 or not cursor_number(after[0]) or not isinstance(after[1], str):
         raise InvalidCursor("the cursor is not one this search handed out")
     return after
 

@@ -29,6 +29,7 @@ __all__ = [
     "SearchResult",
     "SearchUnavailable",
     "analyse_query",
+    "cursor_number",
     "decode_cursor",
     "encode_cursor",
 ]
@@ -164,3 +165,11 @@ def decode_cursor(cursor: str) -> list:
     if not isinstance(values, list) or not values:
         raise InvalidCursor("the cursor is not one this search handed out")
     return values
+
+
+def cursor_number(value, integral: bool = False) -> bool:
+    """Whether a cursor's number can be a sort value a search handed out: not a bool, finite and
+    within 64 bits (a larger one would overflow the database or make the engine refuse the request)."""
+    if isinstance(value, bool) or not isinstance(value, int if integral else int | float):
+        return False
+    return -(2**63) <= value < 2**63  # false for infinities and NaN too

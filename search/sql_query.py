@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 
-from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, decode_cursor
+from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, cursor_number, decode_cursor
 from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
 
 docs = SearchDocument.__table__
@@ -351,15 +351,11 @@ def read_cursor(cursor: str | None) -> tuple[int, str] | tuple[int] | None:
     if cursor is None:
         return None
     values = decode_cursor(cursor)
-    if len(values) == 1 and _is_int(values[0]):
+    if len(values) == 1 and cursor_number(values[0], integral=True):
         return (values[0],)
-    if len(values) != 2 or not _is_int(values[0]) or not isinstance(values[1], str):
+    if len(values) != 2 or not cursor_number(values[0], integral=True) or not isinstance(values[1], str):
         raise InvalidCursor("the cursor is not one this search handed out")
     return values[0], values[1]
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | None, size: int):

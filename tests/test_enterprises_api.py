@@ -1,5 +1,6 @@
 """Entity look-ups and what the public, the enterprise and the department may see."""
 
+from registry.pagination import encode_cursor
 from tests import factories
 
 
@@ -49,8 +50,9 @@ def test_pages_follow_the_cursor_without_gaps_or_repeats(push, client, departmen
         if not cursor:
             break
     assert len(seen) == 7 == len(set(seen))
-    bad = client.get(f"/api/v1/enterprises/{base['uscc']}/records?cursor=garbage")
-    assert bad.status_code == 400 and bad.json["code"] == "invalid_cursor"
+    for cursor in ("garbage", encode_cursor("2024-01-01", 2**63)):  # an id past what the database can hold
+        bad = client.get(f"/api/v1/enterprises/{base['uscc']}/records?cursor={cursor}")
+        assert bad.status_code == 400 and bad.json["code"] == "invalid_cursor"
     too_big = client.get(f"/api/v1/enterprises/{base['uscc']}/records?limit=5000")
     assert too_big.status_code == 422 and too_big.json["errors"][0]["field"] == "limit"
 

@@ -4,6 +4,7 @@ import json
 
 from registry.publicsearch.schemas import SearchArgs, SearchOut
 from registry.publicsearch.services import search
+from search.engine import encode_cursor
 from tests import factories
 
 
@@ -48,8 +49,9 @@ def test_bad_search_parameters_are_problem_json(client):
                           ({"from": "2024-02-30"}, "from")):
         response = client.get("/api/v1/search", query_string=params)
         assert response.status_code == 422 and response.json["errors"][0]["field"] == field
-    bad_cursor = client.get("/api/v1/search", query_string={"q": "通辽", "cursor": "garbage"})
-    assert bad_cursor.status_code == 400 and bad_cursor.json["code"] == "invalid_cursor"
+    for cursor in ("garbage", encode_cursor([10**30, "x"])):  # a score past what the database can hold
+        bad_cursor = client.get("/api/v1/search", query_string={"q": "通辽", "cursor": cursor})
+        assert bad_cursor.status_code == 400 and bad_cursor.json["code"] == "invalid_cursor"
 
 
 def test_region_is_another_name_for_district(push, client, department):

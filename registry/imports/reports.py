@@ -6,7 +6,7 @@ import io
 from sqlalchemy import select
 
 from ..extensions import db
-from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from ..pagination import decode_id_cursor, encode_cursor
 from .models import ImportRejection
 
 CSV_COLUMNS = ("row_number", "field", "value", "code", "message_zh", "message_en")
@@ -22,10 +22,7 @@ def spreadsheet_safe(value) -> str:
 def rejections_page(job_id: int, cursor: str | None, limit: int) -> dict:
     query = select(ImportRejection).where(ImportRejection.job_id == job_id)
     if cursor:
-        (last_id,) = decode_cursor(cursor, 1)
-        if not isinstance(last_id, int):
-            raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
-        query = query.where(ImportRejection.id > last_id)
+        query = query.where(ImportRejection.id > decode_id_cursor(cursor))
     rows = db.session.scalars(query.order_by(ImportRejection.id).limit(limit + 1)).all()
     page = rows[:limit]
     return {"items": page, "next_cursor": encode_cursor(page[-1].id) if len(rows) > limit else None}

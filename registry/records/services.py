@@ -12,7 +12,7 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..pagination import InvalidCursor, decode_cursor, encode_cursor
+from ..pagination import InvalidCursor, cursor_id, decode_cursor, encode_cursor
 from ..publicsearch.engines import sync_if_builtin
 from ..repairs.models import Objection
 from . import layout
@@ -108,7 +108,7 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     if cursor:
         last_date, last_id = decode_cursor(cursor, 2)
         try:
-            last_date, last_id = date.fromisoformat(last_date), int(last_id)
+            last_date, last_id = date.fromisoformat(last_date), cursor_id(last_id)
         except (TypeError, ValueError):
             raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询") from None
         query = query.where(or_(Record.decision_date < last_date,

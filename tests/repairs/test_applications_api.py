@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from registry.pagination import encode_cursor
 from tests import factories
 from tests.repairs.conftest import PDF, PNG
 
@@ -105,7 +106,8 @@ def test_bad_parameters_are_problem_json_never_a_500(client, keys, penalty, appl
     for params, field in (({"state": "bogus"}, "state"), ({"limit": 0}, "limit"), ({"overdue": "maybe"}, "overdue")):
         answer = client.get("/api/v1/repairs", query_string=params, headers=reviewer)
         assert answer.status_code == 422 and answer.json["errors"][0]["field"] == field
-    for cursor in ("garbage", "WyJ4Il0"):  # not base64 JSON; a list holding a string
+    # not base64 JSON; a list holding a string; an id past what the database can hold
+    for cursor in ("garbage", "WyJ4Il0", encode_cursor(2**63)):
         answer = client.get("/api/v1/repairs", query_string={"cursor": cursor}, headers=reviewer)
         assert answer.status_code == 400 and answer.json["code"] == "invalid_cursor"
         notices = client.get(f"/api/v1/enterprises/{row['uscc']}/notices", query_string={"cursor": cursor},

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from search.engine import InvalidCursor, SearchQuery
+from search.engine import InvalidCursor, SearchQuery, encode_cursor
 from tests.search.corpus import (
     CORPUS,
     FORMER_NAME,
@@ -224,7 +224,10 @@ def test_pages_follow_the_ranking(loaded):
     assert ids(first) + ids(second) == whole[:6]
 
 
-@pytest.mark.parametrize("cursor", ["not a cursor", "W10", "WyJhIl0"])  # garbage, [], ["a"]
+@pytest.mark.parametrize("cursor", ["not a cursor", "W10", "WyJhIl0",  # garbage, [], ["a"]
+                                    # numbers no sort value can be: past 64 bits, infinite, a bool
+                                    encode_cursor([10**30, "x"]), encode_cursor([2**63]),
+                                    encode_cursor([float("inf"), "x"]), encode_cursor([True, "x"])])
 def test_a_foreign_cursor_is_refused(loaded, cursor):
     with pytest.raises(InvalidCursor):
         loaded.search(SearchQuery(q="鑫源", cursor=cursor))
