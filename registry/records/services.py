@@ -26,20 +26,22 @@ from .writer import snapshot, writer_for
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
 
 
-def push_records(viewer: Viewer, payload) -> dict:
-    """Validate a batch as a whole, then upsert it: every row error is reported, or nothing is written."""
+def push_records(viewer: Viewer, payload, today: date | None = None) -> dict:
+    """Validate a batch as a whole, then upsert it: every row error is reported, or nothing is written.
+    `today` is the day of intake, which sets the records' status (the API's is the current day)."""
     rows = _rows_of(payload)
     limit = current_app.config["REGISTRY"].BATCH_MAX
     if not 1 <= len(rows) <= limit:
         raise ValidationFailed(f"a batch holds 1 to {limit} records, got {len(rows)}",
                                f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
     department = db.session.get(Department, viewer.department_id)
-    clean_rows, errors = validate_batch(rows, department, date.today())
+    today = today or date.today()
+    clean_rows, errors = validate_batch(rows, department, today)
     if errors:
         bad = len({e.index for e in errors})
         raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = writer_for(db.session, department, rules(), date.today(), viewer.principal_id).write_clean(clean_rows)
+    result = writer_for(db.session, department, rules(), today, viewer.principal_id).write_clean(clean_rows)
     db.session.commit()
     sync_if_builtin()
     return {

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from registry.access.services import authenticate
+from registry.records.services import push_records
 from tests import factories
 
 # A fine (general severity) of a transport department, decided this long ago: under gbf-2025-22 it
@@ -35,16 +37,21 @@ def keys(app, transport):
 
 
 @pytest.fixture
-def penalty(client, transport, keys):
-    """Push a transport penalty decided `age` ago; returns (record id, the row pushed)."""
+def penalty(app, client, transport, keys):
+    """Push a transport penalty decided `age` before its intake; returns (record id, the row pushed).
+    The intake is today, through the API, or the given day, through the service (a record's status
+    is set at intake, so a test on fixed days would otherwise start failing once its record expires)."""
 
-    def _penalty(age=REPAIRABLE_AGE, **overrides):
-        row = factories.penalty(transport, decision_date=(date.today() - age).isoformat(),
+    def _penalty(age=REPAIRABLE_AGE, intake=None, **overrides):
+        row = factories.penalty(transport, decision_date=((intake or date.today()) - age).isoformat(),
                                 violation_type="未按规定办理道路运输经营许可", penalty_types="罚款",
                                 facts="经查，当事人未取得道路运输经营许可擅自从事道路货物运输经营。", **overrides)
-        response = client.post("/api/v1/records", json=row, headers=factories.auth(keys.department))
-        assert response.status_code == 200, response.json
-        return response.json["results"][0]["id"], row
+        if intake is None:
+            response = client.post("/api/v1/records", json=row, headers=factories.auth(keys.department))
+            assert response.status_code == 200, response.json
+            return response.json["results"][0]["id"], row
+        with app.app_context():
+            return push_records(authenticate(keys.department), [row], today=intake)["results"][0]["id"], row
 
     return _penalty
 

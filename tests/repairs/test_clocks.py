@@ -13,7 +13,9 @@ from tests import factories
 from tests.repairs.conftest import PDF
 
 D = date.fromisoformat
-ORDER_58_FINE = {"age": date.today() - D("2024-03-05")}  # repairable since 2024-06-05, shown until 2027-03-05
+# Decided 2024-03-05 under order 58: repairable since 2024-06-05, shown until 2027-03-05; taken in on a
+# fixed day before the applications below, so that the test keeps working after 2027-03-05.
+ORDER_58_FINE = {"intake": D("2026-01-05"), "age": D("2026-01-05") - D("2024-03-05")}
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def filed_on(app, penalty, keys):
     """File an application as the enterprise on a given day (services take the day explicitly)."""
 
     def _filed_on(day, **overrides):
-        record_id, row = penalty(age=ORDER_58_FINE["age"], **overrides)
+        record_id, row = penalty(**ORDER_58_FINE, **overrides)
         key = keys.enterprise(row["uscc"])
         with app.app_context():
             filed = services.file_application(authenticate(key), record_id, True, day)

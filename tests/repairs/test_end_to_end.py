@@ -67,10 +67,13 @@ def test_from_import_to_repair_and_revocation(engine_app, cli, keys, transport, 
         assert (job.state, job.inserted) == ("done", 1)
     (record_id,) = publicly_found(engine_app, name)
 
-    # Notices: the repair notice on arrival (imported 60 days ago here), the reminder once repairable.
-    arrival = json.loads(cli("notices", "send", "--date", (today - timedelta(days=60)).isoformat()).output)
+    # Notices: the repair notice on arrival (here the day before the record becomes repairable), the
+    # reminder on the day it does.
+    repairable = date.fromisoformat(client.get(f"/api/v1/records/{record_id}").json["publicity"]["repairable_from"])
+    assert repairable <= today
+    arrival = json.loads(cli("notices", "send", "--date", (repairable - timedelta(days=1)).isoformat()).output)
     assert (arrival["repair_notices"], arrival["letters"]) == (1, 0)
-    assert json.loads(cli("notices", "send").output)["letters"] == 1
+    assert json.loads(cli("notices", "send", "--date", repairable.isoformat()).output)["letters"] == 1
     enterprise = keys.enterprise(row["uscc"])
     kinds = [n["kind"] for n in client.get(f"/api/v1/enterprises/{row['uscc']}/notices",
                                            headers=factories.auth(enterprise)).json["items"]]

@@ -80,3 +80,9 @@ def request_report(client, headers, uscc, **scope):
 
 def days_ago(days: int) -> str:
     return date.fromordinal(date.today().toordinal() - days).isoformat()
+
+
+def years_ago(years: int) -> date:
+    """The same day `years` years back; from 29 February, the 28th (the day itself does not exist)."""
+    today = date.today()
+    return today.replace(year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day)
