@@ -1,5 +1,8 @@
 """USCC rules (GB 32100-2015): real codes, normalisation, every kind of error, and properties."""
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +15,20 @@ REAL_CODES = ["91110000600037341L", "911522010783710635", "91310115MA1K3BTP2B", 
 
 @pytest.mark.parametrize("code", REAL_CODES)
 def test_real_codes_pass(code):
+    assert uscc.validate(code) == code
+
+
+# The README's examples name codes after these; a wrong check character makes the example fail.
+_README_CODE = re.compile(r'(?:--uscc |--department |"uscc": "|\bE=)([0-9A-Z]{18})\b')
+README_CODES = sorted(set(_README_CODE.findall((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8"))))
+
+
+def test_the_readme_names_codes_in_its_examples():
+    assert len(README_CODES) >= 3
+
+
+@pytest.mark.parametrize("code", README_CODES)
+def test_the_readme_examples_use_valid_codes(code):
     assert uscc.validate(code) == code
 
 
