@@ -223,11 +223,12 @@ class _Writer:
         self.pdf.set_font(FAMILY, size=BODY)
         for label, value in rows:
             lines = wrap(self.font, value, value_width, BODY)
-            self._room(LINE * len(lines))
+            self._room(LINE * len(lines))  # a value starts on a new page unless it fits on this one
             self.pdf.set_text_color(82, 96, 109)
             self.pdf.text(MARGIN, self.y + LINE * 0.75, label)
             self.pdf.set_text_color(0, 0, 0)
             for line in lines:
+                self._room(LINE)  # one taller than a page runs on over the next
                 self.pdf.text(MARGIN + LABEL_WIDTH, self.y + LINE * 0.75, line)
                 self.y += LINE
 
