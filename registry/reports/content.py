@@ -4,6 +4,7 @@ No Flask and no database here: services hand in plain findings, and the same fun
 an issued report says and what has changed since it was issued.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from ..domain.publicity import add_months
 
 CONTENT_VERSION = 1
 MAX_YEARS_BACK = 5
+SCOPE_KEY_LENGTH = 64  # the column that holds it
 DEFAULT_YEARS_BACK = 3
 NO_RECORD_ZH = "无违法违规记录"
 REPAIRED_ZH = "已修复"
@@ -59,8 +61,14 @@ def earliest_start(issued_on: date) -> date:
 
 
 def scope_key(period_from: date, domain_keys: list[str] | None) -> str:
-    """Identifies a scope, so that a repeat request on the same day finds the day's report."""
-    return f"{period_from.isoformat()}|{','.join(sorted(domain_keys)) if domain_keys else '*'}"
+    """Identifies a scope, so that a repeat request on the same day finds the day's report: the same
+    domains in any order or repeated are the same scope. At most SCOPE_KEY_LENGTH characters: a list
+    of domains too long to spell out is named by its digest."""
+    domains = ",".join(sorted(set(domain_keys))) if domain_keys else "*"
+    key = f"{period_from.isoformat()}|{domains}"
+    if len(key) > SCOPE_KEY_LENGTH:
+        key = f"{period_from.isoformat()}|sha256:{hashlib.sha256(domains.encode()).hexdigest()[:40]}"
+    return key
 
 
 def _amount(value: Decimal | None) -> str | None:

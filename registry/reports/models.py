@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access.models import Principal
 from ..db import Base, utcnow
+from .content import SCOPE_KEY_LENGTH
 
 
 class Report(Base):
@@ -22,7 +23,7 @@ class Report(Base):
     uscc: Mapped[str] = mapped_column(String(18), index=True)
     issued_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    scope_key: Mapped[str] = mapped_column(String(64))
+    scope_key: Mapped[str] = mapped_column(String(SCOPE_KEY_LENGTH))
     content: Mapped[dict] = mapped_column(JSON)
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(128))

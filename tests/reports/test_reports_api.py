@@ -96,6 +96,17 @@ def test_a_repeat_request_on_the_same_day_returns_the_days_report(client, enterp
     assert [(e["action"], e["by"]["role"]) for e in log] == [("request", "enterprise"), ("request", "bank"),
                                                               ("request", "enterprise"), ("request", "enterprise")]
     assert log[1]["purpose"] == "流动资金贷款审批" and log[1]["by"]["uscc"] == bank_uscc
+    repeated = request_report(client, enterprise.headers, enterprise.uscc, domains=["tax", "tax"])
+    assert repeated.status_code == 200 and repeated.json == other_scope.json  # the same domains, the same scope
+
+
+def test_a_scope_of_all_domains_but_one_is_issued_and_found_again(client, enterprise):
+    keys = [d["key"] for d in request_report(client, enterprise.headers, enterprise.uscc).json["report"]["domains"]]
+    most = keys[1:]  # too many names to spell out in the stored scope
+    first = request_report(client, enterprise.headers, enterprise.uscc, domains=most)
+    again = request_report(client, enterprise.headers, enterprise.uscc, domains=most[::-1])
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert [d["key"] for d in first.json["report"]["domains"]] == most and again.json == first.json
 
 
 def test_who_may_request_and_read(app, client, enterprise, bank_key):
