@@ -143,6 +143,7 @@ _CHANGE_ZH = {
     "withdrawn": "该记录已被撤销",
     "repaired": "该记录已完成信用修复",
     "updated": "该记录内容已更正",
+    "left_scope": "该记录经更正后已不在本报告查询范围内",
     "added": "出具后新归集了查询期间内的记录",
     "new_penalty": "出具后该主体有新的行政处罚",
 }
@@ -150,20 +151,28 @@ _CHANGE_ZH = {
 
 def changes_since_issue(content: dict, findings, show_repaired: bool) -> list[dict]:
     """What differs between an issued report and the entity's records now, in the report's domains."""
-    issued = {r["ref"]: r for section in content["domains"] for r in section["records"]}
+    issued = {r["ref"]: (section["key"], r) for section in content["domains"] for r in section["records"]}
     domains = {section["key"] for section in content["domains"]}
     period_from = date.fromisoformat(content["period"]["from"])
     period_to = date.fromisoformat(content["period"]["to"])
     changes = []
     for finding in findings:
         if finding.domain_key not in domains or finding.decision_date < period_from:
-            continue
-        before = issued.pop(finding.ref, None)
+            continue  # out of the scope now: if the report listed it, `issued` keeps it for below
+        _, before = issued.pop(finding.ref, (None, None))
         change = _change_of(before, finding, period_to, show_repaired)
         if change:
-            changes.append({"change": change, "message_zh": _CHANGE_ZH[change], "domain": finding.domain_key,
-                            "decision_no": finding.decision_no, "decision_date": finding.decision_date.isoformat()})
+            changes.append(_change(change, finding.domain_key, finding.decision_no, finding.decision_date.isoformat()))
+    # Listed in the report but no longer a record of this entity in its scope: a correction moved it
+    # (another decision date, party or kind).
+    changes += [_change("left_scope", domain, record["decision_no"], record["decision_date"])
+                for domain, record in issued.values()]
     return changes
+
+
+def _change(change: str, domain: str, decision_no: str, decision_date: str) -> dict:
+    return {"change": change, "message_zh": _CHANGE_ZH[change], "domain": domain, "decision_no": decision_no,
+            "decision_date": decision_date}
 
 
 def _change_of(before: dict | None, finding: Finding, period_to: date, show_repaired: bool) -> str | None:

@@ -78,6 +78,11 @@ def test_changes_since_issue():
                        "通市监处罚〔2026〕4号": "added", "通市监处罚〔2026〕5号": "new_penalty"}
     assert changes_since_issue(issued, [finding(1, date(2025, 1, 1)), finding(2, date(2025, 2, 1)),
                                         finding(3, date(2025, 3, 1))], False) == []
+    # Corrected out of the scope: decided before the period, or no longer found for this entity at all.
+    moved = changes_since_issue(issued, [finding(1, SCOPE.period_from - timedelta(days=1)),
+                                         finding(2, date(2025, 2, 1))], False)
+    assert {(c["decision_no"], c["change"]) for c in moved} == {("通市监处罚〔2026〕1号", "left_scope"),
+                                                                ("通市监处罚〔2026〕3号", "left_scope")}
 
 
 statuses = st.sampled_from(["published", "not_published", "expired", "withdrawn", "repaired"])
