@@ -51,6 +51,7 @@ COUNT_LIMIT = 10_000
 _USCC_PREFIX = re.compile(r"[0-9A-Z]{2,18}")
 _LATIN = re.compile(r"[a-z0-9' ]*[a-z][a-z0-9' ]*")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class InvalidCursor(ValueError):
@@ -142,12 +143,13 @@ class QueryText:
 
 
 def analyse_query(q: str) -> QueryText:
-    folded = fold_width(q or "").strip()
+    q = _CONTROL.sub(" ", q or "")  # nobody types them; SQLite's full-text syntax fails on a NUL
+    folded = fold_width(q).strip()
     compact = "".join(folded.split())
     uscc = compact.upper() if _USCC_PREFIX.fullmatch(compact.upper()) else None
     lower = folded.lower()
     latin = _NOT_ALNUM.sub("", lower) if _LATIN.fullmatch(lower) else None
-    return QueryText(raw=q or "", name=normalise_name(folded) if folded else "", uscc=uscc, latin=latin or None)
+    return QueryText(raw=q, name=normalise_name(folded) if folded else "", uscc=uscc, latin=latin or None)
 
 
 def encode_cursor(sort_values: list) -> str:

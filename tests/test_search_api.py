@@ -23,6 +23,8 @@ def test_a_pushed_penalty_is_found_by_a_fragment_of_the_name(push, client, depar
     assert all("name" in item["matched"] for item in found["items"])
     assert found["engine"] == "builtin" and found["facets"]["kind"] == {"entity": 1, "record": 1}
     assert found["total"] == 2 and found["total_exact"] is True
+    # A control character (a NUL pasted in) is a space, not an outage.
+    assert hits_of(client, q="瑞祥\x00汽车")["items"] == hits_of(client, q="瑞祥 汽车")["items"] == found["items"]
 
 
 def test_two_characters_and_credit_code_prefixes_find_the_entity(push, client, department):
