@@ -37,6 +37,15 @@ def test_a_fragment_finds_the_entity_and_its_record_with_highlights(push, client
     assert "匹配：" in html and "名称" in html
 
 
+def test_a_former_name_found_is_highlighted(push, client, department):
+    old = factories.penalty(department, party_name="通辽市润泽农牧业有限公司", decision_date="2025-01-10")
+    push(old)
+    push(factories.penalty(department, uscc=old["uscc"], party_name="通辽市润泽科技有限公司",
+                           decision_date="2025-06-10"))  # renamed: the first name becomes a former one
+    html = page_of(client, "/", q="润泽农牧", kind="entity")
+    assert re.search(r"曾用名：\s*通辽市<em>润泽农牧</em>业有限公司", html)
+
+
 def test_beyond_the_count_limit_the_page_says_at_least_and_pages_on(push, client, department, monkeypatch):
     push([factories.penalty(department, party_name=f"通辽市广源物流有限公司{n}") for n in range(3)])
     with client.application.app_context():
