@@ -10,7 +10,7 @@ class ReportRequestIn(Schema):
     domains = fields.List(fields.String(validate=validate.Length(max=40)), validate=validate.Length(max=100),
                           metadata={"description": "domain keys; default all"})
     purpose = fields.String(validate=validate.Length(max=200),
-                            metadata={"description": "用途; a bank's default is its authorisation's purpose"})
+                            metadata={"description": "用途; a bank's must be its authorisation's"})
 
 
 class SignatureOut(Schema):

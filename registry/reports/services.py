@@ -47,7 +47,10 @@ def request_report(viewer: Viewer, data: dict, today: date) -> tuple[Report, boo
         if authorisation is None:
             raise Forbidden("the enterprise has not authorised this bank, or the authorisation ended",
                             "该企业未授权本机构查询，或授权已到期、已撤回", code="not_authorised")
-        purpose = purpose or authorisation.purpose
+        if purpose not in (None, authorisation.purpose):
+            raise Forbidden(f"the enterprise authorised this bank for {authorisation.purpose!r} only",
+                            f"该企业仅授权本机构用于“{authorisation.purpose}”", code="purpose_not_authorised")
+        purpose = authorisation.purpose
     elif not is_own(viewer, uscc):
         raise Forbidden("an enterprise may only request its own report", "企业只能申请本企业的信用报告",
                         code="not_own_enterprise")

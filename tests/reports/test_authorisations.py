@@ -24,6 +24,8 @@ def test_a_bank_gets_the_report_in_three_renderings_while_authorised(client, ent
     bank = factories.auth(bank_key)
     granted = _grant(client, enterprise, bank_uscc, date.today())  # today is its last day: still usable
     assert granted.status_code == 201 and granted.json["live"] is True
+    other_use = request_report(client, bank, enterprise.uscc, purpose="招投标资格审查")
+    assert other_use.status_code == 403 and other_use.json["code"] == "purpose_not_authorised"
     response = request_report(client, bank, enterprise.uscc)
     assert response.status_code == 201
     number = response.json["report"]["number"]
@@ -72,8 +74,9 @@ def test_granting_is_validated_and_reserved_to_the_enterprise(app, client, enter
     foreign = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(other),
                           json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": date.today().isoformat()})
     assert foreign.status_code == 403 and foreign.json["code"] == "not_own_enterprise"
-    assert client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(bank_key),
-                       json={}).status_code in (403, 422)
+    by_bank = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(bank_key),
+                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": date.today().isoformat()})
+    assert by_bank.status_code == 403 and by_bank.json["code"] == "role_forbidden"  # a bank cannot authorise itself
     _grant(client, enterprise, bank_uscc, date.today() + timedelta(days=5))
     listed = client.get(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=enterprise.headers).json
     assert [(a["bank_uscc"], a["live"]) for a in listed["items"]] == [(bank_uscc, True)]
