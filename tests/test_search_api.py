@@ -35,6 +35,16 @@ def test_two_characters_and_credit_code_prefixes_find_the_entity(push, client, d
     assert by_code[0]["entity"]["uscc"] == record["uscc"] and by_code[0]["matched"] == ["uscc"]
 
 
+def test_a_published_natural_person_is_found_with_the_name_masked_and_not_highlighted(push, client, department,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(client.application.config["REGISTRY"], "PUBLISH_NATURAL_PERSONS", True)
+    push(factories.penalty(department, party_name="欧阳建华", party_category="自然人", uscc="", id_type="身份证",
+                           id_no="150502199001011234"))
+    [hit] = hits_of(client, q="建华", kind="record")["items"]
+    assert hit["record"]["party_name"] == "欧***" and "name" not in hit["highlights"]
+    assert "建华" not in json.dumps(hit, ensure_ascii=False)
+
+
 def test_withdrawn_records_and_natural_persons_are_never_found(push, client, department, department_key):
     kept = factories.penalty(department, party_name="通辽市宏达建材有限公司")
     gone = factories.penalty(department, party_name="通辽市宏达物流有限公司")

@@ -66,8 +66,16 @@ def _items(hits) -> list[dict]:
             continue
         shown = present_record(found, PUBLIC) if hit.kind == "record" else _entity(found, districts)
         items.append({"kind": hit.kind, "score": hit.score, "matched": list(hit.matched),
-                      "highlights": hit.highlights, hit.kind: shown})
+                      "highlights": _highlights(hit, found), hit.kind: shown})
     return items
+
+
+def _highlights(hit, found) -> dict:
+    """The engine's highlights, but never of a natural person's name: the public sees it masked
+    (a deployment may publish natural persons' records, never their names)."""
+    if hit.kind == "record" and found.party_category == "natural_person":
+        return {field: parts for field, parts in hit.highlights.items() if field != "name"}
+    return hit.highlights
 
 
 def _entity(entity: Entity, districts: dict) -> dict:
