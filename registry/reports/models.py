@@ -54,10 +54,10 @@ class QueryLogEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18))
-    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
-    action: Mapped[str] = mapped_column(String(20))  # request, view
+    principal_id: Mapped[int | None] = mapped_column(ForeignKey("principals.id"))  # none: a verification
+    action: Mapped[str] = mapped_column(String(20))  # request, view, verify
     report_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
     purpose: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    principal: Mapped[Principal] = relationship(lazy="joined")
+    principal: Mapped[Principal | None] = relationship(lazy="joined")

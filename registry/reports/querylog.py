@@ -1,4 +1,5 @@
-"""The query log: every report request and every view of a report by someone other than the enterprise."""
+"""The query log: every report request, every view of a report by someone other than the enterprise,
+and every verification by number and code (by whoever holds them: the log names nobody)."""
 
 from sqlalchemy import select
 
@@ -8,13 +9,18 @@ from ..pagination import decode_id_cursor, encode_cursor
 from .access import require_own_or_centre
 from .models import QueryLogEntry
 
-REQUEST, VIEW = "request", "view"
+REQUEST, VIEW, VERIFY = "request", "view", "verify"
 
 
 def log_query(viewer: Viewer, uscc: str, action: str, report_number: str | None, purpose: str | None) -> None:
     """Add an entry to the caller's transaction (it commits with the use case that logged it)."""
     db.session.add(QueryLogEntry(uscc=uscc, principal_id=viewer.principal_id, action=action,
                                  report_number=report_number, purpose=purpose))
+
+
+def log_verification(uscc: str, report_number: str) -> None:
+    """Add a verification to the caller's transaction."""
+    db.session.add(QueryLogEntry(uscc=uscc, principal_id=None, action=VERIFY, report_number=report_number))
 
 
 def list_queries(viewer: Viewer, uscc: str, cursor: str | None = None, limit: int = 20) -> dict:
@@ -38,5 +44,5 @@ def _present(entry: QueryLogEntry) -> dict:
         "action": entry.action,
         "report_number": entry.report_number,
         "purpose": entry.purpose,
-        "by": {"role": who.role, "name": who.name, "uscc": who.uscc},
+        "by": {"role": who.role, "name": who.name, "uscc": who.uscc} if who else None,
     }

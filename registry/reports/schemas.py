@@ -86,7 +86,7 @@ class QueryOut(Schema):
     action = fields.String()
     report_number = fields.String(allow_none=True)
     purpose = fields.String(allow_none=True)
-    by = fields.Nested(QueryByOut)
+    by = fields.Nested(QueryByOut, allow_none=True)  # none for a verification by number and code
 
 
 class QueryPageOut(Schema):

@@ -18,7 +18,7 @@ from ..records.models import Record, of_entity
 from . import content as report_content
 from .access import is_own, live_authorisation
 from .models import Report
-from .querylog import REQUEST, VIEW, log_query
+from .querylog import REQUEST, VIEW, log_query, log_verification
 from .rules import new_report_number, new_verification_code
 from .signing import ALGORITHM, CANONICALIZATION, KeyRing
 
@@ -192,6 +192,8 @@ def verify_report(number: str, code: str, base_url: str) -> dict:
                                  tuple((s["key"], s["name_zh"]) for s in document["domains"]))
     changes = report_content.changes_since_issue(document, findings_of(report.uscc, scope),
                                                  _settings().REPORTS_SHOW_REPAIRED)
+    log_verification(report.uscc, report.number)
+    db.session.commit()
     return {
         **signed_document(report, base_url),
         "signature_valid": keyring().verify(document, report.key_id, report.signature),

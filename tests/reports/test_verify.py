@@ -1,6 +1,7 @@
 """Public verification: facts, signature, what changed since issue; no hint whether a number exists."""
 
 import itertools
+from unittest.mock import ANY
 
 from tests import factories
 from tests.reports.conftest import days_ago, request_report
@@ -24,6 +25,11 @@ def test_verification_shows_the_facts_and_a_valid_signature(client, enterprise, 
     assert answer.json["signature_valid"] is True
     assert answer.json["changed_since_issue"] is False and answer.json["changes"] == []
     assert answer.json["verify_url"].endswith(f"/reports/{report['number']}/verify?code={report['verification_code']}")
+    # The enterprise sees that its report was verified, by nobody the registry knows.
+    log = client.get(f"/api/v1/enterprises/{enterprise.uscc}/queries", headers=enterprise.headers).json["items"]
+    assert [(e["action"], e["report_number"], e["by"]) for e in log] == [
+        ("verify", report["number"], None), ("request", report["number"], {"role": "enterprise", "name": ANY,
+                                                                         "uscc": enterprise.uscc})]
 
 
 def test_changes_since_issue_name_the_withdrawal_the_repair_and_newer_penalties(client, enterprise, penalise,
