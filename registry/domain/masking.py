@@ -2,7 +2,7 @@
 
 
 def mask_id(value: str | None) -> str | None:
-    """Keep the first 3 and last 4 characters: 150502********1234."""
+    """Keep the first 3 and last 4 characters: 150***********1234."""
     if not value:
         return value
     if len(value) <= 7:

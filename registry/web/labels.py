@@ -2,7 +2,7 @@
 
 from markupsafe import Markup, escape
 
-from ..records.layout import PARTY_CATEGORIES, SEVERITIES
+from ..records.layout import SEVERITIES
 
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
 RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}
@@ -12,7 +12,6 @@ PARAM_LABELS = {"q": "关键词", "kind": "类型", "domain": "领域", "distric
                 "from": "起始日期", "to": "截止日期", "cursor": "分页"}
 FACET_TITLES = {"kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度"}
 SEVERITY_LABELS = SEVERITIES
-PARTY_CATEGORY_LABELS = PARTY_CATEGORIES
 
 
 def highlighted(fragment: str) -> Markup:
