@@ -122,8 +122,9 @@ def push(client, department_key):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _ci_requires_services():
-    """In CI a missing service fails the run; locally too, since the README's command starts them."""
+def _quiet_logs():
+    """Warnings and errors only. (A missing service fails its tests, in CI and locally alike:
+    tests/services.py raises, it never skips.)"""
     os.environ.setdefault("REGISTRY_LOG_LEVEL", "WARNING")
 
 
