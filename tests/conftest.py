@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from sqlalchemy import text
 
 from registry import create_app
@@ -14,6 +15,10 @@ from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from tests import factories
 from tests.services import opensearch_url, postgres_url
+
+# Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
+# per-example time limit (on a shared machine it fails correct code at random).
+settings.load_profile("ci")
 
 BACKENDS = ("sqlite", "postgresql")
 # Tables emptied between tests, children first; reference data is reloaded after.
