@@ -3,8 +3,10 @@
 import json
 from datetime import date, timedelta
 
+from registry.access.services import authenticate
 from registry.extensions import db
 from registry.records.publicity import end_expired_publicity
+from registry.records.services import push_records
 from tests import factories
 
 
@@ -19,6 +21,25 @@ def test_penalty_gets_its_rule_set_and_window_at_intake(push, client, app):
     publicity = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(key)).json["publicity"]
     assert publicity == {"severity": "general", "rule_set": "gbf-2025-22", "start": "2025-06-22",
                          "repairable_from": "2025-09-22", "end": "2026-06-22"}
+
+
+def test_a_record_taken_in_on_its_last_day_of_publicity_is_published_and_on_its_end_date_expired(client, app):
+    with app.app_context():
+        tax = factories.department("tax")
+    key = factories.key_for(app, "department", department_uscc=tax["uscc"])
+    end = date(2026, 6, 22)  # a general fine decided 2025-06-22 under gbf-2025-22 is shown for a year
+
+    def status_taken_in_on(day: date, decision_no: str) -> str:
+        record = factories.penalty(tax, decision_date="2025-06-22", decision_no=decision_no, penalty_types="罚款",
+                                   fine_amount="2", violation_type="未按期申报", facts="未按照规定期限办理纳税申报。")
+        with app.app_context():
+            pushed = push_records(authenticate(key), [record], today=day)
+        shown = client.get(f"/api/v1/records/{pushed['results'][0]['id']}", headers=factories.auth(key)).json
+        assert shown["publicity"]["end"] == end.isoformat()
+        return shown["status"]
+
+    assert status_taken_in_on(end - timedelta(days=1), "通税罚〔2025〕1号") == "published"
+    assert status_taken_in_on(end, "通税罚〔2025〕2号") == "expired"
 
 
 def test_sweep_ends_publication_on_the_end_date_and_is_idempotent(push, client, department, app, cli):

@@ -66,10 +66,15 @@ def test_batch_with_errors_saves_nothing_and_names_each_row_and_field(push, clie
     assert client.get(f"/api/v1/enterprises/{good['uscc']}").status_code == 404
 
 
-def test_batch_as_a_list_and_the_size_limit(push, department):
+def test_batch_as_a_list_and_the_size_limit(push, department, app):
     assert push([factories.penalty(department), factories.licence(department)]).json["counts"]["inserted"] == 2
-    too_many = push({"records": []})
+    empty = push({"records": []})
+    assert empty.status_code == 422 and empty.json["code"] == "batch_size"
+    limit = app.config["REGISTRY"].BATCH_MAX
+    rows = [factories.penalty(department) for _ in range(limit + 1)]
+    too_many = push(rows)
     assert too_many.status_code == 422 and too_many.json["code"] == "batch_size"
+    assert push(rows[:limit]).json["counts"]["inserted"] == limit
 
 
 def test_department_may_only_send_its_own_records(app, push, department):

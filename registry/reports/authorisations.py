@@ -1,6 +1,6 @@
 """Bank authorisations: an enterprise lets a bank obtain its reports, for a purpose, until a day."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..extensions import db
 from .access import require_own, require_own_or_centre
 from .models import Authorisation
-from .rules import MAX_AUTHORISATION_DAYS, is_live
+from .rules import is_live, latest_valid_until
 
 
 def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> dict:
@@ -24,7 +24,7 @@ def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> d
     if not purpose:
         errors.append(FieldError("purpose", "required", "请填写授权用途", "purpose is required"))
     valid_until = data["valid_until"]
-    if not today <= valid_until <= today + timedelta(days=MAX_AUTHORISATION_DAYS):
+    if not today <= valid_until <= latest_valid_until(today):
         errors.append(FieldError("valid_until", "out_of_range", "授权截止日期应在今天至三年之内",
                                  "valid_until must lie between today and three years ahead", valid_until.isoformat()))
     if errors:

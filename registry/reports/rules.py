@@ -3,10 +3,12 @@
 import secrets
 from datetime import date, datetime
 
+from ..domain.publicity import add_months
+
 # No 0/O, 1/I/L: codes are read off paper and typed in by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
-MAX_AUTHORISATION_DAYS = 3 * 366
+MAX_AUTHORISATION_YEARS = 3
 
 
 def new_report_number(issued_on: date) -> str:
@@ -19,6 +21,11 @@ def new_verification_code() -> str:
 
 def _random_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def latest_valid_until(granted_on: date) -> date:
+    """The last day an authorisation granted on `granted_on` may run to: the same day three years on."""
+    return add_months(granted_on, 12 * MAX_AUTHORISATION_YEARS)
 
 
 def is_live(valid_until: date, revoked_at: datetime | None, today: date) -> bool:

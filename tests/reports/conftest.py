@@ -82,7 +82,8 @@ def days_ago(days: int) -> str:
     return date.fromordinal(date.today().toordinal() - days).isoformat()
 
 
-def years_ago(years: int) -> date:
-    """The same day `years` years back; from 29 February, the 28th (the day itself does not exist)."""
+def years_from_today(years: int) -> date:
+    """The same day `years` years on (back when negative); from 29 February, the 28th (the day
+    itself does not exist)."""
     today = date.today()
-    return today.replace(year=today.year - years, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    return today.replace(year=today.year + years, day=28 if (today.month, today.day) == (2, 29) else today.day)

@@ -2,9 +2,11 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from registry.reports.rules import is_live
 from tests import factories
-from tests.reports.conftest import request_report
+from tests.reports.conftest import request_report, years_from_today
 
 
 def _grant(client, enterprise, bank_uscc, valid_until, purpose="流动资金贷款审批"):
@@ -61,6 +63,14 @@ def test_an_expired_authorisation_no_longer_opens_reports(app, client, enterpris
         assert live_authorisation(bank, enterprise.uscc, last_day) is not None
         assert live_authorisation(bank, enterprise.uscc, last_day + timedelta(days=1)) is None
         assert live_authorisation(Viewer("bank", uscc=factories.new_uscc()), enterprise.uscc, last_day) is None
+
+
+@pytest.mark.usefixtures("bank_key")  # the bank is known to the platform
+def test_an_authorisation_may_run_three_years_to_the_day(client, enterprise, bank_uscc):
+    last_day = years_from_today(3)
+    assert _grant(client, enterprise, bank_uscc, last_day).status_code == 201
+    beyond = _grant(client, enterprise, bank_uscc, last_day + timedelta(days=1))
+    assert beyond.status_code == 422 and beyond.json["errors"][0]["code"] == "out_of_range"
 
 
 def test_granting_is_validated_and_reserved_to_the_enterprise(app, client, enterprise, bank_key, bank_uscc):

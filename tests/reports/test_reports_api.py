@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from registry.reports.content import NO_RECORD_ZH
 from tests import factories
-from tests.reports.conftest import days_ago, request_report, years_ago
+from tests.reports.conftest import days_ago, request_report, years_from_today
 
 
 def _records(document, domain=None):
@@ -20,7 +20,7 @@ def test_an_enterprise_without_violations_gets_no_record_in_every_domain(client,
     assert report["entity"]["legal_rep_id_no"] == "150***********1234"  # never in full, not even to itself
     assert len(report["domains"]) == 30 and report["summary"]["records"] == 0  # the licence is no violation
     assert {s["conclusion_zh"] for s in report["domains"]} == {NO_RECORD_ZH}
-    assert report["period"] == {"from": years_ago(3).isoformat(), "to": date.today().isoformat()}
+    assert report["period"] == {"from": years_from_today(-3).isoformat(), "to": date.today().isoformat()}
 
 
 def test_the_report_is_about_conduct_in_the_period_not_about_display(client, enterprise, penalise, mark_repaired):
@@ -66,7 +66,7 @@ def test_chosen_domains_and_period_limits(client, enterprise, penalise):
     assert [s["key"] for s in chosen["domains"]] == ["fire", "tax"]
     assert chosen["summary"] == {"domains": 2, "domains_with_records": 1, "records": 1}
 
-    five_years = years_ago(5)
+    five_years = years_from_today(-5)
     on_limit = request_report(client, enterprise.headers, enterprise.uscc, period_from=five_years.isoformat())
     assert on_limit.status_code == 201
     beyond = request_report(client, enterprise.headers, enterprise.uscc,
