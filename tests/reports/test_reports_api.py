@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from registry.access.services import authenticate
+from registry.reports import services
 from registry.reports.content import NO_RECORD_ZH
 from tests import factories
 from tests.reports.conftest import days_ago, request_report, years_from_today
@@ -98,6 +100,18 @@ def test_a_repeat_request_on_the_same_day_returns_the_days_report(client, enterp
     assert log[1]["purpose"] == "流动资金贷款审批" and log[1]["by"]["uscc"] == bank_uscc
     repeated = request_report(client, enterprise.headers, enterprise.uscc, domains=["tax", "tax"])
     assert repeated.status_code == 200 and repeated.json == other_scope.json  # the same domains, the same scope
+
+
+def test_the_next_day_the_same_scope_gets_a_new_report(app, enterprise):
+    today = date.today()
+    with app.app_context():
+        viewer = authenticate(enterprise.key)
+        first, issued_first = services.request_report(viewer, {"uscc": enterprise.uscc}, today)
+        again, issued_again = services.request_report(viewer, {"uscc": enterprise.uscc}, today)
+        tomorrow, issued_tomorrow = services.request_report(viewer, {"uscc": enterprise.uscc},
+                                                            today + timedelta(days=1))
+        assert (issued_first, issued_again, issued_tomorrow) == (True, False, True)
+        assert again.number == first.number != tomorrow.number
 
 
 def test_a_scope_of_all_domains_but_one_is_issued_and_found_again(client, enterprise):
