@@ -54,8 +54,7 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
         return _no("not_repairable", "该处罚信息依规定不予修复（如欺诈、非法集资等）",
                    "the rules mark this penalty as not repairable")
     if record.status not in REPAIRABLE_STATUSES:
-        label = _STATUS_LABELS_ZH.get(record.status, record.status)
-        return _no(f"status_{record.status}", f"该记录{label}，无需或不能申请信用修复",
+        return _no(f"status_{record.status}", f"该记录{status_label_zh(record.status)}，无需或不能申请信用修复",
                    f"a record in status {record.status} cannot be repaired")
     waits = []
     if today < record.repairable_from:
@@ -73,6 +72,10 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
         return ELIGIBLE
     reason, _, zh, en = waits[0]
     return _no(reason, zh, en, max(w[1] for w in waits))
+
+
+def status_label_zh(status: str) -> str:
+    return _STATUS_LABELS_ZH.get(status, status)
 
 
 def lockout_end(revoked_on: date, months: int) -> date:

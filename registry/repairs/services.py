@@ -250,15 +250,26 @@ def missing_of(application: RepairApplication) -> list[str]:
 
 
 def _repair_record(application: RepairApplication, viewer: Viewer, today: date) -> None:
-    """Approval takes the record off every public channel (Order 36); it is kept, never deleted."""
+    """Approval takes the record off every public channel (Order 36); it is kept, never deleted.
+
+    The record may have been withdrawn or have expired since filing: then there is nothing to repair.
+    """
     record = _locked_record(application.record_id)
+    if record.status not in rules.REPAIRABLE_STATUSES:
+        db.session.rollback()  # undo the step taken in this transaction
+        raise Conflict(f"the record is {record.status} now and can no longer be repaired; reject the application",
+                       f"该记录{rules.status_label_zh(record.status)}，无法修复，请作出不予修复决定",
+                       code="record_not_repairable")
     application.record_status_before = record.status
     change_record_status(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)
 
 
 def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
-    """Revocation publishes the record again, unless its window closed meanwhile."""
+    """Revocation publishes the record again, unless its window closed meanwhile; a record withdrawn
+    since the repair stays withdrawn."""
     record = _locked_record(application.record_id)
+    if record.status != REPAIRED:
+        return
     status = application.record_status_before or PUBLISHED
     if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
         status = EXPIRED
