@@ -87,6 +87,17 @@ def test_one_letter_per_enterprise_lists_every_repairable_record_and_is_never_se
     assert send(cli, later)["letters"] == 0
 
 
+def test_a_second_run_the_same_day_writes_again_only_about_the_records_repairable_since(cli, client, penalty, keys):
+    uscc = factories.new_uscc()
+    first, _ = penalty(uscc=uscc, party_name="通辽市恒通物流有限公司")
+    assert send(cli)["letters"] == 1
+    second, _ = penalty(uscc=uscc, party_name="通辽市恒通物流有限公司")  # arrives repairable later that day
+    assert send(cli)["letters"] == 1
+    assert send(cli)["letters"] == 0
+    letters = notices_of(client, keys.enterprise(uscc), uscc, "repairable_letter")
+    assert [n["record_ids"] for n in letters] == [[second], [first]]
+
+
 def test_no_letter_for_a_record_already_applied_for(cli, client, penalty, keys, apply):
     record_id, row = penalty()
     apply(keys.enterprise(row["uscc"]), record_id)
