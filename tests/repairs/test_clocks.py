@@ -5,9 +5,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from registry import create_app
 from registry.access.services import authenticate
 from registry.calendars import calendar
+from registry.cli import main
+from registry.config import ConfigError
 from registry.repairs import services
 from tests import factories
 from tests.repairs.conftest import PDF
@@ -99,6 +103,18 @@ def test_a_bad_schedule_is_refused_with_the_reason(cli, tmp_path):
     path.write_text(json.dumps({"year": 2027, "holidays": [], "workdays": []}), encoding="utf-8")
     result = cli("calendar", "load", path)
     assert result.exit_code != 0 and "holidays" in result.output
+
+
+def test_a_malformed_schedule_in_the_calendar_directory_stops_the_start_with_one_clear_line(app, tmp_path):
+    (tmp_path / "2027.json").write_text(json.dumps({"year": 2027, "holidays": []}), encoding="utf-8")
+    settings = {"DATABASE_URL": app.config["REGISTRY"].DATABASE_URL, "INSTANCE_DIR": str(tmp_path),
+                "CALENDAR_DIR": str(tmp_path)}
+    with pytest.raises(ConfigError, match=r"2027\.json: 2027: 'holidays' must be a non-empty list"):
+        create_app(settings)
+    env = {f"REGISTRY_{name}": value for name, value in settings.items()}
+    result = CliRunner().invoke(main, ["repairs", "lapse"], env=env, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: a holiday schedule cannot be loaded") and "2027.json" in result.output
 
 
 def test_missing_items_accepted_on_commitment_lapse_the_day_after_their_deadline(app, filed_on, keys, upload, cli,
