@@ -105,6 +105,16 @@ def test_a_bad_schedule_is_refused_with_the_reason(cli, tmp_path):
     assert result.exit_code != 0 and "holidays" in result.output
 
 
+def test_a_schedule_not_saved_as_utf8_is_refused_in_one_line(cli, tmp_path):
+    schedule = {"year": 2027, "source": "国务院办公厅通知", "holidays": [{"name": "元旦", "from": "2027-01-01",
+                                                                    "to": "2027-01-03"}], "workdays": []}
+    path = tmp_path / "2027.json"
+    path.write_bytes(json.dumps(schedule, ensure_ascii=False).encode("gb18030"))
+    result = cli("calendar", "load", path)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "not UTF-8" in result.output and "2027.json" in result.output
+
+
 def test_a_malformed_schedule_in_the_calendar_directory_stops_the_start_with_one_clear_line(app, tmp_path):
     (tmp_path / "2027.json").write_text(json.dumps({"year": 2027, "holidays": []}), encoding="utf-8")
     settings = {"DATABASE_URL": app.config["REGISTRY"].DATABASE_URL, "INSTANCE_DIR": str(tmp_path),
