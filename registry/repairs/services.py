@@ -16,7 +16,7 @@ from ..notices import services as notices
 from ..notices.letters import commitment_letter, text_sha256
 from ..publicsearch.engines import sync_if_builtin
 from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
-from ..records.services import change_record_status
+from ..records.services import change_record_status, record_not_found, visible_record
 from . import rules
 from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
@@ -42,11 +42,12 @@ def eligibility_of(record: Record, today: date) -> rules.Eligibility:
     return rules.eligibility(record_facts(record), today, locked_out_until=lockout_of(record.uscc))
 
 
-def applicable_record(viewer: Viewer, record_id) -> Record:
-    """The record an applicant may apply for: an enterprise its own, an agent any enterprise's."""
-    record = db.session.get(Record, record_id) if isinstance(record_id, int) else None
-    if record is None or not record.uscc or (viewer.role == "enterprise" and record.uscc != viewer.uscc):
-        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+def applicable_record(viewer: Viewer, record_id: int) -> Record:
+    """The record an applicant may apply for: an enterprise its own, an agent any enterprise's it may see
+    (the same 404 as for no record, so that neither learns of records hidden from it)."""
+    record = visible_record(viewer, record_id)
+    if not record.uscc or (viewer.role == "enterprise" and record.uscc != viewer.uscc):
+        raise record_not_found(record_id)
     return record
 
 
