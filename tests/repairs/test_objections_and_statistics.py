@@ -54,6 +54,20 @@ def test_other_enterprises_can_neither_dispute_nor_see_an_objection(client, pena
     assert client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(stranger)).status_code == 404
 
 
+def test_only_the_enterprise_itself_disputes_and_never_a_withdrawn_record(client, penalty, keys):
+    record_id, row = penalty()
+    refused = object_to(client, keys.agent, record_id)
+    assert refused.status_code == 403 and refused.json["code"] == "role_forbidden"
+    assert client.get(f"/api/v1/records/{record_id}").json["under_objection"] is False
+    withdrawn = client.delete(f"/api/v1/records/{record_id}", json={"reason": "行政处罚决定已被依法撤销"},
+                              headers=factories.auth(keys.department))
+    assert withdrawn.status_code == 200
+    late = object_to(client, keys.enterprise(row["uscc"]), record_id)
+    assert late.status_code == 409 and late.json["code"] == "record_withdrawn"
+    shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(keys.reviewer)).json
+    assert shown["under_objection"] is False
+
+
 def test_statistics_count_by_state_department_district_and_month(client, penalty, keys, apply, upload, decide,
                                                                    transport):
     numbers = []
