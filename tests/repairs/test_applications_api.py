@@ -1,6 +1,6 @@
 """Filing an application, materials, one open application per record, and who may see what."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from registry.pagination import encode_cursor
 from tests import factories
@@ -19,6 +19,17 @@ def test_an_enterprise_files_with_a_signed_commitment_and_follows_its_clocks(pen
     assert filed["transitions"] == [{**filed["transitions"][0], "action": "submit", "from": None, "to": "submitted"}]
     shown = client.get(f"/api/v1/repairs/{filed['id']}", headers=factories.auth(key)).json
     assert "query_code" not in shown and shown["number"] == filed["number"]
+
+
+def test_an_application_writes_its_dates_as_iso_like_the_rest_of_the_api(penalty, keys, apply, upload, client):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    filed = apply(key, record_id).json
+    shown = upload(key, filed["id"], "performance_proof").json
+    assert shown["record"]["decision_date"] == row["decision_date"]
+    assert shown["transitions"][0]["on"] == shown["submitted_on"] == date.today().isoformat()
+    stamps = shown["transitions"][0]["at"], shown["commitment"]["signed_at"], shown["materials"][0]["uploaded_at"]
+    assert all(datetime.fromisoformat(stamp) for stamp in stamps)  # an HTTP date would raise ValueError
 
 
 def test_an_ineligible_record_is_refused_with_the_reason_and_the_earliest_date(penalty, keys, apply):
