@@ -140,6 +140,8 @@ TRANSITIONS = tuple(Transition(*row) for row in (
     (DONE, "revoke", REVOKED, ("reviewer",), True),
 ))
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+_ROLES_BY_ACTION = {action: {r for t in TRANSITIONS if t.action == action for r in t.roles}
+                    for action in {t.action for t in TRANSITIONS}}
 ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if SYSTEM not in t.roles}))
 
 
@@ -151,16 +153,21 @@ class TransitionRefused(Exception):
         self.code, self.message_zh, self.message_en = code, message_zh, message_en
 
 
+def authorise(action: str, role: str) -> None:
+    """Refuse a role that may take `action` in no state at all: checked first, whatever the state."""
+    if role not in _ROLES_BY_ACTION.get(action, ()):
+        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
+                                f"the {role} role may not {action} an application")
+
+
 def transition(state: str, action: str, role: str, reason: str | None = None) -> Transition:
-    """The transition `role` makes by taking `action` in `state`, or TransitionRefused."""
+    """The transition `role` makes by taking `action` in `state`, or TransitionRefused (the role first)."""
+    authorise(action, role)
     found = _BY_KEY.get((state, action))
-    if found is None:
+    if found is None or role not in found.roles:
         label = STATE_LABELS_ZH.get(state, state)
         raise TransitionRefused("transition_not_allowed", f"当前状态（{label}）不能执行“{action}”",
                                 f"{action!r} is not possible in state {state!r}")
-    if role not in found.roles:
-        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
-                                f"the {role} role may not {action} an application")
     if found.reason_required and not (reason or "").strip():
         raise TransitionRefused("reason_required", "该决定须说明理由", f"{action!r} needs a reason")
     return found
