@@ -207,7 +207,10 @@ def _changed_meanwhile() -> Conflict:
 
 
 def _clock_changes(application: RepairApplication, step: rules.Transition, today: date) -> dict:
-    """Column values a step sets besides the state: the clocks it starts, the materials it awaits."""
+    """Column values a decision sets besides the state: the clocks it starts, the materials it awaits.
+
+    Steps of the platform itself (complete, lapse) are taken with their own values, never through here.
+    """
     config, cal = _config(), calendar()
     if step.action in ("accept", "accept_with_missing"):
         missing = missing_of(application)
@@ -224,8 +227,6 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
         due = cal.add_workdays(today, config.REPAIR_MATERIALS_WORKDAYS)
         return {"accepted_on": today, "missing_materials": missing, "materials_due": due.due,
                 "materials_due_provisional": due.provisional}
-    if step.action == "complete":
-        return {"missing_materials": []}
     if step.action == "forward":
         due = cal.add_workdays(today, config.REPAIR_DEPARTMENT_WORKDAYS)
         return {"forwarded_on": today, "department_due": due.due, "department_due_provisional": due.provisional}
