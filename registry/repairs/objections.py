@@ -60,14 +60,14 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     if viewer.role not in ("department", "reviewer"):
         raise Forbidden("only the source department or the credit centre resolves an objection",
                         "只有数据来源部门或信用中心可以处理异议", code="role_forbidden")
+    if outcome == "withdrawn" and viewer.role != "department":
+        raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
+                        code="not_source_department")
     if objection.state != OPEN:
         raise Conflict("the objection is already resolved", "该异议申诉已处理", code="objection_resolved")
     objection.state, objection.resolution = outcome, resolution.strip()
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":
-        if viewer.role != "department":
-            raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
-                            code="not_source_department")
         withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")  # commits both
     else:
         db.session.commit()

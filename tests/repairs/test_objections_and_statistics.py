@@ -3,6 +3,12 @@
 import json
 from datetime import date
 
+import pytest
+
+from registry.access.services import authenticate
+from registry.errors import Forbidden
+from registry.extensions import db
+from registry.repairs.objections import resolve_objection
 from tests import factories
 from tests.repairs.conftest import PDF
 
@@ -44,6 +50,18 @@ def test_a_withdrawal_resolves_the_objection_and_takes_the_record_off_display(cl
     assert client.get(f"/api/v1/records/{record_id}").status_code == 404
     shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(keys.reviewer)).json
     assert shown["status"] == "withdrawn" and shown["under_objection"] is False
+
+
+def test_a_refused_withdrawal_leaves_the_objection_open_whatever_is_committed_next(app, client, penalty, keys):
+    record_id, row = penalty()
+    objection = object_to(client, keys.enterprise(row["uscc"]), record_id).json
+    with app.app_context():
+        with pytest.raises(Forbidden):
+            resolve_objection(authenticate(keys.reviewer), objection["id"], "withdrawn", "处罚决定已撤销")
+        db.session.commit()  # the caller's next commit (a CLI, a job) must not carry a half-made resolution
+    shown = client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(keys.reviewer)).json
+    assert shown["state"] == "open" and shown["resolution"] is None
+    assert client.get(f"/api/v1/records/{record_id}").json["under_objection"] is True
 
 
 def test_other_enterprises_can_neither_dispute_nor_see_an_objection(client, penalty, keys):
