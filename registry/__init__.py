@@ -7,7 +7,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; `overrides` replaces settings (tests pass a dict)."""
     from sqlalchemy import event
 
-    from . import ops
+    from . import calendars, ops
     from .access import http as access_http
     from .config import Config
     from .enterprises.views import blp as enterprises_blp
@@ -48,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=_migrations_dir())
+    calendars.init_app(app)
     api.init_app(app)
     api.register_blueprint(enterprises_blp)
     api.register_blueprint(records_blp)

@@ -3,9 +3,10 @@
 import shutil
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
-from .domain.workdays import Calendar, YearSchedule
+from .config import ConfigError
+from .domain.workdays import Calendar, CalendarDataError, YearSchedule
 
 
 def loaded_dir() -> Path:
@@ -29,6 +30,17 @@ def calendar() -> Calendar:
             cached.load_file(path)
         current_app.extensions["registry_calendar"] = cached
     return cached
+
+
+def init_app(app: Flask) -> None:
+    """Load the calendar at start-up. A schedule file that cannot be read stops the start with one
+    clear line: found later, it would fail every request that counts a deadline (SPEC §5), and
+    skipping it would silently count wrong statutory deadlines."""
+    with app.app_context():
+        try:
+            calendar()
+        except CalendarDataError as exc:
+            raise ConfigError(f"a holiday schedule cannot be loaded; correct or remove the file: {exc}") from None
 
 
 def load_schedule(path: Path) -> YearSchedule:

@@ -489,6 +489,8 @@ def _read_file(path: Path) -> YearSchedule:
             data = json.load(f)
     except json.JSONDecodeError as exc:
         raise CalendarDataError(f"{path}: not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:  # e.g. saved as GB18030 by a Chinese editor
+        raise CalendarDataError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     try:
         schedule = YearSchedule.from_dict(data)
     except CalendarDataError as exc:

@@ -78,13 +78,23 @@ def _notice(kind: str, uscc: str, dedup_key: str, text: tuple[str, str], today: 
             "title": text[0], "body": text[1], "issued_on": today, "created_at": utcnow()}
 
 
-def _insert(notices: list[dict], named: list[list[int]]) -> None:
-    """Insert notices and the records each names, in bulk, in the caller's transaction."""
-    ids = db.session.scalars(insert(Notice).returning(Notice.id, sort_by_parameter_order=True), notices).all()
-    rows = [{"notice_id": notice_id, "record_id": record_id, "kind": notice["kind"]}
-            for notice_id, notice, record_ids in zip(ids, notices, named, strict=True) for record_id in record_ids]
-    if rows:
-        db.session.execute(insert(NoticeRecord), rows)
+def _insert_batch(notices: list[dict], named: list[list[int]]) -> int:
+    """Insert notices and the records each names, in bulk, and commit; returns how many were inserted.
+
+    A concurrent run that produced the same notices first violates a unique key as the rows are
+    inserted, which makes this batch a no-op (0).
+    """
+    try:
+        ids = db.session.scalars(insert(Notice).returning(Notice.id, sort_by_parameter_order=True), notices).all()
+        rows = [{"notice_id": notice_id, "record_id": record_id, "kind": notice["kind"]}
+                for notice_id, notice, record_ids in zip(ids, notices, named, strict=True) for record_id in record_ids]
+        if rows:
+            db.session.execute(insert(NoticeRecord), rows)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return 0
+    return len(notices)
 
 
 def produce_arrival_notices(today: date) -> int:
@@ -100,11 +110,9 @@ def produce_arrival_notices(today: date) -> int:
                                (COMMITMENT_TEMPLATE, letters.commitment_template(line))):
                 notices.append(_notice(kind, row.uscc, f"{kind}:{row.id}", text, today))
                 named.append([row.id])
-        _insert(notices, named)
-        committed = _commit_batch(len(rows))
-        if not committed:
+        if not _insert_batch(notices, named):
             break  # another run is producing the same notices; the next run picks up the rest
-        produced, last_id = produced + committed, rows[-1].id
+        produced, last_id = produced + len(rows), rows[-1].id
     return produced
 
 
@@ -121,21 +129,13 @@ def send_repairable_letters(today: date) -> int:
     sent, enterprises = 0, list(by_enterprise.items())
     for start in range(0, len(enterprises), BATCH):
         chunk = enterprises[start:start + BATCH]
-        _insert([_notice(REPAIRABLE_LETTER, uscc, f"{REPAIRABLE_LETTER}:{uscc}:{today}",
-                         letters.repairable_letter(rows[-1].party_name, uscc, [record_line(r) for r in rows]), today)
-                 for uscc, rows in chunk], [[r.id for r in rows] for _, rows in chunk])
-        sent += _commit_batch(len(chunk))
+        # A letter is keyed by the first record it names: a record is named by one letter only, so
+        # a later run (the same day too) can write again about records that became repairable since.
+        sent += _insert_batch([_notice(REPAIRABLE_LETTER, uscc, f"{REPAIRABLE_LETTER}:{uscc}:{rows[0].id}",
+                                       letters.repairable_letter(rows[-1].party_name, uscc,
+                                                                 [record_line(r) for r in rows]), today)
+                               for uscc, rows in chunk], [[r.id for r in rows] for _, rows in chunk])
     return sent
-
-
-def _commit_batch(count: int) -> int:
-    """Commit; a concurrent run that produced the same notices first makes this batch a no-op."""
-    try:
-        db.session.commit()
-        return count
-    except IntegrityError:
-        db.session.rollback()
-        return 0
 
 
 def list_notices(viewer: Viewer, uscc: str, kind: str | None = None, cursor: str | None = None,

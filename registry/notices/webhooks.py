@@ -1,5 +1,6 @@
 """Webhooks: each notice is POSTed as JSON to its recipient's URL, retried with backoff until it lands."""
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -64,7 +65,7 @@ def _attempt(delivery: WebhookDelivery, now: datetime) -> None:
     try:
         status = _post(hook.url, payload(notice), config.WEBHOOK_TIMEOUT_SECONDS)
         error = None if 200 <= status < 300 else f"HTTP {status}"
-    except (OSError, ValueError) as exc:  # refused, timed out, unreachable
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, unreachable, not HTTP
         status, error = None, str(exc)[:500]
     delivery.last_status, delivery.last_error = status, error
     if error is None:

@@ -91,12 +91,22 @@ def _publish_natural_persons() -> bool:
     return current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
 
 
-def get_record(viewer: Viewer, record_id: int) -> dict:
+def visible_record(viewer: Viewer, record_id: int) -> Record:
+    """The record if the viewer may see it; the same 404 otherwise, whether or not it exists."""
     record = db.session.scalar(
         select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
     )
     if record is None:
-        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+        raise record_not_found(record_id)
+    return record
+
+
+def record_not_found(record_id) -> NotFound:
+    return NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+
+
+def get_record(viewer: Viewer, record_id: int) -> dict:
+    record = visible_record(viewer, record_id)
     return {**present_record(record, viewer), "under_objection": bool(under_objection([record.id]))}
 
 
@@ -154,7 +164,7 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
         .with_for_update(of=Record)
     )
     if record is None:
-        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+        raise record_not_found(record_id)
     if record.department_id != viewer.department_id:
         raise Forbidden("only the source department may withdraw a record", "只有数据来源部门可以撤销该记录",
                         code="not_source_department")

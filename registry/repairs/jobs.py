@@ -32,19 +32,27 @@ def lapse_overdue(today: date) -> list[str]:
 
 
 def recompute_provisional() -> int:
-    """Count again every due date that was provisional (after a year's schedule is loaded)."""
-    cal, changed = calendar(), 0
+    """Count again every due date that was provisional (after a year's schedule is loaded); returns how
+    many applications had a due date moved by it."""
+    cal, config, moved = calendar(), current_app.config["REGISTRY"], 0
     pending = db.session.scalars(select(RepairApplication).where(or_(
         RepairApplication.result_due_provisional, RepairApplication.department_due_provisional,
         RepairApplication.materials_due_provisional))).all()
     for application in pending:
-        for column, start, days in (("result_due", application.submitted_on, "REPAIR_RESULT_WORKDAYS"),
-                                    ("department_due", application.forwarded_on, "REPAIR_DEPARTMENT_WORKDAYS"),
-                                    ("materials_due", application.accepted_on, "REPAIR_MATERIALS_WORKDAYS")):
-            if getattr(application, f"{column}_provisional") and start is not None:
-                deadline = cal.add_workdays(start, getattr(current_app.config["REGISTRY"], days))
-                setattr(application, column, deadline.due)
-                setattr(application, f"{column}_provisional", deadline.provisional)
-        changed += 1
+        moved += _recount(application, cal, config)
     db.session.commit()
-    return changed
+    return moved
+
+
+def _recount(application: RepairApplication, cal, config) -> bool:
+    """Recount the application's provisional due dates; whether any of them moved."""
+    moved = False
+    for column, start, days in (("result_due", application.submitted_on, config.REPAIR_RESULT_WORKDAYS),
+                                ("department_due", application.forwarded_on, config.REPAIR_DEPARTMENT_WORKDAYS),
+                                ("materials_due", application.accepted_on, config.REPAIR_MATERIALS_WORKDAYS)):
+        if getattr(application, f"{column}_provisional") and start is not None:
+            deadline = cal.add_workdays(start, days)
+            moved |= deadline.due != getattr(application, column)
+            setattr(application, column, deadline.due)
+            setattr(application, f"{column}_provisional", deadline.provisional)
+    return moved

@@ -16,8 +16,8 @@ class Objections(MethodView):
     @blp.arguments(ObjectionIn)
     @blp.response(201, ObjectionOut)
     def post(self, body):
-        """Dispute a record (the enterprise itself, or an agent for it); it shows as under objection."""
-        viewer = require_role("enterprise", "agent")
+        """Dispute one of the enterprise's own records (not a withdrawn one); it shows as under objection."""
+        viewer = require_role("enterprise")
         return objections.file_objection(viewer, body["record_id"], body["reason"])
 
 
@@ -25,7 +25,7 @@ class Objections(MethodView):
 class ObjectionById(MethodView):
     @blp.response(200, ObjectionOut)
     def get(self, objection_id: int):
-        viewer = require_role("enterprise", "agent", "department", "reviewer", "admin")
+        viewer = require_role("enterprise", "department", "reviewer", "admin")
         return objections.visible_objection(viewer, objection_id)
 
 

@@ -7,6 +7,7 @@ from ..access.services import Viewer
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
+from ..records.models import WITHDRAWN
 from ..records.services import withdraw_record
 from .models import Objection
 from .services import applicable_record
@@ -15,8 +16,14 @@ OPEN = "open"
 
 
 def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:
-    """The enterprise (or an agent for it) disputes a record; one open objection per record."""
+    """The enterprise disputes one of its records (SPEC §5); one open objection per record.
+
+    A withdrawn record is off display already: there is nothing left to mark as disputed.
+    """
     record = applicable_record(viewer, record_id)
+    if record.status == WITHDRAWN:
+        raise Conflict("the record is withdrawn; there is nothing to dispute", "该记录已撤销，无需提出异议",
+                       code="record_withdrawn")
     objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
                           filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
     db.session.add(objection)
@@ -33,8 +40,7 @@ def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
     objection = db.session.get(Objection, objection_id)
     allowed = objection is not None and (
         viewer.is_credit_centre
-        or (viewer.role in ("enterprise", "agent") and objection.applicant_uscc == viewer.uscc)
-        or (viewer.role == "agent" and objection.filed_by == viewer.principal_id)
+        or (viewer.role == "enterprise" and objection.applicant_uscc == viewer.uscc)
         or (viewer.role == "department" and objection.record_id is not None
             and _department_of(objection) == viewer.department_id))
     if not allowed:
@@ -54,14 +60,14 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     if viewer.role not in ("department", "reviewer"):
         raise Forbidden("only the source department or the credit centre resolves an objection",
                         "只有数据来源部门或信用中心可以处理异议", code="role_forbidden")
+    if outcome == "withdrawn" and viewer.role != "department":
+        raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
+                        code="not_source_department")
     if objection.state != OPEN:
         raise Conflict("the objection is already resolved", "该异议申诉已处理", code="objection_resolved")
     objection.state, objection.resolution = outcome, resolution.strip()
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":
-        if viewer.role != "department":
-            raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
-                            code="not_source_department")
         withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")  # commits both
     else:
         db.session.commit()

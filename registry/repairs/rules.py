@@ -54,8 +54,7 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
         return _no("not_repairable", "该处罚信息依规定不予修复（如欺诈、非法集资等）",
                    "the rules mark this penalty as not repairable")
     if record.status not in REPAIRABLE_STATUSES:
-        label = _STATUS_LABELS_ZH.get(record.status, record.status)
-        return _no(f"status_{record.status}", f"该记录{label}，无需或不能申请信用修复",
+        return _no(f"status_{record.status}", f"该记录{status_label_zh(record.status)}，无需或不能申请信用修复",
                    f"a record in status {record.status} cannot be repaired")
     waits = []
     if today < record.repairable_from:
@@ -73,6 +72,10 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
         return ELIGIBLE
     reason, _, zh, en = waits[0]
     return _no(reason, zh, en, max(w[1] for w in waits))
+
+
+def status_label_zh(status: str) -> str:
+    return _STATUS_LABELS_ZH.get(status, status)
 
 
 def lockout_end(revoked_on: date, months: int) -> date:
@@ -137,6 +140,8 @@ TRANSITIONS = tuple(Transition(*row) for row in (
     (DONE, "revoke", REVOKED, ("reviewer",), True),
 ))
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+_ROLES_BY_ACTION = {action: {r for t in TRANSITIONS if t.action == action for r in t.roles}
+                    for action in {t.action for t in TRANSITIONS}}
 ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if SYSTEM not in t.roles}))
 
 
@@ -148,16 +153,21 @@ class TransitionRefused(Exception):
         self.code, self.message_zh, self.message_en = code, message_zh, message_en
 
 
+def authorise(action: str, role: str) -> None:
+    """Refuse a role that may take `action` in no state at all: checked first, whatever the state."""
+    if role not in _ROLES_BY_ACTION.get(action, ()):
+        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
+                                f"the {role} role may not {action} an application")
+
+
 def transition(state: str, action: str, role: str, reason: str | None = None) -> Transition:
-    """The transition `role` makes by taking `action` in `state`, or TransitionRefused."""
+    """The transition `role` makes by taking `action` in `state`, or TransitionRefused (the role first)."""
+    authorise(action, role)
     found = _BY_KEY.get((state, action))
-    if found is None:
+    if found is None or role not in found.roles:
         label = STATE_LABELS_ZH.get(state, state)
         raise TransitionRefused("transition_not_allowed", f"当前状态（{label}）不能执行“{action}”",
                                 f"{action!r} is not possible in state {state!r}")
-    if role not in found.roles:
-        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
-                                f"the {role} role may not {action} an application")
     if found.reason_required and not (reason or "").strip():
         raise TransitionRefused("reason_required", "该决定须说明理由", f"{action!r} needs a reason")
     return found

@@ -48,6 +48,51 @@ class ClockOut(Schema):
     overdue = fields.Boolean()
 
 
+class RecordRefOut(Schema):
+    id = fields.Integer()
+    decision_no = fields.String()
+    authority = fields.String()
+    decision_date = fields.Date()
+    status = fields.String()
+
+
+class ApplicantOut(Schema):
+    uscc = fields.String()
+    name = fields.String()
+    filed_by_role = fields.String()
+
+
+class MissingOut(Schema):
+    kind = fields.String()
+    name_zh = fields.String()
+
+
+class MaterialOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class CommitmentOut(Schema):
+    text = fields.String()
+    sha256 = fields.String()
+    signed_at = fields.DateTime()
+
+
+class TransitionOut(Schema):
+    action = fields.String()
+    from_ = fields.String(data_key="from", attribute="from", allow_none=True)
+    to = fields.String()
+    by_role = fields.String()
+    reason = fields.String(allow_none=True)
+    on = fields.Date()
+    at = fields.DateTime()
+
+
 class ApplicationOut(Schema):
     id = fields.Integer()
     number = fields.String()
@@ -55,15 +100,15 @@ class ApplicationOut(Schema):
     state = fields.String()
     state_zh = fields.String()
     version = fields.Integer()
-    record = fields.Dict()
-    applicant = fields.Dict()
+    record = fields.Nested(RecordRefOut)
+    applicant = fields.Nested(ApplicantOut)
     submitted_on = fields.Date()
     clocks = fields.Dict(keys=fields.String(), values=fields.Nested(ClockOut, allow_none=True))
-    missing_materials = fields.List(fields.Dict())
-    materials = fields.List(fields.Dict())
-    commitment = fields.Dict()
+    missing_materials = fields.List(fields.Nested(MissingOut))
+    materials = fields.List(fields.Nested(MaterialOut))
+    commitment = fields.Nested(CommitmentOut)
     lockout_until = fields.Date(allow_none=True)
-    transitions = fields.List(fields.Dict())
+    transitions = fields.List(fields.Nested(TransitionOut))
     next_actions = fields.List(fields.String())
 
 

@@ -16,7 +16,7 @@ from ..notices import services as notices
 from ..notices.letters import commitment_letter, text_sha256
 from ..publicsearch.engines import sync_if_builtin
 from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
-from ..records.services import change_record_status
+from ..records.services import change_record_status, record_not_found, visible_record
 from . import rules
 from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
@@ -42,11 +42,12 @@ def eligibility_of(record: Record, today: date) -> rules.Eligibility:
     return rules.eligibility(record_facts(record), today, locked_out_until=lockout_of(record.uscc))
 
 
-def applicable_record(viewer: Viewer, record_id) -> Record:
-    """The record an applicant may apply for: an enterprise its own, an agent any enterprise's."""
-    record = db.session.get(Record, record_id) if isinstance(record_id, int) else None
-    if record is None or not record.uscc or (viewer.role == "enterprise" and record.uscc != viewer.uscc):
-        raise NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+def applicable_record(viewer: Viewer, record_id: int) -> Record:
+    """The record an applicant may apply for: an enterprise its own, an agent any enterprise's it may see
+    (the same 404 as for no record, so that neither learns of records hidden from it)."""
+    record = visible_record(viewer, record_id)
+    if not record.uscc or (viewer.role == "enterprise" and record.uscc != viewer.uscc):
+        raise record_not_found(record_id)
     return record
 
 
@@ -159,9 +160,10 @@ def decide(viewer: Viewer, application_id: int, action: str, reason: str | None,
            today: date) -> dict:
     """Take one step of the workflow table; a concurrent step on the same version is a 409."""
     application = visible_application(viewer, application_id)
-    if version is not None and version != application.version:
-        raise _changed_meanwhile()
     try:
+        rules.authorise(action, viewer.role)  # a role that may not decide hears so, not of versions or states
+        if version is not None and version != application.version:
+            raise _changed_meanwhile()
         step = rules.transition(application.state, action, viewer.role, reason)
     except rules.TransitionRefused as exc:
         error = {"role_forbidden": Forbidden, "reason_required": ValidationFailed}.get(exc.code, Conflict)
@@ -205,7 +207,10 @@ def _changed_meanwhile() -> Conflict:
 
 
 def _clock_changes(application: RepairApplication, step: rules.Transition, today: date) -> dict:
-    """Column values a step sets besides the state: the clocks it starts, the materials it awaits."""
+    """Column values a decision sets besides the state: the clocks it starts, the materials it awaits.
+
+    Steps of the platform itself (complete, lapse) are taken with their own values, never through here.
+    """
     config, cal = _config(), calendar()
     if step.action in ("accept", "accept_with_missing"):
         missing = missing_of(application)
@@ -222,8 +227,6 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
         due = cal.add_workdays(today, config.REPAIR_MATERIALS_WORKDAYS)
         return {"accepted_on": today, "missing_materials": missing, "materials_due": due.due,
                 "materials_due_provisional": due.provisional}
-    if step.action == "complete":
-        return {"missing_materials": []}
     if step.action == "forward":
         due = cal.add_workdays(today, config.REPAIR_DEPARTMENT_WORKDAYS)
         return {"forwarded_on": today, "department_due": due.due, "department_due_provisional": due.provisional}
@@ -250,15 +253,26 @@ def missing_of(application: RepairApplication) -> list[str]:
 
 
 def _repair_record(application: RepairApplication, viewer: Viewer, today: date) -> None:
-    """Approval takes the record off every public channel (Order 36); it is kept, never deleted."""
+    """Approval takes the record off every public channel (Order 36); it is kept, never deleted.
+
+    The record may have been withdrawn or have expired since filing: then there is nothing to repair.
+    """
     record = _locked_record(application.record_id)
+    if record.status not in rules.REPAIRABLE_STATUSES:
+        db.session.rollback()  # undo the step taken in this transaction
+        raise Conflict(f"the record is {record.status} now and can no longer be repaired; reject the application",
+                       f"该记录{rules.status_label_zh(record.status)}，无法修复，请作出不予修复决定",
+                       code="record_not_repairable")
     application.record_status_before = record.status
     change_record_status(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)
 
 
 def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
-    """Revocation publishes the record again, unless its window closed meanwhile."""
+    """Revocation publishes the record again, unless its window closed meanwhile; a record withdrawn
+    since the repair stays withdrawn."""
     record = _locked_record(application.record_id)
+    if record.status != REPAIRED:
+        return
     status = application.record_status_before or PUBLISHED
     if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
         status = EXPIRED

@@ -361,6 +361,11 @@ def test_bad_files_are_rejected(tmp_path):
     with pytest.raises(CalendarDataError, match="not valid JSON"):
         Calendar.load(broken)
 
+    gb18030 = tmp_path / "gb18030.json"
+    gb18030.write_bytes(json.dumps(FIXTURE_2027, ensure_ascii=False).encode("gb18030"))
+    with pytest.raises(CalendarDataError, match="gb18030.json: not UTF-8 text"):
+        Calendar.load(gb18030)
+
     twice = tmp_path / "copy.json"
     twice.write_text(json.dumps(FIXTURE_2027), encoding="utf-8")
     first = tmp_path / "2027.json"

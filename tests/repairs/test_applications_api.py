@@ -1,6 +1,6 @@
 """Filing an application, materials, one open application per record, and who may see what."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from registry.pagination import encode_cursor
 from tests import factories
@@ -19,6 +19,17 @@ def test_an_enterprise_files_with_a_signed_commitment_and_follows_its_clocks(pen
     assert filed["transitions"] == [{**filed["transitions"][0], "action": "submit", "from": None, "to": "submitted"}]
     shown = client.get(f"/api/v1/repairs/{filed['id']}", headers=factories.auth(key)).json
     assert "query_code" not in shown and shown["number"] == filed["number"]
+
+
+def test_an_application_writes_its_dates_as_iso_like_the_rest_of_the_api(penalty, keys, apply, upload, client):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    filed = apply(key, record_id).json
+    shown = upload(key, filed["id"], "performance_proof").json
+    assert shown["record"]["decision_date"] == row["decision_date"]
+    assert shown["transitions"][0]["on"] == shown["submitted_on"] == date.today().isoformat()
+    stamps = shown["transitions"][0]["at"], shown["commitment"]["signed_at"], shown["materials"][0]["uploaded_at"]
+    assert all(datetime.fromisoformat(stamp) for stamp in stamps)  # an HTTP date would raise ValueError
 
 
 def test_an_ineligible_record_is_refused_with_the_reason_and_the_earliest_date(penalty, keys, apply):
@@ -141,3 +152,20 @@ def test_the_progress_page_answers_only_to_number_and_code(client, keys, penalty
     assert shown.status_code == 200 and "已提交" in shown.get_data(as_text=True)
     wrong = client.post("/repairs", data={"number": filed["number"], "code": "00000000"})
     assert wrong.status_code == 404 and row["party_name"] not in wrong.get_data(as_text=True)
+
+
+def test_an_agent_learns_nothing_of_a_record_hidden_from_it(client, penalty, keys, apply):
+    record_id, row = penalty()
+    withdrawn = client.delete(f"/api/v1/records/{record_id}", json={"reason": "行政处罚决定已被依法撤销"},
+                              headers=factories.auth(keys.department))
+    assert withdrawn.status_code == 200
+    agent = factories.auth(keys.agent)
+    answers = [client.get("/api/v1/repairs/eligibility", query_string={"record_id": r}, headers=agent)
+               for r in (record_id, record_id + 1000)]
+    assert [(a.status_code, a.json["code"]) for a in answers] == [(404, "record_not_found")] * 2
+    assert client.get(f"/api/v1/records/{record_id}", headers=agent).status_code == 404
+    filed = apply(keys.agent, record_id)
+    assert filed.status_code == 404 and filed.json["code"] == "record_not_found"
+    own = client.get("/api/v1/repairs/eligibility", query_string={"record_id": record_id},
+                     headers=factories.auth(keys.enterprise(row["uscc"])))
+    assert own.json["reason"] == "status_withdrawn"  # the enterprise sees its own records, hidden ones too

@@ -5,9 +5,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from registry import create_app
 from registry.access.services import authenticate
 from registry.calendars import calendar
+from registry.cli import main
+from registry.config import ConfigError
 from registry.repairs import services
 from tests import factories
 from tests.repairs.conftest import PDF
@@ -68,30 +72,48 @@ def test_overdue_cases_are_listed_for_reviewers(filed_on, keys, client, penalty,
     assert {a["number"] for a in everything} == {late["number"], on_time["number"]}
 
 
-def test_a_year_without_a_schedule_gives_provisional_deadlines_recomputed_when_it_is_loaded(
-        app, filed_on, cli, tmp_path):
-    filed, _ = filed_on(D("2026-12-24"))  # ten working days reach into 2027, which has no schedule yet
-    assert filed["clocks"]["result"]["provisional"] is True
-    provisional_due = filed["clocks"]["result"]["due"]
-    schedule = {"year": 2027, "source": "测试用日程", "holidays": [{"name": "元旦", "from": "2027-01-01",
-                                                                "to": "2027-01-05"}], "workdays": []}
-    path = tmp_path / "2027.json"
-    path.write_text(json.dumps(schedule), encoding="utf-8")
+@pytest.fixture
+def load_2027(app, cli, tmp_path):
+    """Load a 2027 schedule whose New Year break ends on a given day, as `registry calendar load` does."""
     loaded = Path(app.config["REGISTRY"].INSTANCE_DIR) / "calendar" / "2027.json"
-    try:
+
+    def _load(new_year_ends):
+        schedule = {"year": 2027, "source": "测试用日程", "workdays": [],
+                    "holidays": [{"name": "元旦", "from": "2027-01-01", "to": new_year_ends}]}
+        path = tmp_path / "2027.json"
+        path.write_text(json.dumps(schedule), encoding="utf-8")
         result = cli("calendar", "load", path)
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["recomputed"] == 1
-        with app.app_context():
-            app.extensions.pop("registry_calendar", None)  # the CLI ran in its own process-like app
-            again = services.get_application(authenticate(factories.key_for(app, "reviewer")), filed["id"],
-                                             D("2026-12-24"))
-            assert again["clocks"]["result"]["provisional"] is False
-            assert again["clocks"]["result"]["due"] == provisional_due + timedelta(days=4)  # 01-04, 01-05 off
-            assert calendar().has_schedule(2027)
-    finally:
-        loaded.unlink(missing_ok=True)
-        app.extensions.pop("registry_calendar", None)
+        app.extensions.pop("registry_calendar", None)  # the CLI ran in its own process-like app
+        return json.loads(result.output)
+
+    yield _load
+    loaded.unlink(missing_ok=True)
+    app.extensions.pop("registry_calendar", None)
+
+
+def _result_clock(app, application):
+    with app.app_context():
+        reviewer = authenticate(factories.key_for(app, "reviewer"))
+        return services.get_application(reviewer, application["id"], D("2026-12-24"))["clocks"]["result"]
+
+
+def test_a_year_without_a_schedule_gives_provisional_deadlines_recomputed_when_it_is_loaded(
+        app, filed_on, load_2027):
+    filed, _ = filed_on(D("2026-12-24"))  # ten working days reach into 2027, which has no schedule yet
+    assert filed["clocks"]["result"]["provisional"] is True
+    assert load_2027("2027-01-05")["recomputed"] == 1
+    again = _result_clock(app, filed)
+    assert again["provisional"] is False
+    assert again["due"] == filed["clocks"]["result"]["due"] + timedelta(days=4)  # 01-04, 01-05 off
+    with app.app_context():
+        assert calendar().has_schedule(2027)
+
+
+def test_a_deadline_the_schedule_does_not_move_is_final_but_not_counted_as_recomputed(app, filed_on, load_2027):
+    filed, _ = filed_on(D("2026-12-24"))
+    assert load_2027("2027-01-01")["recomputed"] == 0  # New Year's Day was counted off provisionally already
+    assert _result_clock(app, filed)["provisional"] is False
 
 
 def test_a_bad_schedule_is_refused_with_the_reason(cli, tmp_path):
@@ -99,6 +121,28 @@ def test_a_bad_schedule_is_refused_with_the_reason(cli, tmp_path):
     path.write_text(json.dumps({"year": 2027, "holidays": [], "workdays": []}), encoding="utf-8")
     result = cli("calendar", "load", path)
     assert result.exit_code != 0 and "holidays" in result.output
+
+
+def test_a_schedule_not_saved_as_utf8_is_refused_in_one_line(cli, tmp_path):
+    schedule = {"year": 2027, "source": "国务院办公厅通知", "holidays": [{"name": "元旦", "from": "2027-01-01",
+                                                                    "to": "2027-01-03"}], "workdays": []}
+    path = tmp_path / "2027.json"
+    path.write_bytes(json.dumps(schedule, ensure_ascii=False).encode("gb18030"))
+    result = cli("calendar", "load", path)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "not UTF-8" in result.output and "2027.json" in result.output
+
+
+def test_a_malformed_schedule_in_the_calendar_directory_stops_the_start_with_one_clear_line(app, tmp_path):
+    (tmp_path / "2027.json").write_text(json.dumps({"year": 2027, "holidays": []}), encoding="utf-8")
+    settings = {"DATABASE_URL": app.config["REGISTRY"].DATABASE_URL, "INSTANCE_DIR": str(tmp_path),
+                "CALENDAR_DIR": str(tmp_path)}
+    with pytest.raises(ConfigError, match=r"2027\.json: 2027: 'holidays' must be a non-empty list"):
+        create_app(settings)
+    env = {f"REGISTRY_{name}": value for name, value in settings.items()}
+    result = CliRunner().invoke(main, ["repairs", "lapse"], env=env, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: a holiday schedule cannot be loaded") and "2027.json" in result.output
 
 
 def test_missing_items_accepted_on_commitment_lapse_the_day_after_their_deadline(app, filed_on, keys, upload, cli,

@@ -43,6 +43,15 @@ def test_steps_out_of_order_are_409_and_negative_outcomes_need_a_reason(penalty,
     assert refused.json["clocks"]["result"]["running"] is False
 
 
+def test_a_role_that_may_not_decide_is_told_so_before_versions_or_states(penalty, keys, apply, upload, decide):
+    application, enterprise, _ = _filed_with_materials(penalty, keys, apply, upload)
+    stale = decide(enterprise, application["id"], "accept", version=application["version"] + 5)
+    assert stale.status_code == 403 and stale.json["code"] == "role_forbidden"
+    filed = apply(keys.agent, penalty()[0]).json
+    early = decide(keys.agent, filed["id"], "approve")
+    assert early.status_code == 403 and early.json["code"] == "role_forbidden"
+
+
 def test_only_the_source_department_decides(penalty, keys, apply, upload, decide, app):
     application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
     decide(keys.reviewer, application["id"], "accept")

@@ -96,3 +96,38 @@ def test_approval_takes_the_record_out_of_special_credit_reports_and_revocation_
     decide(keys.reviewer, application["id"], "revoke", reason="承诺事项未履行")
     _, refs = _report_refs(client, key, row["uscc"], domains=["transport", "tax"])
     assert record_id in refs
+
+
+def withdraw(client, keys, record_id):
+    answer = client.delete(f"/api/v1/records/{record_id}", json={"reason": "行政处罚决定已被依法撤销"},
+                           headers=factories.auth(keys.department))
+    assert answer.status_code == 200, answer.json
+
+
+def status_of(client, keys, record_id):
+    return client.get(f"/api/v1/records/{record_id}", headers=factories.auth(keys.reviewer)).json["status"]
+
+
+def test_a_record_withdrawn_while_forwarded_cannot_be_approved(client, keys, penalty, apply, upload, decide):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application = apply(key, record_id).json
+    for kind in ("performance_proof", "correction_report", "business_licence"):
+        upload(key, application["id"], kind, PDF)
+    decide(keys.reviewer, application["id"], "accept")
+    decide(keys.reviewer, application["id"], "forward")
+    withdraw(client, keys, record_id)
+    refused = decide(keys.department, application["id"], "approve")
+    assert refused.status_code == 409 and refused.json["code"] == "record_not_repairable"
+    assert status_of(client, keys, record_id) == "withdrawn"
+    assert client.get(f"/api/v1/repairs/{application['id']}", headers=factories.auth(key)).json["state"] == "forwarded"
+
+
+def test_revoking_the_repair_of_a_record_withdrawn_since_leaves_it_withdrawn(
+        client, keys, penalty, apply, upload, decide):
+    record_id, row, _, application, _ = approve(client, keys, penalty, apply, upload, decide)
+    withdraw(client, keys, record_id)
+    revoked = decide(keys.reviewer, application["id"], "revoke", reason="提交的缴款凭证系伪造")
+    assert revoked.status_code == 200 and revoked.json["state"] == "revoked"
+    assert status_of(client, keys, record_id) == "withdrawn"
+    assert visible(client, record_id, row) == HIDDEN

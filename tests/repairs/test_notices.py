@@ -1,6 +1,7 @@
 """Notices: 两书同达 on arrival, 一企一函 when records become repairable, never twice; webhooks with retries."""
 
 import json
+import socketserver
 import threading
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,25 @@ def receiver():
     Receiver.url = f"http://127.0.0.1:{server.server_port}/hook"
     yield Receiver
     server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def garbage():
+    """A real peer on 127.0.0.1 that answers every request with a line that is not HTTP; returns its URL."""
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            while self.rfile.readline() not in (b"\r\n", b""):  # the request line and headers
+                pass
+            self.wfile.write(b"garbage\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
+    server.server_close()
     thread.join()
 
 
@@ -87,6 +107,17 @@ def test_one_letter_per_enterprise_lists_every_repairable_record_and_is_never_se
     assert send(cli, later)["letters"] == 0
 
 
+def test_a_second_run_the_same_day_writes_again_only_about_the_records_repairable_since(cli, client, penalty, keys):
+    uscc = factories.new_uscc()
+    first, _ = penalty(uscc=uscc, party_name="通辽市恒通物流有限公司")
+    assert send(cli)["letters"] == 1
+    second, _ = penalty(uscc=uscc, party_name="通辽市恒通物流有限公司")  # arrives repairable later that day
+    assert send(cli)["letters"] == 1
+    assert send(cli)["letters"] == 0
+    letters = notices_of(client, keys.enterprise(uscc), uscc, "repairable_letter")
+    assert [n["record_ids"] for n in letters] == [[second], [first]]
+
+
 def test_no_letter_for_a_record_already_applied_for(cli, client, penalty, keys, apply):
     record_id, row = penalty()
     apply(keys.enterprise(row["uscc"]), record_id)
@@ -115,6 +146,18 @@ def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, pen
                                                              "repairable_letter"]
     assert all(n["recipient"] == row["uscc"] for n in receiver.received)
     assert send(cli, today + timedelta(days=2))["webhooks"]["delivered"] == 0
+
+
+def test_a_peer_answering_garbage_is_retried_later_and_holds_up_no_other_delivery(cli, penalty, receiver, garbage):
+    _, broken = penalty()
+    _, working = penalty()
+    for row, url in ((broken, garbage), (working, receiver.url)):
+        assert cli("notices", "webhook", "--enterprise", row["uscc"], "--url", url).exit_code == 0
+    today = date.today()
+    assert send(cli, today)["webhooks"] == {"delivered": 3, "pending": 3, "failed": 0}
+    assert {n["recipient"] for n in receiver.received} == {working["uscc"]}
+    assert send(cli, today)["webhooks"] == {"delivered": 0, "pending": 0, "failed": 0}  # attempted: backing off
+    assert send(cli, today + timedelta(days=1))["webhooks"] == {"delivered": 0, "pending": 3, "failed": 0}
 
 
 def test_a_webhook_is_set_for_the_code_as_notices_name_it(cli, penalty, receiver):

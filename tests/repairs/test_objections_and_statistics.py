@@ -3,6 +3,12 @@
 import json
 from datetime import date
 
+import pytest
+
+from registry.access.services import authenticate
+from registry.errors import Forbidden
+from registry.extensions import db
+from registry.repairs.objections import resolve_objection
 from tests import factories
 from tests.repairs.conftest import PDF
 
@@ -46,12 +52,38 @@ def test_a_withdrawal_resolves_the_objection_and_takes_the_record_off_display(cl
     assert shown["status"] == "withdrawn" and shown["under_objection"] is False
 
 
+def test_a_refused_withdrawal_leaves_the_objection_open_whatever_is_committed_next(app, client, penalty, keys):
+    record_id, row = penalty()
+    objection = object_to(client, keys.enterprise(row["uscc"]), record_id).json
+    with app.app_context():
+        with pytest.raises(Forbidden):
+            resolve_objection(authenticate(keys.reviewer), objection["id"], "withdrawn", "处罚决定已撤销")
+        db.session.commit()  # the caller's next commit (a CLI, a job) must not carry a half-made resolution
+    shown = client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(keys.reviewer)).json
+    assert shown["state"] == "open" and shown["resolution"] is None
+    assert client.get(f"/api/v1/records/{record_id}").json["under_objection"] is True
+
+
 def test_other_enterprises_can_neither_dispute_nor_see_an_objection(client, penalty, keys):
     record_id, row = penalty()
     stranger = keys.enterprise(factories.new_uscc())
     assert object_to(client, stranger, record_id).status_code == 404
     objection = object_to(client, keys.enterprise(row["uscc"]), record_id).json
     assert client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(stranger)).status_code == 404
+
+
+def test_only_the_enterprise_itself_disputes_and_never_a_withdrawn_record(client, penalty, keys):
+    record_id, row = penalty()
+    refused = object_to(client, keys.agent, record_id)
+    assert refused.status_code == 403 and refused.json["code"] == "role_forbidden"
+    assert client.get(f"/api/v1/records/{record_id}").json["under_objection"] is False
+    withdrawn = client.delete(f"/api/v1/records/{record_id}", json={"reason": "行政处罚决定已被依法撤销"},
+                              headers=factories.auth(keys.department))
+    assert withdrawn.status_code == 200
+    late = object_to(client, keys.enterprise(row["uscc"]), record_id)
+    assert late.status_code == 409 and late.json["code"] == "record_withdrawn"
+    shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(keys.reviewer)).json
+    assert shown["under_objection"] is False
 
 
 def test_statistics_count_by_state_department_district_and_month(client, penalty, keys, apply, upload, decide,
