@@ -84,9 +84,11 @@ def test_a_new_penalty_brings_the_repair_notice_and_the_commitment_template_once
     assert set(found) == {"repair_notice", "commitment_template"}
     notice = found["repair_notice"]
     assert notice["record_ids"] == [record_id] and row["decision_no"] in notice["body"]
-    repairable_from = date.today() - timedelta(days=20) + timedelta(days=92)
-    assert "信用修复告知书" == notice["title"] and "可申请信用修复" in notice["body"]
-    assert f"{repairable_from.year}年" in notice["body"]
+    publicity = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(key)).json["publicity"]
+    repairable_from = date.fromisoformat(publicity["repairable_from"])
+    assert "信用修复告知书" == notice["title"]
+    day = f"{repairable_from.year}年{repairable_from.month}月{repairable_from.day}日"
+    assert f"即自{day}起，在履行行政处罚义务后可申请信用修复" in notice["body"]
     assert "承诺" in found["commitment_template"]["body"]
 
 
