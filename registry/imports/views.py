@@ -18,7 +18,8 @@ blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="
 class UploadForm(Schema):
     kind = fields.String(validate=validate.OneOf(("penalty", "licence")))
     encoding = fields.String(validate=validate.OneOf(("utf-8", "utf-8-sig", "gb18030")))
-    format = fields.String(validate=validate.OneOf(("csv", "xlsx", "ndjson")))
+    # Loaded under the name readers.open_rows takes, as the CLI's --format is.
+    fmt = fields.String(data_key="format", validate=validate.OneOf(("csv", "xlsx", "ndjson")))
 
 
 class RejectionArgs(Schema):

@@ -165,6 +165,19 @@ def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, de
     assert (job["state"], job["rows_read"], job["inserted"], job["progress"]) == ("done", 30, 30, 1.0)
 
 
+def test_upload_with_the_documented_format_field_is_read_in_that_format(client, tmp_path, department,
+                                                                        department_key):
+    rows = [factories.penalty(department) for _ in range(3)]
+    path = tmp_path / "upload.txt"
+    write_ndjson(path, rows)  # a name that would say CSV: only the field makes it NDJSON
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "upload.txt"), "format": "ndjson"},
+                               headers=headers, content_type="multipart/form-data")
+    job = wait_for_job(client, response.headers["Location"], headers)
+    assert (job["state"], job["format"], job["inserted"]) == ("done", "ndjson", 3)
+
+
 def wait_for_job(client, url, headers, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
