@@ -55,14 +55,18 @@ def file_checksum(path: Path) -> tuple[str, int]:
 
 def start_job(department: Department, path: Path, filename: str, options: dict,
               principal_id: int | None = None) -> ImportJob:
-    """A job for this file: the unfinished one of the same department and content, or a new one."""
+    """A job for this file: the unfinished one of the same department, content and options, read from
+    `path` now (the file may have moved), or a new one: other options are another import."""
     checksum, size = file_checksum(path)
     unfinished = db.session.scalars(
         select(ImportJob).where(ImportJob.department_id == department.id, ImportJob.checksum == checksum,
                                 ImportJob.state.in_((QUEUED, RUNNING, FAILED))).order_by(ImportJob.id.desc())
-    ).first()
-    if unfinished:
-        return unfinished  # resumed by run_job, unless a live process still holds it
+    )
+    resumed = next((job for job in unfinished if job.options == options), None)
+    if resumed:
+        resumed.path = str(path)
+        db.session.commit()
+        return resumed  # resumed by run_job, unless a live process still holds it
     job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
                     checksum=checksum, size=size, options=options, state=QUEUED, unknown_columns=[])
     db.session.add(job)

@@ -8,10 +8,12 @@ import time
 import pytest
 from sqlalchemy import select
 
+from registry.departments.models import Department
 from registry.extensions import db
+from registry.imports import services
 from registry.records.models import RecordVersion
 from tests import factories
-from tests.imports.files import write_csv, write_ndjson, write_xlsx
+from tests.imports.files import headers_for, write_csv, write_ndjson, write_xlsx
 
 
 def summary_of(result) -> dict:
@@ -66,6 +68,31 @@ def test_a_record_repeated_in_a_later_batch_updates_it_and_the_rest_of_that_batc
         assert [record["decision_no"] for record in stored] == [row["decision_no"]]
     [repeated] = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json["items"]
     assert (repeated["penalty_content"], repeated["version"]) == ("罚款人民币一万元", 2)
+
+
+def test_a_failed_import_run_again_with_other_options_is_a_new_import(cli, tmp_path, department):
+    rows = [factories.penalty(department) for _ in range(3)]
+    path = tmp_path / "mixed.csv"
+    write_csv(path, rows, columns=headers_for("penalty") + [("content", "许可内容")])
+    failed = cli("import", path, "--department", department["uscc"])
+    assert failed.exit_code == 1 and "--kind" in failed.stderr
+    result = cli("import", path, "--department", department["uscc"], "--kind", "penalty")
+    assert result.exit_code == 0, result.output
+    summary = summary_of(result)
+    assert summary["job"] != summary_of(failed)["job"]
+    assert (summary["state"], summary["inserted"]) == ("done", 3)
+
+
+def test_an_unfinished_import_resumes_from_where_its_file_is_now(cli, tmp_path, department, app):
+    rows = [factories.penalty(department) for _ in range(3)]
+    first, moved = tmp_path / "first.csv", tmp_path / "moved" / "penalties.csv"
+    write_csv(first, rows)
+    with app.app_context():
+        job = services.start_job(db.session.get(Department, department["id"]), first, first.name, {}).id
+    moved.parent.mkdir()
+    first.rename(moved)
+    summary = summary_of(cli("import", moved, "--department", department["uscc"]))
+    assert (summary["job"], summary["state"], summary["inserted"]) == (job, "done", 3)
 
 
 @pytest.fixture
