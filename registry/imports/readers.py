@@ -814,6 +814,8 @@ class _ObjectMapper:
 def _parse_line(line: str):
     try:
         obj = json.loads(line, parse_float=Decimal)  # Decimal: amounts keep their exact digits
+    except RecursionError:
+        return RowProblem("invalid_json", "not valid JSON: nested too deeply", "不是有效的JSON：嵌套层数过多")
     except ValueError as exc:
         message = getattr(exc, "msg", str(exc))
         column = getattr(exc, "colno", None)

@@ -7,6 +7,7 @@ row exactly once. Rejected rows are stored with their file row number, field, va
 
 import hashlib
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,18 +102,19 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
                   {name: getattr(job, name) for name in COUNTERS}, seconds)
     try:
-        for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
-            if isinstance(meta_or_tally, FileMeta):
-                job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
-                job.unknown_columns = meta_or_tally.unknown_columns
-                continue
-            _save_progress(job, meta_or_tally)
-            with tally.seconds.timing("commit"):
-                db.session.commit()
-            if progress:
-                progress(job)
-        with tally.seconds.timing("search_sync"):
-            sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
+        with _explained():
+            for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
+                if isinstance(meta_or_tally, FileMeta):
+                    job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
+                    job.unknown_columns = meta_or_tally.unknown_columns
+                    continue
+                _save_progress(job, meta_or_tally)
+                with tally.seconds.timing("commit"):
+                    db.session.commit()
+                if progress:
+                    progress(job)
+            with tally.seconds.timing("search_sync"):
+                sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:
         db.session.rollback()
@@ -128,12 +130,27 @@ def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, l
     """Everything an import would do, counted, then rolled back: nothing is written."""
     tally, unknown = Tally(), []
     try:
-        for item in _run(path, options, department, tally, None, None):
-            if isinstance(item, FileMeta):
-                unknown = item.unknown_columns
+        with _explained():
+            for item in _run(path, options, department, tally, None, None):
+                if isinstance(item, FileMeta):
+                    unknown = item.unknown_columns
     finally:
         db.session.rollback()
     return tally, unknown
+
+
+@contextmanager
+def _explained():
+    """Any failure of a run as an ImportFileError, which fails the job with a message instead of
+    leaving it running; an unexpected one (a bug, a dead worker) is logged in full for the operator."""
+    try:
+        yield
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        current_app.logger.exception("import stopped unexpectedly")
+        raise ImportFileError(f"the import stopped unexpectedly ({exc})", f"导入意外中断（{exc}）",
+                              code="internal_error") from exc
 
 
 def _save_progress(job: ImportJob, tally: Tally) -> None:

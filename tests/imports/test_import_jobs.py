@@ -95,6 +95,65 @@ def test_an_unfinished_import_resumes_from_where_its_file_is_now(cli, tmp_path, 
     assert (summary["job"], summary["state"], summary["inserted"]) == (job, "done", 3)
 
 
+def test_a_line_nested_too_deeply_is_a_rejected_row_and_the_others_are_imported(cli, client, tmp_path,
+                                                                                department, department_key):
+    path = tmp_path / "deep.ndjson"
+    write_ndjson(path, [factories.penalty(department) for _ in range(3)])
+    with open(path, "a", encoding="utf-8") as out:
+        out.write('{"party_name": ' + "[" * 100000 + "\n")
+    result = cli("import", path, "--department", department["uscc"])
+    summary = summary_of(result)
+    assert result.exit_code == 0 and (summary["inserted"], summary["rejected"]) == (3, 1)
+    report = client.get(f"/api/v1/imports/{summary['job']}/errors", headers=factories.auth(department_key)).json
+    assert [(e["row_number"], e["code"]) for e in report["items"]] == [(4, "invalid_json")]
+
+
+@pytest.fixture
+def failing_writer(monkeypatch, app):
+    """The writer fails on its second batch of 4 rows, as a bug or a lost database connection would."""
+    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "4")  # the CLI's app
+    monkeypatch.setattr(app.config["REGISTRY"], "IMPORT_BATCH_ROWS", 4)  # the HTTP job's
+    make_writer = services.writer_for
+
+    def writer_for(*args, **kwargs):
+        writer = make_writer(*args, **kwargs)
+        write, batches = writer.write_encoded, []
+
+        def write_encoded(encoded):
+            batches.append(encoded)
+            if len(batches) == 2:
+                raise RuntimeError("connection to the database lost")
+            return write(encoded)
+
+        writer.write_encoded = write_encoded
+        return writer
+
+    monkeypatch.setattr(services, "writer_for", writer_for)
+
+
+def test_an_unexpected_failure_fails_the_job_and_says_which_rows_were_committed(
+        cli, client, tmp_path, department, department_key, failing_writer):
+    rows = [factories.penalty(department) for _ in range(10)]
+    path = tmp_path / "p.csv"
+    write_csv(path, rows)
+    result = cli("import", path, "--department", department["uscc"])
+    summary = summary_of(result)
+    assert result.exit_code == 1 and "connection to the database lost" in result.stderr
+    assert (summary["state"], summary["inserted"], summary["rows_committed"]) == ("failed", 4, 5)
+    assert "rows up to 5 were committed" in summary["message"]
+    assert client.get(f"/api/v1/enterprises/{rows[3]['uscc']}/records").json["items"]
+
+    dry = cli("import", path, "--department", department["uscc"], "--dry-run")
+    assert dry.exit_code == 1 and summary_of(dry)["state"] == "failed"
+
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "p.csv"), "kind": "penalty"},
+                               headers=headers, content_type="multipart/form-data")
+    job = wait_for_job(client, response.headers["Location"], headers)
+    assert (job["state"], job["rows_committed"]) == ("failed", 5) and "导入意外中断" in job["message_zh"]
+
+
 @pytest.fixture
 def broken_file(tmp_path, department, app):
     """A file whose rows 3-10 each have one defect of a different class; the rest are good."""
