@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from tests import factories
 
 
@@ -101,8 +103,16 @@ def test_pushing_needs_a_department_key(client, app, department):
 def test_body_that_is_not_json_is_a_clear_error(client, department_key):
     response = client.post("/api/v1/records", data="not json", headers={**factories.auth(department_key),
                                                                         "Content-Type": "application/json"})
-    assert response.status_code == 422 and response.json["code"] == "invalid_json"
+    assert response.status_code == 400 and response.json["code"] == "invalid_json"
     assert response.json["message_zh"]
+
+
+@pytest.mark.parametrize(("method", "url"), [("post", "/api/v1/records"), ("delete", "/api/v1/records/1"),
+                                             ("post", "/api/v1/objections"), ("post", "/api/v1/repairs")])
+def test_a_body_nested_too_deeply_is_invalid_json_not_a_server_error(client, department_key, method, url):
+    response = getattr(client, method)(url, data="[" * 100000, headers={**factories.auth(department_key),
+                                                                       "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json["code"] == "invalid_json"
 
 
 def test_dates_and_amounts_in_the_forms_departments_send(push, client, department, department_key):

@@ -2,12 +2,12 @@
 
 from flask import Response, current_app, request, stream_with_context, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..access.http import require_role
 from ..access.models import CREDIT_CENTRE
 from ..errors import ValidationFailed
+from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import reports, services, uploads
 from .schemas import ImportJobOut, RejectionPageOut
