@@ -126,6 +126,15 @@ def test_dates_and_amounts_in_the_forms_departments_send(push, client, departmen
     assert shown["penalty_types"] == ["警告", "罚款"]
 
 
+@pytest.mark.parametrize(("field", "value"), [("decision_date", "2024"), ("decision_date", "20240"),
+                                              ("decision_date", 2024), ("fine_amount", "0,5"),
+                                              ("fine_amount", "12,5"), ("fine_amount", "1,2,3")])
+def test_a_year_or_a_decimal_comma_is_refused_not_stored_as_another_value(push, department, field, value):
+    response = push(factories.penalty(department, **{field: value}))
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json["errors"]] == [(field, f"invalid_{field.split('_')[1]}")]
+
+
 def test_withdrawal_takes_the_record_off_display_and_keeps_it(push, client, department, department_key, app):
     record_id = push(factories.penalty(department)).json["results"][0]["id"]
     headers = factories.auth(department_key)
