@@ -167,3 +167,13 @@ def test_resending_a_withdrawn_record_does_not_publish_it_again(push, client, de
     client.delete(f"/api/v1/records/{record_id}?reason=revoked", headers=factories.auth(department_key))
     push({**record, "remarks": "补充说明"})
     assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+
+
+
+def test_a_licences_own_status_is_answered_beside_the_records_status(push, client, department):
+    licence = factories.licence(department, status="有效")
+    record_id = push(licence).json["results"][0]["id"]
+    shown = client.get(f"/api/v1/records/{record_id}").json
+    listed = client.get(f"/api/v1/enterprises/{licence['uscc']}/records").json["items"][0]
+    assert (shown["status"], shown["license_status"]) == ("published", "有效")
+    assert (listed["status"], listed["license_status"]) == ("published", "有效")

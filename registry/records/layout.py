@@ -86,5 +86,8 @@ FIELDS = (
 )
 
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
+# A record's answers name its publicity state `status`; the licence's 当前状态, sent as `status`, is
+# answered as `license_status` (its column) so that the one does not hide the other.
+ANSWER_KEYS = {"status": "license_status"}
 KIND_FIELDS = {kind: tuple(f for f in FIELDS if kind in f.kinds) for kind in KINDS}
 KIND_LABELS = {PENALTY: "行政处罚", LICENCE: "行政许可"}
