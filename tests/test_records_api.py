@@ -177,3 +177,13 @@ def test_a_licences_own_status_is_answered_beside_the_records_status(push, clien
     listed = client.get(f"/api/v1/enterprises/{licence['uscc']}/records").json["items"][0]
     assert (shown["status"], shown["license_status"]) == ("published", "有效")
     assert (listed["status"], listed["license_status"]) == ("published", "有效")
+
+
+def test_a_kind_and_a_severity_are_read_in_every_spelling_the_importer_and_the_rule_book_take(push, client,
+                                                                                               department):
+    record = factories.penalty(department, kind="Penalty", severity="严重失信", party_category="法人")
+    response = push(record)
+    assert response.status_code == 200, response.json
+    shown = client.get(f"/api/v1/records/{response.json['results'][0]['id']}").json
+    assert (shown["kind"], shown["publicity"]["severity"], shown["party_category"]) == (
+        "penalty", "serious", "legal_person")
