@@ -120,10 +120,16 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
         job.state, job.finished_at = FAILED, utcnow()
-        job.message_en = f"{exc.message_en}; rows up to {job.rows_committed} were committed"
-        job.message_zh = f"{exc.message_zh}；第{job.rows_committed}行及之前的数据已入库"
+        job.message_en, job.message_zh = _failure_messages(exc, job.rows_committed)
     db.session.commit()
     return job
+
+
+def _failure_messages(exc: ImportFileError, rows_committed: int) -> tuple[str, str]:
+    if not rows_committed:
+        return f"{exc.message_en}; nothing was imported", f"{exc.message_zh}；未导入任何数据"
+    return (f"{exc.message_en}; rows up to {rows_committed} were committed",
+            f"{exc.message_zh}；第{rows_committed}行及之前的数据已入库")
 
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:

@@ -232,6 +232,7 @@ def test_a_file_that_cannot_be_read_exits_non_zero_with_a_clear_message(cli, tmp
     result = cli("import", garbage, "--department", department["uscc"])
     assert result.exit_code == 1
     assert "error:" in result.stderr and summary_of(result)["state"] == "failed"
+    assert summary_of(result)["message"].endswith("; nothing was imported")
     missing = cli("import", tmp_path / "nothing.csv", "--department", department["uscc"])
     assert missing.exit_code != 0 and "no such file" in missing.output
     unknown = cli("import", garbage, "--department", factories.new_uscc("11"))
