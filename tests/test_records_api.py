@@ -140,6 +140,8 @@ def test_withdrawal_takes_the_record_off_display_and_keeps_it(push, client, depa
     headers = factories.auth(department_key)
     no_reason = client.delete(f"/api/v1/records/{record_id}", headers=headers)
     assert no_reason.status_code == 422 and no_reason.json["code"] == "reason_required"
+    too_long = client.delete(f"/api/v1/records/{record_id}", json={"reason": "撤" * 2001}, headers=headers)
+    assert too_long.status_code == 422 and too_long.json["code"] == "reason_too_long"
 
     reason = {"reason": "行政处罚决定已被依法撤销"}
     withdrawn = client.delete(f"/api/v1/records/{record_id}", json=reason, headers=headers)
@@ -187,3 +189,10 @@ def test_a_kind_and_a_severity_are_read_in_every_spelling_the_importer_and_the_r
     shown = client.get(f"/api/v1/records/{response.json['results'][0]['id']}").json
     assert (shown["kind"], shown["publicity"]["severity"], shown["party_category"]) == (
         "penalty", "serious", "legal_person")
+
+
+def test_a_credit_code_sent_as_a_number_is_said_to_be_one(push, department):
+    response = push(factories.penalty(department, uscc=911522010783710635))
+    assert response.status_code == 422
+    [error] = response.json["errors"]
+    assert (error["field"], error["code"]) == ("uscc", "uscc_not_text") and "911522010783710635" in error["message_en"]
