@@ -6,6 +6,7 @@ row exactly once. Rejected rows are stored with their file row number, field, va
 """
 
 import hashlib
+import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -154,8 +155,11 @@ def _explained():
     except ImportFileError:
         raise
     except Exception as exc:
-        current_app.logger.exception("import stopped unexpectedly")
-        raise ImportFileError(f"the import stopped unexpectedly ({exc})", f"导入意外中断（{exc}）",
+        # One readable line (a CLI user gets no traceback); the traceback too when debugging.
+        cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
+        current_app.logger.error("import stopped unexpectedly: %s", cause,
+                                 exc_info=current_app.logger.isEnabledFor(logging.DEBUG))
+        raise ImportFileError(f"the import stopped unexpectedly ({cause})", f"导入意外中断（{cause}）",
                               code="internal_error") from exc
 
 

@@ -139,6 +139,7 @@ def test_an_unexpected_failure_fails_the_job_and_says_which_rows_were_committed(
     result = cli("import", path, "--department", department["uscc"])
     summary = summary_of(result)
     assert result.exit_code == 1 and "connection to the database lost" in result.stderr
+    assert "Traceback" not in result.stderr
     assert (summary["state"], summary["inserted"], summary["rows_committed"]) == ("failed", 4, 5)
     assert "rows up to 5 were committed" in summary["message"]
     assert client.get(f"/api/v1/enterprises/{rows[3]['uscc']}/records").json["items"]
