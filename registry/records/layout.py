@@ -46,6 +46,7 @@ def kind_of(value) -> str | None:
     text = str(value).strip()
     return KIND_ALIASES.get(text) or KIND_ALIASES.get(text.lower())
 
+
 FIELDS = (
     Field("party_name", "行政相对人名称", required=_req(), max_length=200),
     Field("party_category", "行政相对人类别", CHOICE, required=_req(), choices=tuple(PARTY_CATEGORIES)),
