@@ -14,6 +14,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
     from .imports.views import blp as imports_blp
+    from .jsonbody import JSONProvider
     from .notices.views import blp as notices_blp
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
@@ -41,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         OPENAPI_REDOC_PATH="/docs",
         OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
     )
+    app.json = JSONProvider(app)
     app.json.ensure_ascii = False
     app.logger.setLevel(config.LOG_LEVEL.upper())
     db.init_app(app)

@@ -33,6 +33,17 @@ def test_bad_department_input_is_one_readable_line(cli):
     assert unknown.exit_code != 0 and "unknown domain" in unknown.output
 
 
+def test_a_department_code_already_taken_is_one_readable_line(cli, app):
+    """Two USCCs ending alike get different default codes; a code another department holds is refused."""
+    for uscc in ("11150501MB1234567C", "11150530MB1234567C"):
+        added = cli("departments", "add", "--uscc", uscc, "--name", "交通运输局", "--domain", "transport",
+                    "--district", "150521")
+        assert added.exit_code == 0, added.output
+    taken = cli("departments", "add", "--uscc", factories.new_uscc("11"), "--name", "x", "--domain", "transport",
+                "--district", "150521", "--code", "tl-scjg")
+    assert taken.exit_code == 1 and "already the department" in taken.output and "Traceback" not in taken.output
+
+
 def test_principal_keys_are_shown_once_and_stored_hashed(cli, app):
     created = cli("principals", "create", "--role", "enterprise", "--uscc", factories.new_uscc())
     key = created.stdout.strip().splitlines()[-1]

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from tests import factories
 
 
@@ -106,8 +108,16 @@ def test_pushing_needs_a_department_key(client, app, department):
 def test_body_that_is_not_json_is_a_clear_error(client, department_key):
     response = client.post("/api/v1/records", data="not json", headers={**factories.auth(department_key),
                                                                         "Content-Type": "application/json"})
-    assert response.status_code == 422 and response.json["code"] == "invalid_json"
+    assert response.status_code == 400 and response.json["code"] == "invalid_json"
     assert response.json["message_zh"]
+
+
+@pytest.mark.parametrize(("method", "url"), [("post", "/api/v1/records"), ("delete", "/api/v1/records/1"),
+                                             ("post", "/api/v1/objections"), ("post", "/api/v1/repairs")])
+def test_a_body_nested_too_deeply_is_invalid_json_not_a_server_error(client, department_key, method, url):
+    response = getattr(client, method)(url, data="[" * 100000, headers={**factories.auth(department_key),
+                                                                       "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json["code"] == "invalid_json"
 
 
 def test_dates_and_amounts_in_the_forms_departments_send(push, client, department, department_key):
@@ -121,11 +131,22 @@ def test_dates_and_amounts_in_the_forms_departments_send(push, client, departmen
     assert shown["penalty_types"] == ["警告", "罚款"]
 
 
+@pytest.mark.parametrize(("field", "value"), [("decision_date", "2024"), ("decision_date", "20240"),
+                                              ("decision_date", 2024), ("fine_amount", "0,5"),
+                                              ("fine_amount", "12,5"), ("fine_amount", "1,2,3")])
+def test_a_year_or_a_decimal_comma_is_refused_not_stored_as_another_value(push, department, field, value):
+    response = push(factories.penalty(department, **{field: value}))
+    assert response.status_code == 422
+    assert [(e["field"], e["code"]) for e in response.json["errors"]] == [(field, f"invalid_{field.split('_')[1]}")]
+
+
 def test_withdrawal_takes_the_record_off_display_and_keeps_it(push, client, department, department_key, app):
     record_id = push(factories.penalty(department)).json["results"][0]["id"]
     headers = factories.auth(department_key)
     no_reason = client.delete(f"/api/v1/records/{record_id}", headers=headers)
     assert no_reason.status_code == 422 and no_reason.json["code"] == "reason_required"
+    too_long = client.delete(f"/api/v1/records/{record_id}", json={"reason": "撤" * 2001}, headers=headers)
+    assert too_long.status_code == 422 and too_long.json["code"] == "reason_too_long"
 
     reason = {"reason": "行政处罚决定已被依法撤销"}
     withdrawn = client.delete(f"/api/v1/records/{record_id}", json=reason, headers=headers)
@@ -153,3 +174,30 @@ def test_resending_a_withdrawn_record_does_not_publish_it_again(push, client, de
     client.delete(f"/api/v1/records/{record_id}?reason=revoked", headers=factories.auth(department_key))
     push({**record, "remarks": "补充说明"})
     assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+
+
+
+def test_a_licences_own_status_is_answered_beside_the_records_status(push, client, department):
+    licence = factories.licence(department, status="有效")
+    record_id = push(licence).json["results"][0]["id"]
+    shown = client.get(f"/api/v1/records/{record_id}").json
+    listed = client.get(f"/api/v1/enterprises/{licence['uscc']}/records").json["items"][0]
+    assert (shown["status"], shown["license_status"]) == ("published", "有效")
+    assert (listed["status"], listed["license_status"]) == ("published", "有效")
+
+
+def test_a_kind_and_a_severity_are_read_in_every_spelling_the_importer_and_the_rule_book_take(push, client,
+                                                                                               department):
+    record = factories.penalty(department, kind="Penalty", severity="严重失信", party_category="法人")
+    response = push(record)
+    assert response.status_code == 200, response.json
+    shown = client.get(f"/api/v1/records/{response.json['results'][0]['id']}").json
+    assert (shown["kind"], shown["publicity"]["severity"], shown["party_category"]) == (
+        "penalty", "serious", "legal_person")
+
+
+def test_a_credit_code_sent_as_a_number_is_said_to_be_one(push, department):
+    response = push(factories.penalty(department, uscc=911522010783710635))
+    assert response.status_code == 422
+    [error] = response.json["errors"]
+    assert (error["field"], error["code"]) == ("uscc", "uscc_not_text") and "911522010783710635" in error["message_en"]

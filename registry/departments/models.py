@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps
 
+CODE_LENGTH = 40  # a department's short code
+
 
 class Domain(Base):
     __tablename__ = "domains"
@@ -26,7 +28,7 @@ class Department(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     domain_key: Mapped[str] = mapped_column(ForeignKey("domains.key"))
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..domain import uscc as uscc_rules
 from ..errors import ValidationFailed
 from ..extensions import db
-from .models import Department, District, Domain
+from .models import CODE_LENGTH, Department, District, Domain
 
 
 def _shipped(name: str) -> list | dict:
@@ -52,15 +52,29 @@ def _upsert_department(uscc: str, name: str, domain: str, district: str, code: s
     if not name or not name.strip():
         raise ValidationFailed("a department needs a name", "部门名称不能为空", code="name_required")
     department = db.session.scalar(select(Department).where(Department.uscc == uscc))
+    # The default is made of the whole USCC: unique, as the USCC is (its last 8 characters were not).
+    code = _free_code(code or (department and department.code) or f"dept-{uscc.lower()}", uscc)
     if department is None:
         department = Department(uscc=uscc)
         db.session.add(department)
     department.name = name.strip()
     department.domain_key = domain
     department.district_code = district
-    department.code = code or department.code or f"dept-{uscc[-8:].lower()}"
+    department.code = code
     db.session.flush()
     return department
+
+
+def _free_code(code: str, uscc: str) -> str:
+    """`code`, checked to fit its column and to be no other department's (codes are unique)."""
+    if len(code) > CODE_LENGTH:
+        raise ValidationFailed(f"a department code has at most {CODE_LENGTH} characters",
+                               f"部门代码不能超过{CODE_LENGTH}个字符", code="code_too_long")
+    holder = db.session.scalar(select(Department.uscc).where(Department.code == code, Department.uscc != uscc))
+    if holder:
+        raise ValidationFailed(f"the code {code!r} is already the department {holder}'s",
+                               f"部门代码“{code}”已被部门{holder}使用", code="code_taken")
+    return code
 
 
 def reference_names() -> dict[str, dict[str, str]]:

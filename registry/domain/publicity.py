@@ -67,19 +67,23 @@ _WEIGHT = {name: (-1 if name == OTHER else i) for i, name in enumerate(PENALTY_T
 SEVERITIES = ("minor", "general", "serious")
 SEVERITY_LABELS_ZH = {"minor": "轻微", "general": "一般", "serious": "严重"}
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-_SEVERITY_ALIASES = {
+# The spellings of a severity and of a party category that departments send, and what they mean: the
+# one table the row validator and the rule book both read.
+SEVERITY_ALIASES = {
     **{s: s for s in SEVERITIES},
     **{zh: s for s, zh in SEVERITY_LABELS_ZH.items()},
     **{zh + "失信": s for s, zh in SEVERITY_LABELS_ZH.items()},
 }
-
+PARTY_CATEGORY_LABELS_ZH = {
+    "legal_person": "法人及非法人组织",
+    "natural_person": "自然人",
+    "individual_business": "个体工商户",
+}
 PARTY_CATEGORY_ALIASES = {
-    "legal_person": "legal_person",
-    "natural_person": "natural_person",
-    "individual_business": "individual_business",
-    "法人及非法人组织": "legal_person",
-    "自然人": "natural_person",
-    "个体工商户": "individual_business",
+    **{c: c for c in PARTY_CATEGORY_LABELS_ZH},
+    **{zh: c for c, zh in PARTY_CATEGORY_LABELS_ZH.items()},
+    "法人": "legal_person",
+    "非法人组织": "legal_person",
 }
 
 # Spellings departments use for the statutory names (after width folding). The pre-2021 law's
@@ -209,7 +213,7 @@ def normalise_severity(value) -> str:
     """minor / general / serious from an English key or a Chinese label; InvalidSeverity otherwise."""
     key = value.strip() if isinstance(value, str) else value
     try:
-        return _SEVERITY_ALIASES[key]
+        return SEVERITY_ALIASES[key]
     except (KeyError, TypeError):
         raise InvalidSeverity(value) from None
 

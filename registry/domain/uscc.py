@@ -54,7 +54,14 @@ def validate(raw: str) -> str:
 
     Cached: bulk files repeat the same few authority and source-unit codes on every row.
     """
-    code = normalise(raw if isinstance(raw, str) else "")
+    if not isinstance(raw, str):
+        raise InvalidUSCC(
+            "uscc_not_text",
+            f"统一社会信用代码应以文本填写，收到的是数字{raw}（数字会丢失字母和开头的0）",
+            f"a unified social credit code must be sent as text, got the number {raw} "
+            "(a number loses letters and leading zeros)",
+        )
+    code = normalise(raw)
     if len(code) != LENGTH:
         raise InvalidUSCC(
             "uscc_length",

@@ -13,8 +13,12 @@ _SEPARATED = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"  # a time part, as spreadsheets export it, is ignored
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+# Excel serials read as dates: 1990-01-01 to 2099-12-31. Outside it a number is far likelier a year
+# or a typo (2024, 20240) than a decision date, and must not be stored as 1905 or 1955.
+_SERIALS = range((date(1990, 1, 1) - _EXCEL_EPOCH).days, (date(2100, 1, 1) - _EXCEL_EPOCH).days)
 _AMOUNT = re.compile(r"^[+]?\d+(?:\.\d+)?$")
+_GROUPED = re.compile(r"^[+]?\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?$")  # 1,234,567.5: separators of thousands only
 
 
 class _IsoDates(dict):
@@ -30,7 +34,7 @@ iso_date = _IsoDates().__getitem__  # date -> "YYYY-MM-DD"
 
 
 def parse_date(value) -> date:
-    """2024-03-05, 2024/3/5, 2024.3.5, 20240305, 2024年3月5日, Excel serial 45356, date objects."""
+    """2024-03-05, 2024/3/5, 2024.3.5, 20240305, 2024年3月5日, Excel serial 45356 (1990-2099), date objects."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -54,8 +58,8 @@ def _parse_date_text(raw: str) -> date:
 
 
 def _from_serial(serial: float) -> date:
-    if not 1 <= serial < 2958466 or serial != int(serial):
-        raise ValueError(f"not an Excel date serial: {serial}")
+    if serial != int(serial) or int(serial) not in _SERIALS:
+        raise ValueError(f"{serial:g} is not a date (an Excel serial date is read from 1990 to 2099)")
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
@@ -67,7 +71,9 @@ def parse_amount(value, *, max_decimals: int = 6, max_integer_digits: int = 12) 
     elif isinstance(value, int | float) and not isinstance(value, bool):
         text = repr(value)
     else:
-        text = fold_width(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+        text = fold_width(str(value)).strip()
+        if _GROUPED.match(text):
+            text = text.replace(",", "").replace(" ", "")
     if not _AMOUNT.match(text):
         raise ValueError(f"not a non-negative number: {text!r}")
     try:

@@ -1,10 +1,10 @@
 """HTTP resources for market entities."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..access.http import current_viewer
+from ..jsonbody import Blueprint
 from ..records.schemas import RecordPageArgs, RecordPageOut
 from ..records.services import list_entity_records
 from . import services

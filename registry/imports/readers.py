@@ -69,13 +69,6 @@ _EXTENSIONS = {".csv": CSV, ".txt": CSV, ".tsv": CSV, ".xlsx": XLSX, ".xlsm": XL
 _FORMAT_NAMES = {"csv": CSV, "txt": CSV, "tsv": CSV, "xlsx": XLSX, "ndjson": NDJSON, "jsonl": NDJSON}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (Excel 97-2003)
-_KIND_ALIASES = {
-    "penalty": layout.PENALTY,
-    "行政处罚": layout.PENALTY,
-    "licence": layout.LICENCE,
-    "license": layout.LICENCE,
-    "行政许可": layout.LICENCE,
-}
 _PENALTY_ONLY = frozenset(f.key for f in layout.FIELDS if f.kinds == {layout.PENALTY})
 _LICENCE_ONLY = frozenset(f.key for f in layout.FIELDS if f.kinds == {layout.LICENCE})
 
@@ -272,7 +265,7 @@ def open_rows(path, *, fmt: str | None = None, encoding: str | None = None, kind
 def _explicit_kind(kind):
     if kind is None:
         return None
-    resolved = _KIND_ALIASES.get(str(kind).strip().lower()) or _KIND_ALIASES.get(str(kind).strip())
+    resolved = layout.kind_of(kind)
     if resolved is None:
         raise ImportFileError(
             f"unknown record kind {kind!r}: use penalty or licence",
@@ -814,6 +807,8 @@ class _ObjectMapper:
 def _parse_line(line: str):
     try:
         obj = json.loads(line, parse_float=Decimal)  # Decimal: amounts keep their exact digits
+    except RecursionError:
+        return RowProblem("invalid_json", "not valid JSON: nested too deeply", "不是有效的JSON：嵌套层数过多")
     except ValueError as exc:
         message = getattr(exc, "msg", str(exc))
         column = getattr(exc, "colno", None)

@@ -6,7 +6,9 @@ row exactly once. Rejected rows are stored with their file row number, field, va
 """
 
 import hashlib
+import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -55,14 +57,18 @@ def file_checksum(path: Path) -> tuple[str, int]:
 
 def start_job(department: Department, path: Path, filename: str, options: dict,
               principal_id: int | None = None) -> ImportJob:
-    """A job for this file: the unfinished one of the same department and content, or a new one."""
+    """A job for this file: the unfinished one of the same department, content and options, read from
+    `path` now (the file may have moved), or a new one: other options are another import."""
     checksum, size = file_checksum(path)
     unfinished = db.session.scalars(
         select(ImportJob).where(ImportJob.department_id == department.id, ImportJob.checksum == checksum,
                                 ImportJob.state.in_((QUEUED, RUNNING, FAILED))).order_by(ImportJob.id.desc())
-    ).first()
-    if unfinished:
-        return unfinished  # resumed by run_job, unless a live process still holds it
+    )
+    resumed = next((job for job in unfinished if job.options == options), None)
+    if resumed:
+        resumed.path = str(path)
+        db.session.commit()
+        return resumed  # resumed by run_job, unless a live process still holds it
     job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
                     checksum=checksum, size=size, options=options, state=QUEUED, unknown_columns=[])
     db.session.add(job)
@@ -97,39 +103,64 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
                   {name: getattr(job, name) for name in COUNTERS}, seconds)
     try:
-        for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
-            if isinstance(meta_or_tally, FileMeta):
-                job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
-                job.unknown_columns = meta_or_tally.unknown_columns
-                continue
-            _save_progress(job, meta_or_tally)
-            with tally.seconds.timing("commit"):
-                db.session.commit()
-            if progress:
-                progress(job)
-        with tally.seconds.timing("search_sync"):
-            sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
+        with _explained():
+            for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
+                if isinstance(meta_or_tally, FileMeta):
+                    job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
+                    job.unknown_columns = meta_or_tally.unknown_columns
+                    continue
+                _save_progress(job, meta_or_tally)
+                with tally.seconds.timing("commit"):
+                    db.session.commit()
+                if progress:
+                    progress(job)
+            with tally.seconds.timing("search_sync"):
+                sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
         job.state, job.finished_at = FAILED, utcnow()
-        job.message_en = f"{exc.message_en}; rows up to {job.rows_committed} were committed"
-        job.message_zh = f"{exc.message_zh}；第{job.rows_committed}行及之前的数据已入库"
+        job.message_en, job.message_zh = _failure_messages(exc, job.rows_committed)
     db.session.commit()
     return job
+
+
+def _failure_messages(exc: ImportFileError, rows_committed: int) -> tuple[str, str]:
+    if not rows_committed:
+        return f"{exc.message_en}; nothing was imported", f"{exc.message_zh}；未导入任何数据"
+    return (f"{exc.message_en}; rows up to {rows_committed} were committed",
+            f"{exc.message_zh}；第{rows_committed}行及之前的数据已入库")
 
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
     """Everything an import would do, counted, then rolled back: nothing is written."""
     tally, unknown = Tally(), []
     try:
-        for item in _run(path, options, department, tally, None, None):
-            if isinstance(item, FileMeta):
-                unknown = item.unknown_columns
+        with _explained():
+            for item in _run(path, options, department, tally, None, None):
+                if isinstance(item, FileMeta):
+                    unknown = item.unknown_columns
     finally:
         db.session.rollback()
     return tally, unknown
+
+
+@contextmanager
+def _explained():
+    """Any failure of a run as an ImportFileError, which fails the job with a message instead of
+    leaving it running; an unexpected one (a bug, a dead worker) is logged in full for the operator."""
+    try:
+        yield
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        # One readable line (a CLI user gets no traceback); the traceback too when debugging.
+        cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
+        current_app.logger.error("import stopped unexpectedly: %s", cause,
+                                 exc_info=current_app.logger.isEnabledFor(logging.DEBUG))
+        raise ImportFileError(f"the import stopped unexpectedly ({cause})", f"导入意外中断（{cause}）",
+                              code="internal_error") from exc
 
 
 def _save_progress(job: ImportJob, tally: Tally) -> None:

@@ -1,10 +1,10 @@
 """HTTP resource: an enterprise's notices (告知书, 承诺书模板, 一企一函, progress)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..access.http import require_role
 from ..enterprises.services import parse_uscc
+from ..jsonbody import Blueprint
 from ..repairs.schemas import NoticeArgs, NoticeListOut
 from . import services
 

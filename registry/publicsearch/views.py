@@ -1,8 +1,8 @@
 """GET /api/v1/search: entities and records by name fragment, former name, credit code or pinyin."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from ..jsonbody import Blueprint
 from ..jsonout import json_response
 from . import services
 from .schemas import SearchArgs, SearchOut

@@ -7,6 +7,8 @@ API and bulk files can never disagree.
 
 from dataclasses import dataclass
 
+from ..domain.publicity import PARTY_CATEGORY_LABELS_ZH, SEVERITY_LABELS_ZH
+
 PENALTY = "penalty"
 LICENCE = "licence"
 KINDS = (PENALTY, LICENCE)
@@ -32,13 +34,18 @@ def _req(*kinds):
     return frozenset(kinds or KINDS)
 
 
-PARTY_CATEGORIES = {
-    "legal_person": "法人及非法人组织",
-    "natural_person": "自然人",
-    "individual_business": "个体工商户",
-}
+PARTY_CATEGORIES = PARTY_CATEGORY_LABELS_ZH
 LICENCE_CATEGORIES = ("普通", "特许", "认可", "核准", "登记", "其他")
-SEVERITIES = {"minor": "轻微", "general": "一般", "serious": "严重"}
+SEVERITIES = SEVERITY_LABELS_ZH
+# The names departments give a record's kind, in files, rows and options alike (in any case).
+KIND_ALIASES = {"penalty": PENALTY, "行政处罚": PENALTY, "licence": LICENCE, "license": LICENCE, "行政许可": LICENCE}
+
+
+def kind_of(value) -> str | None:
+    """penalty or licence from any of its names, or None."""
+    text = str(value).strip()
+    return KIND_ALIASES.get(text) or KIND_ALIASES.get(text.lower())
+
 
 FIELDS = (
     Field("party_name", "行政相对人名称", required=_req(), max_length=200),
@@ -86,5 +93,8 @@ FIELDS = (
 )
 
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
+# A record's answers name its publicity state `status`; the licence's 当前状态, sent as `status`, is
+# answered as `license_status` (its column) so that the one does not hide the other.
+ANSWER_KEYS = {"status": "license_status"}
 KIND_FIELDS = {kind: tuple(f for f in FIELDS if kind in f.kinds) for kind in KINDS}
 KIND_LABELS = {PENALTY: "行政处罚", LICENCE: "行政许可"}

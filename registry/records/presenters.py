@@ -7,12 +7,15 @@ from .models import COLUMN_FOR_KEY, Record
 from .visibility import sees_personal_ids
 
 _PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
+# Per kind: (the answer's key, the record's column) of each layout field.
+_ANSWERED = {kind: tuple((layout.ANSWER_KEYS.get(f.key, f.key), COLUMN_FOR_KEY.get(f.key, f.key)) for f in fields)
+             for kind, fields in layout.KIND_FIELDS.items()}
 
 
 def present_record(record: Record, viewer: Viewer) -> dict:
     data = {"id": record.id, "kind": record.kind}
-    for field in layout.KIND_FIELDS[record.kind]:
-        data[field.key] = getattr(record, COLUMN_FOR_KEY.get(field.key, field.key))
+    for key, column in _ANSWERED[record.kind]:
+        data[key] = getattr(record, column)
     if not sees_personal_ids(viewer, record):
         for key in _PERSONAL_ID_KEYS:
             data[key] = mask_id(data.get(key))

@@ -67,8 +67,9 @@ RecordOut = Schema.from_dict(
     {
         "id": fields.Integer(),
         "kind": fields.String(),
-        **{f.key: _OUTPUT_TYPES.get(f.type, lambda f: fields.String(allow_none=True))(f) for f in layout.FIELDS},
-        "status": fields.String(),
+        **{layout.ANSWER_KEYS.get(f.key, f.key): _OUTPUT_TYPES.get(f.type, lambda f: fields.String(allow_none=True))(f)
+           for f in layout.FIELDS},
+        "status": fields.String(metadata={"description": "published, not_published, expired, withdrawn or repaired"}),
         "domain": fields.Nested(DomainOut),
         "department": fields.Nested(DepartmentOut),
         "publicity": fields.Nested(PublicityOut),

@@ -152,13 +152,21 @@ def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     return dict(db.session.execute(counted).all())
 
 
+MAX_REASON = 2000  # characters of a withdrawal's reason
+
+
 def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
     """Take a record off display (撤销) at its source department's request, keeping its history."""
     reason = (reason or "").strip()
-    if not reason or len(reason) > 2000:
+    if not reason:
         raise ValidationFailed("a withdrawal needs a reason of at most 2,000 characters",
                                "撤销须填写原因（不超过2000字）", code="reason_required",
                                errors=[FieldError("reason", "required", "撤销原因必填", "reason is required")])
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"the reason has {len(reason)} characters, at most {MAX_REASON}",
+                               f"撤销原因共{len(reason)}字，超过上限{MAX_REASON}字", code="reason_too_long",
+                               errors=[FieldError("reason", "too_long", f"撤销原因不能超过{MAX_REASON}字",
+                                                  f"reason: at most {MAX_REASON} characters")])
     record = db.session.scalar(
         select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
         .with_for_update(of=Record)

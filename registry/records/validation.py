@@ -8,18 +8,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..domain import uscc as uscc_rules
-from ..domain.publicity import InvalidPenaltyType, parse_penalty_types
+from ..domain.publicity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES, InvalidPenaltyType, parse_penalty_types
 from ..domain.values import parse_amount, parse_date
 from ..errors import FieldError
 from . import layout
 
-KIND_ALIASES = {"penalty": layout.PENALTY, "行政处罚": layout.PENALTY, "licence": layout.LICENCE,
-                "license": layout.LICENCE, "行政许可": layout.LICENCE}
 _CHOICE_ALIASES = {
-    "party_category": {**{k: k for k in layout.PARTY_CATEGORIES},
-                       **{v: k for k, v in layout.PARTY_CATEGORIES.items()},
-                       "法人": "legal_person", "非法人组织": "legal_person"},
-    "severity": {**{k: k for k in layout.SEVERITIES}, **{v: k for k, v in layout.SEVERITIES.items()}},
+    "party_category": PARTY_CATEGORY_ALIASES,
+    "severity": SEVERITY_ALIASES,
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
 }
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
@@ -78,7 +74,7 @@ def _parse(field: layout.Field, value):
 
 def validate_record(raw: Mapping, kind: str | None = None, today: date | None = None):
     """Validate one row. Returns (clean dict, []) or (None, [FieldError, ...]) with every problem."""
-    kind = KIND_ALIASES.get(str(kind if kind is not None else raw.get("kind", "")).strip())
+    kind = layout.kind_of(kind if kind is not None else raw.get("kind", ""))
     if kind is None:
         return None, [FieldError("kind", "invalid_kind", "记录类型应为行政处罚（penalty）或行政许可（licence）",
                                  "kind must be 'penalty' or 'licence'", raw.get("kind"))]

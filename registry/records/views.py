@@ -2,10 +2,9 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..access.http import current_viewer, require_role
-from ..errors import ValidationFailed
+from ..jsonbody import Blueprint, json_body
 from ..pagination import MAX_ID
 from . import services
 from .schemas import PushResultOut, RecordBatchIn, RecordIn, RecordOut
@@ -25,10 +24,7 @@ class Records(MethodView):
         row error is reported with its index and field. Re-sending a record is a no-op.
         """
         viewer = require_role("department")
-        payload = request.get_json(silent=True)
-        if payload is None:
-            raise ValidationFailed("the body must be JSON", "请求体应为 JSON", code="invalid_json")
-        return services.push_records(viewer, payload)
+        return services.push_records(viewer, json_body(required=True))
 
 
 @blp.route(f"/<int(max={MAX_ID}):record_id>")
@@ -44,6 +40,6 @@ class RecordById(MethodView):
     def delete(self, record_id: int):
         """Withdraw (撤销) a record: source department only, reason required; it stays in history."""
         viewer = require_role("department")
-        body = request.get_json(silent=True)
+        body = json_body(required=False)
         reason = body.get("reason") if isinstance(body, dict) else request.args.get("reason")
         return services.withdraw_record(viewer, record_id, reason if isinstance(reason, str) else None)

@@ -1,9 +1,9 @@
 """HTTP resources for objections (异议申诉)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..access.http import require_role
+from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import objections
 from .schemas import ObjectionIn, ObjectionOut, ResolutionIn

@@ -4,9 +4,9 @@ from datetime import date
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..access.http import require_role
+from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import materials, services, statistics
 from .rules import MATERIAL_KINDS

@@ -4,10 +4,10 @@ from datetime import date
 
 from flask import Response, current_app, render_template, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..access.http import require_role
 from ..enterprises.services import parse_uscc
+from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import authorisations, querylog, services
 from .presentation import qr_svg, report_view

@@ -22,8 +22,9 @@ def headers_for(kind: str) -> list[tuple[str, str]]:
     return [(f.key, extra.get(f.key, f.label_zh)) for f in fields]
 
 
-def write_csv(path, rows: list[dict], kind: str = "penalty", encoding: str = "utf-8") -> None:
-    columns = headers_for(kind)
+def write_csv(path, rows: list[dict], kind: str = "penalty", encoding: str = "utf-8", columns=None) -> None:
+    """`columns`, (key, header) pairs, default to every field of the kind."""
+    columns = columns or headers_for(kind)
     with open(path, "w", newline="", encoding=encoding) as out:
         writer = csv.writer(out)
         writer.writerow([header for _, header in columns])

@@ -8,10 +8,12 @@ import time
 import pytest
 from sqlalchemy import select
 
+from registry.departments.models import Department
 from registry.extensions import db
+from registry.imports import services
 from registry.records.models import RecordVersion
 from tests import factories
-from tests.imports.files import write_csv, write_ndjson, write_xlsx
+from tests.imports.files import headers_for, write_csv, write_ndjson, write_xlsx
 
 
 def summary_of(result) -> dict:
@@ -66,6 +68,91 @@ def test_a_record_repeated_in_a_later_batch_updates_it_and_the_rest_of_that_batc
         assert [record["decision_no"] for record in stored] == [row["decision_no"]]
     [repeated] = client.get(f"/api/v1/enterprises/{rows[1]['uscc']}/records").json["items"]
     assert (repeated["penalty_content"], repeated["version"]) == ("罚款人民币一万元", 2)
+
+
+def test_a_failed_import_run_again_with_other_options_is_a_new_import(cli, tmp_path, department):
+    rows = [factories.penalty(department) for _ in range(3)]
+    path = tmp_path / "mixed.csv"
+    write_csv(path, rows, columns=headers_for("penalty") + [("content", "许可内容")])
+    failed = cli("import", path, "--department", department["uscc"])
+    assert failed.exit_code == 1 and "--kind" in failed.stderr
+    result = cli("import", path, "--department", department["uscc"], "--kind", "penalty")
+    assert result.exit_code == 0, result.output
+    summary = summary_of(result)
+    assert summary["job"] != summary_of(failed)["job"]
+    assert (summary["state"], summary["inserted"]) == ("done", 3)
+
+
+def test_an_unfinished_import_resumes_from_where_its_file_is_now(cli, tmp_path, department, app):
+    rows = [factories.penalty(department) for _ in range(3)]
+    first, moved = tmp_path / "first.csv", tmp_path / "moved" / "penalties.csv"
+    write_csv(first, rows)
+    with app.app_context():
+        job = services.start_job(db.session.get(Department, department["id"]), first, first.name, {}).id
+    moved.parent.mkdir()
+    first.rename(moved)
+    summary = summary_of(cli("import", moved, "--department", department["uscc"]))
+    assert (summary["job"], summary["state"], summary["inserted"]) == (job, "done", 3)
+
+
+def test_a_line_nested_too_deeply_is_a_rejected_row_and_the_others_are_imported(cli, client, tmp_path,
+                                                                                department, department_key):
+    path = tmp_path / "deep.ndjson"
+    write_ndjson(path, [factories.penalty(department) for _ in range(3)])
+    with open(path, "a", encoding="utf-8") as out:
+        out.write('{"party_name": ' + "[" * 100000 + "\n")
+    result = cli("import", path, "--department", department["uscc"])
+    summary = summary_of(result)
+    assert result.exit_code == 0 and (summary["inserted"], summary["rejected"]) == (3, 1)
+    report = client.get(f"/api/v1/imports/{summary['job']}/errors", headers=factories.auth(department_key)).json
+    assert [(e["row_number"], e["code"]) for e in report["items"]] == [(4, "invalid_json")]
+
+
+@pytest.fixture
+def failing_writer(monkeypatch, app):
+    """The writer fails on its second batch of 4 rows, as a bug or a lost database connection would."""
+    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "4")  # the CLI's app
+    monkeypatch.setattr(app.config["REGISTRY"], "IMPORT_BATCH_ROWS", 4)  # the HTTP job's
+    make_writer = services.writer_for
+
+    def writer_for(*args, **kwargs):
+        writer = make_writer(*args, **kwargs)
+        write, batches = writer.write_encoded, []
+
+        def write_encoded(encoded):
+            batches.append(encoded)
+            if len(batches) == 2:
+                raise RuntimeError("connection to the database lost")
+            return write(encoded)
+
+        writer.write_encoded = write_encoded
+        return writer
+
+    monkeypatch.setattr(services, "writer_for", writer_for)
+
+
+def test_an_unexpected_failure_fails_the_job_and_says_which_rows_were_committed(
+        cli, client, tmp_path, department, department_key, failing_writer):
+    rows = [factories.penalty(department) for _ in range(10)]
+    path = tmp_path / "p.csv"
+    write_csv(path, rows)
+    result = cli("import", path, "--department", department["uscc"])
+    summary = summary_of(result)
+    assert result.exit_code == 1 and "connection to the database lost" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (summary["state"], summary["inserted"], summary["rows_committed"]) == ("failed", 4, 5)
+    assert "rows up to 5 were committed" in summary["message"]
+    assert client.get(f"/api/v1/enterprises/{rows[3]['uscc']}/records").json["items"]
+
+    dry = cli("import", path, "--department", department["uscc"], "--dry-run")
+    assert dry.exit_code == 1 and summary_of(dry)["state"] == "failed"
+
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "p.csv"), "kind": "penalty"},
+                               headers=headers, content_type="multipart/form-data")
+    job = wait_for_job(client, response.headers["Location"], headers)
+    assert (job["state"], job["rows_committed"]) == ("failed", 5) and "导入意外中断" in job["message_zh"]
 
 
 @pytest.fixture
@@ -146,6 +233,7 @@ def test_a_file_that_cannot_be_read_exits_non_zero_with_a_clear_message(cli, tmp
     result = cli("import", garbage, "--department", department["uscc"])
     assert result.exit_code == 1
     assert "error:" in result.stderr and summary_of(result)["state"] == "failed"
+    assert summary_of(result)["message"].endswith("; nothing was imported")
     missing = cli("import", tmp_path / "nothing.csv", "--department", department["uscc"])
     assert missing.exit_code != 0 and "no such file" in missing.output
     unknown = cli("import", garbage, "--department", factories.new_uscc("11"))
@@ -163,6 +251,19 @@ def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, de
     assert response.status_code == 202 and response.headers["Location"].endswith(f"/{response.json['id']}")
     job = wait_for_job(client, response.headers["Location"], headers)
     assert (job["state"], job["rows_read"], job["inserted"], job["progress"]) == ("done", 30, 30, 1.0)
+
+
+def test_upload_with_the_documented_format_field_is_read_in_that_format(client, tmp_path, department,
+                                                                        department_key):
+    rows = [factories.penalty(department) for _ in range(3)]
+    path = tmp_path / "upload.txt"
+    write_ndjson(path, rows)  # a name that would say CSV: only the field makes it NDJSON
+    headers = factories.auth(department_key)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "upload.txt"), "format": "ndjson"},
+                               headers=headers, content_type="multipart/form-data")
+    job = wait_for_job(client, response.headers["Location"], headers)
+    assert (job["state"], job["format"], job["inserted"]) == ("done", "ndjson", 3)
 
 
 def wait_for_job(client, url, headers, seconds=60):

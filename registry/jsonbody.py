@@ -1,0 +1,51 @@
+"""Request bodies read as JSON the same way by every endpoint: a body nested too deeply is invalid
+JSON like any other, not a RecursionError answered with a 500."""
+
+import flask_smorest
+from flask import request
+from flask.json.provider import DefaultJSONProvider
+from webargs.flaskparser import FlaskParser
+
+from .errors import RegistryError
+
+_TOO_DEEP = "JSON nested too deeply"
+
+
+class JSONProvider(DefaultJSONProvider):
+    """app.json: what request.get_json reads with."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError(_TOO_DEEP) from None  # get_json's invalid-JSON path
+
+
+class _ArgumentsParser(FlaskParser):
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise _invalid(_TOO_DEEP) from None
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        raise _invalid(getattr(error, "msg", str(error)))
+
+
+def json_body(*, required: bool):
+    """The request's JSON body; None when it has none and none is required. A body sent as JSON
+    that is not valid JSON is refused (400 invalid_json), as the arguments parser refuses it."""
+    body = request.get_json(silent=True)
+    if body is None and (required or (request.is_json and request.get_data())):
+        raise _invalid("send a JSON document with Content-Type: application/json")
+    return body
+
+
+def _invalid(reason: str) -> RegistryError:
+    return RegistryError(f"the body is not valid JSON: {reason}", "请求体不是有效的 JSON", code="invalid_json")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The API's blueprints: their JSON arguments are read by the parser above."""
+
+    ARGUMENTS_PARSER = _ArgumentsParser()
