@@ -20,12 +20,28 @@ SHOWN = {"search": True, "record": True, "entity_records": True, "entity_count":
 HIDDEN = {"search": False, "record": False, "entity_records": False, "entity_count": 0}
 
 
-def approve(client, keys, penalty, apply, upload, decide):
-    record_id, row = penalty()
-    key = keys.enterprise(row["uscc"])
+def file_complete(apply, upload, key, record_id) -> dict:
+    """File an application with every material supplied; the application."""
     application = apply(key, record_id).json
     for kind in ("performance_proof", "correction_report", "business_licence"):
         upload(key, application["id"], kind, PDF)
+    return application
+
+
+def forwarded(keys, penalty, apply, upload, decide):
+    """A penalty whose complete application the reviewer accepted and forwarded to the department."""
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application = file_complete(apply, upload, key, record_id)
+    for action in ("accept", "forward"):
+        decide(keys.reviewer, application["id"], action)
+    return record_id, row, key, application
+
+
+def approve(client, keys, penalty, apply, upload, decide):
+    record_id, row = penalty()
+    key = keys.enterprise(row["uscc"])
+    application = file_complete(apply, upload, key, record_id)
     steps = [("accept", keys.reviewer), ("forward", keys.reviewer), ("approve", keys.department)]
     seen = [visible(client, record_id, row)]
     for action, actor in steps:
@@ -58,13 +74,7 @@ def test_revocation_publishes_the_record_again_and_locks_the_applicant_out(
 
 
 def test_a_rejected_application_leaves_the_record_shown(client, keys, penalty, apply, upload, decide):
-    record_id, row = penalty()
-    key = keys.enterprise(row["uscc"])
-    application = apply(key, record_id).json
-    for kind in ("performance_proof", "correction_report", "business_licence"):
-        upload(key, application["id"], kind, PDF)
-    decide(keys.reviewer, application["id"], "accept")
-    decide(keys.reviewer, application["id"], "forward")
+    record_id, row, key, application = forwarded(keys, penalty, apply, upload, decide)
     assert decide(keys.department, application["id"], "reject", reason="整改未完成").json["state"] == "rejected"
     assert visible(client, record_id, row) == SHOWN
     assert apply(key, record_id).status_code == 201  # a new application is possible after a rejection
@@ -83,9 +93,7 @@ def test_approval_takes_the_record_out_of_special_credit_reports_and_revocation_
     key = keys.enterprise(row["uscc"])
     before, refs = _report_refs(client, key, row["uscc"], domains=["transport"])
     assert record_id in refs
-    application = apply(key, record_id).json
-    for kind in ("performance_proof", "correction_report", "business_licence"):
-        upload(key, application["id"], kind, PDF)
+    application = file_complete(apply, upload, key, record_id)
     for action, actor in (("accept", keys.reviewer), ("forward", keys.reviewer), ("approve", keys.department)):
         decide(actor, application["id"], action)
     _, refs = _report_refs(client, key, row["uscc"])  # another scope: a new report, not the day's first
@@ -109,13 +117,7 @@ def status_of(client, keys, record_id):
 
 
 def test_a_record_withdrawn_while_forwarded_cannot_be_approved(client, keys, penalty, apply, upload, decide):
-    record_id, row = penalty()
-    key = keys.enterprise(row["uscc"])
-    application = apply(key, record_id).json
-    for kind in ("performance_proof", "correction_report", "business_licence"):
-        upload(key, application["id"], kind, PDF)
-    decide(keys.reviewer, application["id"], "accept")
-    decide(keys.reviewer, application["id"], "forward")
+    record_id, row, key, application = forwarded(keys, penalty, apply, upload, decide)
     withdraw(client, keys, record_id)
     refused = decide(keys.department, application["id"], "approve")
     assert refused.status_code == 409 and refused.json["code"] == "record_not_repairable"
