@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -128,6 +128,12 @@ def _webargs_errors(exc: HTTPException) -> list[FieldError]:
     return errors
 
 
+def _wants_a_page() -> bool:
+    """A browser asking for a page outside the API gets a Chinese page, not problem+json."""
+    return (not request.path.startswith("/api/")
+            and request.accept_mimetypes.best_match([PROBLEM_JSON, "text/html"]) == "text/html")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RegistryError)
     def handle_registry_error(exc: RegistryError):
@@ -137,6 +143,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
+        if _wants_a_page():
+            details = ["您访问的页面不存在，请检查网址。"] if status == 404 else []
+            page = render_template("web/error.html", title=_HTTP_ZH.get(status, exc.name), details=details, params={})
+            return page, status
         errors = _webargs_errors(exc) if status == 422 else []
         code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
         return problem(status, code, exc.name, exc.description or exc.name,

@@ -91,6 +91,16 @@ def test_unknown_and_malformed_codes_get_a_chinese_page(client):
     assert "统一社会信用代码" in page_of(client, "/enterprises/91150502MA0000000", status=400)
 
 
+def test_an_unknown_address_is_a_chinese_page_for_a_browser_and_problem_json_for_a_program(client):
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = client.get("/nosuchpage", headers=browser)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "页面不存在" in page.get_data(as_text=True) and 'href="/"' in page.get_data(as_text=True)
+    assert client.get("/nosuchpage").mimetype == "application/problem+json"  # curl's */*
+    api = client.get("/api/v1/nosuch", headers=browser)
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
 def test_bad_filters_and_cursors_are_explained(client):
     assert "“起始日期”的格式不正确" in page_of(client, "/", status=400, q="通辽", **{"from": "2024-02-30"})
     assert "分页链接已失效" in page_of(client, "/", status=400, q="通辽", cursor="garbage")
