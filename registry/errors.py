@@ -144,9 +144,9 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
         if _wants_a_page():
-            details = ["您访问的页面不存在，请检查网址。"] if status == 404 else []
-            page = render_template("web/error.html", title=_HTTP_ZH.get(status, exc.name), details=details, params={})
-            return page, status
+            title, details = ("页面不存在", ["请检查网址，或从首页查询。"]) if status == 404 else (
+                _HTTP_ZH.get(status, exc.name), [])
+            return render_template("web/error.html", title=title, details=details, params={}), status
         errors = _webargs_errors(exc) if status == 422 else []
         code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
         return problem(status, code, exc.name, exc.description or exc.name,

@@ -25,6 +25,7 @@ def tax_department(app) -> dict:
 def test_the_empty_page_offers_the_search_box_only(client):
     html = page_of(client, "/")
     assert 'name="q"' in html and 'id="total"' not in html
+    assert 'href="/reports/verify"' in html and 'href="/repairs"' in html  # the other public pages
 
 
 def test_a_fragment_finds_the_entity_and_its_record_with_highlights(push, client, department):
