@@ -99,3 +99,8 @@ def test_a_newer_decision_renames_the_entity_and_keeps_the_former_name(push, cli
     entity = client.get(f"/api/v1/enterprises/{first['uscc']}").json
     assert entity["name"] == "内蒙古鑫源集团有限公司"
     assert entity["former_names"] == ["通辽市鑫源商贸有限公司", "通辽市鑫源商贸集团有限公司"]
+    push(factories.penalty(department, uscc=first["uscc"], party_name="通辽市鑫源商贸有限公司",
+                           decision_date="2025-11-01"))  # back to its first name: no longer a former one
+    entity = client.get(f"/api/v1/enterprises/{first['uscc']}").json
+    assert entity["name"] == "通辽市鑫源商贸有限公司"
+    assert entity["former_names"] == ["通辽市鑫源商贸集团有限公司", "内蒙古鑫源集团有限公司"]

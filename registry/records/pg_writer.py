@@ -190,7 +190,9 @@ class CopyRecordWriter(RecordWriter):
             f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
             "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
-            "name_as_of = EXCLUDED.name_as_of, former_names = (e.former_names::jsonb || to_jsonb(e.name))::json, "
+            # The name it had joins the former names; the one it takes back, if any, leaves them.
+            "name_as_of = EXCLUDED.name_as_of, "
+            "former_names = ((e.former_names::jsonb - EXCLUDED.name) || to_jsonb(e.name))::json, "
             "version = e.version + 1, updated_at = now() "
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 

@@ -270,7 +270,9 @@ def _entity_upsert(stamp: str) -> str:
         f"VALUES ({', '.join('?' * len(ENTITY_COLUMNS))}, '[]', 1, '{stamp}', '{stamp}') "
         "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, name_normalised = excluded.name_normalised, "
         "name_as_of = excluded.name_as_of, "
-        "former_names = json_insert(coalesce(entities.former_names, '[]'), '$[#]', entities.name), "
+        # The name it had joins the former names; the one it takes back, if any, leaves them.
+        "former_names = (SELECT json_group_array(value) FROM (SELECT value FROM json_each(entities.former_names) "
+        "WHERE value <> excluded.name UNION ALL SELECT entities.name)), "
         "version = entities.version + 1, updated_at = excluded.updated_at "
         "WHERE entities.name <> excluded.name "
         "AND (entities.name_as_of IS NULL OR excluded.name_as_of >= entities.name_as_of)"

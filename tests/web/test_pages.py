@@ -126,6 +126,15 @@ def test_the_entity_page_shows_published_records_by_domain(push, client, departm
     assert "150502198003151234" not in html  # the legal representative's ID is masked
 
 
+def test_an_individual_business_names_its_operator_and_a_licence_its_state(push, client, department):
+    licence = factories.licence(department, uscc=factories.new_uscc("92"), party_category="个体工商户",
+                                legal_rep="王五", status="已过期")
+    push(licence)
+    html = page_of(client, f"/enterprises/{licence['uscc']}")
+    assert "<dt>经营者</dt><dd>王五</dd>" in html and "法定代表人" not in html
+    assert "<dt>当前状态</dt><dd>已过期</dd>" in html
+
+
 def test_pages_of_results_follow_each_other_without_repeats(push, client, department):
     record = factories.penalty(department)
     same_entity = {key: record[key] for key in ("party_name", "uscc")}
