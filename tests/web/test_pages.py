@@ -102,6 +102,11 @@ def test_an_unknown_address_is_a_chinese_page_for_a_browser_and_problem_json_for
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
 
 
+def test_no_hits_for_two_characters_says_record_text_needs_three(client):
+    assert "至少输入3个字" in page_of(client, "/", q="油烟")
+    assert "至少输入3个字" not in page_of(client, "/", q="油烟净化")
+
+
 def test_bad_filters_and_cursors_are_explained(client):
     assert "“起始日期”的格式不正确" in page_of(client, "/", status=400, q="通辽", **{"from": "2024-02-30"})
     assert "分页链接已失效" in page_of(client, "/", status=400, q="通辽", cursor="garbage")
