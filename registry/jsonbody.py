@@ -1,10 +1,12 @@
-"""Request bodies read as JSON the same way by every endpoint: a body nested too deeply is invalid
-JSON like any other, not a RecursionError answered with a 500."""
+"""Request arguments read the same way by every endpoint: a body nested too deeply is invalid
+JSON like any other, not a RecursionError answered with a 500; a query parameter sent empty is not
+sent (an HTML form or a URL template like SPEC §8's `?q=&kind=&domain=` sends every name)."""
 
 import flask_smorest
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
 
 from .errors import RegistryError
 
@@ -30,6 +32,10 @@ class _ArgumentsParser(FlaskParser):
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         raise _invalid(getattr(error, "msg", str(error)))
+
+    def load_querystring(self, req, schema):
+        sent = MultiDict((key, value) for key, value in req.args.items(multi=True) if value.strip())
+        return self._makeproxy(sent, schema)
 
 
 def json_body(*, required: bool):

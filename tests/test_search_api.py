@@ -56,6 +56,14 @@ def test_withdrawn_records_and_natural_persons_are_never_found(push, client, dep
     assert records == {ids[0]}
 
 
+def test_parameters_sent_empty_are_not_sent(push, client, department):
+    record = factories.penalty(department, party_name="通辽市瑞丰粮油有限公司")
+    push(record)
+    template = {name: "" for name in ("kind", "domain", "region", "severity", "from", "to", "cursor")}  # SPEC §8
+    assert hits_of(client, q="瑞丰粮油", **template)["items"] == hits_of(client, q="瑞丰粮油")["items"] != []
+    assert client.get(f"/api/v1/enterprises/{record['uscc']}/records?cursor=&limit=").status_code == 200
+
+
 def test_bad_search_parameters_are_problem_json(client):
     for params, field in (({"limit": 0}, "limit"), ({"district": "abc"}, "district"), ({"kind": "x"}, "kind"),
                           ({"from": "2024-02-30"}, "from")):
