@@ -56,6 +56,18 @@ def test_withdrawn_records_and_natural_persons_are_never_found(push, client, dep
     assert records == {ids[0]}
 
 
+def test_a_record_hit_says_whether_it_is_under_objection(push, client, department, app):
+    record = factories.penalty(department, party_name="通辽市瑞丰粮油有限公司")
+    record_id = push(record).json["results"][0]["id"]
+    [before] = hits_of(client, q="瑞丰粮油", kind="record")["items"]
+    enterprise = factories.auth(factories.key_for(app, "enterprise", uscc=record["uscc"]))
+    filed = client.post("/api/v1/objections", json={"record_id": record_id, "reason": "处罚决定已被复议撤销"},
+                        headers=enterprise)
+    assert filed.status_code == 201, filed.json
+    [after] = hits_of(client, q="瑞丰粮油", kind="record")["items"]
+    assert (before["record"]["under_objection"], after["record"]["under_objection"]) == (False, True)
+
+
 def test_parameters_sent_empty_are_not_sent(push, client, department):
     record = factories.penalty(department, party_name="通辽市瑞丰粮油有限公司")
     push(record)

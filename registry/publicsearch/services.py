@@ -14,7 +14,7 @@ from ..errors import RegistryError
 from ..extensions import db
 from ..pagination import InvalidCursor
 from ..records.models import Record
-from ..records.presenters import present_record
+from ..records.services import present_records
 from ..records.visibility import public_condition
 from .engines import configured_engine
 
@@ -58,13 +58,14 @@ def _items(hits) -> list[dict]:
     shown_districts = {entity.district_code for entity in entities.values()}
     districts = dict(db.session.execute(select(District.code, District.name_zh)
                                         .where(District.code.in_(shown_districts))).all()) if entities else {}
+    shown_records = {shown["id"]: shown for shown in present_records(list(records.values()), PUBLIC)}
     items = []
     for hit in hits:
         found = (records.get(int(hit.id.removeprefix("record-"))) if hit.kind == "record"
                  else entities.get(hit.id.removeprefix("entity-")))
         if found is None:
             continue
-        shown = present_record(found, PUBLIC) if hit.kind == "record" else _entity(found, districts)
+        shown = shown_records[found.id] if hit.kind == "record" else _entity(found, districts)
         items.append({"kind": hit.kind, "score": hit.score, "matched": list(hit.matched),
                       "highlights": _highlights(hit, found), hit.kind: shown})
     return items

@@ -106,8 +106,14 @@ def record_not_found(record_id) -> NotFound:
 
 
 def get_record(viewer: Viewer, record_id: int) -> dict:
-    record = visible_record(viewer, record_id)
-    return {**present_record(record, viewer), "under_objection": bool(under_objection([record.id]))}
+    [shown] = present_records([visible_record(viewer, record_id)], viewer)
+    return shown
+
+
+def present_records(records: list[Record], viewer: Viewer) -> list[dict]:
+    """The records as the viewer sees them, each saying whether it is under objection."""
+    disputed = under_objection(r.id for r in records)
+    return [{**present_record(r, viewer), "under_objection": r.id in disputed} for r in records]
 
 
 def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cursor=None, limit=20) -> dict:
@@ -132,9 +138,7 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     next_cursor = None
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
-    disputed = under_objection(r.id for r in page)
-    return {"items": [{**present_record(r, viewer), "under_objection": r.id in disputed} for r in page],
-            "next_cursor": next_cursor}
+    return {"items": present_records(page, viewer), "next_cursor": next_cursor}
 
 
 def under_objection(record_ids) -> set[int]:
