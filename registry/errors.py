@@ -63,6 +63,10 @@ class Unauthorized(RegistryError):
     code = "unauthorized"
     title = "Unauthorized"
 
+    def __init__(self, message_en: str, message_zh: str, **kwargs):
+        super().__init__(message_en, message_zh, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")  # RFC 9110: a 401 names its scheme
+
 
 class Forbidden(RegistryError):
     status = 403
@@ -149,8 +153,9 @@ def register_error_handlers(app: Flask) -> None:
             return render_template("web/error.html", title=title, details=details, params={}), status
         errors = _webargs_errors(exc) if status == 422 else []
         code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
+        headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, for one
         return problem(status, code, exc.name, exc.description or exc.name,
-                       _HTTP_ZH.get(status, exc.name), errors)
+                       _HTTP_ZH.get(status, exc.name), errors, headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

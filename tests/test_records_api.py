@@ -98,11 +98,16 @@ def test_pushing_needs_a_department_key(client, app, department):
     record = factories.penalty(department)
     anonymous = client.post("/api/v1/records", json=record)
     assert anonymous.status_code == 401 and anonymous.json["code"] == "authentication_required"
+    assert anonymous.headers["WWW-Authenticate"] == "Bearer"
     bank_key = factories.key_for(app, "bank")
     as_bank = client.post("/api/v1/records", json=record, headers=factories.auth(bank_key))
     assert as_bank.status_code == 403
     forged = client.post("/api/v1/records", json=record, headers=factories.auth("crk_not-a-real-key"))
     assert forged.status_code == 401 and forged.json["code"] == "invalid_api_key"
+    assert forged.headers["WWW-Authenticate"] == "Bearer"
+    wrong_method = client.put("/api/v1/records", json=record)
+    assert wrong_method.status_code == 405 and wrong_method.mimetype == "application/problem+json"
+    assert set(wrong_method.headers["Allow"].split(", ")) >= {"POST"}
 
 
 def test_body_that_is_not_json_is_a_clear_error(client, department_key):
