@@ -2,6 +2,8 @@
 
 from flask import Flask
 
+REQUEST_MAX_BYTES = 16 * 1024 * 1024
+
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; `overrides` replaces settings (tests pass a dict)."""
@@ -34,6 +36,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=config.DATABASE_URL,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         JSON_AS_ASCII=False,
+        # A request body is read whole before the view runs: cap it (a batch of 1,000 records is
+        # about 2 MB). Department files are uploaded to imports, which lift the cap for themselves.
+        MAX_CONTENT_LENGTH=REQUEST_MAX_BYTES,
         API_TITLE="Credit Registry API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",

@@ -28,6 +28,16 @@ class RejectionArgs(Schema):
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
 
 
+# A department's file is far larger than any other request body (a million rows is about 800 MB);
+# it is streamed to disk, not held in memory.
+UPLOAD_MAX_BYTES = 2 * 1024**3
+
+
+@blp.before_request
+def _department_files_are_large():
+    request.max_content_length = UPLOAD_MAX_BYTES
+
+
 def _job_for(job_id: int):
     viewer = require_role("department", *CREDIT_CENTRE)
     return services.get_job(None if viewer.is_credit_centre else viewer.department_id, job_id)

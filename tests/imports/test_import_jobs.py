@@ -253,6 +253,22 @@ def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, de
     assert (job["state"], job["rows_read"], job["inserted"], job["progress"]) == ("done", 30, 30, 1.0)
 
 
+def test_request_bodies_are_capped_but_department_files_are_not(client, tmp_path, department, department_key,
+                                                                   monkeypatch):
+    rows = [factories.penalty(department) for _ in range(30)]
+    monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 4096)  # far below the file
+    headers = factories.auth(department_key)
+    too_big = client.post("/api/v1/records", json=rows, headers=headers)
+    assert too_big.status_code == 413 and too_big.mimetype == "application/problem+json"
+    path = tmp_path / "upload.csv"
+    write_csv(path, rows)
+    with open(path, "rb") as stream:
+        response = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")}, headers=headers,
+                               content_type="multipart/form-data")
+    assert response.status_code == 202
+    assert wait_for_job(client, response.headers["Location"], headers)["inserted"] == 30
+
+
 def test_upload_with_the_documented_format_field_is_read_in_that_format(client, tmp_path, department,
                                                                         department_key):
     rows = [factories.penalty(department) for _ in range(3)]
