@@ -46,6 +46,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_REDOC_PATH="/docs",
         OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "an API key (registry principals)"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            }},
+            "security": [{"bearer": []}, {"apiKey": []}, {}],  # {}: the public endpoints need no key
+        },
     )
     app.json = JSONProvider(app)
     app.json.ensure_ascii = False

@@ -64,6 +64,12 @@ def test_openapi_describes_the_core_paths(client):
     record_in = spec["components"]["schemas"]["RecordIn"]["properties"]
     assert "decision_no" in record_in and "行政相对人名称" in record_in["party_name"]["description"]
     assert client.get("/api/v1/docs").status_code == 200
+    # Errors are described as they are answered: problem+json with a string code.
+    default_error = spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    problem = spec["components"]["schemas"]["Problem"]["properties"]
+    assert list(default_error) == ["application/problem+json"]
+    assert (problem["code"]["type"], problem["status"]["type"]) == ("string", "integer")
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
 
 
 def test_readiness_names_the_external_engine_and_reports_it_down(app, tmp_path):
