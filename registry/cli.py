@@ -7,6 +7,9 @@ from functools import wraps
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import DBAPIError
+
+from search.engine import SearchUnavailable
 
 from .config import ConfigError
 from .errors import RegistryError
@@ -31,8 +34,20 @@ def with_app(command):
             raise click.ClickException(str(exc)) from None
         except RegistryError as exc:
             raise click.ClickException(f"{exc.message_en} ({exc.message_zh})") from None
+        except DBAPIError as exc:
+            raise click.ClickException(_database_problem(exc)) from None
+        except SearchUnavailable as exc:
+            raise click.ClickException(f"the search engine does not answer: {exc} (搜索服务无响应)") from None
 
     return run
+
+
+def _database_problem(exc: DBAPIError) -> str:
+    """What went wrong with the database, in one line (not the statement and its parameters)."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return f"the database has no registry schema ({reason}): run `registry init` first (数据库尚未初始化)"
+    return f"cannot use the database: {reason} (数据库无法使用); check REGISTRY_DATABASE_URL"
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -43,8 +58,6 @@ def main():
 @main.command(help="Create or upgrade the database schema and load the shipped reference data.")
 @with_app
 def init():
-    from search.engine import SearchUnavailable
-
     from .bootstrap import initialise
     from .publicsearch.engines import configured_engine
     from .reports.services import keyring
@@ -272,8 +285,6 @@ def search_group():
 @with_app
 def search_drain(follow):
     import time
-
-    from search.engine import SearchUnavailable
 
     from .publicsearch.engines import sync_search
 

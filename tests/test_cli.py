@@ -1,5 +1,8 @@
 """The `registry` command as an operator uses it."""
 
+from click.testing import CliRunner
+
+from registry.cli import main
 from tests import factories
 
 
@@ -65,3 +68,15 @@ def test_demo_loads_a_searchable_city(cli, client):
     assert entity["record_counts"]["penalty"] + entity["record_counts"]["licence"] >= 1
     again = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert "(0 new)" in again.output
+
+
+def test_a_database_never_initialised_or_out_of_reach_is_one_readable_line(tmp_path):
+    def run(url, *args):
+        env = {"REGISTRY_DATABASE_URL": url, "REGISTRY_INSTANCE_DIR": str(tmp_path / "instance")}
+        return CliRunner().invoke(main, list(args), env=env)
+
+    empty = run(f"sqlite:///{tmp_path / 'empty.sqlite3'}", "principals", "create", "--role", "admin", "--name", "x")
+    assert empty.exit_code == 1 and "run `registry init` first" in empty.output
+    unreachable = run(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.sqlite3'}", "publicity", "sweep")
+    assert unreachable.exit_code == 1 and "cannot use the database" in unreachable.output
+    assert "Traceback" not in empty.output + unreachable.output and empty.exception.__class__ is SystemExit
