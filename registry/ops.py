@@ -2,9 +2,10 @@
 
 import time
 
+from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from search.connection import SearchUnavailable, server_info
 
@@ -22,8 +23,7 @@ def healthz():
 def readyz():
     checks = {}
     try:
-        db.session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
+        checks["database"] = _schema_state()
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {exc.__class__.__name__}"
     search_url = current_app.config["REGISTRY"].SEARCH_URL
@@ -38,6 +38,14 @@ def readyz():
             checks["search"] = f"error: {exc}"
     ready = checks["database"] == "ok" and checks["search"] == "ok"
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+def _schema_state() -> str:
+    """ok once the schema is the one this code's migrations end with (`registry init` makes it so)."""
+    current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+        if inspect(db.engine).has_table("alembic_version") else None
+    head = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_current_head()
+    return "ok" if current == head else f"error: schema at {current or 'nothing'}, code needs {head}; run registry init"
 
 
 def init_metrics(app: Flask) -> None:

@@ -50,6 +50,12 @@ def test_health_readiness_and_metrics(client):
     assert _not_found_records(client) == before + 1
 
 
+def test_a_database_never_initialised_is_not_ready(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}", "INSTANCE_DIR": str(tmp_path)})
+    answer = app.test_client().get("/readyz")
+    assert answer.status_code == 503 and "run registry init" in answer.json["checks"]["database"]
+
+
 def _not_found_records(client) -> float:
     metrics = client.get("/metrics").get_data(as_text=True)
     counted = [line for line in metrics.splitlines() if line.startswith("registry_http_requests_total{")
