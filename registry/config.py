@@ -72,14 +72,20 @@ class Config:
         return config
 
     def validate(self) -> None:
-        if not self.DATABASE_URL:
+        try:
             Path(self.INSTANCE_DIR).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"REGISTRY_INSTANCE_DIR {self.INSTANCE_DIR!r} cannot be made: {exc.strerror}") from None
+        if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{Path(self.INSTANCE_DIR).resolve() / 'registry.sqlite3'}"
         if not self.DATABASE_URL.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
             raise ConfigError(
                 "REGISTRY_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
                 f"got {self.DATABASE_URL!r}"
             )
+        if self.DATABASE_URL in ("sqlite://", "sqlite:///", "sqlite:///:memory:"):
+            raise ConfigError("REGISTRY_DATABASE_URL names an in-memory SQLite database, which keeps nothing; "
+                              "name a file (sqlite:////path/registry.sqlite3)")
         if self.DATABASE_URL.startswith("postgresql://"):
             self.DATABASE_URL = "postgresql+psycopg://" + self.DATABASE_URL[len("postgresql://"):]
         if self.SEARCH_URL != "builtin" and not self.SEARCH_URL.startswith(("http://", "https://")):
@@ -98,7 +104,7 @@ class Config:
             raise ConfigError("REGISTRY_IMPORT_WORKERS must be between 1 and 16")
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
-        for name in ("REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
+        for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
                      "REPAIR_MATERIALS_WORKDAYS", "REPAIR_LOCKOUT_MONTHS", "WEBHOOK_MAX_ATTEMPTS",
                      "WEBHOOK_TIMEOUT_SECONDS"):
             if getattr(self, name) < 1:

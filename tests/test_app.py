@@ -11,11 +11,20 @@ from registry.config import Config, ConfigError
     ("REGISTRY_SEARCH_URL", "ftp://x", "REGISTRY_SEARCH_URL"),
     ("REGISTRY_PUBLISH_NATURAL_PERSONS", "maybe", "true or false"),
     ("REGISTRY_PAGE_SIZE_MAX", "many", "whole number"),
+    ("REGISTRY_BATCH_MAX", "0", "REGISTRY_BATCH_MAX must be a positive"),
+    ("REGISTRY_DATABASE_URL", "sqlite://", "in-memory SQLite database"),
 ])
 def test_invalid_settings_stop_start_up_with_one_line(variable, value, words, tmp_path):
     with pytest.raises(ConfigError) as info:
         Config.from_env({variable: value, "REGISTRY_INSTANCE_DIR": str(tmp_path)})
     assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_an_instance_dir_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ConfigError) as info:
+        Config.from_env({"REGISTRY_INSTANCE_DIR": str(tmp_path / "a-file" / "instance")})
+    assert "REGISTRY_INSTANCE_DIR" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_embedded_default_is_sqlite_under_the_instance_dir(tmp_path):
