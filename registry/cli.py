@@ -76,8 +76,8 @@ def init():
 
 @main.command(help="Load the realistic demo data set for Tongliao (deterministic for a seed).")
 @click.option("--seed", default=20261127, show_default=True)
-@click.option("--entities", default=5000, show_default=True)
-@click.option("--records", default=20000, show_default=True)
+@click.option("--entities", default=5000, show_default=True, type=click.IntRange(min=1))
+@click.option("--records", default=20000, show_default=True, type=click.IntRange(min=0))
 @with_app
 def demo(seed, entities, records):
     from .bootstrap import initialise
@@ -94,7 +94,7 @@ def demo(seed, entities, records):
 
 @main.command(help="Serve the application with gunicorn.")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
-@click.option("--workers", default=2, show_default=True)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 def serve(bind, workers):
     try:
         _app()  # fail here, in one line, on a bad setting rather than in every worker
@@ -230,7 +230,7 @@ def repairs_lapse(day):
 
 
 @repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
-@click.option("--count", default=600, show_default=True)
+@click.option("--count", default=600, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=20261127, show_default=True)
 @with_app
 def repairs_demo(count, seed):

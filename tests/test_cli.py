@@ -80,3 +80,9 @@ def test_a_database_never_initialised_or_out_of_reach_is_one_readable_line(tmp_p
     unreachable = run(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.sqlite3'}", "publicity", "sweep")
     assert unreachable.exit_code == 1 and "cannot use the database" in unreachable.output
     assert "Traceback" not in empty.output + unreachable.output and empty.exception.__class__ is SystemExit
+
+
+def test_an_option_that_does_not_apply_to_the_role_is_refused(cli, department):
+    stray = cli("principals", "create", "--role", "admin", "--department", department["uscc"])
+    assert stray.exit_code == 1 and "--department does not apply to the role admin" in stray.output
+    assert cli("demo", "--entities", "0").exit_code == 2  # click's usage error, not a traceback

@@ -46,12 +46,21 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# What binds a principal of each role (the others bind nothing): a bank's USCC is optional.
+_BINDING_OF_ROLE = {"department": "department", "enterprise": "uscc", "bank": "uscc", "agent": "district"}
+
+
 def create_principal(role: str, name: str | None = None, department_uscc: str | None = None,
                      uscc: str | None = None, district_code: str | None = None) -> tuple[Principal, str]:
     """Create a principal and return it with its API key, which is not stored and shown only once."""
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", f"角色应为：{'、'.join(ROLES)}",
                                code="invalid_role")
+    given = {option for option, value in (("department", department_uscc), ("uscc", uscc), ("district", district_code))
+             if value}
+    if stray := sorted(given - {_BINDING_OF_ROLE.get(role)}):
+        raise ValidationFailed(f"--{stray[0]} does not apply to the role {role}", f"角色 {role} 不使用 --{stray[0]}",
+                               code="binding_not_for_role")
     principal = Principal(role=role, name=name or role)
     if role == "department":
         principal.department = _department(department_uscc)
