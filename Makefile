@@ -38,4 +38,3 @@ test: install system services
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check registry search tests
