@@ -294,6 +294,7 @@ def search_drain(follow):
         except SearchUnavailable as exc:
             if not follow:
                 raise click.ClickException(f"the search engine does not answer: {exc}") from None
+            click.echo(f"warning: the search engine does not answer ({exc}); the changes wait", err=True)
             sent = 0
         click.echo(json.dumps({"sent": sent}))
         if not follow:
