@@ -1,5 +1,7 @@
 """The facts of a signed report as labelled rows, shared by the HTML and PDF renderings."""
 
+from datetime import datetime, timedelta, timezone
+
 import segno
 from markupsafe import Markup
 
@@ -7,6 +9,7 @@ from .signing import ALGORITHM
 
 TITLE = "专项信用报告"
 SUBTITLE = "（代替无违法违规证明）"
+_BEIJING = timezone(timedelta(hours=8))  # China keeps one time zone, without daylight saving
 
 
 def report_view(document: dict) -> dict:
@@ -18,7 +21,7 @@ def report_view(document: dict) -> dict:
         "title": TITLE,
         "subtitle": SUBTITLE,
         "identity": [("报告编号", report["number"]), ("验证码", report["verification_code"]),
-                     ("出具时间", report["issued_at"]), ("出具机构", report["issuer"])],
+                     ("出具时间", _beijing_time(report["issued_at"])), ("出具机构", report["issuer"])],
         "entity": _present([("主体名称", entity["name"]), ("统一社会信用代码", entity["uscc"]),
                             ("主体类别", entity["party_category"]), ("所属地区", entity["district"]),
                             ("法定代表人", entity["legal_rep"]), ("法定代表人证件号码", entity["legal_rep_id_no"])]),
@@ -35,6 +38,12 @@ def report_view(document: dict) -> dict:
                       ("密钥编号", signature["key_id"]), ("签名值", signature["value"])],
         "verify_url": document["verify_url"],
     }
+
+
+def _beijing_time(issued_at: str) -> str:
+    """The signed UTC time as a reader in China reads it, the signed text kept beside it."""
+    local = datetime.fromisoformat(issued_at.replace("Z", "+00:00")).astimezone(_BEIJING)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间；{issued_at}）"
 
 
 def _summary(summary: dict) -> str:

@@ -3,6 +3,8 @@
 import io
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
@@ -98,6 +100,8 @@ def test_the_html_rendering_has_the_same_facts(client, enterprise, penalise):
     assert "<svg" in html.get_data(as_text=True)  # the QR code of the verify page
     text = squeeze(re.sub(r"<[^>]+>", "", html.get_data(as_text=True)).replace("&amp;", "&"))
     assert [fact for fact in facts(document) if squeeze(fact) not in text] == []
+    local = datetime.fromisoformat(document["report"]["issued_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{local.year}年{local.month}月{local.day}日{local:%H:%M}（北京时间" in text
 
 
 def test_a_missing_font_is_a_clear_503(app, client, enterprise, monkeypatch):
