@@ -67,6 +67,8 @@ def start_job(department: Department, path: Path, filename: str, options: dict,
     resumed = next((job for job in unfinished if job.options == options), None)
     if resumed:
         resumed.path = str(path)
+        if resumed.state == FAILED:  # queued again: until it runs, it must not still read as failed
+            resumed.state, resumed.finished_at, resumed.message_en, resumed.message_zh = QUEUED, None, None, None
         db.session.commit()
         return resumed  # resumed by run_job, unless a live process still holds it
     job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
@@ -121,16 +123,16 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
         db.session.rollback()
         job = db.session.get(ImportJob, job_id)
         job.state, job.finished_at = FAILED, utcnow()
-        job.message_en, job.message_zh = _failure_messages(exc, job.rows_committed)
+        job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     db.session.commit()
     return job
 
 
-def _failure_messages(exc: ImportFileError, rows_committed: int) -> tuple[str, str]:
+def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tuple[str, str]:
     if not rows_committed:
-        return f"{exc.message_en}; nothing was imported", f"{exc.message_zh}；未导入任何数据"
-    return (f"{exc.message_en}; rows up to {rows_committed} were committed",
-            f"{exc.message_zh}；第{rows_committed}行及之前的数据已入库")
+        return f"{reason_en}; nothing was imported", f"{reason_zh}；未导入任何数据"
+    return (f"{reason_en}; rows up to {rows_committed} were committed",
+            f"{reason_zh}；第{rows_committed}行及之前的数据已入库")
 
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
@@ -215,7 +217,27 @@ def get_job(department_id: int | None, job_id: int) -> ImportJob:
     job = db.session.get(ImportJob, job_id)
     if job is None or (department_id is not None and job.department_id != department_id):
         raise NotFound(f"no import job {job_id}", f"导入任务 {job_id} 不存在", code="import_not_found")
+    if job.state == RUNNING:
+        _fail_if_orphaned(job)
     return job
+
+
+def _fail_if_orphaned(job: ImportJob) -> None:
+    """A job left running by a process that died (a server worker killed mid-file) says so: nobody
+    holds its lock. Uploading the same file again resumes it."""
+    lock = JobLock(job.id, current_app.config["REGISTRY"].INSTANCE_DIR)
+    if not lock.acquire():
+        return  # running now
+    try:
+        db.session.refresh(job)
+        if job.state == RUNNING:
+            job.state, job.finished_at = FAILED, utcnow()
+            job.message_en, job.message_zh = _failure_messages(
+                "the import stopped when the process running it ended; upload the same file again to resume it",
+                "导入进程意外终止；再次上传同一文件即可继续导入", job.rows_committed)
+            db.session.commit()
+    finally:
+        lock.release()
 
 
 def run_in_background(app: Flask, job_id: int) -> threading.Thread:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.departments.models import Department
 from registry.extensions import db
 from registry.imports import services
+from registry.imports.locks import JobLock
 from registry.records.models import RecordVersion
 from tests import factories
 from tests.imports.files import headers_for, write_csv, write_ndjson, write_xlsx
@@ -267,6 +268,31 @@ def test_request_bodies_are_capped_but_department_files_are_not(client, tmp_path
                                content_type="multipart/form-data")
     assert response.status_code == 202
     assert wait_for_job(client, response.headers["Location"], headers)["inserted"] == 30
+
+
+def test_a_job_whose_process_died_says_so_and_resumes_on_the_next_upload(app, client, tmp_path, department,
+                                                                         department_key):
+    rows = [factories.penalty(department) for _ in range(5)]
+    path = tmp_path / "upload.csv"
+    write_csv(path, rows)
+    with app.app_context():
+        sender = db.session.scalar(select(Department).where(Department.uscc == department["uscc"]))
+        job = services.start_job(sender, path, path.name, {})
+        job.state = services.RUNNING  # as a server worker killed mid-file leaves it
+        db.session.commit()
+        held = JobLock(job.id, app.config["REGISTRY"].INSTANCE_DIR)
+        assert held.acquire()  # while a live process runs it, it is running
+    headers = factories.auth(department_key)
+    assert client.get(f"/api/v1/imports/{job.id}", headers=headers).json["state"] == "running"
+    held.release()  # the process dies
+    orphan = client.get(f"/api/v1/imports/{job.id}", headers=headers).json
+    assert orphan["state"] == "failed" and "upload the same file again" in orphan["message_en"]
+    with open(path, "rb") as stream:
+        again = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")}, headers=headers,
+                            content_type="multipart/form-data")
+    assert again.json["id"] == job.id
+    finished = wait_for_job(client, again.headers["Location"], headers)
+    assert finished["inserted"] == 5, (finished["state"], finished["message_en"])
 
 
 def test_upload_with_the_documented_format_field_is_read_in_that_format(client, tmp_path, department,
