@@ -117,12 +117,22 @@ def test_body_that_is_not_json_is_a_clear_error(client, department_key):
     assert response.json["message_zh"]
 
 
-@pytest.mark.parametrize(("method", "url"), [("post", "/api/v1/records"), ("delete", "/api/v1/records/1"),
-                                             ("post", "/api/v1/objections"), ("post", "/api/v1/repairs")])
-def test_a_body_nested_too_deeply_is_invalid_json_not_a_server_error(client, department_key, method, url):
-    response = getattr(client, method)(url, data="[" * 100000, headers={**factories.auth(department_key),
+@pytest.mark.parametrize(("method", "url", "sender"), [
+    ("post", "/api/v1/records", "department"), ("delete", "/api/v1/records/1", "department"),
+    ("post", "/api/v1/objections", "enterprise"), ("post", "/api/v1/repairs", "enterprise")])
+def test_a_body_nested_too_deeply_is_invalid_json_not_a_server_error(app, client, department_key, method, url,
+                                                                     sender):
+    key = department_key if sender == "department" else factories.key_for(app, sender, uscc=factories.new_uscc())
+    response = getattr(client, method)(url, data="[" * 100000, headers={**factories.auth(key),
                                                                        "Content-Type": "application/json"})
     assert response.status_code == 400 and response.json["code"] == "invalid_json"
+
+
+def test_the_caller_is_checked_before_the_body(client, department_key):
+    anonymous = client.post("/api/v1/repairs", json={})
+    assert anonymous.status_code == 401 and anonymous.json["code"] == "authentication_required"
+    wrong_role = client.post("/api/v1/repairs", json={}, headers=factories.auth(department_key))
+    assert wrong_role.status_code == 403 and wrong_role.json["code"] == "role_forbidden"
 
 
 def test_dates_and_amounts_in_the_forms_departments_send(push, client, department, department_key):

@@ -1,5 +1,7 @@
 """Resolving the caller of an HTTP request and enforcing roles."""
 
+from functools import wraps
+
 from flask import Flask, g, request
 
 from ..errors import Forbidden, Unauthorized
@@ -28,6 +30,22 @@ def require_role(*roles: str) -> Viewer:
         raise Forbidden(f"the {viewer.role} role may not do this", f"当前角色（{viewer.role}）无权执行此操作",
                         code="role_forbidden")
     return viewer
+
+
+def roles(*allowed: str):
+    """The caller must hold one of the `allowed` roles before the request's arguments are read:
+    placed above flask-smorest's arguments, an anonymous caller gets 401 and a wrong role 403, not
+    a 422 about a body it may not send. The view then takes `current_viewer()`."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            require_role(*allowed)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def init_app(app: Flask) -> None:

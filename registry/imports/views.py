@@ -4,7 +4,7 @@ from flask import Response, current_app, request, stream_with_context, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from ..access.http import require_role
+from ..access.http import current_viewer, require_role, roles
 from ..access.models import CREDIT_CENTRE
 from ..errors import ValidationFailed
 from ..jsonbody import Blueprint
@@ -45,6 +45,7 @@ def _job_for(job_id: int):
 
 @blp.route("")
 class Imports(MethodView):
+    @roles("department")
     @blp.arguments(UploadForm, location="form")
     @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"],
@@ -53,7 +54,7 @@ class Imports(MethodView):
     @blp.response(202, ImportJobOut)
     def post(self, options):
         """Upload a department file (CSV, XLSX, NDJSON); the import runs as a job, answered at once."""
-        viewer = require_role("department")
+        viewer = current_viewer()
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise ValidationFailed("send the file as multipart form field 'file'",

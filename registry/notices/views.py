@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from ..access.http import require_role
+from ..access.http import current_viewer, roles
 from ..enterprises.services import parse_uscc
 from ..jsonbody import Blueprint
 from ..repairs.schemas import NoticeArgs, NoticeListOut
@@ -13,9 +13,10 @@ blp = Blueprint("notices", __name__, url_prefix="/api/v1/enterprises", descripti
 
 @blp.route("/<string:uscc>/notices")
 class EnterpriseNotices(MethodView):
+    @roles("enterprise", "reviewer", "admin")
     @blp.arguments(NoticeArgs, location="query")
     @blp.response(200, NoticeListOut)
     def get(self, args, uscc: str):
         """The enterprise's notices, newest first (the enterprise itself, or the credit centre)."""
-        viewer = require_role("enterprise", "reviewer", "admin")
+        viewer = current_viewer()
         return services.list_notices(viewer, parse_uscc(uscc), **args)

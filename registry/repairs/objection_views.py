@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from ..access.http import require_role
+from ..access.http import current_viewer, require_role, roles
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import objections
@@ -13,11 +13,12 @@ blp = Blueprint("objections", __name__, url_prefix="/api/v1/objections", descrip
 
 @blp.route("")
 class Objections(MethodView):
+    @roles("enterprise")
     @blp.arguments(ObjectionIn)
     @blp.response(201, ObjectionOut)
     def post(self, body):
         """Dispute one of the enterprise's own records (not a withdrawn one); it shows as under objection."""
-        viewer = require_role("enterprise")
+        viewer = current_viewer()
         return objections.file_objection(viewer, body["record_id"], body["reason"])
 
 
@@ -31,9 +32,10 @@ class ObjectionById(MethodView):
 
 @blp.route(f"/<int(max={MAX_ID}):objection_id>/resolution")
 class Resolution(MethodView):
+    @roles("department", "reviewer")
     @blp.arguments(ResolutionIn)
     @blp.response(200, ObjectionOut)
     def post(self, body, objection_id: int):
         """Resolve: upheld, corrected (after the department pushed the correction) or withdrawn (撤销)."""
-        viewer = require_role("department", "reviewer")
+        viewer = current_viewer()
         return objections.resolve_objection(viewer, objection_id, body["outcome"], body["resolution"])

@@ -5,7 +5,7 @@ from datetime import date
 from flask import request
 from flask.views import MethodView
 
-from ..access.http import require_role
+from ..access.http import current_viewer, require_role, roles
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from . import materials, services, statistics
@@ -27,6 +27,7 @@ ANY_ROLE = ("enterprise", "agent", "department", "reviewer", "admin")
 
 @blp.route("")
 class Repairs(MethodView):
+    @roles("enterprise", "agent")
     @blp.arguments(ApplicationIn)
     @blp.response(201, ApplicationOut)
     def post(self, body):
@@ -35,24 +36,26 @@ class Repairs(MethodView):
         An ineligible record is refused (422 `not_eligible`) with the reason and the earliest date;
         a record with an open application is a 409 `application_open`.
         """
-        viewer = require_role("enterprise", "agent")
+        viewer = current_viewer()
         return services.file_application(viewer, body["record_id"], body["sign_commitment"], date.today())
 
+    @roles(*ANY_ROLE)
     @blp.arguments(ListArgs, location="query")
     @blp.response(200, ApplicationPageOut)
     def get(self, args):
         """Applications the caller may follow, newest first; `overdue=true` keeps the late open ones."""
-        viewer = require_role(*ANY_ROLE)
+        viewer = current_viewer()
         return statistics.list_applications(viewer, date.today(), **args)
 
 
 @blp.route("/eligibility")
 class Eligibility(MethodView):
+    @roles("enterprise", "agent")
     @blp.arguments(EligibilityArgs, location="query")
     @blp.response(200, EligibilityOut)
     def get(self, args):
         """Whether a record may be repaired today, and if not why and from which date."""
-        viewer = require_role("enterprise", "agent")
+        viewer = current_viewer()
         return services.check_eligibility(viewer, args["record_id"], date.today())
 
 
@@ -89,11 +92,12 @@ class Materials(MethodView):
 
 @blp.route(f"/<int(max={MAX_ID}):application_id>/decisions")
 class Decisions(MethodView):
+    @roles(*ANY_ROLE)
     @blp.arguments(DecisionIn)
     @blp.response(200, ApplicationOut)
     def post(self, body, application_id: int):
         """Take a step of the workflow: accept, accept_with_missing, not_accept, forward (reviewer);
         approve, reject (the source department); close, revoke (reviewer). Negative outcomes need a reason."""
-        viewer = require_role(*ANY_ROLE)
+        viewer = current_viewer()
         return services.decide(viewer, application_id, body["action"], body["reason"], body["version"],
                                date.today())

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Response, current_app, render_template, request
 from flask.views import MethodView
 
-from ..access.http import require_role
+from ..access.http import current_viewer, require_role, roles
 from ..enterprises.services import parse_uscc
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
@@ -34,6 +34,7 @@ _READERS = ("enterprise", "bank", "reviewer", "admin")
 
 @blp.route("")
 class Reports(MethodView):
+    @roles("enterprise", "bank")
     @blp.arguments(ReportRequestIn)
     @blp.response(201, SignedReportOut)
     @blp.alt_response(200, schema=SignedReportOut, description="the day's report of the same scope")
@@ -42,7 +43,7 @@ class Reports(MethodView):
 
         A repeat request for the same scope on the same day returns that day's report (200).
         """
-        viewer = require_role("enterprise", "bank")
+        viewer = current_viewer()
         report, issued = services.request_report(viewer, data, date.today())
         return services.signed_document(report, request.host_url), 201 if issued else 200
 
@@ -114,11 +115,12 @@ class Authorisations(MethodView):
         viewer = require_role("enterprise", "reviewer", "admin")
         return {"items": authorisations.list_authorisations(viewer, parse_uscc(uscc), date.today())}
 
+    @roles("enterprise")
     @enterprise_blp.arguments(AuthorisationIn)
     @enterprise_blp.response(201, AuthorisationOut)
     def post(self, data, uscc: str):
         """Authorise a bank to obtain the enterprise's reports, for a purpose, until a day (the enterprise)."""
-        viewer = require_role("enterprise")
+        viewer = current_viewer()
         return authorisations.grant_authorisation(viewer, parse_uscc(uscc), data, date.today())
 
 
@@ -133,9 +135,10 @@ class AuthorisationById(MethodView):
 
 @enterprise_blp.route("/<string:uscc>/queries")
 class Queries(MethodView):
+    @roles("enterprise", "reviewer", "admin")
     @enterprise_blp.arguments(QueryPageArgs, location="query")
     @enterprise_blp.response(200, QueryPageOut)
     def get(self, args, uscc: str):
         """Who requested or viewed the enterprise's reports, newest first (the enterprise, the credit centre)."""
-        viewer = require_role("enterprise", "reviewer", "admin")
+        viewer = current_viewer()
         return querylog.list_queries(viewer, parse_uscc(uscc), **args)
