@@ -91,3 +91,8 @@ def licence(dep: dict, **overrides) -> dict:
     }
     record.update(overrides)
     return record
+
+
+def full_width(text: str) -> str:
+    """The text as a Chinese input method may type it: Ａ for A, １ for 1."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)

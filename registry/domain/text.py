@@ -9,6 +9,11 @@ def fold_width(text: str) -> str:
     return text if text.isascii() else text.translate(_HALF_WIDTH)
 
 
+def typed_code(text: str) -> str:
+    """A number or code read off paper and typed by hand: width folded, trimmed, upper case."""
+    return fold_width(text).strip().upper()
+
+
 def clean(text: str | None) -> str:
     """Trim and fold width; None becomes the empty string."""
     if text is None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access.services import Viewer, hash_key
 from ..calendars import calendar
 from ..db import utcnow
+from ..domain.text import typed_code
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..notices import services as notices
@@ -105,7 +106,7 @@ def _already_open(record_id: int) -> Conflict:
 
 
 def _hash_code(code: str) -> str:
-    return hash_key(code.strip().upper())
+    return hash_key(typed_code(code))
 
 
 def visible_condition(viewer: Viewer):
@@ -137,7 +138,7 @@ def get_application(viewer: Viewer, application_id: int, today: date) -> dict:
 
 def find_by_number(number: str, query_code: str) -> RepairApplication | None:
     """The application for the progress page: number and query code must both match."""
-    application = db.session.scalar(select(RepairApplication).where(RepairApplication.number == number.strip()))
+    application = db.session.scalar(select(RepairApplication).where(RepairApplication.number == typed_code(number)))
     if application is None or not secrets.compare_digest(application.query_code_hash, _hash_code(query_code)):
         return None
     return application

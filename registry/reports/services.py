@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access.services import Viewer
 from ..db import utcnow
 from ..departments.models import District, Domain
+from ..domain.text import typed_code
 from ..enterprises.services import find_entity, parse_uscc
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -182,9 +183,8 @@ def verify_url(report: Report, base_url: str) -> str:
 def verify_report(number: str, code: str, base_url: str) -> dict:
     """The facts of a report for anyone holding its number and code, whether its signature holds,
     and what has changed in the entity's records since it was issued."""
-    report = db.session.scalar(select(Report).where(Report.number == number))
-    if report is None or not hmac.compare_digest(report.verification_code.encode(), (code or "").strip().upper()
-                                                 .encode()):
+    report = db.session.scalar(select(Report).where(Report.number == typed_code(number)))
+    if report is None or not hmac.compare_digest(report.verification_code.encode(), typed_code(code or "").encode()):
         raise NotFound("no report with this number and verification code", "报告编号或验证码不正确",
                        code="report_not_found")
     document = report.content

@@ -150,6 +150,9 @@ def test_the_progress_page_answers_only_to_number_and_code(client, keys, penalty
     assert form.status_code == 200 and filed["number"] in form.get_data(as_text=True)
     shown = client.post("/repairs", data={"number": filed["number"], "code": filed["query_code"].lower()})
     assert shown.status_code == 200 and "已提交" in shown.get_data(as_text=True)
+    typed = client.post("/repairs", data={"number": f" {filed['number'].lower()} ",
+                                          "code": factories.full_width(filed["query_code"])})
+    assert typed.status_code == 200  # typed by hand off the notice: lower case, full-width, spaces
     wrong = client.post("/repairs", data={"number": filed["number"], "code": "00000000"})
     assert wrong.status_code == 404 and row["party_name"] not in wrong.get_data(as_text=True)
 
