@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass
 
 from flask import Flask, Response, json, render_template, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -88,6 +89,28 @@ class RateLimited(RegistryError):
     def __init__(self, retry_after: int):
         super().__init__(f"too many requests; try again in {retry_after} s", f"请求过于频繁，请{retry_after}秒后再试",
                          headers={"Retry-After": str(retry_after)})
+
+
+class _ProblemFieldError(Schema):
+    field = fields.String()
+    code = fields.String()
+    message_zh = fields.String()
+    message_en = fields.String()
+    value = fields.Raw(allow_none=True)
+    index = fields.Integer(metadata={"description": "the row of a batch"})
+
+
+class Problem(Schema):
+    """Every error answer (RFC 9457 problem details, with a stable code and Chinese and English text)."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    code = fields.String()
+    detail = fields.String()
+    message_en = fields.String()
+    message_zh = fields.String()
+    errors = fields.List(fields.Nested(_ProblemFieldError))
 
 
 def problem(status: int, code: str, title: str, message_en: str, message_zh: str,

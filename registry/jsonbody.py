@@ -52,6 +52,6 @@ def _invalid(reason: str) -> RegistryError:
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """The API's blueprints: their JSON arguments are read by the parser above."""
+    """The API's blueprints: their arguments are read by the parser above."""
 
     ARGUMENTS_PARSER = _ArgumentsParser()

@@ -1,6 +1,7 @@
 """Operations endpoints: liveness, readiness (database), Prometheus metrics."""
 
 import time
+from functools import lru_cache
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -44,8 +45,14 @@ def _schema_state() -> str:
     """ok once the schema is the one this code's migrations end with (`registry init` makes it so)."""
     current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar() \
         if inspect(db.engine).has_table("alembic_version") else None
-    head = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_current_head()
+    head = _last_migration(current_app.extensions["migrate"].directory)
     return "ok" if current == head else f"error: schema at {current or 'nothing'}, code needs {head}; run registry init"
+
+
+@lru_cache(maxsize=1)
+def _last_migration(directory: str) -> str:
+    """Read once: the migration scripts do not change while the code runs."""
+    return ScriptDirectory(directory).get_current_head()
 
 
 def init_metrics(app: Flask) -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 
-from .text import fold_width
+from .text import typed_code
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -45,7 +45,7 @@ def check_character(first17: str) -> str:
 
 def normalise(raw: str) -> str:
     """Trim, fold full-width characters and upper-case; no validation."""
-    return fold_width(raw).strip().upper()
+    return typed_code(raw)
 
 
 @lru_cache(maxsize=8192)

@@ -24,6 +24,7 @@ from .visibility import visible_condition
 from .writer import snapshot, writer_for
 
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
+MAX_REASON = 2000  # characters of a withdrawal's reason
 
 
 def push_records(viewer: Viewer, payload, today: date | None = None) -> dict:
@@ -91,11 +92,11 @@ def _publish_natural_persons() -> bool:
     return current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
 
 
-def visible_record(viewer: Viewer, record_id: int) -> Record:
-    """The record if the viewer may see it; the same 404 otherwise, whether or not it exists."""
-    record = db.session.scalar(
-        select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
-    )
+def visible_record(viewer: Viewer, record_id: int, *, for_update: bool = False) -> Record:
+    """The record if the viewer may see it (locked for the caller's transaction with `for_update`);
+    the same 404 otherwise, whether or not it exists."""
+    query = select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
+    record = db.session.scalar(query.with_for_update(of=Record) if for_update else query)
     if record is None:
         raise record_not_found(record_id)
     return record
@@ -156,27 +157,19 @@ def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     return dict(db.session.execute(counted).all())
 
 
-MAX_REASON = 2000  # characters of a withdrawal's reason
-
-
 def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
     """Take a record off display (撤销) at its source department's request, keeping its history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("a withdrawal needs a reason of at most 2,000 characters",
-                               "撤销须填写原因（不超过2000字）", code="reason_required",
+        raise ValidationFailed(f"a withdrawal needs a reason of at most {MAX_REASON:,} characters",
+                               f"撤销须填写原因（不超过{MAX_REASON}字）", code="reason_required",
                                errors=[FieldError("reason", "required", "撤销原因必填", "reason is required")])
     if len(reason) > MAX_REASON:
         raise ValidationFailed(f"the reason has {len(reason)} characters, at most {MAX_REASON}",
                                f"撤销原因共{len(reason)}字，超过上限{MAX_REASON}字", code="reason_too_long",
                                errors=[FieldError("reason", "too_long", f"撤销原因不能超过{MAX_REASON}字",
                                                   f"reason: at most {MAX_REASON} characters")])
-    record = db.session.scalar(
-        select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
-        .with_for_update(of=Record)
-    )
-    if record is None:
-        raise record_not_found(record_id)
+    record = visible_record(viewer, record_id, for_update=True)
     if record.department_id != viewer.department_id:
         raise Forbidden("only the source department may withdraw a record", "只有数据来源部门可以撤销该记录",
                         code="not_source_department")
