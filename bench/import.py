@@ -218,15 +218,17 @@ def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, 
     from registry.departments.models import Department
     from registry.extensions import db
     from registry.imports.pipeline import Batch, read_batches
+    from registry.records.bulk import writer_for
     from registry.records.prepare import DepartmentRef
     from registry.records.publicity import rules
-    from registry.records.writer import writer_for
     from registry.stages import StageTimes
+    from registry.uow import UnitOfWork
 
     with create_app().app_context(), tempfile.TemporaryFile() as encoded:
         config, today = current_app.config["REGISTRY"], date.today()
         source = db.session.scalar(select(Department).where(Department.uscc == department))
-        writer = writer_for(db.session, source, rules(), today)
+        uow = UnitOfWork(db.session)  # the writer alone: no search sync after its commits
+        writer = writer_for(uow, source, rules(), today)
         batches = read_batches(path, {}, 0, DepartmentRef.of(source), today, config.IMPORT_BATCH_ROWS,
                                writer.encoder, config.IMPORT_WORKERS)
         read = {"rows": 0, "rejected": 0, "seconds": StageTimes()}
@@ -245,7 +247,7 @@ def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, 
         for batch in _unpickled(encoded):
             for outcome, count in writer.write_encoded(batch).items():
                 counts[outcome] += count
-            db.session.commit()
+            uow.commit()
             rows += batch.rows
         return workers, {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
                          "rows": rows, "rss_mb": None, "summary": {**counts, "seconds": dict(writer.stages)}}

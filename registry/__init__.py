@@ -18,14 +18,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .imports.views import blp as imports_blp
     from .jsonbody import JSONProvider
     from .notices.views import blp as notices_blp
+    from .publicsearch import engines as search_engines
     from .publicsearch.views import blp as search_blp
     from .records.views import blp as records_blp
     from .repairs.objection_views import blp as objections_blp
     from .repairs.pages import bp as repair_pages_bp
     from .repairs.views import blp as repairs_blp
+    from .reports import services as reports_services
     from .reports.pages import bp as report_pages_bp
     from .reports.views import blp as reports_blp
     from .reports.views import enterprise_blp as enterprise_reports_blp
+    from .runtime import EXTENSION, Runtime
     from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
@@ -62,7 +65,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=_migrations_dir())
+    app.extensions[EXTENSION] = runtime = Runtime(settings=config)
     calendars.init_app(app)
+    search_engines.init_app(app, runtime)
+    reports_services.init_app(runtime)
     api.init_app(app)
     api.register_blueprint(enterprises_blp)
     api.register_blueprint(records_blp)

@@ -3,19 +3,20 @@
 import shutil
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from .config import ConfigError
 from .domain.workdays import Calendar, CalendarDataError, YearSchedule
+from .runtime import runtime, settings
 
 
 def loaded_dir() -> Path:
     """Where `registry calendar load` keeps the schedules it was given."""
-    return Path(current_app.config["REGISTRY"].INSTANCE_DIR) / "calendar"
+    return Path(settings().INSTANCE_DIR) / "calendar"
 
 
 def _override_files() -> list[Path]:
-    configured = current_app.config["REGISTRY"].CALENDAR_DIR
+    configured = settings().CALENDAR_DIR
     dirs = [Path(configured)] if configured else []
     dirs.append(loaded_dir())
     return [path for d in dirs if d.is_dir() for path in sorted(d.glob("*.json"))]
@@ -23,13 +24,18 @@ def _override_files() -> list[Path]:
 
 def calendar() -> Calendar:
     """The shipped schedules, each replaced by a configured or loaded one for the same year."""
-    cached = current_app.extensions.get("registry_calendar")
-    if cached is None:
-        cached = Calendar.load()
+    holder = runtime()
+    if holder.calendar is None:
+        loaded = Calendar.load()
         for path in _override_files():
-            cached.load_file(path)
-        current_app.extensions["registry_calendar"] = cached
-    return cached
+            loaded.load_file(path)
+        holder.calendar = loaded
+    return holder.calendar
+
+
+def forget_calendar() -> None:
+    """Read the schedules again on next use (another process loaded one)."""
+    runtime().calendar = None
 
 
 def init_app(app: Flask) -> None:

@@ -82,11 +82,9 @@ def init():
 def demo(seed, entities, records):
     from .bootstrap import initialise
     from .demo.loader import load_demo
-    from .publicsearch.engines import sync_if_builtin
 
     initialise()
     summary = load_demo(seed=seed, entity_count=entities, record_count=records)
-    sync_if_builtin()
     click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
                f"({summary['inserted']} new) over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
@@ -174,12 +172,9 @@ def publicity():
 def publicity_sweep():
     from datetime import date
 
-    from .extensions import db
-    from .publicsearch.engines import sync_if_builtin
     from .records.publicity import end_expired_publicity
 
-    ended = end_expired_publicity(db.session, date.today())
-    sync_if_builtin()
+    ended = end_expired_publicity(date.today())
     click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
 
 def _date_option(command):

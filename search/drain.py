@@ -12,12 +12,13 @@ from sqlalchemy import case, delete, func, select
 from registry.db import among
 from registry.departments.models import Department
 from registry.enterprises.models import Entity
+from registry.outbox import ENTITY, RECORD, SearchOutbox
 from registry.records.models import Record
 from registry.records.visibility import public_condition
+from registry.uow import UnitOfWork
 
 from .documents import entity_document, record_document
 from .engine import IndexingError, SearchEngine
-from .outbox import ENTITY, RECORD, SearchOutbox
 
 BATCH = 2000
 # What record_document reads: a reindex fetches these, not the fifty-odd columns of a record.
@@ -31,7 +32,7 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
 
     Raises SearchUnavailable when the engine is down: the outbox keeps everything for the next run.
     """
-    handled = 0
+    handled, uow = 0, UnitOfWork(session)  # a batch a transaction; it notes no changes of its own
     while limit is None or handled < limit:
         pending = session.execute(
             select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.ref).order_by(SearchOutbox.id).limit(BATCH)
@@ -47,7 +48,7 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
             # A document the engine refuses must not block every change behind it: log it, go on.
             logger.error("search engine refused %d document(s): %s", len(exc.failures), exc.failures[:20])
         session.execute(delete(SearchOutbox).where(SearchOutbox.id <= pending[-1].id))
-        session.commit()
+        uow.commit()
         handled += len(pending)
     return handled
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from registry.db import among
+from registry.uow import UnitOfWork
 
 from .engine import (
     MATCH_REASONS,
@@ -240,6 +241,6 @@ class BuiltinEngine:
                     raise IndexingError(failures)
                 self._upsert(connection, rows)
             count = connection.scalar(select(func.count()).select_from(docs))
-        session.commit()
+        UnitOfWork(session).commit()
         log.info("reindexed %d search documents in the database", count)
         return count

@@ -4,7 +4,6 @@ import json
 from datetime import date, timedelta
 
 from registry.access.services import authenticate
-from registry.extensions import db
 from registry.records.publicity import end_expired_publicity
 from registry.records.services import push_records
 from tests import factories
@@ -47,10 +46,10 @@ def test_sweep_ends_publication_on_the_end_date_and_is_idempotent(push, client, 
     record_id = push(record).json["results"][0]["id"]
     end = date.fromisoformat(client.get(f"/api/v1/records/{record_id}").json["publicity"]["end"])
     with app.app_context():
-        assert end_expired_publicity(db.session, end - timedelta(days=1)) == 0
+        assert end_expired_publicity(end - timedelta(days=1)) == 0
         assert client.get(f"/api/v1/records/{record_id}").json["status"] == "published"
-        assert end_expired_publicity(db.session, end) == 1
-        assert end_expired_publicity(db.session, end) == 0
+        assert end_expired_publicity(end) == 1
+        assert end_expired_publicity(end) == 0
     assert client.get(f"/api/v1/records/{record_id}").status_code == 404
     reviewer = factories.key_for(app, "reviewer")
     shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(reviewer)).json

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
+from registry.outbox import SearchOutbox
 from registry.publicsearch.engines import sync_search
 from search.engine import SearchUnavailable
-from search.outbox import SearchOutbox
 from tests import factories
 from tests.services import start_opensearch, stop_opensearch
 

@@ -10,6 +10,7 @@ from ..departments.models import Department, District
 from ..domain import uscc as uscc_rules
 from ..errors import Unauthorized, ValidationFailed
 from ..extensions import db
+from ..uow import UnitOfWork, transactional
 from .models import CREDIT_CENTRE, ROLES, Principal
 
 KEY_PREFIX = "crk_"
@@ -50,8 +51,10 @@ def hash_key(key: str) -> str:
 _BINDING_OF_ROLE = {"department": "department", "enterprise": "uscc", "bank": "uscc", "agent": "district"}
 
 
+@transactional
 def create_principal(role: str, name: str | None = None, department_uscc: str | None = None,
-                     uscc: str | None = None, district_code: str | None = None) -> tuple[Principal, str]:
+                     uscc: str | None = None, district_code: str | None = None, *,
+                     uow: UnitOfWork) -> tuple[Principal, str]:
     """Create a principal and return it with its API key, which is not stored and shown only once."""
     if role not in ROLES:
         raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", f"角色应为：{'、'.join(ROLES)}",
@@ -72,8 +75,8 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     principal.key_prefix = key[:12]
     principal.key_hash = hash_key(key)
-    db.session.add(principal)
-    db.session.commit()
+    uow.session.add(principal)
+    uow.session.flush()  # the caller shows its id
     return principal, key
 
 

@@ -5,16 +5,16 @@ from datetime import date
 
 from sqlalchemy import distinct, func, insert, select
 
-from search.outbox import enqueue_entities_of
-
 from ..departments.models import Department
 from ..domain.names import normalise_name
 from ..enterprises.models import Entity
+from ..enterprises.services import note_entities_of
 from ..extensions import db
+from ..records.bulk import writer_for
 from ..records.models import PUBLISHED, Record
 from ..records.publicity import rules
 from ..records.validation import validate_record
-from ..records.writer import writer_for
+from ..uow import UnitOfWork, transactional, unit_of_work
 from .generator import generate_entities, generate_records
 
 BATCH = 2000
@@ -47,14 +47,15 @@ def load_demo(seed: int, entity_count: int, record_count: int, today: date | Non
 
 
 def _write(department: Department, batch: list, today: date, totals: dict) -> None:
-    counts = writer_for(db.session, department, rules(), today).write_clean(batch).counts
+    with unit_of_work() as uow:  # a batch at a time
+        counts = writer_for(uow, department, rules(), today).write_clean(batch).counts
     for key, value in counts.items():
         totals[key] += value
-    db.session.commit()
     batch.clear()
 
 
-def _insert_missing_entities(entities: list[dict]) -> None:
+@transactional
+def _insert_missing_entities(entities: list[dict], *, uow: UnitOfWork) -> None:
     known = set(db.session.scalars(select(Entity.uscc)))
     rows = [
         {
@@ -73,9 +74,8 @@ def _insert_missing_entities(entities: list[dict]) -> None:
         if e["uscc"] not in known
     ]
     for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(Entity), rows[start : start + BATCH])
-    enqueue_entities_of(db.session, [row["uscc"] for row in rows])
-    db.session.commit()
+        uow.session.execute(insert(Entity), rows[start : start + BATCH])
+    note_entities_of(uow, [row["uscc"] for row in rows])
 
 
 def _spread() -> dict:

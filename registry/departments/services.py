@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..domain import uscc as uscc_rules
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..uow import UnitOfWork, transactional
 from .models import CODE_LENGTH, Department, District, Domain
 
 
@@ -17,26 +18,28 @@ def _shipped(name: str) -> list | dict:
     return json.loads(resources.files(package).joinpath(name).read_text("utf-8"))
 
 
-def load_reference_data() -> dict:
+@transactional
+def load_reference_data(*, uow: UnitOfWork) -> dict:
     """Insert or refresh the shipped domains, districts and demo-city departments (idempotent)."""
     domains = _shipped("domains.json")["domains"]
     for key, item in domains.items():
-        db.session.merge(Domain(key=key, name_zh=item["name"], special_sector=item["special_sector"]))
+        uow.session.merge(Domain(key=key, name_zh=item["name"], special_sector=item["special_sector"]))
     districts = _shipped("districts.json")
     for code, name in districts.items():
-        db.session.merge(District(code=code, name_zh=name))
-    db.session.flush()
+        uow.session.merge(District(code=code, name_zh=name))
+    uow.session.flush()
     departments = _shipped("departments.json")
     for item in departments:
         _upsert_department(item["uscc"], item["name"], item["domain"], item["district"], item["code"])
-    db.session.commit()
     return {"domains": len(domains), "districts": len(districts), "departments": len(departments)}
 
 
-def add_department(uscc: str, name: str, domain: str, district: str, code: str | None = None) -> Department:
+@transactional
+def add_department(uscc: str, name: str, domain: str, district: str, code: str | None = None, *,
+                   uow: UnitOfWork) -> Department:
     """Register a source department; its USCC is its identity in every file it sends."""
     department = _upsert_department(uscc, name, domain, district, code)
-    db.session.commit()
+    uow.session.flush()
     return department
 
 

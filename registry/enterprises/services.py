@@ -11,6 +11,7 @@ from ..errors import NotFound, RegistryError
 from ..extensions import db
 from ..records.models import Record
 from ..records.visibility import visible_condition
+from ..uow import UnitOfWork
 from .models import Entity
 
 
@@ -56,3 +57,11 @@ def get_entity(viewer: Viewer, raw_uscc: str) -> dict:
         "record_counts": {"penalty": counts.get("penalty", 0), "licence": counts.get("licence", 0)},
         "updated_at": entity.updated_at,
     }
+
+
+def note_entities_of(uow: UnitOfWork, codes) -> None:
+    """Note the entities with these USCCs for the search index (their record counts change with their records)."""
+    codes = [code for code in set(codes) if code]
+    for start in range(0, len(codes), 5000):
+        chunk = codes[start : start + 5000]
+        uow.changed(entities=uow.session.execute(select(Entity.id).where(Entity.uscc.in_(chunk))).scalars().all())

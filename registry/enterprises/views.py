@@ -7,6 +7,7 @@ from ..access.http import current_viewer
 from ..jsonbody import Blueprint
 from ..records.schemas import RecordPageArgs, RecordPageOut
 from ..records.services import list_entity_records
+from ..repairs.objections import under_objection
 from . import services
 
 blp = Blueprint("enterprises", __name__, url_prefix="/api/v1/enterprises", description="Market entities")
@@ -51,4 +52,4 @@ class EnterpriseRecords(MethodView):
         """The entity's records the caller may see, newest first, with a cursor for the next page."""
         viewer = current_viewer()
         entity = services.find_entity(services.parse_uscc(uscc))
-        return list_entity_records(viewer, entity.uscc, **args)
+        return list_entity_records(viewer, entity.uscc, under_objection, **args)

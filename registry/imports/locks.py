@@ -28,7 +28,7 @@ class JobLock:
             self._connection = db.engine.connect()
             held = self._connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
                                             {"key": _NAMESPACE + self.job_id}).scalar()
-            self._connection.commit()
+            self._connection.commit()  # a connection of its own: the lock outlives the job's transactions
             if not held:
                 self._connection.close()
                 self._connection = None

@@ -20,11 +20,12 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
-from ..publicsearch.engines import sync_if_builtin
+from ..records.bulk import writer_for
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
-from ..records.writer import writer_for
+from ..runtime import runtime, settings
 from ..stages import StageTimes
+from ..uow import UnitOfWork, transactional
 from .locks import JobLock
 from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
 from .pipeline import FileMeta, read_batches
@@ -55,8 +56,9 @@ def file_checksum(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+@transactional
 def start_job(department: Department, path: Path, filename: str, options: dict,
-              principal_id: int | None = None) -> ImportJob:
+              principal_id: int | None = None, *, uow: UnitOfWork) -> ImportJob:
     """A job for this file: the unfinished one of the same department, content and options, read from
     `path` now (the file may have moved), or a new one: other options are another import."""
     checksum, size = file_checksum(path)
@@ -69,12 +71,12 @@ def start_job(department: Department, path: Path, filename: str, options: dict,
         resumed.path = str(path)
         if resumed.state == FAILED:  # queued again: until it runs, it must not still read as failed
             resumed.state, resumed.finished_at, resumed.message_en, resumed.message_zh = QUEUED, None, None, None
-        db.session.commit()
+        uow.session.flush()
         return resumed  # resumed by run_job, unless a live process still holds it
     job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
                     checksum=checksum, size=size, options=options, state=QUEUED, unknown_columns=[])
-    db.session.add(job)
-    db.session.commit()
+    uow.session.add(job)
+    uow.session.flush()  # its id is the job's number
     return job
 
 
@@ -88,7 +90,7 @@ def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> Im
 
     Raises JobBusy when another live process is running the same job.
     """
-    lock = JobLock(job_id, current_app.config["REGISTRY"].INSTANCE_DIR)
+    lock = JobLock(job_id, settings().INSTANCE_DIR)
     if not lock.acquire():
         raise JobBusy(f"import job {job_id} is being run by another process", f"导入任务 {job_id} 正在运行")
     try:
@@ -98,33 +100,33 @@ def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> Im
 
 
 def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
-    department = db.session.get(Department, job.department_id)
+    """The job's unit of work commits after every batch, with the job's counters: each batch is a
+    transaction of its own (and, on the embedded default, searchable once committed)."""
+    uow = UnitOfWork(db.session, runtime().after_commit)
+    job = uow.session.get(ImportJob, job_id)
+    department = uow.session.get(Department, job.department_id)
     job.state, job.started_at, job.message_en, job.message_zh = RUNNING, job.started_at or utcnow(), None, None
-    db.session.commit()
+    uow.commit()
     tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
                   {name: getattr(job, name) for name in COUNTERS}, seconds)
     try:
         with _explained():
-            for meta_or_tally in _run(Path(job.path), job.options, department, tally, job.id, job.principal_id):
+            for meta_or_tally in _run(uow, Path(job.path), job.options, department, tally, job.id, job.principal_id):
                 if isinstance(meta_or_tally, FileMeta):
                     job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
                     job.unknown_columns = meta_or_tally.unknown_columns
                     continue
                 _save_progress(job, meta_or_tally)
-                with tally.seconds.timing("commit"):
-                    db.session.commit()
+                uow.commit(tally.seconds)
                 if progress:
                     progress(job)
-            with tally.seconds.timing("search_sync"):
-                sync_if_builtin()  # the embedded default's index lives in the database: done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:
-        db.session.rollback()
-        job = db.session.get(ImportJob, job_id)
+        uow.rollback()
+        job = uow.session.get(ImportJob, job_id)
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
-    db.session.commit()
+    uow.commit()
     return job
 
 
@@ -137,14 +139,14 @@ def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tu
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
     """Everything an import would do, counted, then rolled back: nothing is written."""
-    tally, unknown = Tally(), []
+    tally, unknown, uow = Tally(), [], UnitOfWork(db.session)
     try:
         with _explained():
-            for item in _run(path, options, department, tally, None, None):
+            for item in _run(uow, path, options, department, tally, None, None):
                 if isinstance(item, FileMeta):
                     unknown = item.unknown_columns
     finally:
-        db.session.rollback()
+        uow.rollback()
     return tally, unknown
 
 
@@ -171,18 +173,18 @@ def _save_progress(job: ImportJob, tally: Tally) -> None:
         setattr(job, name, tally.counts[name])
 
 
-def _run(path: Path, options: dict, department: Department, tally: Tally, job_id: int | None,
+def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tally: Tally, job_id: int | None,
          principal_id: int | None):
     """Write the file's batches after `tally.rows_committed`; yields its FileMeta, then after each batch."""
     today = date.today()
-    config = current_app.config["REGISTRY"]
-    if db.session.get_bind().dialect.name == "sqlite":
+    config = settings()
+    if uow.session.get_bind().dialect.name == "sqlite":
         # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB),
         # and the log is copied back into the database every 64 MB, not every 4 MB: at a million rows
         # those copies were a sixth of the job (commit 24 s -> 15-18 s).
-        db.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
-        db.session.execute(text(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}"))
-    writer = writer_for(db.session, department, rules(), today, principal_id, stages=tally.seconds)
+        uow.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
+        uow.session.execute(text(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}"))
+    writer = writer_for(uow, department, rules(), today, principal_id, stages=tally.seconds)
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
                            config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
     while True:
@@ -198,7 +200,7 @@ def _run(path: Path, options: dict, department: Department, tally: Tally, job_id
             tally.counts[name] += count
         if batch.rejections and job_id is not None:
             with tally.seconds.timing("rejections"):
-                db.session.execute(insert(ImportRejection),
+                uow.session.execute(insert(ImportRejection),
                                    [_rejection(job_id, n, e) for n, e in batch.rejections])
         tally.rows_read += batch.rows_read
         tally.counts["rejected"] += batch.rejected_rows
@@ -225,7 +227,7 @@ def get_job(department_id: int | None, job_id: int) -> ImportJob:
 def _fail_if_orphaned(job: ImportJob) -> None:
     """A job left running by a process that died (a server worker killed mid-file) says so: nobody
     holds its lock. Uploading the same file again resumes it."""
-    lock = JobLock(job.id, current_app.config["REGISTRY"].INSTANCE_DIR)
+    lock = JobLock(job.id, settings().INSTANCE_DIR)
     if not lock.acquire():
         return  # running now
     try:
@@ -235,7 +237,7 @@ def _fail_if_orphaned(job: ImportJob) -> None:
             job.message_en, job.message_zh = _failure_messages(
                 "the import stopped when the process running it ended; upload the same file again to resume it",
                 "导入进程意外终止；再次上传同一文件即可继续导入", job.rows_committed)
-            db.session.commit()
+            UnitOfWork(db.session).commit()
     finally:
         lock.release()
 

@@ -13,6 +13,7 @@ from ..pagination import decode_id_cursor, encode_cursor
 from ..records.models import NOT_PUBLISHED, PUBLISHED, Record
 from ..repairs.models import RepairApplication
 from ..repairs.rules import STATE_LABELS_ZH
+from ..uow import unit_of_work
 from . import letters
 from .models import (
     COMMITMENT_TEMPLATE,
@@ -79,20 +80,22 @@ def _notice(kind: str, uscc: str, dedup_key: str, text: tuple[str, str], today: 
 
 
 def _insert_batch(notices: list[dict], named: list[list[int]]) -> int:
-    """Insert notices and the records each names, in bulk, and commit; returns how many were inserted.
+    """Insert notices and the records each names, in bulk, as a unit of work of their own; returns how
+    many were inserted.
 
     A concurrent run that produced the same notices first violates a unique key as the rows are
     inserted, which makes this batch a no-op (0).
     """
     try:
-        ids = db.session.scalars(insert(Notice).returning(Notice.id, sort_by_parameter_order=True), notices).all()
-        rows = [{"notice_id": notice_id, "record_id": record_id, "kind": notice["kind"]}
-                for notice_id, notice, record_ids in zip(ids, notices, named, strict=True) for record_id in record_ids]
-        if rows:
-            db.session.execute(insert(NoticeRecord), rows)
-        db.session.commit()
+        with unit_of_work() as uow:
+            ids = uow.session.scalars(insert(Notice).returning(Notice.id, sort_by_parameter_order=True),
+                                      notices).all()
+            rows = [{"notice_id": notice_id, "record_id": record_id, "kind": notice["kind"]}
+                    for notice_id, notice, record_ids in zip(ids, notices, named, strict=True)
+                    for record_id in record_ids]
+            if rows:
+                uow.session.execute(insert(NoticeRecord), rows)
     except IntegrityError:
-        db.session.rollback()
         return 0
     return len(notices)
 

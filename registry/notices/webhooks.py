@@ -6,18 +6,20 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, exists, select
 
 from ..enterprises.services import parse_uscc
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional, unit_of_work
 from .models import DEPARTMENT, ENTERPRISE, Notice, Webhook, WebhookDelivery
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 
-def set_webhook(recipient_kind: str, recipient: str, url: str) -> Webhook:
+@transactional
+def set_webhook(recipient_kind: str, recipient: str, url: str, *, uow: UnitOfWork) -> Webhook:
     """Configure (or replace) the URL notices of one enterprise or department are sent to."""
     if recipient_kind not in (ENTERPRISE, DEPARTMENT) or not url.startswith(("http://", "https://")):
         raise ValidationFailed("a webhook needs an enterprise or department and an http(s) URL",
@@ -27,39 +29,39 @@ def set_webhook(recipient_kind: str, recipient: str, url: str) -> Webhook:
                                                    Webhook.recipient == recipient))
     if hook is None:
         hook = Webhook(recipient_kind=recipient_kind, recipient=recipient)
-        db.session.add(hook)
+        uow.session.add(hook)
     hook.url = url
-    db.session.commit()
+    uow.session.flush()
     return hook
 
 
 def deliver(now: datetime) -> dict:
     """Queue new notices for their webhooks, then attempt every delivery that is due at `now`."""
-    _queue(now)
+    with unit_of_work() as uow:
+        _queue(uow.session, now)
     due = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.state == PENDING,
                                                            WebhookDelivery.next_attempt_at <= now)
                              .order_by(WebhookDelivery.id)).all()
     counts = {DELIVERED: 0, PENDING: 0, FAILED: 0}
     for delivery in due:
-        _attempt(delivery, now)
-        db.session.commit()  # each attempt is recorded even if a later one hangs
+        with unit_of_work():  # each attempt is recorded even if a later one hangs
+            _attempt(delivery, now)
         counts[delivery.state] += 1
     return counts
 
 
-def _queue(now: datetime) -> None:
+def _queue(session, now: datetime) -> None:
     undelivered = (select(Webhook.id, Notice.id)
                    .join(Webhook, and_(Webhook.recipient_kind == Notice.recipient_kind,
                                        Webhook.recipient == Notice.recipient))
                    .where(~exists().where(and_(WebhookDelivery.webhook_id == Webhook.id,
                                                WebhookDelivery.notice_id == Notice.id))))
-    db.session.add_all(WebhookDelivery(webhook_id=hook_id, notice_id=notice_id, state=PENDING, attempts=0,
-                                       next_attempt_at=now) for hook_id, notice_id in db.session.execute(undelivered))
-    db.session.commit()
+    session.add_all(WebhookDelivery(webhook_id=hook_id, notice_id=notice_id, state=PENDING, attempts=0,
+                                    next_attempt_at=now) for hook_id, notice_id in session.execute(undelivered))
 
 
 def _attempt(delivery: WebhookDelivery, now: datetime) -> None:
-    config = current_app.config["REGISTRY"]
+    config = settings()
     hook, notice = db.session.get(Webhook, delivery.webhook_id), db.session.get(Notice, delivery.notice_id)
     delivery.attempts += 1
     try:

@@ -2,24 +2,27 @@
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from search.drain import document_batches
-from search.outbox import SearchOutbox, enqueue, enqueue_entities_of
 
 from ..db import utcnow
 from ..enterprises.models import Entity
+from ..enterprises.services import note_entities_of
 from ..extensions import db
+from ..outbox import SearchOutbox
 from ..records.models import Record
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional
 from .engines import configured_engine
 
 # Covers clock skew between this process and the database's writers.
 _MARGIN = timedelta(seconds=5)
 
 
-def rebuild_index() -> dict:
+@transactional
+def rebuild_index(*, uow: UnitOfWork) -> dict:
     """Index every entity and every public record anew, then swap the index in.
 
     What was pending before the rebuild is in the new index, so those outbox rows go. What changed
@@ -27,16 +30,15 @@ def rebuild_index() -> dict:
     """
     started = utcnow() - _MARGIN
     high_water = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-    publish = current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+    publish = settings().PUBLISH_NATURAL_PERSONS
     expected = sum(db.session.scalar(select(func.count()).select_from(model)) for model in (Entity, Record))
     # A plain session bound to the engine: the search engine may read the documents in a worker thread,
     # where Flask's app-bound session cannot find its database.
     with Session(db.engine) as reader:
         count = configured_engine().reindex(document_batches(reader, publish), expected)
-    db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
-    changed = db.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
-    enqueue(db.session, records=[row.id for row in changed],
-            entities=db.session.scalars(select(Entity.id).where(Entity.updated_at >= started)).all())
-    enqueue_entities_of(db.session, [row.uscc for row in changed])
-    db.session.commit()
+    uow.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
+    changed = uow.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
+    uow.changed(records=[row.id for row in changed],
+                entities=uow.session.scalars(select(Entity.id).where(Entity.updated_at >= started)).all())
+    note_entities_of(uow, [row.uscc for row in changed])
     return {"indexed": count, "requeued": len(changed), "engine": configured_engine().name}

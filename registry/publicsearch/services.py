@@ -16,6 +16,7 @@ from ..pagination import InvalidCursor
 from ..records.models import Record
 from ..records.services import present_records
 from ..records.visibility import public_condition
+from ..repairs.objections import under_objection
 from .engines import configured_engine
 
 RETRY_AFTER_SECONDS = 30
@@ -58,7 +59,7 @@ def _items(hits) -> list[dict]:
     shown_districts = {entity.district_code for entity in entities.values()}
     districts = dict(db.session.execute(select(District.code, District.name_zh)
                                         .where(District.code.in_(shown_districts))).all()) if entities else {}
-    shown_records = {shown["id"]: shown for shown in present_records(list(records.values()), PUBLIC)}
+    shown_records = {shown["id"]: shown for shown in present_records(list(records.values()), PUBLIC, under_objection)}
     items = []
     for hit in hits:
         found = (records.get(int(hit.id.removeprefix("record-"))) if hit.kind == "record"

@@ -16,9 +16,9 @@ from decimal import Decimal
 from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError
 
-from search.outbox import ENTITY, RECORD
-
 from ..domain.values import iso_date
+from ..outbox import rows_from_sql
+from ..uow import next_version
 from .models import Record
 from .prepare import PREPARED_COLUMNS
 from .writer import (
@@ -193,7 +193,7 @@ class CopyRecordWriter(RecordWriter):
             # The name it had joins the former names; the one it takes back, if any, leaves them.
             "name_as_of = EXCLUDED.name_as_of, "
             "former_names = ((e.former_names::jsonb - EXCLUDED.name) || to_jsonb(e.name))::json, "
-            "version = e.version + 1, updated_at = now() "
+            f"version = {next_version('e')}, updated_at = now() "
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
 
     def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
@@ -203,16 +203,16 @@ class CopyRecordWriter(RecordWriter):
         they name: no ids travel back and forth."""
         on_conflict, kept = _upsert_clauses(columns) if upsert else ("", "")
         with self.stages.timing("upsert_versions_outbox" if upsert else "insert_outbox"):
-            return self.session.connection().execute(text(
+            reported = self.session.connection().execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
                 f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
                 f"FROM {STAGING} s {on_conflict}"
                 "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
                 f"{kept}"
-                "noted AS (INSERT INTO search_outbox (kind, ref, created_at) "
-                f"SELECT '{RECORD}', id, now() FROM changed UNION ALL "
-                f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM changed WHERE entity_id IS NOT NULL) "
+                f"noted AS ({rows_from_sql('changed')}) "
                 f"{report}"), {"by": self.changed_by}).all()
+        self.uow.changed_in_bulk()
+        return reported
 
 
 def _upsert_clauses(columns: tuple) -> tuple[str, str]:
@@ -222,7 +222,7 @@ def _upsert_clauses(columns: tuple) -> tuple[str, str]:
     looks none up)."""
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns, "entity_id", "updated_at"] if c not in NEVER_UPDATED)
     on_conflict = (
-        f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = records.version + 1, "
+        f"ON CONFLICT ({', '.join(NATURAL_KEY)}) DO UPDATE SET {updates}, version = {next_version('records')}, "
         f"status = CASE WHEN records.status IN ({STICKY_STATUSES}) THEN records.status ELSE EXCLUDED.status END "
         "WHERE records.content_hash <> EXCLUDED.content_hash ")
     kept = ("kept AS (INSERT INTO record_versions (record_id, version, change, data, changed_by, changed_at) "

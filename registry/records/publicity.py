@@ -3,13 +3,12 @@
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import update
-
-from search.outbox import enqueue
+from sqlalchemy import literal_column, update
 
 from ..db import utcnow
 from ..departments.models import Department
 from ..domain.publicity import RuleBook, assess, is_displayed
+from ..uow import UnitOfWork, next_version, transactional
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
 
@@ -61,14 +60,14 @@ def rules() -> PublicityRules:
     return PublicityRules(RuleBook.load())
 
 
-def end_expired_publicity(session, today: date) -> int:
+@transactional
+def end_expired_publicity(today: date, *, uow: UnitOfWork) -> int:
     """Stop publishing every record whose window has closed; safe to run any number of times."""
-    ended = session.execute(
+    ended = uow.session.execute(
         update(Record)
         .where(Record.status == PUBLISHED, Record.publicity_end.is_not(None), Record.publicity_end <= today)
-        .values(status=EXPIRED, version=Record.version + 1, updated_at=utcnow())
+        .values(status=EXPIRED, version=literal_column(next_version("records")), updated_at=utcnow())
         .returning(Record.id, Record.entity_id)
     ).all()
-    enqueue(session, records=[row.id for row in ended], entities=[row.entity_id for row in ended])
-    session.commit()
+    uow.changed(records=[row.id for row in ended], entities=[row.entity_id for row in ended])
     return len(ended)

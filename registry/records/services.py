@@ -1,11 +1,9 @@
 """Record use cases: push (one or a batch), look up, list an entity's records."""
 
+from collections.abc import Callable
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
-
-from search.outbox import enqueue
 
 from ..access.services import Viewer
 from ..db import utcnow
@@ -13,25 +11,29 @@ from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, cursor_id, decode_cursor, encode_cursor
-from ..publicsearch.engines import sync_if_builtin
-from ..repairs.models import Objection
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional
 from . import layout
+from .bulk import writer_for
 from .models import WITHDRAWN, Record, RecordVersion, of_entity
 from .presenters import present_record
 from .publicity import rules
 from .validation import source_unit_error, validate_record
 from .visibility import visible_condition
-from .writer import snapshot, writer_for
+from .writer import snapshot
 
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
+# Which of these record ids are under objection (registry.repairs.objections.under_objection).
+Disputed = Callable[[list[int]], set[int]]
 MAX_REASON = 2000  # characters of a withdrawal's reason
 
 
-def push_records(viewer: Viewer, payload, today: date | None = None) -> dict:
+@transactional
+def push_records(viewer: Viewer, payload, today: date | None = None, *, uow: UnitOfWork) -> dict:
     """Validate a batch as a whole, then upsert it: every row error is reported, or nothing is written.
     `today` is the day of intake, which sets the records' status (the API's is the current day)."""
     rows = _rows_of(payload)
-    limit = current_app.config["REGISTRY"].BATCH_MAX
+    limit = settings().BATCH_MAX
     if not 1 <= len(rows) <= limit:
         raise ValidationFailed(f"a batch holds 1 to {limit} records, got {len(rows)}",
                                f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
@@ -42,9 +44,7 @@ def push_records(viewer: Viewer, payload, today: date | None = None) -> dict:
         bad = len({e.index for e in errors})
         raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = writer_for(db.session, department, rules(), today, viewer.principal_id).write_clean(clean_rows)
-    db.session.commit()
-    sync_if_builtin()
+    result = writer_for(uow, department, rules(), today, viewer.principal_id).write_clean(clean_rows)
     return {
         "counts": result.counts,
         "results": [{"index": i, "id": rid, "outcome": outcome} for i, (outcome, rid) in enumerate(result.outcomes)],
@@ -89,7 +89,7 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
 
 
 def _publish_natural_persons() -> bool:
-    return current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+    return settings().PUBLISH_NATURAL_PERSONS
 
 
 def visible_record(viewer: Viewer, record_id: int, *, for_update: bool = False) -> Record:
@@ -106,18 +106,20 @@ def record_not_found(record_id) -> NotFound:
     return NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
 
 
-def get_record(viewer: Viewer, record_id: int) -> dict:
-    [shown] = present_records([visible_record(viewer, record_id)], viewer)
+def get_record(viewer: Viewer, record_id: int, disputed: Disputed) -> dict:
+    [shown] = present_records([visible_record(viewer, record_id)], viewer, disputed)
     return shown
 
 
-def present_records(records: list[Record], viewer: Viewer) -> list[dict]:
-    """The records as the viewer sees them, each saying whether it is under objection."""
-    disputed = under_objection(r.id for r in records)
-    return [{**present_record(r, viewer), "under_objection": r.id in disputed} for r in records]
+def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -> list[dict]:
+    """The records as the viewer sees them, each saying whether it is under objection (`disputed`
+    tells which of their ids are: objections are a use case above records)."""
+    under_objection = disputed([r.id for r in records]) if records else set()
+    return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
 
 
-def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cursor=None, limit=20) -> dict:
+def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,
+                        limit=20) -> dict:
     """One page of the entity's records the viewer may see, newest decision first."""
     query = select(Record).where(of_entity(uscc), visible_condition(viewer, _publish_natural_persons()))
     if kind:
@@ -139,15 +141,7 @@ def list_entity_records(viewer: Viewer, uscc: str, *, kind=None, domain=None, cu
     next_cursor = None
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
-    return {"items": present_records(page, viewer), "next_cursor": next_cursor}
-
-
-def under_objection(record_ids) -> set[int]:
-    """The ids among `record_ids` an enterprise disputes (异议申诉) and nobody has resolved yet."""
-    ids = list(record_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(ids))))
+    return {"items": present_records(page, viewer, disputed), "next_cursor": next_cursor}
 
 
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
@@ -157,7 +151,8 @@ def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     return dict(db.session.execute(counted).all())
 
 
-def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
+@transactional
+def withdraw_record(viewer: Viewer, record_id: int, reason: str | None, *, uow: UnitOfWork) -> dict:
     """Take a record off display (撤销) at its source department's request, keeping its history."""
     reason = (reason or "").strip()
     if not reason:
@@ -175,22 +170,21 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None) -> dict:
                         code="not_source_department")
     if record.status == WITHDRAWN:
         raise Conflict("the record is already withdrawn", "该记录已撤销", code="already_withdrawn")
-    change_record_status(record, WITHDRAWN, "withdraw", reason, viewer.principal_id)
+    change_record_status(uow, record, WITHDRAWN, "withdraw", reason, viewer.principal_id)
     record.withdrawn_at = utcnow()
     record.withdrawal_reason = reason
-    db.session.commit()
-    sync_if_builtin()
+    uow.session.flush()  # presented with its new version
     return present_record(record, viewer)
 
 
-def change_record_status(record: Record, status: str, change: str, reason: str, changed_by: int | None) -> None:
+def change_record_status(uow: UnitOfWork, record: Record, status: str, change: str, reason: str,
+                         changed_by: int | None) -> None:
     """Give a record a new status in the caller's transaction: its history keeps the state before.
 
-    Snapshot the record as it was, set the status, bump the version and note the record and its
-    entity for the search index. Callers set any other columns of the change themselves.
+    Snapshot the record as it was, then set the status as a change of the unit of work (version and
+    search index). Callers set any other columns of the change themselves.
     """
-    db.session.add(RecordVersion(record_id=record.id, version=record.version, change=change,
-                                 data=snapshot(record), reason=reason, changed_by=changed_by))
+    uow.session.add(RecordVersion(record_id=record.id, version=record.version, change=change,
+                                  data=snapshot(record), reason=reason, changed_by=changed_by))
     record.status = status
-    record.version += 1
-    enqueue(db.session, records=[record.id], entities=[record.entity_id])
+    uow.changed_record(record)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from ..access.http import current_viewer, require_role
 from ..jsonbody import Blueprint, json_body
 from ..pagination import MAX_ID
+from ..repairs.objections import under_objection
 from . import services
 from .schemas import PushResultOut, RecordBatchIn, RecordIn, RecordOut
 
@@ -32,7 +33,7 @@ class RecordById(MethodView):
     @blp.response(200, RecordOut)
     def get(self, record_id: int):
         """One record, if the caller may see it (404 otherwise, whether or not it exists)."""
-        return services.get_record(current_viewer(), record_id)
+        return services.get_record(current_viewer(), record_id, under_objection)
 
     @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string"},
                           "description": "撤销原因; may also be sent as a JSON body {\"reason\": ...}"}])

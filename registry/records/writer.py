@@ -13,9 +13,6 @@ from functools import lru_cache
 from operator import itemgetter
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
-
-from search.outbox import enqueue
 
 from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
@@ -23,6 +20,7 @@ from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..domain.values import iso_date
 from ..stages import StageTimes
+from ..uow import UnitOfWork, next_version
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
 from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
 from .publicity import PublicityRules
@@ -126,15 +124,16 @@ class RowParameters(BatchEncoder):
 
 
 class RecordWriter:
-    """Writes batches of validated rows for one department inside the caller's transaction.
+    """Writes batches of validated rows for one department in the caller's unit of work.
 
     On SQLite a batch is inserted as it is (ON CONFLICT DO NOTHING); the records that were already
     there are then looked up, compared and updated. A new import is all inserts: no look-up per row.
     """
 
-    def __init__(self, session: Session, department: Department, rules: PublicityRules, today: date,
+    def __init__(self, uow: UnitOfWork, department: Department, rules: PublicityRules, today: date,
                  changed_by: int | None = None, stages: StageTimes | None = None):
-        self.session = session
+        self.uow = uow
+        self.session = uow.session
         self.department = department
         self.rules = rules
         self.today = today
@@ -195,7 +194,7 @@ class RecordWriter:
                 entity_ids += self._update_existing(batch, outcomes)
         with self.stages.timing("outbox"):
             changed = [record_id for outcome, record_id in outcomes.values() if outcome != UNCHANGED]
-            enqueue(self.session, records=changed, entities=entity_ids)
+            self.uow.changed(records=changed, entities=entity_ids)
         return outcomes
 
     def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
@@ -255,7 +254,7 @@ def _record_insert(stamp: str) -> str:
 def _record_update(stamp: str) -> str:
     assignments = ", ".join(f"{c} = {p}" for c, p in _PARAMETER.items() if c not in NEVER_UPDATED)
     return (
-        f"UPDATE records SET {assignments}, entity_id = {_ENTITY_ID}, version = version + 1, "
+        f"UPDATE records SET {assignments}, entity_id = {_ENTITY_ID}, version = {next_version('records')}, "
         f"updated_at = '{stamp}', "
         f"status = CASE WHEN status IN ({STICKY_STATUSES}) THEN status ELSE {_PARAMETER['status']} END "
         f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in NATURAL_KEY)}"
@@ -273,7 +272,7 @@ def _entity_upsert(stamp: str) -> str:
         # The name it had joins the former names; the one it takes back, if any, leaves them.
         "former_names = (SELECT json_group_array(value) FROM (SELECT value FROM json_each(entities.former_names) "
         "WHERE value <> excluded.name UNION ALL SELECT entities.name)), "
-        "version = entities.version + 1, updated_at = excluded.updated_at "
+        f"version = {next_version('entities')}, updated_at = excluded.updated_at "
         "WHERE entities.name <> excluded.name "
         "AND (entities.name_as_of IS NULL OR excluded.name_as_of >= entities.name_as_of)"
     )
@@ -288,16 +287,6 @@ def json_text(items: tuple) -> str:
 # How a prepared row's values are stored in SQLite, by their class (as SQLAlchemy stores them).
 _STORED_AS_IS = frozenset({str, int, type(None)})
 _SQLITE_VALUE = {date: iso_date, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
-
-
-def writer_for(session: Session, department: Department, rules: PublicityRules, today: date,
-               changed_by: int | None = None, stages: StageTimes | None = None) -> RecordWriter:
-    """The bulk writer suited to the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        from .pg_writer import CopyRecordWriter
-
-        return CopyRecordWriter(session, department, rules, today, changed_by, stages)
-    return RecordWriter(session, department, rules, today, changed_by, stages)
 
 
 def _chunks(items: list, size: int):

@@ -10,6 +10,7 @@ from ..access.services import Viewer, create_principal
 from ..departments.models import Department
 from ..extensions import db
 from ..records.models import PUBLISHED, Record
+from ..uow import unit_of_work
 from . import materials, rules, services
 from .models import RepairApplication, RepairMaterial
 
@@ -33,12 +34,12 @@ def load_demo_repairs(count: int, seed: int, today: date | None = None) -> dict:
     for record_id in chosen:
         record = db.session.get(Record, record_id)
         submitted = max(record.repairable_from, today - timedelta(days=rng.randint(20, 400)))
-        filed = services.file_application(agent, record_id, True, submitted)
-        for kind in rules.missing_materials((), by_agent=True):
-            db.session.add(RepairMaterial(application_id=filed["id"], kind=kind, filename=f"{kind}.pdf",
-                                          content_type=content_type, size=size, sha256=sha256,
-                                          uploaded_by=agent.principal_id))
-        db.session.commit()
+        with unit_of_work() as uow:  # filed with its materials
+            filed = services.file_application(agent, record_id, True, submitted, uow=uow)
+            uow.session.add_all(RepairMaterial(application_id=filed["id"], kind=kind, filename=f"{kind}.pdf",
+                                               content_type=content_type, size=size, sha256=sha256,
+                                               uploaded_by=agent.principal_id)
+                                for kind in rules.missing_materials((), by_agent=True))
         department = departments.get(record.department_id) or departments.setdefault(
             record.department_id, _viewer(*create_principal("department", None, _uscc_of(record.department_id))))
         _walk(filed["id"], rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0], submitted,

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from ..calendars import calendar
 from ..errors import Conflict
 from ..extensions import db
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional, unit_of_work
 from . import rules
 from .models import RepairApplication
 from .services import take_step
@@ -24,23 +25,24 @@ def lapse_overdue(today: date) -> list[str]:
     for application in overdue:
         step = rules.transition(application.state, "lapse", rules.SYSTEM, LAPSE_REASON)
         try:
-            take_step(application, step, {}, None, LAPSE_REASON, application.version, today)
+            with unit_of_work() as uow:  # each lapse is its own transaction
+                take_step(uow, application, step, {}, None, LAPSE_REASON, application.version, today)
         except Conflict:
             continue  # supplied or decided meanwhile
         lapsed.append(application.number)
     return lapsed
 
 
-def recompute_provisional() -> int:
+@transactional
+def recompute_provisional(*, uow: UnitOfWork) -> int:
     """Count again every due date that was provisional (after a year's schedule is loaded); returns how
     many applications had a due date moved by it."""
-    cal, config, moved = calendar(), current_app.config["REGISTRY"], 0
-    pending = db.session.scalars(select(RepairApplication).where(or_(
+    cal, config, moved = calendar(), settings(), 0
+    pending = uow.session.scalars(select(RepairApplication).where(or_(
         RepairApplication.result_due_provisional, RepairApplication.department_due_provisional,
         RepairApplication.materials_due_provisional))).all()
     for application in pending:
         moved += _recount(application, cal, config)
-    db.session.commit()
     return moved
 
 

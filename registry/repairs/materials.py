@@ -6,11 +6,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
-
 from ..access.services import Viewer
 from ..errors import FieldError, Forbidden, RegistryError, ValidationFailed
-from ..extensions import db
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional
 from . import rules
 from .models import RepairApplication, RepairMaterial
 from .presenters import present_application
@@ -34,31 +33,30 @@ class UnsupportedType(RegistryError):
 
 
 def storage_dir() -> Path:
-    return Path(current_app.config["REGISTRY"].INSTANCE_DIR) / "repair-materials"
+    return Path(settings().INSTANCE_DIR) / "repair-materials"
 
 
-def upload_material(viewer: Viewer, application_id: int, request, today: date) -> dict:
+@transactional
+def upload_material(viewer: Viewer, application_id: int, request, today: date, *, uow: UnitOfWork) -> dict:
     """Store one file of a multipart request for the applicant; the last missing item completes a
     容缺 acceptance."""
     application = visible_application(viewer, application_id)
     if viewer.role not in rules.APPLICANT:
         raise Forbidden("only the applicant uploads materials", "只有申请人可以上传材料", code="role_forbidden")
-    limit = current_app.config["REGISTRY"].REPAIR_UPLOAD_MAX_BYTES
+    limit = settings().REPAIR_UPLOAD_MAX_BYTES
     if request.content_length is not None and request.content_length > limit + 64 * 1024:  # multipart overhead
         raise _too_large(limit)
     kind, upload = request.form.get("kind"), request.files.get("file")
     _check_form(kind, upload, application)
     sha256, size, content_type = store(upload.stream, limit)
-    db.session.add(RepairMaterial(application_id=application.id, kind=kind, filename=_safe_name(upload.filename),
-                                  content_type=content_type, size=size, sha256=sha256,
-                                  uploaded_by=viewer.principal_id))
-    db.session.flush()
+    uow.session.add(RepairMaterial(application_id=application.id, kind=kind, filename=_safe_name(upload.filename),
+                                   content_type=content_type, size=size, sha256=sha256,
+                                   uploaded_by=viewer.principal_id))
+    uow.session.flush()
     if application.state == rules.AWAITING_MATERIALS and not set(missing_of(application)) & set(
             application.missing_materials or ()):
         step = rules.transition(application.state, "complete", rules.SYSTEM)
-        take_step(application, step, {"missing_materials": []}, viewer, None, application.version, today)
-    else:
-        db.session.commit()
+        take_step(uow, application, step, {"missing_materials": []}, viewer, None, application.version, today)
     return present_application(application, viewer, today)
 
 

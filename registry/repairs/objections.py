@@ -9,13 +9,15 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..records.models import WITHDRAWN
 from ..records.services import withdraw_record
+from ..uow import UnitOfWork, transactional
 from .models import Objection
 from .services import applicable_record
 
 OPEN = "open"
 
 
-def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:
+@transactional
+def file_objection(viewer: Viewer, record_id: int, reason: str, *, uow: UnitOfWork) -> Objection:
     """The enterprise disputes one of its records (SPEC §5); one open objection per record.
 
     A withdrawn record is off display already: there is nothing left to mark as disputed.
@@ -26,14 +28,18 @@ def file_objection(viewer: Viewer, record_id: int, reason: str) -> Objection:
                        code="record_withdrawn")
     objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
                           filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
-    db.session.add(objection)
+    uow.session.add(objection)
     try:
-        db.session.commit()
+        uow.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("the record is already under objection", "该记录已有处理中的异议申诉",
                        code="objection_open") from None
     return objection
+
+
+def under_objection(record_ids: list[int]) -> set[int]:
+    """The ids among `record_ids` an enterprise disputes (异议申诉) and nobody has resolved yet."""
+    return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(record_ids))))
 
 
 def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
@@ -54,7 +60,9 @@ def _department_of(objection: Objection) -> int:
     return db.session.scalar(select(Record.department_id).where(Record.id == objection.record_id))
 
 
-def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolution: str) -> Objection:
+@transactional
+def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolution: str, *,
+                      uow: UnitOfWork) -> Objection:
     """Uphold, correct or withdraw the disputed record. Withdrawal is the source department's own act."""
     objection = visible_objection(viewer, objection_id)
     if viewer.role not in ("department", "reviewer"):
@@ -68,8 +76,7 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     objection.state, objection.resolution = outcome, resolution.strip()
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":
-        withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")  # commits both
-    else:
-        db.session.commit()
+        withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}", uow=uow)
+    uow.session.flush()
     return objection
 

@@ -3,7 +3,6 @@
 import secrets
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, false, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,16 +14,13 @@ from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..notices import services as notices
 from ..notices.letters import commitment_letter, text_sha256
-from ..publicsearch.engines import sync_if_builtin
 from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
 from ..records.services import change_record_status, record_not_found, visible_record
+from ..runtime import settings
+from ..uow import UnitOfWork, transactional
 from . import rules
 from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
-
-
-def _config():
-    return current_app.config["REGISTRY"]
 
 
 def record_facts(record: Record) -> rules.RecordFacts:
@@ -60,7 +56,8 @@ def check_eligibility(viewer: Viewer, record_id: int, today: date) -> dict:
             "earliest": verdict.earliest, "message_zh": verdict.message_zh, "message_en": verdict.message_en}
 
 
-def file_application(viewer: Viewer, record_id, sign_commitment, today: date) -> dict:
+@transactional
+def file_application(viewer: Viewer, record_id, sign_commitment, today: date, *, uow: UnitOfWork) -> dict:
     """File an application (enterprise or agent); the signed commitment letter is part of it.
 
     Returns the application with its query code, shown this once.
@@ -80,7 +77,7 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date) ->
         raise _already_open(record.id)
     letter = commitment_letter(notices.record_line(record))
     query_code = secrets.token_hex(4).upper()
-    due = calendar().add_workdays(today, _config().REPAIR_RESULT_WORKDAYS)
+    due = calendar().add_workdays(today, settings().REPAIR_RESULT_WORKDAYS)
     application = RepairApplication(
         number=f"XF{today:%Y%m%d}{secrets.token_hex(4).upper()}", query_code_hash=_hash_code(query_code),
         record_id=record.id, open_record_id=record.id, department_id=record.department_id,
@@ -89,14 +86,12 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date) ->
         commitment_text=letter, commitment_sha256=text_sha256(letter), commitment_signed_by=viewer.principal_id,
         commitment_signed_at=utcnow(), submitted_on=today, result_due=due.due, result_due_provisional=due.provisional,
     )
-    db.session.add(application)
+    uow.session.add(application)
     try:
-        db.session.flush()
+        uow.session.flush()
     except IntegrityError:  # a concurrent application for the same record won
-        db.session.rollback()
         raise _already_open(record.id) from None
-    _log(application, "submit", None, viewer, None, today)
-    db.session.commit()
+    _log(uow, application, "submit", None, viewer, None, today)
     return {**present_application(application, viewer, today), "query_code": query_code}
 
 
@@ -144,12 +139,12 @@ def find_by_number(number: str, query_code: str) -> RepairApplication | None:
     return application
 
 
-def _log(application, action, from_state, viewer: Viewer | None, reason, today) -> RepairTransition:
+def _log(uow: UnitOfWork, application, action, from_state, viewer: Viewer | None, reason, today) -> RepairTransition:
     entry = RepairTransition(application_id=application.id, action=action, from_state=from_state,
                              to_state=application.state, actor_id=viewer.principal_id if viewer else None,
                              actor_role=viewer.role if viewer else rules.SYSTEM, reason=reason, on_day=today)
-    db.session.add(entry)
-    db.session.flush()
+    uow.session.add(entry)
+    uow.session.flush()
     notices.notify_progress(application, entry, today)
     return entry
 
@@ -157,8 +152,9 @@ def _log(application, action, from_state, viewer: Viewer | None, reason, today) 
 # --------------------------------------------------------------------------- decisions
 
 
+@transactional
 def decide(viewer: Viewer, application_id: int, action: str, reason: str | None, version: int | None,
-           today: date) -> dict:
+           today: date, *, uow: UnitOfWork) -> dict:
     """Take one step of the workflow table; a concurrent step on the same version is a 409."""
     application = visible_application(viewer, application_id)
     try:
@@ -170,16 +166,17 @@ def decide(viewer: Viewer, application_id: int, action: str, reason: str | None,
         error = {"role_forbidden": Forbidden, "reason_required": ValidationFailed}.get(exc.code, Conflict)
         raise error(exc.message_en, exc.message_zh, code=exc.code) from None
     changes = _clock_changes(application, step, today)
-    take_step(application, step, changes, viewer, (reason or "").strip() or None,
+    take_step(uow, application, step, changes, viewer, (reason or "").strip() or None,
                application.version if version is None else version, today)
     return present_application(application, viewer, today)
 
 
-def take_step(application, step: rules.Transition, changes: dict, viewer: Viewer | None, reason, version, today):
-    """Guarded update (state and version unchanged since read), effects, log; one transaction."""
+def take_step(uow: UnitOfWork, application, step: rules.Transition, changes: dict, viewer: Viewer | None, reason,
+              version, today):
+    """Guarded update (state and version unchanged since read), effects, log; in the caller's unit of work."""
     if step.target not in rules.OPEN_STATES:
         changes["open_record_id"] = None
-    result = db.session.execute(
+    result = uow.session.execute(
         update(RepairApplication)
         .where(RepairApplication.id == application.id, RepairApplication.version == version,
                RepairApplication.state == step.source)
@@ -187,19 +184,15 @@ def take_step(application, step: rules.Transition, changes: dict, viewer: Viewer
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise _changed_meanwhile()
-    db.session.refresh(application)
+    uow.session.refresh(application)
     if step.action == "approve":
-        _repair_record(application, viewer, today)
+        _repair_record(uow, application, viewer)
     elif step.action == "revoke":
-        _restore_record(application, viewer, reason, today)
-    _log(application, step.action, step.source, viewer, reason, today)
+        _restore_record(uow, application, viewer, reason, today)
+    _log(uow, application, step.action, step.source, viewer, reason, today)
     if step.action == "forward":
         notices.notify_forwarded(application, today)
-    db.session.commit()
-    if step.action in ("approve", "revoke"):
-        sync_if_builtin()
 
 
 def _changed_meanwhile() -> Conflict:
@@ -212,7 +205,7 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
 
     Steps of the platform itself (complete, lapse) are taken with their own values, never through here.
     """
-    config, cal = _config(), calendar()
+    config, cal = settings(), calendar()
     if step.action in ("accept", "accept_with_missing"):
         missing = missing_of(application)
         essential = [k for k in missing if rules.MATERIAL_KINDS[k].essential]
@@ -253,22 +246,21 @@ def missing_of(application: RepairApplication) -> list[str]:
     return rules.missing_materials(supplied, by_agent=application.filed_by_role == "agent")
 
 
-def _repair_record(application: RepairApplication, viewer: Viewer, today: date) -> None:
+def _repair_record(uow: UnitOfWork, application: RepairApplication, viewer: Viewer) -> None:
     """Approval takes the record off every public channel (Order 36); it is kept, never deleted.
 
     The record may have been withdrawn or have expired since filing: then there is nothing to repair.
     """
     record = _locked_record(application.record_id)
-    if record.status not in rules.REPAIRABLE_STATUSES:
-        db.session.rollback()  # undo the step taken in this transaction
+    if record.status not in rules.REPAIRABLE_STATUSES:  # the unit of work undoes the step taken
         raise Conflict(f"the record is {record.status} now and can no longer be repaired; reject the application",
                        f"该记录{rules.status_label_zh(record.status)}，无法修复，请作出不予修复决定",
                        code="record_not_repairable")
     application.record_status_before = record.status
-    change_record_status(record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)
+    change_record_status(uow, record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)
 
 
-def _restore_record(application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
+def _restore_record(uow: UnitOfWork, application: RepairApplication, viewer: Viewer, reason: str, today: date) -> None:
     """Revocation publishes the record again, unless its window closed meanwhile; a record withdrawn
     since the repair stays withdrawn."""
     record = _locked_record(application.record_id)
@@ -277,7 +269,7 @@ def _restore_record(application: RepairApplication, viewer: Viewer, reason: str,
     status = application.record_status_before or PUBLISHED
     if status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= today:
         status = EXPIRED
-    change_record_status(record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}",
+    change_record_status(uow, record, status, "repair_revoked", f"撤销信用修复 {application.number}：{reason}",
                          viewer.principal_id)
 
 

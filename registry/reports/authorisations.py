@@ -10,12 +10,14 @@ from ..db import utcnow
 from ..domain import uscc as uscc_rules
 from ..errors import Conflict, FieldError, NotFound, ValidationFailed
 from ..extensions import db
+from ..uow import UnitOfWork, transactional
 from .access import require_own, require_own_or_centre
 from .models import Authorisation
 from .rules import is_live, latest_valid_until
 
 
-def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> dict:
+@transactional
+def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date, *, uow: UnitOfWork) -> dict:
     """Record the enterprise's authorisation of a bank; every problem with the request is reported at once."""
     require_own(viewer, uscc)
     errors = []
@@ -31,8 +33,8 @@ def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date) -> d
         raise ValidationFailed("the authorisation is not valid", "授权信息有误", errors=errors)
     authorisation = Authorisation(uscc=uscc, bank_uscc=bank_uscc, purpose=purpose, valid_until=valid_until,
                                   granted_by=viewer.principal_id, granted_at=utcnow())
-    db.session.add(authorisation)
-    db.session.commit()
+    uow.session.add(authorisation)
+    uow.session.flush()  # its id is presented
     return present_authorisation(authorisation, today, bank_name)
 
 
@@ -58,9 +60,11 @@ def list_authorisations(viewer: Viewer, uscc: str, today: date) -> list[dict]:
     return [present_authorisation(a, today, names.get(a.bank_uscc)) for a in rows]
 
 
-def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today: date) -> dict:
+@transactional
+def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today: date, *,
+                         uow: UnitOfWork) -> dict:
     require_own(viewer, uscc)
-    authorisation = db.session.scalar(select(Authorisation).where(Authorisation.id == authorisation_id,
+    authorisation = uow.session.scalar(select(Authorisation).where(Authorisation.id == authorisation_id,
                                                                   Authorisation.uscc == uscc).with_for_update())
     if authorisation is None:
         raise NotFound(f"no authorisation {authorisation_id}", f"授权 {authorisation_id} 不存在",
@@ -68,7 +72,6 @@ def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today
     if authorisation.revoked_at is not None:
         raise Conflict("the authorisation is already revoked", "该授权已撤回", code="already_revoked")
     authorisation.revoked_at = utcnow()
-    db.session.commit()
     bank_name = _bank_names({authorisation.bank_uscc}).get(authorisation.bank_uscc)
     return present_authorisation(authorisation, today, bank_name)
 

@@ -12,15 +12,15 @@ from .models import QueryLogEntry
 REQUEST, VIEW, VERIFY = "request", "view", "verify"
 
 
-def log_query(viewer: Viewer, uscc: str, action: str, report_number: str | None, purpose: str | None) -> None:
+def log_query(session, viewer: Viewer, uscc: str, action: str, report_number: str | None, purpose: str | None) -> None:
     """Add an entry to the caller's transaction (it commits with the use case that logged it)."""
-    db.session.add(QueryLogEntry(uscc=uscc, principal_id=viewer.principal_id, action=action,
+    session.add(QueryLogEntry(uscc=uscc, principal_id=viewer.principal_id, action=action,
                                  report_number=report_number, purpose=purpose))
 
 
-def log_verification(uscc: str, report_number: str) -> None:
+def log_verification(session, uscc: str, report_number: str) -> None:
     """Add a verification to the caller's transaction."""
-    db.session.add(QueryLogEntry(uscc=uscc, principal_id=None, action=VERIFY, report_number=report_number))
+    session.add(QueryLogEntry(uscc=uscc, principal_id=None, action=VERIFY, report_number=report_number))
 
 
 def list_queries(viewer: Viewer, uscc: str, cursor: str | None = None, limit: int = 20) -> dict:

@@ -5,9 +5,10 @@ import threading
 import time
 from collections import deque
 
-from flask import current_app, request
+from flask import request
 
 from ..errors import RateLimited
+from ..runtime import runtime
 
 
 class SlidingWindow:
@@ -31,9 +32,8 @@ class SlidingWindow:
 
 def check_verify_rate() -> None:
     """429 with Retry-After when this client verified too often."""
-    limiter = current_app.extensions.setdefault("report_verify_limiter", SlidingWindow())
-    settings = current_app.config["REGISTRY"]
-    retry_after = limiter.hit(request.remote_addr or "unknown", settings.REPORTS_VERIFY_LIMIT,
-                              settings.REPORTS_VERIFY_WINDOW, time.monotonic())
+    holder = runtime()
+    retry_after = holder.verify_limiter.hit(request.remote_addr or "unknown", holder.settings.REPORTS_VERIFY_LIMIT,
+                                            holder.settings.REPORTS_VERIFY_WINDOW, time.monotonic())
     if retry_after is not None:
         raise RateLimited(retry_after)

@@ -3,7 +3,6 @@
 import hmac
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,27 +15,30 @@ from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
 from ..records.models import Record, of_entity
+from ..runtime import Runtime, runtime, settings
+from ..uow import UnitOfWork, transactional
 from . import content as report_content
 from .access import is_own, live_authorisation
 from .models import Report
 from .querylog import REQUEST, VIEW, log_query, log_verification
+from .ratelimit import SlidingWindow
 from .rules import new_report_number, new_verification_code
 from .signing import ALGORITHM, CANONICALIZATION, KeyRing
 
 
+def init_app(runtime: Runtime) -> None:
+    """One KeyRing per app, so private keys are read once; one verification limiter per process."""
+    runtime.report_keyring = KeyRing(runtime.settings.REPORTS_KEY_DIR)
+    runtime.verify_limiter = SlidingWindow()
+
+
 def keyring() -> KeyRing:
-    """The app's signing keys (one KeyRing per app, so private keys are read once)."""
-    extensions = current_app.extensions
-    if "report_keyring" not in extensions:
-        extensions["report_keyring"] = KeyRing(current_app.config["REGISTRY"].REPORTS_KEY_DIR)
-    return extensions["report_keyring"]
+    """The app's signing keys."""
+    return runtime().report_keyring
 
 
-def _settings():
-    return current_app.config["REGISTRY"]
-
-
-def request_report(viewer: Viewer, data: dict, today: date) -> tuple[Report, bool]:
+@transactional
+def request_report(viewer: Viewer, data: dict, today: date, *, uow: UnitOfWork) -> tuple[Report, bool]:
     """Issue a report, or return the day's report of the same scope; the request is logged either way.
 
     Returns the report and whether it was issued by this request.
@@ -57,9 +59,8 @@ def request_report(viewer: Viewer, data: dict, today: date) -> tuple[Report, boo
                         code="not_own_enterprise")
     entity = find_entity(uscc)
     scope, key = _scope(data, today)
-    report, issued = _day_report_or_issue(viewer, entity, scope, key, today)
-    log_query(viewer, uscc, REQUEST, report.number, purpose)
-    db.session.commit()
+    report, issued = _day_report_or_issue(uow.session, viewer, entity, scope, key, today)
+    log_query(uow.session, viewer, uscc, REQUEST, report.number, purpose)
     return report, issued
 
 
@@ -89,7 +90,7 @@ def _day_report(uscc: str, today: date, key: str) -> Report | None:
                                                   Report.scope_key == key))
 
 
-def _day_report_or_issue(viewer: Viewer, entity, scope: report_content.Scope, key: str,
+def _day_report_or_issue(session, viewer: Viewer, entity, scope: report_content.Scope, key: str,
                          today: date) -> tuple[Report, bool]:
     """The day's report of this scope, or a new one; a concurrent request that issued it first wins."""
     for _ in range(3):  # a clash is a concurrent issue of the same scope, or (rarely) a number drawn twice
@@ -98,8 +99,8 @@ def _day_report_or_issue(viewer: Viewer, entity, scope: report_content.Scope, ke
             return report, False
         report = _new_report(viewer, entity, scope, key, today)
         try:
-            with db.session.begin_nested():
-                db.session.add(report)
+            with session.begin_nested():
+                session.add(report)
             return report, True
         except IntegrityError:
             continue
@@ -109,9 +110,9 @@ def _day_report_or_issue(viewer: Viewer, entity, scope: report_content.Scope, ke
 def _new_report(viewer: Viewer, entity, scope: report_content.Scope, key: str, today: date) -> Report:
     issued_at = utcnow().replace(microsecond=0)
     identity = {"number": new_report_number(today), "verification_code": new_verification_code(),
-                "issued_at": issued_at.isoformat().replace("+00:00", "Z"), "issuer": _settings().REPORTS_ISSUER}
+                "issued_at": issued_at.isoformat().replace("+00:00", "Z"), "issuer": settings().REPORTS_ISSUER}
     document = report_content.build_content(identity, entity_identity(entity), scope, findings_of(entity.uscc, scope),
-                                            _settings().REPORTS_SHOW_REPAIRED)
+                                            settings().REPORTS_SHOW_REPAIRED)
     key_id, signature = keyring().sign(document)
     return Report(number=identity["number"], verification_code=identity["verification_code"], uscc=entity.uscc,
                   issued_on=today, issued_at=issued_at, scope_key=key, content=document, key_id=key_id,
@@ -143,7 +144,8 @@ def findings_of(uscc: str, scope: report_content.Scope) -> list:
             for row in db.session.execute(query)]
 
 
-def read_report(viewer: Viewer, number: str, today: date) -> Report:
+@transactional
+def read_report(viewer: Viewer, number: str, today: date, *, uow: UnitOfWork) -> Report:
     """A report for the enterprise itself, a bank it authorises (logged) or the credit centre (logged).
 
     Anyone else gets the same 404 whether or not the number exists.
@@ -156,8 +158,7 @@ def read_report(viewer: Viewer, number: str, today: date) -> Report:
     authorisation = live_authorisation(viewer, report.uscc, today)
     if authorisation is None and not viewer.is_credit_centre:
         raise _not_found(number)
-    log_query(viewer, report.uscc, VIEW, report.number, authorisation.purpose if authorisation else None)
-    db.session.commit()
+    log_query(uow.session, viewer, report.uscc, VIEW, report.number, authorisation.purpose if authorisation else None)
     return report
 
 
@@ -176,11 +177,12 @@ def signed_document(report: Report, base_url: str) -> dict:
 
 
 def verify_url(report: Report, base_url: str) -> str:
-    base = _settings().PUBLIC_BASE_URL or base_url.rstrip("/")
+    base = settings().PUBLIC_BASE_URL or base_url.rstrip("/")
     return f"{base}/reports/{report.number}/verify?code={report.verification_code}"
 
 
-def verify_report(number: str, code: str, base_url: str) -> dict:
+@transactional
+def verify_report(number: str, code: str, base_url: str, *, uow: UnitOfWork) -> dict:
     """The facts of a report for anyone holding its number and code, whether its signature holds,
     and what has changed in the entity's records since it was issued."""
     report = db.session.scalar(select(Report).where(Report.number == typed_code(number)))
@@ -191,9 +193,8 @@ def verify_report(number: str, code: str, base_url: str) -> dict:
     scope = report_content.Scope(date.fromisoformat(document["period"]["from"]), report.issued_on,
                                  tuple((s["key"], s["name_zh"]) for s in document["domains"]))
     changes = report_content.changes_since_issue(document, findings_of(report.uscc, scope),
-                                                 _settings().REPORTS_SHOW_REPAIRED)
-    log_verification(report.uscc, report.number)
-    db.session.commit()
+                                                 settings().REPORTS_SHOW_REPAIRED)
+    log_verification(uow.session, report.uscc, report.number)
     return {
         **signed_document(report, base_url),
         "signature_valid": keyring().verify(document, report.key_id, report.signature),

@@ -12,6 +12,7 @@ from ..pagination import InvalidCursor
 from ..publicsearch.schemas import SearchArgs
 from ..publicsearch.services import RETRY_AFTER_SECONDS, SearchUnavailableError, search
 from ..records.services import count_records_by_domain, list_entity_records
+from ..repairs.objections import under_objection
 from . import labels
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -58,8 +59,8 @@ def enterprise_page(uscc: str):
     domain = request.args.get("domain") or None
     try:
         entity = get_entity(PUBLIC, uscc)
-        records = list_entity_records(PUBLIC, entity["uscc"], domain=domain, cursor=request.args.get("cursor"),
-                                      limit=PAGE_SIZE)
+        records = list_entity_records(PUBLIC, entity["uscc"], under_objection, domain=domain,
+                                      cursor=request.args.get("cursor"), limit=PAGE_SIZE)
     except InvalidCursor:
         return _error_page(400, "分页链接已失效", ["请从第一页重新查看。"])
     except RegistryError as exc:

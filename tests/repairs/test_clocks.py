@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from registry import create_app
 from registry.access.services import authenticate
-from registry.calendars import calendar
+from registry.calendars import calendar, forget_calendar
 from registry.cli import main
 from registry.config import ConfigError
 from registry.repairs import services
@@ -84,12 +84,17 @@ def load_2027(app, cli, tmp_path):
         path.write_text(json.dumps(schedule), encoding="utf-8")
         result = cli("calendar", "load", path)
         assert result.exit_code == 0, result.output
-        app.extensions.pop("registry_calendar", None)  # the CLI ran in its own process-like app
+        forget(app)  # the CLI ran in its own process-like app
         return json.loads(result.output)
 
     yield _load
     loaded.unlink(missing_ok=True)
-    app.extensions.pop("registry_calendar", None)
+    forget(app)
+
+
+def forget(app):
+    with app.app_context():
+        forget_calendar()
 
 
 def _result_clock(app, application):

@@ -1,16 +1,16 @@
-"""Transactional outbox: a change to a searchable row writes a row here in the same transaction.
+"""Transactional outbox: what a unit of work changed, written in its own transaction.
 
-Rows name what changed (a record or an entity), not what it looks like now: the drainer reads
-the current state from the database when it sends documents, so the newest always wins.
+Rows name what changed (a record or an entity), not what it looks like now: the search drain
+reads the current state from the database when it sends documents, so the newest always wins.
+Only the unit of work (registry.uow) and the bulk writers' set-based form below write here.
 """
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, select, text
+from sqlalchemy import DateTime, Integer, String, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from registry.db import Base, sqlite_timestamp, utcnow
-from registry.enterprises.models import Entity
+from .db import Base, sqlite_timestamp, utcnow
 
 RECORD, ENTITY = "record", "entity"
 
@@ -24,12 +24,12 @@ class SearchOutbox(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-def enqueue(session: Session, *, records=(), entities=()) -> None:
-    """Note changed records and entities in the caller's transaction (ids; duplicates are harmless)."""
+def write_rows(session: Session, *, records=(), entities=()) -> bool:
+    """Note changed records and entities (ids; duplicates are harmless); whether any was noted."""
     rows = [(RECORD, ref) for ref in set(records) if ref is not None]
     rows += [(ENTITY, ref) for ref in set(entities) if ref is not None]
     if not rows:
-        return
+        return False
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(
@@ -45,12 +45,14 @@ def enqueue(session: Session, *, records=(), entities=()) -> None:
         stamp = sqlite_timestamp(utcnow())
         connection.connection.driver_connection.executemany(
             "INSERT INTO search_outbox (kind, ref, created_at) VALUES (?, ?, ?)", [(k, r, stamp) for k, r in rows])
+    return True
 
 
-def enqueue_entities_of(session: Session, codes) -> None:
-    """Note the entities with these USCCs (their record counts change with their records)."""
-    codes = [code for code in set(codes) if code]
-    for start in range(0, len(codes), 5000):
-        chunk = codes[start : start + 5000]
-        ids = session.execute(select(Entity.id).where(Entity.uscc.in_(chunk))).scalars().all()
-        enqueue(session, entities=ids)
+def rows_from_sql(changed: str) -> str:
+    """The set-based form of `write_rows` for PostgreSQL's bulk writer: an INSERT that notes every
+    record of the relation `changed` (columns id, entity_id) and the entities they name."""
+    return (
+        "INSERT INTO search_outbox (kind, ref, created_at) "
+        f"SELECT '{RECORD}', id, now() FROM {changed} UNION ALL "
+        f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM {changed} WHERE entity_id IS NOT NULL"
+    )

@@ -1,0 +1,34 @@
+"""The one accessor for what a running application holds: its settings and what create_app made of them."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from .config import Config
+
+EXTENSION = "registry"
+
+
+@dataclass
+class Runtime:
+    """Made once by create_app. Services read their settings and shared objects here (or take them
+    as arguments), never from Flask's config, so the same objects serve requests, tasks and commands."""
+
+    settings: Config
+    after_commit: list[tuple[str, Callable]] = field(default_factory=list)  # (name, hook) run after each commit
+    search_engine: Any = None  # search.engine.SearchEngine
+    calendar: Any = None  # registry.domain.workdays.Calendar, reloaded when a schedule is loaded
+    report_keyring: Any = None  # registry.reports.signing.KeyRing
+    verify_limiter: Any = None  # registry.reports.ratelimit.SlidingWindow
+
+
+def runtime() -> Runtime:
+    """The current application's runtime (inside an application context)."""
+    return current_app.extensions[EXTENSION]
+
+
+def settings() -> Config:
+    """The current application's settings."""
+    return runtime().settings

@@ -1,0 +1,98 @@
+"""The unit of work: a use case's one transaction. It commits once, then runs what waits for the commit.
+
+A request, task or command opens one (`unit_of_work()`, or a service marked `@transactional`
+opens its own when its caller passes none). Services change rows in `uow.session` and note what
+the search index must learn (`uow.changed`, `uow.changed_record`); nothing else commits. After the
+commit the unit of work runs the hooks the application registered (the built-in engine's sync) and
+the actions its services added (`uow.after_commit`).
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from functools import wraps
+
+from sqlalchemy.orm import Session
+
+from . import outbox
+from .extensions import db
+from .runtime import runtime
+from .stages import StageTimes
+
+
+class UnitOfWork:
+    def __init__(self, session: Session, hooks: Iterable[tuple[str, Callable[["UnitOfWork"], None]]] = ()):
+        self.session = session
+        self._hooks = list(hooks)
+        self._actions: list[Callable[[], None]] = []
+        self.noted_changes = False  # the search index has something to learn from this transaction
+
+    def changed(self, *, records: Iterable[int] = (), entities: Iterable[int] = ()) -> None:
+        """Note changed records and entities (by id) for the search index, in this transaction."""
+        if outbox.write_rows(self.session, records=records, entities=entities):
+            self.noted_changes = True
+
+    def changed_record(self, record) -> None:
+        """A record (ORM object) the caller changed: its version goes up by one, and the index learns
+        of it and of its entity. Bulk writers apply the same rule set-based (`next_version`,
+        `outbox.rows_from_sql`)."""
+        record.version += 1
+        self.changed(records=[record.id], entities=[record.entity_id])
+
+    def changed_in_bulk(self) -> None:
+        """A bulk writer noted its changes in SQL, set-based (`outbox.rows_from_sql`)."""
+        self.noted_changes = True
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once this unit of work has committed (never if it rolls back)."""
+        self._actions.append(action)
+
+    def commit(self, stages: StageTimes | None = None) -> None:
+        """Commit the transaction, then run the registered hooks and the added actions; `stages`, when
+        given, gets the time of the commit and of each hook by its name."""
+        stages = stages or StageTimes()
+        with stages.timing("commit"):
+            self.session.commit()
+        actions, self._actions = self._actions, []
+        for name, hook in self._hooks:
+            with stages.timing(name):
+                hook(self)
+        for action in actions:
+            action()
+        self.noted_changes = False
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._actions.clear()
+        self.noted_changes = False
+
+
+def next_version(table: str) -> str:
+    """The version a bulk writer's SQL gives a row it changes (the rule of `changed_record`)."""
+    return f"{table}.version + 1"
+
+
+@contextmanager
+def unit_of_work(session: Session | None = None):
+    """A unit of work on the application's session: committed when the block ends, rolled back if
+    it raises."""
+    uow = UnitOfWork(session or db.session, runtime().after_commit)
+    try:
+        yield uow
+    except BaseException:
+        uow.rollback()
+        raise
+    uow.commit()
+
+
+def transactional(service: Callable) -> Callable:
+    """A service that writes: it works in the caller's unit of work (`uow=`), or in its own, committed
+    when it returns, so a service never commits inside another's transaction."""
+
+    @wraps(service)
+    def run(*args, uow: UnitOfWork | None = None, **kwargs):
+        if uow is not None:
+            return service(*args, uow=uow, **kwargs)
+        with unit_of_work() as own:
+            return service(*args, uow=own, **kwargs)
+
+    return run
