@@ -245,8 +245,8 @@ def notices():
 def notices_send(day):
     from datetime import UTC, datetime
 
-    from .notices.services import produce_arrival_notices, send_repairable_letters
     from .notices.webhooks import deliver
+    from .repairs.notices import produce_arrival_notices, send_repairable_letters
 
     today = _day(day)
     now = datetime.now(UTC) if day is None else datetime.combine(today, datetime.now(UTC).timetz())

@@ -1,7 +1,8 @@
 """Entity look-ups by unified social credit code; USCC look-ups always go to the database."""
 
-from flask import current_app
-from sqlalchemy import func, select
+from collections.abc import Callable
+
+from sqlalchemy import select
 
 from ..access.services import Viewer, sees_own
 from ..departments.models import District
@@ -9,8 +10,6 @@ from ..domain import uscc as uscc_rules
 from ..domain.masking import mask_id
 from ..errors import NotFound, RegistryError
 from ..extensions import db
-from ..records.models import Record
-from ..records.visibility import visible_condition
 from ..uow import UnitOfWork
 from .models import Entity
 
@@ -36,12 +35,11 @@ def find_entity(uscc: str) -> Entity:
     return entity
 
 
-def get_entity(viewer: Viewer, raw_uscc: str) -> dict:
+def get_entity(viewer: Viewer, raw_uscc: str, count_records: Callable[[Viewer, int], dict[str, int]]) -> dict:
+    """The entity as the viewer sees it, with how many of its records of each kind the viewer may see
+    (`count_records`: records are a layer above entities)."""
     entity = find_entity(parse_uscc(raw_uscc))
-    visible = visible_condition(viewer, current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS)
-    counts = dict(db.session.execute(
-        select(Record.kind, func.count()).where(Record.entity_id == entity.id, visible).group_by(Record.kind)
-    ).all())
+    counts = count_records(viewer, entity.id)
     district = db.session.get(District, entity.district_code)
     kind = uscc_rules.entity_kind(entity.uscc)
     own = sees_own(viewer, entity.uscc)

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 from ..access.http import current_viewer
 from ..jsonbody import Blueprint
 from ..records.schemas import RecordPageArgs, RecordPageOut
-from ..records.services import list_entity_records
+from ..records.services import count_records_by_kind, list_entity_records
 from ..repairs.objections import under_objection
 from . import services
 
@@ -41,7 +41,7 @@ class Enterprise(MethodView):
     @blp.response(200, EnterpriseOut)
     def get(self, uscc: str):
         """A market entity by its unified social credit code (400 if malformed, 404 if unknown)."""
-        return services.get_entity(current_viewer(), uscc)
+        return services.get_entity(current_viewer(), uscc, count_records_by_kind)
 
 
 @blp.route("/<string:uscc>/records")

@@ -5,8 +5,8 @@ from flask.views import MethodView
 from ..access.http import current_viewer, roles
 from ..enterprises.services import parse_uscc
 from ..jsonbody import Blueprint
-from ..repairs.schemas import NoticeArgs, NoticeListOut
 from . import services
+from .schemas import NoticeArgs, NoticeListOut
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1/enterprises", description="Notices to enterprises")
 

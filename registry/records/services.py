@@ -144,6 +144,13 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
     return {"items": present_records(page, viewer, disputed), "next_cursor": next_cursor}
 
 
+def count_records_by_kind(viewer: Viewer, entity_id: int) -> dict[str, int]:
+    """How many of the entity's records the viewer may see, per kind."""
+    visible = visible_condition(viewer, _publish_natural_persons())
+    counted = select(Record.kind, func.count()).where(Record.entity_id == entity_id, visible).group_by(Record.kind)
+    return dict(db.session.execute(counted).all())
+
+
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     """How many of the entity's records the viewer may see, per domain."""
     visible = visible_condition(viewer, _publish_natural_persons())

@@ -2,7 +2,6 @@
 
 from marshmallow import Schema, fields, validate
 
-from ..notices.models import KINDS as NOTICE_KINDS
 from ..pagination import MAX_ID
 from . import rules
 
@@ -147,23 +146,3 @@ class ObjectionOut(Schema):
     resolution = fields.String(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
-
-
-class NoticeArgs(Schema):
-    kind = fields.String(validate=validate.OneOf(NOTICE_KINDS))
-    cursor = fields.String(validate=validate.Length(max=200))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class NoticeOut(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    title = fields.String()
-    body = fields.String()
-    issued_on = fields.Date()
-    record_ids = fields.List(fields.Integer())
-
-
-class NoticeListOut(Schema):
-    items = fields.List(fields.Nested(NoticeOut))
-    next_cursor = fields.String(allow_none=True)

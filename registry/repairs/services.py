@@ -12,13 +12,13 @@ from ..db import utcnow
 from ..domain.text import typed_code
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..notices import services as notices
 from ..notices.letters import commitment_letter, text_sha256
+from ..notices.services import record_line
 from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
 from ..records.services import change_record_status, record_not_found, visible_record
 from ..runtime import settings
 from ..uow import UnitOfWork, transactional
-from . import rules
+from . import notices, rules
 from .models import RepairApplication, RepairMaterial, RepairTransition
 from .presenters import present_application
 
@@ -75,7 +75,7 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date, *,
                        verdict.earliest.isoformat() if verdict.earliest else None)])
     if db.session.scalar(select(RepairApplication.id).where(RepairApplication.open_record_id == record.id)):
         raise _already_open(record.id)
-    letter = commitment_letter(notices.record_line(record))
+    letter = commitment_letter(record_line(record))
     query_code = secrets.token_hex(4).upper()
     due = calendar().add_workdays(today, settings().REPAIR_RESULT_WORKDAYS)
     application = RepairApplication(

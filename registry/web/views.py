@@ -11,7 +11,7 @@ from ..errors import RegistryError
 from ..pagination import InvalidCursor
 from ..publicsearch.schemas import SearchArgs
 from ..publicsearch.services import RETRY_AFTER_SECONDS, SearchUnavailableError, search
-from ..records.services import count_records_by_domain, list_entity_records
+from ..records.services import count_records_by_domain, count_records_by_kind, list_entity_records
 from ..repairs.objections import under_objection
 from . import labels
 
@@ -58,7 +58,7 @@ def search_page():
 def enterprise_page(uscc: str):
     domain = request.args.get("domain") or None
     try:
-        entity = get_entity(PUBLIC, uscc)
+        entity = get_entity(PUBLIC, uscc, count_records_by_kind)
         records = list_entity_records(PUBLIC, entity["uscc"], under_objection, domain=domain,
                                       cursor=request.args.get("cursor"), limit=PAGE_SIZE)
     except InvalidCursor:
