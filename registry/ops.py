@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from search.connection import SearchUnavailable, server_info
 
 from .extensions import db
+from .runtime import settings
 
 bp = Blueprint("ops", __name__)
 
@@ -27,7 +28,7 @@ def readyz():
         checks["database"] = _schema_state()
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {exc.__class__.__name__}"
-    search_url = current_app.config["REGISTRY"].SEARCH_URL
+    search_url = settings().SEARCH_URL
     if search_url == "builtin":
         checks["search"] = "ok"  # the built-in engine is the database itself
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import insert, select, text
 
 from ..db import utcnow
@@ -31,6 +31,7 @@ from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
 from .pipeline import FileMeta, read_batches
 from .readers import ImportFileError
 
+log = logging.getLogger(__name__)
 COUNTERS = ("inserted", "updated", "unchanged", "rejected")
 BULK_CACHE_KB = 32 * 1024
 BULK_CHECKPOINT_PAGES = 16384  # of 4 KB
@@ -161,8 +162,7 @@ def _explained():
     except Exception as exc:
         # One readable line (a CLI user gets no traceback); the traceback too when debugging.
         cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
-        current_app.logger.error("import stopped unexpectedly: %s", cause,
-                                 exc_info=current_app.logger.isEnabledFor(logging.DEBUG))
+        log.error("import stopped unexpectedly: %s", cause, exc_info=log.isEnabledFor(logging.DEBUG))
         raise ImportFileError(f"the import stopped unexpectedly ({cause})", f"导入意外中断（{cause}）",
                               code="internal_error") from exc
 

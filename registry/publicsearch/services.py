@@ -1,7 +1,6 @@
 """Public search: the engine finds ids, the database says what they are and whether they may be shown."""
 
 
-from flask import current_app
 from sqlalchemy import select
 
 from search.engine import InvalidCursor as EngineCursor
@@ -17,6 +16,7 @@ from ..records.models import Record
 from ..records.services import present_records
 from ..records.visibility import public_condition
 from ..repairs.objections import under_objection
+from ..runtime import settings
 from .engines import configured_engine
 
 RETRY_AFTER_SECONDS = 30
@@ -52,7 +52,7 @@ def _items(hits) -> list[dict]:
     longer see (the index lags a write by moments) is left out."""
     record_ids = [int(hit.id.removeprefix("record-")) for hit in hits if hit.kind == "record"]
     codes = [hit.id.removeprefix("entity-") for hit in hits if hit.kind == "entity"]
-    publish = current_app.config["REGISTRY"].PUBLISH_NATURAL_PERSONS
+    publish = settings().PUBLISH_NATURAL_PERSONS
     records = {r.id: r for r in db.session.scalars(
         select(Record).where(Record.id.in_(record_ids), public_condition(publish)))} if record_ids else {}
     entities = {e.uscc: e for e in db.session.scalars(select(Entity).where(Entity.uscc.in_(codes)))} if codes else {}
