@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -22,11 +23,17 @@ class Runtime:
     calendar: Any = None  # registry.domain.workdays.Calendar, reloaded when a schedule is loaded
     report_keyring: Any = None  # registry.reports.signing.KeyRing
     verify_limiter: Any = None  # registry.reports.ratelimit.SlidingWindow
+    clock: Callable[[], date] = date.today  # what day it is (tests move it)
 
 
 def runtime() -> Runtime:
     """The current application's runtime (inside an application context)."""
     return current_app.extensions[EXTENSION]
+
+
+def today() -> date:
+    """The current day by the application's clock."""
+    return runtime().clock()
 
 
 def settings() -> Config:

@@ -6,6 +6,7 @@ results never need a second visibility check. The outbox rows go only once the e
 """
 
 import logging
+from datetime import date
 
 from sqlalchemy import case, delete, func, select
 
@@ -27,7 +28,8 @@ DOCUMENT_COLUMNS = ("id", "kind", "uscc", "party_name", "domain_key", "departmen
 logger = logging.getLogger(__name__)
 
 
-def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, limit: int | None = None) -> int:
+def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, limit: int | None = None, *,
+          today: date | None = None) -> int:
     """Send every pending change (or `limit` of them); returns how many outbox rows were handled.
 
     Raises SearchUnavailable when the engine is down: the outbox keeps everything for the next run.
@@ -39,7 +41,7 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
         ).all()
         if not pending:
             break
-        public = public_condition(publish_natural_persons)
+        public = public_condition(publish_natural_persons, today or date.today())
         documents, deletions = _records(session, _named(session, pending, RECORD), public)
         documents += _entities(session, _named(session, pending, ENTITY), public)
         try:
@@ -105,10 +107,10 @@ def _entities(session, which, public) -> list:
     return [entity_document({**entity, "record_counts": counts.get(entity["id"], {})}) for entity in entities]
 
 
-def document_batches(session, publish_natural_persons: bool, size: int = BATCH):
+def document_batches(session, publish_natural_persons: bool, size: int = BATCH, *, today: date | None = None):
     """Every document the index should hold, read in id order, for a full reindex: each batch is a
     range of ids, which the database reads in order instead of looking up thousands of listed ids."""
-    public = public_condition(publish_natural_persons)
+    public = public_condition(publish_natural_persons, today or date.today())
     for model, build in (
         (Entity, lambda which: _entities(session, which, public)),
         (Record, lambda which: _records(session, which, public)[0]),

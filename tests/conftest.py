@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from registry.bootstrap import initialise
 from registry.cli import main
 from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
+from registry.runtime import runtime
 from tests import factories
 from tests.services import opensearch_url, postgres_url
 
@@ -79,6 +81,23 @@ def _clean_database(request):
                 for table in TABLES:
                     connection.execute(text(f"DELETE FROM {table}"))
         initialise()
+
+
+@pytest.fixture
+def clock():
+    """Set the day the application of the current context believes it is; restored after the test."""
+    moved = []
+
+    def _set(app, day: date):
+        with app.app_context():
+            holder = runtime()
+            moved.append((app, holder.clock))
+            holder.clock = lambda: day
+
+    yield _set
+    for app, original in reversed(moved):
+        with app.app_context():
+            runtime().clock = original
 
 
 @pytest.fixture

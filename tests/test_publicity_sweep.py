@@ -22,7 +22,8 @@ def test_penalty_gets_its_rule_set_and_window_at_intake(push, client, app):
                          "repairable_from": "2025-09-22", "end": "2026-06-22"}
 
 
-def test_a_record_taken_in_on_its_last_day_of_publicity_is_published_and_on_its_end_date_expired(client, app):
+def test_a_record_taken_in_on_its_last_day_of_publicity_is_published_and_on_its_end_date_expired(client, app,
+                                                                                                 clock):
     with app.app_context():
         tax = factories.department("tax")
     key = factories.key_for(app, "department", department_uscc=tax["uscc"])
@@ -33,6 +34,7 @@ def test_a_record_taken_in_on_its_last_day_of_publicity_is_published_and_on_its_
                                    fine_amount="2", violation_type="未按期申报", facts="未按照规定期限办理纳税申报。")
         with app.app_context():
             pushed = push_records(authenticate(key), [record], today=day)
+        clock(app, day)  # read back on the day of intake
         shown = client.get(f"/api/v1/records/{pushed['results'][0]['id']}", headers=factories.auth(key)).json
         assert shown["publicity"]["end"] == end.isoformat()
         return shown["status"]

@@ -60,8 +60,8 @@ def test_writes_during_a_reindex_all_reach_the_new_index(external_app, monkeypat
     writes_done = threading.Event()
     batches_of = reindex_module.document_batches
 
-    def held_batches(*args):
-        for number, batch in enumerate(batches_of(*args)):
+    def held_batches(*args, **kwargs):
+        for number, batch in enumerate(batches_of(*args, **kwargs)):
             yield batch
             if number == 0:
                 writes_done.wait(120)

@@ -7,7 +7,7 @@ from search.engine import SearchEngine
 
 from ..config import Config
 from ..extensions import db
-from ..runtime import Runtime, runtime, settings
+from ..runtime import Runtime, runtime, settings, today
 
 
 def init_app(app: Flask, runtime: Runtime) -> None:
@@ -37,7 +37,7 @@ def configured_engine() -> SearchEngine:
 
 def sync_search(limit: int | None = None) -> int:
     """Send pending changes to the engine; how many outbox rows were handled."""
-    return drain(db.session, configured_engine(), settings().PUBLISH_NATURAL_PERSONS, limit)
+    return drain(db.session, configured_engine(), settings().PUBLISH_NATURAL_PERSONS, limit, today=today())
 
 
 def _sync_changes(uow) -> None:

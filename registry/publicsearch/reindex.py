@@ -13,7 +13,7 @@ from ..enterprises.services import note_entities_of
 from ..extensions import db
 from ..outbox import SearchOutbox
 from ..records.models import Record
-from ..runtime import settings
+from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
 from .engines import configured_engine
 
@@ -35,7 +35,7 @@ def rebuild_index(*, uow: UnitOfWork) -> dict:
     # A plain session bound to the engine: the search engine may read the documents in a worker thread,
     # where Flask's app-bound session cannot find its database.
     with Session(db.engine) as reader:
-        count = configured_engine().reindex(document_batches(reader, publish), expected)
+        count = configured_engine().reindex(document_batches(reader, publish, today=today()), expected)
     uow.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= high_water))
     changed = uow.session.execute(select(Record.id, Record.uscc).where(Record.updated_at >= started)).all()
     uow.changed(records=[row.id for row in changed],

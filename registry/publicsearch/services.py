@@ -16,7 +16,7 @@ from ..records.models import Record
 from ..records.services import present_records
 from ..records.visibility import public_condition
 from ..repairs.objections import under_objection
-from ..runtime import settings
+from ..runtime import settings, today
 from .engines import configured_engine
 
 RETRY_AFTER_SECONDS = 30
@@ -54,7 +54,7 @@ def _items(hits) -> list[dict]:
     codes = [hit.id.removeprefix("entity-") for hit in hits if hit.kind == "entity"]
     publish = settings().PUBLISH_NATURAL_PERSONS
     records = {r.id: r for r in db.session.scalars(
-        select(Record).where(Record.id.in_(record_ids), public_condition(publish)))} if record_ids else {}
+        select(Record).where(Record.id.in_(record_ids), public_condition(publish, today())))} if record_ids else {}
     entities = {e.uscc: e for e in db.session.scalars(select(Entity).where(Entity.uscc.in_(codes)))} if codes else {}
     shown_districts = {entity.district_code for entity in entities.values()}
     districts = dict(db.session.execute(select(District.code, District.name_zh)

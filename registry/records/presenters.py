@@ -2,14 +2,23 @@
 
 from ..access.services import Viewer
 from ..domain.masking import mask_id, mask_person_name
+from ..runtime import today
 from . import layout
-from .models import COLUMN_FOR_KEY, Record
+from .models import COLUMN_FOR_KEY, EXPIRED, PUBLISHED, Record
 from .visibility import sees_personal_ids
 
 _PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
 # Per kind: (the answer's key, the record's column) of each layout field.
 _ANSWERED = {kind: tuple((layout.ANSWER_KEYS.get(f.key, f.key), COLUMN_FOR_KEY.get(f.key, f.key)) for f in fields)
              for kind, fields in layout.KIND_FIELDS.items()}
+
+
+def shown_status(record: Record, day) -> str:
+    """The stored status, or expired once the publicity end has come, whether or not the daily sweep
+    has stored it yet."""
+    if record.status == PUBLISHED and record.publicity_end is not None and record.publicity_end <= day:
+        return EXPIRED
+    return record.status
 
 
 def present_record(record: Record, viewer: Viewer) -> dict:
@@ -23,7 +32,7 @@ def present_record(record: Record, viewer: Viewer) -> dict:
             data["party_name"] = mask_person_name(data["party_name"])
     department = record.department
     data.update(
-        status=record.status,
+        status=shown_status(record, today()),
         domain={"key": department.domain.key, "name_zh": department.domain.name_zh},
         department={"uscc": department.uscc, "name": department.name, "district": department.district_code},
         publicity={

@@ -11,7 +11,7 @@ from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, cursor_id, decode_cursor, encode_cursor
-from ..runtime import settings
+from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
 from . import layout
 from .bulk import writer_for
@@ -88,14 +88,14 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
     return clean_rows, errors
 
 
-def _publish_natural_persons() -> bool:
-    return settings().PUBLISH_NATURAL_PERSONS
+def _visible(viewer: Viewer):
+    return visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
 
 
 def visible_record(viewer: Viewer, record_id: int, *, for_update: bool = False) -> Record:
     """The record if the viewer may see it (locked for the caller's transaction with `for_update`);
     the same 404 otherwise, whether or not it exists."""
-    query = select(Record).where(Record.id == record_id, visible_condition(viewer, _publish_natural_persons()))
+    query = select(Record).where(Record.id == record_id, _visible(viewer))
     record = db.session.scalar(query.with_for_update(of=Record) if for_update else query)
     if record is None:
         raise record_not_found(record_id)
@@ -121,7 +121,7 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
 def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,
                         limit=20) -> dict:
     """One page of the entity's records the viewer may see, newest decision first."""
-    query = select(Record).where(of_entity(uscc), visible_condition(viewer, _publish_natural_persons()))
+    query = select(Record).where(of_entity(uscc), _visible(viewer))
     if kind:
         query = query.where(Record.kind == kind)
     if domain:
@@ -146,14 +146,14 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
 
 def count_records_by_kind(viewer: Viewer, entity_id: int) -> dict[str, int]:
     """How many of the entity's records the viewer may see, per kind."""
-    visible = visible_condition(viewer, _publish_natural_persons())
+    visible = _visible(viewer)
     counted = select(Record.kind, func.count()).where(Record.entity_id == entity_id, visible).group_by(Record.kind)
     return dict(db.session.execute(counted).all())
 
 
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
     """How many of the entity's records the viewer may see, per domain."""
-    visible = visible_condition(viewer, _publish_natural_persons())
+    visible = _visible(viewer)
     counted = select(Record.domain_key, func.count()).where(of_entity(uscc), visible).group_by(Record.domain_key)
     return dict(db.session.execute(counted).all())
 

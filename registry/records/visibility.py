@@ -1,24 +1,31 @@
 """Who may see which record, and which personal identifiers they may see unmasked (SPEC §2, §7)."""
 
+from datetime import date
+
 from sqlalchemy import and_, or_, true
 
 from ..access.services import Viewer
 from .models import PUBLISHED, Record
 
 
-def public_condition(publish_natural_persons: bool):
-    """A SQL condition selecting the records anyone may see (and the search index holds)."""
-    public = Record.status == PUBLISHED
+def public_condition(publish_natural_persons: bool, today: date):
+    """A SQL condition selecting the records anyone may see (and the search index holds) on `today`.
+
+    The publicity end is compared with the day itself, not only through the stored status that the
+    daily sweep keeps: a penalty leaves every public channel on its end date whether or not the
+    sweep has run.
+    """
+    public = and_(Record.status == PUBLISHED, or_(Record.publicity_end.is_(None), Record.publicity_end > today))
     if not publish_natural_persons:
         public = and_(public, Record.party_category != "natural_person")
     return public
 
 
-def visible_condition(viewer: Viewer, publish_natural_persons: bool):
-    """A SQL condition selecting the records `viewer` may see."""
+def visible_condition(viewer: Viewer, publish_natural_persons: bool, today: date):
+    """A SQL condition selecting the records `viewer` may see on `today`."""
     if viewer.is_credit_centre:
         return true()
-    public = public_condition(publish_natural_persons)
+    public = public_condition(publish_natural_persons, today)
     if viewer.role == "enterprise":
         return or_(public, Record.uscc == viewer.uscc)
     if viewer.role == "department":
