@@ -9,7 +9,8 @@ from search.outbox import enqueue
 
 from ..db import utcnow
 from ..departments.models import Department
-from ..domain.publicity import RuleBook, assess, is_displayed
+from ..domain.publicity import assess, is_displayed
+from ..domain.rulebook import RuleBook
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
 
