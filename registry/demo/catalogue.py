@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.publicity import PENALTY_TYPES as STATUTORY_PENALTY_TYPES
+from ..domain.penalty_types import PENALTY_TYPES as STATUTORY_PENALTY_TYPES
 from .common import expand_weights, read_data
 from .names import INDUSTRIES, TOWNS
 

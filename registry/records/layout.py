@@ -7,7 +7,7 @@ API and bulk files can never disagree.
 
 from dataclasses import dataclass
 
-from ..domain.publicity import PARTY_CATEGORY_LABELS_ZH, SEVERITY_LABELS_ZH
+from ..domain.severity import PARTY_CATEGORY_LABELS_ZH, SEVERITY_LABELS_ZH
 
 PENALTY = "penalty"
 LICENCE = "licence"

@@ -7,7 +7,8 @@ from sqlalchemy import literal_column, update
 
 from ..db import utcnow
 from ..departments.models import Department
-from ..domain.publicity import RuleBook, assess, is_displayed
+from ..domain.publicity import assess, is_displayed
+from ..domain.rulebook import RuleBook
 from ..uow import UnitOfWork, next_version, transactional
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..domain import uscc as uscc_rules
-from ..domain.publicity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES, InvalidPenaltyType, parse_penalty_types
+from ..domain.penalty_types import InvalidPenaltyType, parse_penalty_types
+from ..domain.severity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES
 from ..domain.values import parse_amount, parse_date
 from ..errors import FieldError
 from . import layout

@@ -6,7 +6,7 @@ Pure: no Flask and no database. Services hand in plain facts and the day, and ac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..domain.publicity import add_months
+from ..domain.periods import add_months
 
 # --------------------------------------------------------------------------- eligibility
 

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..domain.masking import mask_id
-from ..domain.publicity import add_months
+from ..domain.periods import add_months
 
 CONTENT_VERSION = 1
 MAX_YEARS_BACK = 5

@@ -3,7 +3,7 @@
 import secrets
 from datetime import date, datetime
 
-from ..domain.publicity import add_months
+from ..domain.periods import add_months
 
 # No 0/O, 1/I/L: codes are read off paper and typed in by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

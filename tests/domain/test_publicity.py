@@ -15,22 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.domain.publicity import (
-    DEFAULT_RULES_PATH,
-    PENALTY_TYPES,
-    InvalidPenaltyType,
-    InvalidSeverity,
-    RuleBook,
-    RuleDataError,
-    add_months,
-    assess,
-    default_severity,
-    heaviest,
-    is_displayed,
-    min_period_passed,
-    parse_penalty_types,
-    parse_period,
-)
+from registry.domain.penalty_types import PENALTY_TYPES, InvalidPenaltyType, heaviest, parse_penalty_types
+from registry.domain.periods import add_months, parse_period
+from registry.domain.publicity import assess, default_severity, is_displayed, min_period_passed
+from registry.domain.rule_data import RuleDataError
+from registry.domain.rulebook import DEFAULT_RULES_PATH, RuleBook
+from registry.domain.severity import InvalidSeverity
 
 D = date
 
@@ -662,7 +652,7 @@ def test_windows_are_consistent(day, types, domain, fine):
 
 
 def test_normalise_overrides():
-    from registry.domain.publicity import normalise_overrides
+    from registry.domain.severity import normalise_overrides
 
     assert normalise_overrides({"吊销营业执照": "严重", "罚款": "serious"}) == {
         "吊销许可证件": "serious",

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.domain.publicity import RuleBook, assess
+from registry.domain.publicity import assess
+from registry.domain.rulebook import RuleBook
 from registry.repairs import rules
 
 D = date.fromisoformat

@@ -195,7 +195,7 @@ def test_explicit_encoding_is_used(tmp_path):
 
 def test_detection_looks_past_an_ascii_start(tmp_path, monkeypatch):
     """English headers and ASCII first rows: the decision is made on the first non-ASCII block."""
-    monkeypatch.setattr(readers, "SNIFF_BLOCK", 64)
+    monkeypatch.setattr("registry.imports.readers.encoding.SNIFF_BLOCK", 64)
     rows = [[penalty(i)[key] if i > 5 else "x" for key in PENALTY_HEADERS] for i in range(10)]
     path = write_csv(tmp_path / "late.csv", list(PENALTY_HEADERS), rows, encoding="gb18030")
     source, read = read_all(path)
@@ -508,7 +508,7 @@ def _bad_byte_file(tmp_path, encoding, count=50, bad_row=30):
 @pytest.mark.parametrize("chunk_size", [None, 1, 7, 1000])
 def test_a_bad_byte_mid_file_rejects_only_its_row(tmp_path, monkeypatch, encoding, chunk_size):
     if chunk_size:
-        monkeypatch.setattr(readers, "CHUNK_SIZE", chunk_size)
+        monkeypatch.setattr("registry.imports.readers.encoding.CHUNK_SIZE", chunk_size)
     path = _bad_byte_file(tmp_path, encoding)
     source, rows = read_all(path)
     assert source.encoding == encoding
@@ -545,7 +545,7 @@ def test_chunk_boundaries_do_not_change_anything(tmp_path, monkeypatch, chunk_si
         encoding="gb18030",
     )
     expected = read_all(path)[1]
-    monkeypatch.setattr(readers, "CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr("registry.imports.readers.encoding.CHUNK_SIZE", chunk_size)
     assert read_all(path)[1] == expected
     assert expected[1][1]["facts"] == values[1]["facts"]
 
@@ -702,7 +702,7 @@ def test_unclosed_quote_names_the_row(tmp_path, monkeypatch):
 
 
 def test_memory_stays_flat(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "CHUNK_SIZE", 128 * 1024)
+    monkeypatch.setattr("registry.imports.readers.encoding.CHUNK_SIZE", 128 * 1024)
     path = write_penalties(tmp_path / "big.csv", count=20000)
     assert path.stat().st_size > 8_000_000
     tracemalloc.start()
@@ -728,7 +728,7 @@ def test_a_source_is_iterated_once_and_can_be_closed_early(tmp_path):
 
 @pytest.mark.parametrize("name", ["p.csv", "p.xlsx", "p.ndjson"])
 def test_bytes_read_reports_progress(tmp_path, monkeypatch, name):
-    monkeypatch.setattr(readers, "CHUNK_SIZE", 4096)
+    monkeypatch.setattr("registry.imports.readers.encoding.CHUNK_SIZE", 4096)
     path = tmp_path / name
     if name.endswith(".csv"):
         write_penalties(path, count=200)
