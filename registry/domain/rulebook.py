@@ -27,11 +27,12 @@ class RuleBook:
             data,
             "$",
             required=("schema", "severity", "non_repairable", "special_sectors", "rule_sets"),
-            optional=("revision", "tracks"),
+            optional=("revision", "tracks", "obligations"),
         )
         if data["schema"] != 1:
             r.fail("$.schema", f"unsupported schema {data['schema']!r} (this code reads schema 1)")
         self.revision = data.get("revision")
+        self.long_term_dates = self._long_term_dates(r, data.get("obligations", {"long_term_dates": []}))
 
         sev = r.obj(data["severity"], "$.severity", required=("by_penalty_type",))
         table = r.obj(sev["by_penalty_type"], "$.severity.by_penalty_type", optional=PENALTY_TYPES)
@@ -138,6 +139,21 @@ class RuleBook:
         if cls._default is None:
             cls._default = cls.load()
         return cls._default
+
+    @staticmethod
+    def _long_term_dates(r: RuleReader, value, path="$.obligations") -> frozenset:
+        section = r.obj(value, path, required=("long_term_dates",))
+        dates = r.text_list(section["long_term_dates"], f"{path}.long_term_dates", allow_empty=True)
+        return frozenset(r.day(day, f"{path}.long_term_dates[{i}]", nullable=False) for i, day in enumerate(dates))
+
+    def is_long_term(self, valid_until: date | None) -> bool:
+        """Whether 处罚有效期 holds the layout's sentinel for 长期 rather than a real day."""
+        return valid_until in self.long_term_dates
+
+    def obligations_until(self, valid_until: date | None) -> date | None:
+        """The last day a penalty's obligations run, which delays repair until the day after it; None
+        when no day is given or the day is the 长期 sentinel (performance is shown by the materials)."""
+        return None if valid_until is None or self.is_long_term(valid_until) else valid_until
 
     @staticmethod
     def _fields(r: RuleReader, value, path) -> tuple:

@@ -13,6 +13,7 @@ from ..uow import UnitOfWork, next_version, transactional
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
 
+LONG_TERM_ZH = "长期"
 # The publicity columns of a record, in the order PublicityRules.values_for gives them.
 PUBLICITY_COLUMNS = ("status", "severity", "rule_set", "publicity_start", "repairable_from", "publicity_end")
 
@@ -53,6 +54,13 @@ def status_on(publicity, today: date) -> str:
     if not publicity.published:
         return NOT_PUBLISHED
     return PUBLISHED if is_displayed(publicity, today) else EXPIRED
+
+
+def valid_until_text(valid_until: date | None) -> str | None:
+    """处罚有效期 as pages and reports show it: 长期 for the layout's sentinel, else the ISO date."""
+    if valid_until is None:
+        return None
+    return LONG_TERM_ZH if rules().rulebook.is_long_term(valid_until) else valid_until.isoformat()
 
 
 @lru_cache(maxsize=1)

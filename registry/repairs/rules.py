@@ -22,7 +22,7 @@ class RecordFacts:
     kind: str
     status: str
     repairable_from: date | None  # None: a rule marks the record as not repairable
-    penalty_valid_until: date | None = None  # 处罚有效期: obligations run until this day
+    obligations_until: date | None = None  # 处罚有效期, unless it is the 长期 sentinel: obligations run until this day
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,10 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
     if today < record.repairable_from:
         waits.append(("too_early", record.repairable_from, f"最短公示期未满，{record.repairable_from}起可申请",
                       f"the minimum publicity period runs until {record.repairable_from - timedelta(days=1)}"))
-    if record.penalty_valid_until is not None and today <= record.penalty_valid_until:
-        after = record.penalty_valid_until + timedelta(days=1)
-        waits.append(("obligations_pending", after, f"处罚决定尚未履行完毕（有效期至{record.penalty_valid_until}）",
-                      f"the penalty is in force until {record.penalty_valid_until}"))
+    if record.obligations_until is not None and today <= record.obligations_until:
+        after = record.obligations_until + timedelta(days=1)
+        waits.append(("obligations_pending", after, f"处罚决定尚未履行完毕（有效期至{record.obligations_until}）",
+                      f"the penalty is in force until {record.obligations_until}"))
     if locked_out_until is not None and today <= locked_out_until:
         after = locked_out_until + timedelta(days=1)
         waits.append(("locked_out", after, f"曾被撤销信用修复，{after}前不得再次申请",

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..notices.letters import commitment_letter, text_sha256
 from ..notices.services import record_line
 from ..records.models import EXPIRED, PUBLISHED, REPAIRED, Record
+from ..records.publicity import rules as publicity_rules
 from ..records.services import change_record_status, record_not_found, visible_record
 from ..runtime import settings
 from ..uow import UnitOfWork, transactional
@@ -24,7 +25,8 @@ from .presenters import present_application
 
 
 def record_facts(record: Record) -> rules.RecordFacts:
-    return rules.RecordFacts(record.kind, record.status, record.repairable_from, record.penalty_valid_until)
+    obligations_until = publicity_rules().rulebook.obligations_until(record.penalty_valid_until)
+    return rules.RecordFacts(record.kind, record.status, record.repairable_from, obligations_until)
 
 
 def lockout_of(uscc: str | None) -> date | None:

@@ -42,6 +42,7 @@ class Finding:
     violation_type: str | None = None
     penalty_content: str | None = None
     fine_amount: Decimal | None = None
+    valid_until: str | None = None  # 处罚有效期 as shown: a date, or 长期
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def present_finding(finding: Finding) -> dict:
         "content": finding.penalty_content,
         "fine_amount": _amount(finding.fine_amount),
     }
+    if finding.valid_until:
+        item["valid_until"] = finding.valid_until
     if finding.status == "repaired":
         item["mark"] = REPAIRED_ZH
     return item
@@ -184,4 +187,6 @@ def _change_of(before: dict | None, finding: Finding, period_to: date, show_repa
         return "withdrawn"
     if finding.status == "repaired" and "mark" not in before:
         return "repaired"
-    return "updated" if present_finding(finding) != before else None
+    # Compared on what the report listed: a fact later versions of a report add is no change.
+    now = present_finding(finding)
+    return "updated" if {key: now.get(key) for key in before} != before else None

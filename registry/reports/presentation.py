@@ -64,6 +64,7 @@ def _record_rows(record: dict) -> list[tuple[str, str]]:
         ("违法行为类型", record["violation_type"]),
         ("处罚内容", record["content"]),
         ("罚款金额（万元）", record["fine_amount"]),
+        ("处罚有效期", record.get("valid_until")),
         ("状态", record.get("mark")),
         ("记录编号", str(record["ref"])),
     ])

@@ -15,6 +15,7 @@ from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
 from ..records.models import Record, of_entity
+from ..records.publicity import valid_until_text
 from ..runtime import Runtime, runtime, settings
 from ..uow import UnitOfWork, transactional
 from . import content as report_content
@@ -135,12 +136,12 @@ def findings_of(uscc: str, scope: report_content.Scope) -> list:
     """The entity's negative records in the scope's domains decided since the period's start."""
     query = select(Record.id, Record.kind, Record.domain_key, Record.status, Record.decision_no,
                    Record.decision_date, Record.authority, Record.penalty_types, Record.violation_type,
-                   Record.penalty_content, Record.fine_amount).where(
+                   Record.penalty_content, Record.fine_amount, Record.penalty_valid_until).where(
         of_entity(uscc), Record.kind.in_(report_content.NEGATIVE_KINDS),
         Record.domain_key.in_([key for key, _ in scope.domains]), Record.decision_date >= scope.period_from)
     return [report_content.Finding(row.id, row.kind, row.domain_key, row.status, row.decision_no, row.decision_date,
                                    row.authority, tuple(row.penalty_types or ()), row.violation_type,
-                                   row.penalty_content, row.fine_amount)
+                                   row.penalty_content, row.fine_amount, valid_until_text(row.penalty_valid_until))
             for row in db.session.execute(query)]
 
 

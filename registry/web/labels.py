@@ -3,6 +3,7 @@
 from markupsafe import Markup, escape
 
 from ..records.layout import SEVERITIES
+from ..records.publicity import valid_until_text  # noqa: F401 (templates use it through labels)
 
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
 RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}

@@ -44,7 +44,7 @@ def test_what_a_rule_marks_is_never_repairable():
 
 
 def test_obligations_not_yet_performed_wait_for_the_end_of_the_penalty():
-    record = facts("2024-03-05", penalty_valid_until=D("2024-12-31"))
+    record = facts("2024-03-05", obligations_until=D("2024-12-31"))
     last_day = rules.eligibility(record, D("2024-12-31"))
     assert (last_day.reason, last_day.earliest) == ("obligations_pending", D("2025-01-01"))
     assert rules.eligibility(record, D("2025-01-01")).eligible
@@ -61,7 +61,7 @@ def test_the_lock_out_after_a_revoked_repair_ends_a_year_later():
 
 
 def test_the_earliest_date_is_the_latest_of_the_reasons_still_running():
-    record = facts("2025-07-01", penalty_valid_until=D("2025-12-31"))
+    record = facts("2025-07-01", obligations_until=D("2025-12-31"))
     verdict = rules.eligibility(record, D("2025-08-01"))
     assert (verdict.reason, verdict.earliest) == ("too_early", D("2026-01-01"))
 
