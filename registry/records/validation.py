@@ -119,6 +119,13 @@ def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldErr
     if category in NEEDS_USCC and not clean.get("uscc") and "uscc" not in errored:
         errors.append(_error(fields["uscc"], "required", "法人、非法人组织和个体工商户必须填写统一社会信用代码",
                              "is required for legal persons and individual businesses"))
+    if category == "natural_person" and clean.get("uscc") and "uscc" not in errored:
+        # A person is no market entity: a code here would create, name or rename one after the person
+        # and show the person's record to whoever holds the code (个体工商户 is a category of its own).
+        errors.append(_error(fields["uscc"], "uscc_not_for_natural_person",
+                             "自然人不填写统一社会信用代码（个体工商户请选择“个体工商户”类别）",
+                             "a natural person has no credit code (an individual business is party category "
+                             "个体工商户)", clean["uscc"]))
     if category == "natural_person" and not clean.get("id_no"):
         errors.append(_error(fields["id_no"], "required", "自然人必须填写证件号码",
                              "is required for natural persons"))

@@ -38,5 +38,6 @@ def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
     return (
         viewer.is_credit_centre
         or (viewer.role == "department" and viewer.department_id == record.department_id)
-        or (viewer.role == "enterprise" and record.uscc is not None and viewer.uscc == record.uscc)
+        or (viewer.role == "enterprise" and record.uscc is not None and viewer.uscc == record.uscc
+            and record.party_category != "natural_person")  # a person's record is not the enterprise's
     )
