@@ -3,51 +3,14 @@
 import json
 import os
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from search.engine import SearchUnavailable
 
+from .clitools import as_of, build_app, date_option, with_app
 from .config import ConfigError
-from .errors import RegistryError
-
-
-def _app():
-    from . import create_app
-
-    return create_app()
-
-
-def with_app(command):
-    """Run the command inside an application context; domain errors become one readable line."""
-
-    @wraps(command)
-    def run(*args, **kwargs):
-        try:
-            app = _app()
-            with app.app_context():
-                return command(*args, **kwargs)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        except RegistryError as exc:
-            raise click.ClickException(f"{exc.message_en} ({exc.message_zh})") from None
-        except DBAPIError as exc:
-            raise click.ClickException(_database_problem(exc)) from None
-        except SearchUnavailable as exc:
-            raise click.ClickException(f"the search engine does not answer: {exc} (搜索服务无响应)") from None
-
-    return run
-
-
-def _database_problem(exc: DBAPIError) -> str:
-    """What went wrong with the database, in one line (not the statement and its parameters)."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
-    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-        return f"the database has no registry schema ({reason}): run `registry init` first (数据库尚未初始化)"
-    return f"cannot use the database: {reason} (数据库无法使用); check REGISTRY_DATABASE_URL"
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -95,7 +58,7 @@ def demo(seed, entities, records):
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 def serve(bind, workers):
     try:
-        _app()  # fail here, in one line, on a bad setting rather than in every worker
+        build_app()  # fail here, in one line, on a bad setting rather than in every worker
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
@@ -177,17 +140,6 @@ def publicity_sweep():
     ended = end_expired_publicity(date.today())
     click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
 
-def _date_option(command):
-    return click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                        help="Run as of this day (default: today).")(command)
-
-
-def _day(value):
-    from datetime import date
-
-    return value.date() if value else date.today()
-
-
 @main.group(help="The working-day calendar (State Council holiday schedules).")
 def calendar():
     pass
@@ -215,13 +167,13 @@ def repairs():
 
 
 @repairs.command("lapse", help="Lapse applications whose missing materials are overdue (run daily).")
-@_date_option
+@date_option
 @with_app
 def repairs_lapse(day):
     from .repairs.jobs import lapse_overdue
 
-    lapsed = lapse_overdue(_day(day))
-    click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": _day(day).isoformat()}))
+    lapsed = lapse_overdue(as_of(day))
+    click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": as_of(day).isoformat()}))
 
 
 @repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
@@ -240,7 +192,7 @@ def notices():
 
 
 @notices.command("send", help="Produce new notices (两书同达, 一企一函) and deliver webhooks (run daily or often).")
-@_date_option
+@date_option
 @with_app
 def notices_send(day):
     from datetime import UTC, datetime
@@ -248,7 +200,7 @@ def notices_send(day):
     from .notices.webhooks import deliver
     from .repairs.notices import produce_arrival_notices, send_repairable_letters
 
-    today = _day(day)
+    today = as_of(day)
     now = datetime.now(UTC) if day is None else datetime.combine(today, datetime.now(UTC).timetz())
     summary = {"date": today.isoformat(), "repair_notices": produce_arrival_notices(today),
                "letters": send_repairable_letters(today), "webhooks": deliver(now)}
