@@ -9,8 +9,10 @@ import click
 
 from search.engine import SearchUnavailable
 
+from .access.cli import principals
 from .clitools import as_of, build_app, date_option, with_app
 from .config import ConfigError
+from .departments.cli import departments
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -64,47 +66,6 @@ def serve(bind, workers):
     args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
             "--access-logfile", "-", "registry:create_app()"]
     os.execvp(args[0], args)
-
-
-@main.group(help="Source departments (reference data).")
-def departments():
-    pass
-
-
-@departments.command("add", help="Add or update a source department.")
-@click.option("--uscc", required=True, help="The department's own unified social credit code.")
-@click.option("--name", required=True)
-@click.option("--domain", required=True, help="Domain key, e.g. market_supervision.")
-@click.option("--district", required=True, help="Administrative division code, e.g. 150502.")
-@click.option("--code", default=None, help="Short code; derived from the USCC when omitted.")
-@with_app
-def departments_add(uscc, name, domain, district, code):
-    from .departments.services import add_department
-
-    department = add_department(uscc, name, domain, district, code)
-    click.echo(f"department {department.uscc} {department.name} ({department.domain_key}, {department.district_code})")
-
-
-@main.group(help="API principals and their keys.")
-def principals():
-    pass
-
-
-@principals.command("create", help="Create a principal; its API key is printed once, on the last line.")
-@click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
-                                                           "reviewer", "admin"]))
-@click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
-@click.option("--uscc", default=None, help="Own USCC (role enterprise; role bank, to be authorised by enterprises).")
-@click.option("--district", default=None, help="District code (role agent).")
-@click.option("--name", default=None)
-@with_app
-def principals_create(role, department_uscc, uscc, district, name):
-    from .access.services import create_principal
-
-    principal, key = create_principal(role, name, department_uscc, uscc, district)
-    click.echo(f"created {principal.role} principal #{principal.id} ({principal.name}); "
-               "the key below is shown only once:", err=True)
-    click.echo(key)
 
 
 @main.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
@@ -277,6 +238,10 @@ def reports_keys():
     from .reports.services import published_keys
 
     click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
+
+
+for feature_command in (departments, principals):
+    main.add_command(feature_command)
 
 
 if __name__ == "__main__":
