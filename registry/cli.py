@@ -13,6 +13,7 @@ from .access.cli import principals
 from .clitools import as_of, build_app, date_option, with_app
 from .config import ConfigError
 from .departments.cli import departments
+from .imports.cli import import_file
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -66,24 +67,6 @@ def serve(bind, workers):
     args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
             "--access-logfile", "-", "registry:create_app()"]
     os.execvp(args[0], args)
-
-
-@main.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--department", "department_uscc", required=True, help="USCC of the sending department.")
-@click.option("--kind", type=click.Choice(["penalty", "licence"]), default=None, help="Default: from the headers.")
-@click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gb18030"]), default=None,
-              help="CSV encoding; default: detected.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ndjson"]), default=None,
-              help="Default: from the file name.")
-@click.option("--dry-run", is_flag=True, help="Count what would be inserted, updated, unchanged and rejected; "
-                                              "write nothing.")
-@with_app
-def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
-    from .imports.cli import run_import
-
-    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run)
-    sys.exit(code)
 
 
 @main.group(help="Publicity periods (SPEC §4).")
@@ -240,7 +223,7 @@ def reports_keys():
     click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
 
 
-for feature_command in (departments, principals):
+for feature_command in (departments, principals, import_file):
     main.add_command(feature_command)
 
 
