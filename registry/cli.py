@@ -14,6 +14,8 @@ from .clitools import as_of, build_app, date_option, with_app
 from .config import ConfigError
 from .departments.cli import departments
 from .imports.cli import import_file
+from .publicsearch.cli import reindex, search_group
+from .records.cli import publicity
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -68,21 +70,6 @@ def serve(bind, workers):
             "--access-logfile", "-", "registry:create_app()"]
     os.execvp(args[0], args)
 
-
-@main.group(help="Publicity periods (SPEC §4).")
-def publicity():
-    pass
-
-
-@publicity.command("sweep", help="End the publication of every record whose period is over (run daily).")
-@with_app
-def publicity_sweep():
-    from datetime import date
-
-    from .records.publicity import end_expired_publicity
-
-    ended = end_expired_publicity(date.today())
-    click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
 
 @main.group(help="The working-day calendar (State Council holiday schedules).")
 def calendar():
@@ -166,41 +153,6 @@ def notices_webhook(enterprise_uscc, department_uscc, url):
     click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url}))
 
 
-@main.group("search", help="The search index.")
-def search_group():
-    pass
-
-
-@search_group.command("drain", help="Send pending changes to the search engine (run as a worker for an external one).")
-@click.option("--follow", is_flag=True, help="Keep running, polling every few seconds.")
-@with_app
-def search_drain(follow):
-    import time
-
-    from .publicsearch.engines import sync_search
-
-    while True:
-        try:
-            sent = sync_search()
-        except SearchUnavailable as exc:
-            if not follow:
-                raise click.ClickException(f"the search engine does not answer: {exc}") from None
-            click.echo(f"warning: the search engine does not answer ({exc}); the changes wait", err=True)
-            sent = 0
-        click.echo(json.dumps({"sent": sent}))
-        if not follow:
-            return
-        time.sleep(2)
-
-
-@main.command(help="Rebuild the search index from the database and swap it in atomically.")
-@with_app
-def reindex():
-    from .publicsearch.reindex import rebuild_index
-
-    click.echo(json.dumps(rebuild_index()))
-
-
 @main.group("reports", help="Special credit reports: signing keys.")
 def reports_group():
     pass
@@ -223,7 +175,7 @@ def reports_keys():
     click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
 
 
-for feature_command in (departments, principals, import_file):
+for feature_command in (departments, principals, import_file, publicity, search_group, reindex):
     main.add_command(feature_command)
 
 
