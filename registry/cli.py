@@ -3,19 +3,20 @@
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from search.engine import SearchUnavailable
 
 from .access.cli import principals
-from .clitools import as_of, build_app, date_option, with_app
+from .clitools import build_app, with_app
 from .config import ConfigError
 from .departments.cli import departments
 from .imports.cli import import_file
+from .notices.cli import notices
 from .publicsearch.cli import reindex, search_group
 from .records.cli import publicity
+from .repairs.cli import calendar, notices_send, repairs
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -71,88 +72,6 @@ def serve(bind, workers):
     os.execvp(args[0], args)
 
 
-@main.group(help="The working-day calendar (State Council holiday schedules).")
-def calendar():
-    pass
-
-
-@calendar.command("load", help="Load a year's holiday schedule (JSON) and recompute provisional deadlines.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_app
-def calendar_load(file):
-    from .calendars import load_schedule
-    from .domain.workdays import CalendarDataError
-    from .repairs.jobs import recompute_provisional
-
-    try:
-        schedule = load_schedule(file)
-    except CalendarDataError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps({"year": schedule.year, "holidays": len(schedule.holidays),
-                           "workdays": len(schedule.workdays), "recomputed": recompute_provisional()}))
-
-
-@main.group(help="Credit repair (信用修复) jobs.")
-def repairs():
-    pass
-
-
-@repairs.command("lapse", help="Lapse applications whose missing materials are overdue (run daily).")
-@date_option
-@with_app
-def repairs_lapse(day):
-    from .repairs.jobs import lapse_overdue
-
-    lapsed = lapse_overdue(as_of(day))
-    click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": as_of(day).isoformat()}))
-
-
-@repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
-@click.option("--count", default=600, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=20261127, show_default=True)
-@with_app
-def repairs_demo(count, seed):
-    from .repairs.demo import load_demo_repairs
-
-    click.echo(json.dumps(load_demo_repairs(count, seed)))
-
-
-@main.group(help="Notices to enterprises and departments.")
-def notices():
-    pass
-
-
-@notices.command("send", help="Produce new notices (两书同达, 一企一函) and deliver webhooks (run daily or often).")
-@date_option
-@with_app
-def notices_send(day):
-    from datetime import UTC, datetime
-
-    from .notices.webhooks import deliver
-    from .repairs.notices import produce_arrival_notices, send_repairable_letters
-
-    today = as_of(day)
-    now = datetime.now(UTC) if day is None else datetime.combine(today, datetime.now(UTC).timetz())
-    summary = {"date": today.isoformat(), "repair_notices": produce_arrival_notices(today),
-               "letters": send_repairable_letters(today), "webhooks": deliver(now)}
-    click.echo(json.dumps(summary))
-
-
-@notices.command("webhook", help="Call URL with every notice of an enterprise or a department.")
-@click.option("--enterprise", "enterprise_uscc", default=None, help="Enterprise USCC.")
-@click.option("--department", "department_uscc", default=None, help="Department USCC.")
-@click.option("--url", required=True)
-@with_app
-def notices_webhook(enterprise_uscc, department_uscc, url):
-    from .notices.webhooks import set_webhook
-
-    if bool(enterprise_uscc) == bool(department_uscc):
-        raise click.UsageError("give exactly one of --enterprise and --department")
-    kind = "enterprise" if enterprise_uscc else "department"
-    hook = set_webhook(kind, enterprise_uscc or department_uscc, url)
-    click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url}))
-
-
 @main.group("reports", help="Special credit reports: signing keys.")
 def reports_group():
     pass
@@ -175,8 +94,12 @@ def reports_keys():
     click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
 
 
-for feature_command in (departments, principals, import_file, publicity, search_group, reindex):
+for feature_command in (departments, principals, import_file, publicity, search_group, reindex,
+                        calendar, repairs, notices):
     main.add_command(feature_command)
+# Sending notices is the repair workflow's job (its notices sit above the notices mailbox), so the
+# command lives with repairs and only its place in the `notices` group is set here.
+notices.add_command(notices_send)
 
 
 if __name__ == "__main__":
