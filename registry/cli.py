@@ -1,53 +1,29 @@
-"""The `registry` command: set-up, demo data, serving, reference data and principals."""
+"""The `registry` command: setting up and serving the registry; each feature's commands live beside it."""
 
-import json
 import os
 import sys
-from functools import wraps
-from pathlib import Path
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from search.engine import SearchUnavailable
 
+from .access.cli import principals
+from .bootstrap import initialise
+from .clitools import build_app, with_app
 from .config import ConfigError
-from .errors import RegistryError
+from .demo.cli import demo
+from .departments.cli import departments
+from .imports.cli import import_file
+from .notices.cli import notices
+from .publicsearch.cli import reindex, search_group
+from .publicsearch.engines import configured_engine
+from .records.cli import publicity
+from .repairs.cli import calendar, notices_send, repairs
+from .reports.cli import reports_group
+from .reports.services import keyring
 
-
-def _app():
-    from . import create_app
-
-    return create_app()
-
-
-def with_app(command):
-    """Run the command inside an application context; domain errors become one readable line."""
-
-    @wraps(command)
-    def run(*args, **kwargs):
-        try:
-            app = _app()
-            with app.app_context():
-                return command(*args, **kwargs)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        except RegistryError as exc:
-            raise click.ClickException(f"{exc.message_en} ({exc.message_zh})") from None
-        except DBAPIError as exc:
-            raise click.ClickException(_database_problem(exc)) from None
-        except SearchUnavailable as exc:
-            raise click.ClickException(f"the search engine does not answer: {exc} (搜索服务无响应)") from None
-
-    return run
-
-
-def _database_problem(exc: DBAPIError) -> str:
-    """What went wrong with the database, in one line (not the statement and its parameters)."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
-    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-        return f"the database has no registry schema ({reason}): run `registry init` first (数据库尚未初始化)"
-    return f"cannot use the database: {reason} (数据库无法使用); check REGISTRY_DATABASE_URL"
+FEATURE_COMMANDS = (demo, departments, principals, import_file, publicity, calendar, repairs, notices,
+                    search_group, reindex, reports_group)
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
@@ -58,10 +34,6 @@ def main():
 @main.command(help="Create or upgrade the database schema and load the shipped reference data.")
 @with_app
 def init():
-    from .bootstrap import initialise
-    from .publicsearch.engines import configured_engine
-    from .reports.services import keyring
-
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
@@ -74,28 +46,12 @@ def init():
                    err=True)
 
 
-@main.command(help="Load the realistic demo data set for Tongliao (deterministic for a seed).")
-@click.option("--seed", default=20261127, show_default=True)
-@click.option("--entities", default=5000, show_default=True, type=click.IntRange(min=1))
-@click.option("--records", default=20000, show_default=True, type=click.IntRange(min=0))
-@with_app
-def demo(seed, entities, records):
-    from .bootstrap import initialise
-    from .demo.loader import load_demo
-
-    initialise()
-    summary = load_demo(seed=seed, entity_count=entities, record_count=records)
-    click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
-               f"({summary['inserted']} new) over {summary['domains']} domains and "
-               f"{summary['departments']} departments; example: {summary['example_uscc']}")
-
-
 @main.command(help="Serve the application with gunicorn.")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 def serve(bind, workers):
     try:
-        _app()  # fail here, in one line, on a bad setting rather than in every worker
+        build_app()  # fail here, in one line, on a bad setting rather than in every worker
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
@@ -103,228 +59,11 @@ def serve(bind, workers):
     os.execvp(args[0], args)
 
 
-@main.group(help="Source departments (reference data).")
-def departments():
-    pass
-
-
-@departments.command("add", help="Add or update a source department.")
-@click.option("--uscc", required=True, help="The department's own unified social credit code.")
-@click.option("--name", required=True)
-@click.option("--domain", required=True, help="Domain key, e.g. market_supervision.")
-@click.option("--district", required=True, help="Administrative division code, e.g. 150502.")
-@click.option("--code", default=None, help="Short code; derived from the USCC when omitted.")
-@with_app
-def departments_add(uscc, name, domain, district, code):
-    from .departments.services import add_department
-
-    department = add_department(uscc, name, domain, district, code)
-    click.echo(f"department {department.uscc} {department.name} ({department.domain_key}, {department.district_code})")
-
-
-@main.group(help="API principals and their keys.")
-def principals():
-    pass
-
-
-@principals.command("create", help="Create a principal; its API key is printed once, on the last line.")
-@click.option("--role", required=True, type=click.Choice(["enterprise", "bank", "department", "agent",
-                                                           "reviewer", "admin"]))
-@click.option("--department", "department_uscc", default=None, help="Department USCC (role department).")
-@click.option("--uscc", default=None, help="Own USCC (role enterprise; role bank, to be authorised by enterprises).")
-@click.option("--district", default=None, help="District code (role agent).")
-@click.option("--name", default=None)
-@with_app
-def principals_create(role, department_uscc, uscc, district, name):
-    from .access.services import create_principal
-
-    principal, key = create_principal(role, name, department_uscc, uscc, district)
-    click.echo(f"created {principal.role} principal #{principal.id} ({principal.name}); "
-               "the key below is shown only once:", err=True)
-    click.echo(key)
-
-
-@main.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--department", "department_uscc", required=True, help="USCC of the sending department.")
-@click.option("--kind", type=click.Choice(["penalty", "licence"]), default=None, help="Default: from the headers.")
-@click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gb18030"]), default=None,
-              help="CSV encoding; default: detected.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ndjson"]), default=None,
-              help="Default: from the file name.")
-@click.option("--dry-run", is_flag=True, help="Count what would be inserted, updated, unchanged and rejected; "
-                                              "write nothing.")
-@with_app
-def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
-    from .imports.cli import run_import
-
-    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run)
-    sys.exit(code)
-
-
-@main.group(help="Publicity periods (SPEC §4).")
-def publicity():
-    pass
-
-
-@publicity.command("sweep", help="End the publication of every record whose period is over (run daily).")
-@with_app
-def publicity_sweep():
-    from datetime import date
-
-    from .records.publicity import end_expired_publicity
-
-    ended = end_expired_publicity(date.today())
-    click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
-
-def _date_option(command):
-    return click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                        help="Run as of this day (default: today).")(command)
-
-
-def _day(value):
-    from datetime import date
-
-    return value.date() if value else date.today()
-
-
-@main.group(help="The working-day calendar (State Council holiday schedules).")
-def calendar():
-    pass
-
-
-@calendar.command("load", help="Load a year's holiday schedule (JSON) and recompute provisional deadlines.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_app
-def calendar_load(file):
-    from .calendars import load_schedule
-    from .domain.workdays import CalendarDataError
-    from .repairs.jobs import recompute_provisional
-
-    try:
-        schedule = load_schedule(file)
-    except CalendarDataError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps({"year": schedule.year, "holidays": len(schedule.holidays),
-                           "workdays": len(schedule.workdays), "recomputed": recompute_provisional()}))
-
-
-@main.group(help="Credit repair (信用修复) jobs.")
-def repairs():
-    pass
-
-
-@repairs.command("lapse", help="Lapse applications whose missing materials are overdue (run daily).")
-@_date_option
-@with_app
-def repairs_lapse(day):
-    from .repairs.jobs import lapse_overdue
-
-    lapsed = lapse_overdue(_day(day))
-    click.echo(json.dumps({"lapsed": len(lapsed), "applications": lapsed, "date": _day(day).isoformat()}))
-
-
-@repairs.command("demo", help="File demo applications for repairable penalties and decide them on past days.")
-@click.option("--count", default=600, show_default=True, type=click.IntRange(min=1))
-@click.option("--seed", default=20261127, show_default=True)
-@with_app
-def repairs_demo(count, seed):
-    from .repairs.demo import load_demo_repairs
-
-    click.echo(json.dumps(load_demo_repairs(count, seed)))
-
-
-@main.group(help="Notices to enterprises and departments.")
-def notices():
-    pass
-
-
-@notices.command("send", help="Produce new notices (两书同达, 一企一函) and deliver webhooks (run daily or often).")
-@_date_option
-@with_app
-def notices_send(day):
-    from datetime import UTC, datetime
-
-    from .notices.webhooks import deliver
-    from .repairs.notices import produce_arrival_notices, send_repairable_letters
-
-    today = _day(day)
-    now = datetime.now(UTC) if day is None else datetime.combine(today, datetime.now(UTC).timetz())
-    summary = {"date": today.isoformat(), "repair_notices": produce_arrival_notices(today),
-               "letters": send_repairable_letters(today), "webhooks": deliver(now)}
-    click.echo(json.dumps(summary))
-
-
-@notices.command("webhook", help="Call URL with every notice of an enterprise or a department.")
-@click.option("--enterprise", "enterprise_uscc", default=None, help="Enterprise USCC.")
-@click.option("--department", "department_uscc", default=None, help="Department USCC.")
-@click.option("--url", required=True)
-@with_app
-def notices_webhook(enterprise_uscc, department_uscc, url):
-    from .notices.webhooks import set_webhook
-
-    if bool(enterprise_uscc) == bool(department_uscc):
-        raise click.UsageError("give exactly one of --enterprise and --department")
-    kind = "enterprise" if enterprise_uscc else "department"
-    hook = set_webhook(kind, enterprise_uscc or department_uscc, url)
-    click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url}))
-
-
-@main.group("search", help="The search index.")
-def search_group():
-    pass
-
-
-@search_group.command("drain", help="Send pending changes to the search engine (run as a worker for an external one).")
-@click.option("--follow", is_flag=True, help="Keep running, polling every few seconds.")
-@with_app
-def search_drain(follow):
-    import time
-
-    from .publicsearch.engines import sync_search
-
-    while True:
-        try:
-            sent = sync_search()
-        except SearchUnavailable as exc:
-            if not follow:
-                raise click.ClickException(f"the search engine does not answer: {exc}") from None
-            click.echo(f"warning: the search engine does not answer ({exc}); the changes wait", err=True)
-            sent = 0
-        click.echo(json.dumps({"sent": sent}))
-        if not follow:
-            return
-        time.sleep(2)
-
-
-@main.command(help="Rebuild the search index from the database and swap it in atomically.")
-@with_app
-def reindex():
-    from .publicsearch.reindex import rebuild_index
-
-    click.echo(json.dumps(rebuild_index()))
-
-
-@main.group("reports", help="Special credit reports: signing keys.")
-def reports_group():
-    pass
-
-
-@reports_group.command("rotate-key", help="Make a new active signing key; old keys stay to verify old reports.")
-@with_app
-def reports_rotate_key():
-    from .reports.services import keyring
-
-    key_id = keyring().rotate()
-    click.echo(json.dumps({"active": key_id, "keys": keyring().key_ids()}))
-
-
-@reports_group.command("keys", help="List the public signing keys (as GET /api/v1/reports/keys).")
-@with_app
-def reports_keys():
-    from .reports.services import published_keys
-
-    click.echo(json.dumps(published_keys(), ensure_ascii=False, indent=2))
+for feature_command in FEATURE_COMMANDS:
+    main.add_command(feature_command)
+# Sending notices is the repair workflow's job (its notices sit above the notices mailbox), so the
+# command lives with repairs and only its place in the `notices` group is set here.
+notices.add_command(notices_send)
 
 
 if __name__ == "__main__":

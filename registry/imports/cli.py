@@ -1,4 +1,4 @@
-"""The terminal side of `registry import`: progress bar, one-line JSON summary, exit code."""
+"""`registry import`: a department's file from the terminal, with a progress bar, a JSON summary, an exit code."""
 
 import json
 import sys
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from ..clitools import with_app
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..extensions import db
@@ -14,6 +15,22 @@ from ..stages import StageTimes
 from . import services
 from .models import FAILED
 from .readers import ImportFileError
+
+
+@click.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--department", "department_uscc", required=True, help="USCC of the sending department.")
+@click.option("--kind", type=click.Choice(["penalty", "licence"]), default=None, help="Default: from the headers.")
+@click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gb18030"]), default=None,
+              help="CSV encoding; default: detected.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ndjson"]), default=None,
+              help="Default: from the file name.")
+@click.option("--dry-run", is_flag=True, help="Count what would be inserted, updated, unchanged and rejected; "
+                                              "write nothing.")
+@with_app
+def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
+    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run)
+    sys.exit(code)
 
 
 def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -> int:

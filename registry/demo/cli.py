@@ -1,0 +1,20 @@
+"""`registry demo`: the realistic Tongliao data set, loaded into a ready database."""
+
+import click
+
+from ..bootstrap import initialise
+from ..clitools import with_app
+from .loader import load_demo
+
+
+@click.command(help="Load the realistic demo data set for Tongliao (deterministic for a seed).")
+@click.option("--seed", default=20261127, show_default=True)
+@click.option("--entities", default=5000, show_default=True, type=click.IntRange(min=1))
+@click.option("--records", default=20000, show_default=True, type=click.IntRange(min=0))
+@with_app
+def demo(seed, entities, records):
+    initialise()
+    summary = load_demo(seed=seed, entity_count=entities, record_count=records)
+    click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
+               f"({summary['inserted']} new) over {summary['domains']} domains and "
+               f"{summary['departments']} departments; example: {summary['example_uscc']}")

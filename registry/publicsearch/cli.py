@@ -1,0 +1,41 @@
+"""`registry search` and `registry reindex`: keeping the search engine in step with the database."""
+
+import json
+import time
+
+import click
+
+from search.engine import SearchUnavailable
+
+from ..clitools import with_app
+from .engines import sync_search
+from .reindex import rebuild_index
+
+
+@click.group("search", help="The search index.")
+def search_group():
+    pass
+
+
+@search_group.command("drain", help="Send pending changes to the search engine (run as a worker for an external one).")
+@click.option("--follow", is_flag=True, help="Keep running, polling every few seconds.")
+@with_app
+def search_drain(follow):
+    while True:
+        try:
+            sent = sync_search()
+        except SearchUnavailable as exc:
+            if not follow:
+                raise click.ClickException(f"the search engine does not answer: {exc}") from None
+            click.echo(f"warning: the search engine does not answer ({exc}); the changes wait", err=True)
+            sent = 0
+        click.echo(json.dumps({"sent": sent}))
+        if not follow:
+            return
+        time.sleep(2)
+
+
+@click.command(help="Rebuild the search index from the database and swap it in atomically.")
+@with_app
+def reindex():
+    click.echo(json.dumps(rebuild_index()))

@@ -1,0 +1,21 @@
+"""`registry publicity`: the daily end of publication for records whose period is over (SPEC §4)."""
+
+import json
+from datetime import date
+
+import click
+
+from ..clitools import with_app
+from .publicity import end_expired_publicity
+
+
+@click.group(help="Publicity periods (SPEC §4).")
+def publicity():
+    pass
+
+
+@publicity.command("sweep", help="End the publication of every record whose period is over (run daily).")
+@with_app
+def publicity_sweep():
+    ended = end_expired_publicity(date.today())
+    click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
