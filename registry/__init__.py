@@ -8,6 +8,7 @@ REQUEST_MAX_BYTES = 16 * 1024 * 1024
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; `overrides` replaces settings (tests pass a dict)."""
     from sqlalchemy import event
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
     from . import calendars, ops
     from .access import http as access_http
@@ -57,6 +58,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             "security": [{"bearer": []}, {"apiKey": []}, {}],  # {}: the public endpoints need no key
         },
     )
+    if config.TRUSTED_PROXIES:  # the client's address and scheme as the front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
     app.json = JSONProvider(app)
     app.json.ensure_ascii = False
     app.logger.setLevel(config.LOG_LEVEL.upper())

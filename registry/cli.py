@@ -13,6 +13,7 @@ from .clitools import build_app, with_app
 from .config import ConfigError
 from .demo.cli import demo
 from .departments.cli import departments
+from .front import nginx_available, serve_behind_nginx
 from .imports.cli import import_file
 from .notices.cli import notices
 from .publicsearch.cli import reindex, search_group
@@ -46,17 +47,27 @@ def init():
                    err=True)
 
 
-@main.command(help="Serve the application with gunicorn.")
+@main.command(help="Serve the application with gunicorn, behind nginx where it is installed.")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
-def serve(bind, workers):
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a worker may spend on one request before it is restarted.")
+@click.option("--front/--no-front", default=None,
+              help="Put nginx before gunicorn, buffering slow requests and uploads [default: when installed].")
+def serve(bind, workers, timeout, front):
     try:
-        build_app()  # fail here, in one line, on a bad setting rather than in every worker
+        app = build_app()  # fail here, in one line, on a bad setting rather than in every worker
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    args = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-            "--access-logfile", "-", "registry:create_app()"]
-    os.execvp(args[0], args)
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
+                "--access-logfile", "-", "registry:create_app()"]
+    if front is None:
+        front = nginx_available()
+    if front and not nginx_available():
+        raise click.ClickException("nginx is not installed (make system installs it); serve with --no-front")
+    if not front:
+        os.execvp(gunicorn[0], [*gunicorn, "--bind", bind])
+    sys.exit(serve_behind_nginx(bind, gunicorn, app.config["REGISTRY"].INSTANCE_DIR))
 
 
 for feature_command in FEATURE_COMMANDS:

@@ -49,6 +49,7 @@ class Config:
     REPAIR_LOCKOUT_MONTHS: int = 12  # no new application after a revoked repair
     WEBHOOK_MAX_ATTEMPTS: int = 8
     WEBHOOK_TIMEOUT_SECONDS: int = 5
+    TRUSTED_PROXIES: int = 0  # proxies before the app whose X-Forwarded-For/-Proto it believes (serve's nginx: 1)
     PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
     REPORTS_ISSUER: str = "公共信用信息平台"
     REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
@@ -115,6 +116,8 @@ class Config:
             self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
         if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
             raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        if not 0 <= self.TRUSTED_PROXIES <= 5:
+            raise ConfigError("REGISTRY_TRUSTED_PROXIES must be between 0 and 5")
         if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):
             raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")

@@ -27,7 +27,7 @@ LAYERS = (
     ("use cases", ("registry.imports", "registry.repairs", "registry.reports", "registry.publicsearch")),
     ("demo data", ("registry.demo",)),
     ("interface", ("registry", "registry.web", "registry.ops", "registry.bootstrap", "registry.cli",
-                   "registry.clitools")),
+                   "registry.clitools", "registry.front")),
 )
 # Modules that serve HTTP or the command line, in whichever package they live.
 INTERFACE_MODULES = ("views", "pages", "objection_views", "cli", "http")
