@@ -1,12 +1,20 @@
-"""The schema comes from the migrations alone: models agree with them, and they round-trip."""
+"""The schema comes from the migrations alone: models agree with them, they round-trip, runs at once serialise."""
 
+import multiprocessing
+import uuid
+
+import psycopg
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, make_url, text
 
+from registry import create_app
 from registry.extensions import db
 from search.sql_models import include_object
+from tests.services import postgres_url
 
 
 def _differences(app):
@@ -40,3 +48,48 @@ def test_downgrade_to_nothing_and_upgrade_again(app):
         upgrade()
         assert {"records", "entities", "departments", "principals"} <= set(inspect(db.engine).get_table_names())
     assert _differences(app) == []
+
+
+@pytest.fixture
+def fresh_postgres(tmp_path):
+    """The URL of a new, empty PostgreSQL database (dropped afterwards), made as deploy/postgres.sh makes one."""
+    server = make_url(postgres_url())
+    name = f"{server.database}_fresh_{uuid.uuid4().hex[:8]}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+                           "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def _upgrade_with(url: str, instance_dir: str, barrier) -> None:
+    """A process's migration run, started when the other process is ready to start its own."""
+    app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": instance_dir})
+    with app.app_context():
+        barrier.wait(timeout=120)
+        upgrade()
+
+
+@pytest.mark.postgres
+def test_two_runs_at_once_both_succeed_and_leave_one_schema_at_head(fresh_postgres, tmp_path):
+    """Two `registry init` started together on a new database (deploy scripts, replicas starting): the
+    advisory lock makes the second wait for the first, then find nothing left to do."""
+    spawn = multiprocessing.get_context("spawn")  # a clean process each, as two commands would be
+    barrier = spawn.Barrier(2)
+    runs = [spawn.Process(target=_upgrade_with, args=(fresh_postgres, str(tmp_path / f"instance-{n}"), barrier))
+            for n in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=300)
+    assert [run.exitcode for run in runs] == [0, 0]
+
+    app = create_app({"DATABASE_URL": fresh_postgres, "INSTANCE_DIR": str(tmp_path / "instance-check")})
+    with app.app_context(), db.engine.connect() as connection:
+        versions = connection.scalars(text("SELECT version_num FROM alembic_version")).all()
+        assert versions == [ScriptDirectory(app.extensions["migrate"].directory).get_current_head()]
+    assert _differences(app) == []
+    with app.app_context():
+        db.engine.dispose()  # before the database is dropped
