@@ -2,6 +2,7 @@
 
 import multiprocessing
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy import inspect, make_url, text
 from registry import create_app
 from registry.extensions import db
 from search.sql_models import include_object
-from tests.services import postgres_url
+from tests.services import REPO_DIR, postgres_url
 
 
 def _differences(app):
@@ -48,6 +49,19 @@ def test_downgrade_to_nothing_and_upgrade_again(app):
         upgrade()
         assert {"records", "entities", "departments", "principals"} <= set(inspect(db.engine).get_table_names())
     assert _differences(app) == []
+
+
+def test_revisions_are_named_and_numbered_as_the_readme_says():
+    """migrations/README.md: one head, each id its file's name, each number one more than the one it
+    revises, but for the two 0007s that deployed databases keep."""
+    scripts = ScriptDirectory(str(REPO_DIR / "migrations"))
+    assert len(scripts.get_heads()) == 1
+    chain = list(scripts.walk_revisions())
+    assert [Path(script.path).stem for script in chain] == [script.revision for script in chain]
+    numbered = {script.revision: int(script.revision[:4]) for script in chain}
+    skips = [(script.down_revision, script.revision) for script in chain if script.down_revision
+             and numbered[script.revision] != numbered[script.down_revision] + 1]
+    assert skips == [("0007_search_name_prefix", "0007_import_speed")]
 
 
 @pytest.fixture
