@@ -14,6 +14,7 @@ from registry.cli import main
 from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from tests import factories
+from tests.database import empty_database
 from tests.services import opensearch_url, postgres_url
 
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
@@ -21,12 +22,6 @@ from tests.services import opensearch_url, postgres_url
 settings.load_profile("ci")
 
 BACKENDS = ("sqlite", "postgresql")
-# Tables emptied between tests, children first; reference data is reloaded after.
-TABLES = ("webhook_deliveries", "webhooks", "notice_records", "notices", "repair_transitions", "repair_materials",
-          "repair_applications", "objections",
-          "query_log", "bank_authorisations", "credit_reports",
-          "search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
-          "record_versions", "records", "entities", "principals", "departments", "districts", "domains")
 
 
 def database_url(backend: str, tmp_path_factory) -> str:
@@ -69,16 +64,7 @@ def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in TABLES:
-                    connection.execute(text(f"DELETE FROM {table}"))
-        initialise()
+    empty_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture
