@@ -58,6 +58,18 @@ def initialised_app(backend: str, tmp_path_factory):
         db.engine.dispose()
 
 
+# Fixtures that reach the database other than through the test's connection, so their tests need
+# committed data: the CLI builds an app of its own, the live server answers from its own threads.
+COMMITTED_FIXTURES = {"cli", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark committed every test that uses one of COMMITTED_FIXTURES, directly or through another fixture."""
+    for item in items:
+        if COMMITTED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.committed)
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table after a test that used the app, then reload the reference data."""

@@ -42,6 +42,7 @@ def test_columns_compare_as_the_models_say(app):
         assert migrated[("records", "decision_no")] == migrated[("entities", "uscc")] == "C"
 
 
+@pytest.mark.committed  # the migrations drop and make the tables on connections of their own
 def test_downgrade_to_nothing_and_upgrade_again(app):
     with app.app_context():
         downgrade(revision="base")
