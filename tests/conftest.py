@@ -14,7 +14,7 @@ from registry.cli import main
 from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from tests import factories
-from tests.database import empty_database
+from tests.database import empty_database, rolled_back
 from tests.services import opensearch_url, postgres_url
 
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
@@ -71,12 +71,20 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(request):
-    """Empty every table after a test that used the app, then reload the reference data."""
-    yield
+def _isolated_database(request):
+    """A test that uses the app leaves the database as it found it: its writes are rolled back, or,
+    for a test marked committed (its data must be seen by other connections or processes), every table
+    is emptied after it and the reference data reloaded."""
     if "app" not in request.fixturenames:
+        yield
         return
-    empty_database(request.getfixturevalue("app"))
+    app = request.getfixturevalue("app")
+    if request.node.get_closest_marker("committed"):
+        yield
+        empty_database(app)
+    else:
+        with rolled_back(app):
+            yield
 
 
 @pytest.fixture
