@@ -1,4 +1,6 @@
-"""Alembic environment: the application's engine and metadata, with lock and statement timeouts."""
+"""Alembic environment: the application's engine and metadata; on PostgreSQL one run at a time, with timeouts."""
+
+import hashlib
 
 from alembic import context
 from flask import current_app
@@ -11,14 +13,13 @@ from search.sql_models import include_object
 db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
+# The key of the PostgreSQL advisory lock that serialises migration runs: fixed, and derived from the
+# project's name so that it does not meet another application's key on a shared server.
+MIGRATION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"credit-registry migrations").digest()[:8], "big", signed=True)
+
 
 def run_migrations_online() -> None:
     with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            # Never queue behind a long transaction holding a lock for minutes on a live system.
-            connection.execute(text("SET lock_timeout = '10s'"))
-            connection.execute(text("SET statement_timeout = '15min'"))
-            connection.commit()  # end the implicit transaction so the migration's own one commits
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -27,7 +28,21 @@ def run_migrations_online() -> None:
             include_object=include_object,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                _serialise(connection)
             context.run_migrations()
+
+
+def _serialise(connection) -> None:
+    """Wait for any other migration run, then set this one's timeouts."""
+    # Two `registry init` at once would both find the schema behind and run the same migrations, the
+    # slower failing half-way. The lock is the transaction's: the second run waits here until the
+    # first commits (or dies), then reads the schema at head. It comes before the lock timeout,
+    # which would also cut that wait short.
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    # Never queue behind a long transaction holding a lock for minutes on a live system.
+    connection.execute(text("SET lock_timeout = '10s'"))
+    connection.execute(text("SET statement_timeout = '15min'"))
 
 
 def run_migrations_offline() -> None:

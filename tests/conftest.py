@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from registry.runtime import runtime
 from tests import factories
+from tests.database import empty_database, rolled_back
 from tests.services import opensearch_url, postgres_url
 
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
@@ -23,12 +24,6 @@ from tests.services import opensearch_url, postgres_url
 settings.load_profile("ci")
 
 BACKENDS = ("sqlite", "postgresql")
-# Tables emptied between tests, children first; reference data is reloaded after.
-TABLES = ("webhook_deliveries", "webhooks", "notice_records", "notices", "repair_transitions", "repair_materials",
-          "repair_applications", "objections",
-          "query_log", "bank_authorisations", "credit_reports",
-          "search_document_texts", "search_documents", "search_outbox", "import_rejections", "import_jobs",
-          "record_versions", "records", "entities", "principals", "departments", "districts", "domains")
 
 
 def database_url(backend: str, tmp_path_factory) -> str:
@@ -65,22 +60,33 @@ def initialised_app(backend: str, tmp_path_factory):
         db.engine.dispose()
 
 
+# Fixtures that reach the database other than through the test's connection, so their tests need
+# committed data: the CLI builds an app of its own, the live server answers from its own threads.
+COMMITTED_FIXTURES = {"cli", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark committed every test that uses one of COMMITTED_FIXTURES, directly or through another fixture."""
+    for item in items:
+        if COMMITTED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.committed)
+
+
 @pytest.fixture(autouse=True)
-def _clean_database(request):
-    """Empty every table after a test that used the app, then reload the reference data."""
-    yield
+def _isolated_database(request):
+    """A test that uses the app leaves the database as it found it: its writes are rolled back, or,
+    for a test marked committed (its data must be seen by other connections or processes), every table
+    is emptied after it and the reference data reloaded."""
     if "app" not in request.fixturenames:
+        yield
         return
     app = request.getfixturevalue("app")
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in TABLES:
-                    connection.execute(text(f"DELETE FROM {table}"))
-        initialise()
+    if request.node.get_closest_marker("committed"):
+        yield
+        empty_database(app)
+    else:
+        with rolled_back(app):
+            yield
 
 
 @pytest.fixture

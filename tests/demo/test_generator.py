@@ -169,6 +169,7 @@ def test_output_does_not_depend_on_hash_randomisation():
 
 def test_entities_have_valid_unique_codes_and_names(entities):
     districts = load_districts()
+    assert entities
     assert len({e["uscc"] for e in entities}) == len(entities)
     names = [e["name"] for e in entities] + [n for e in entities for n in e["former_names"]]
     assert len(set(names)) == len(names)
@@ -205,6 +206,7 @@ def test_entity_mix(entities):
 
 def test_every_code_and_id_number_is_valid(records, departments):
     by_uscc = {d["uscc"]: d for d in departments}
+    assert records
     for row in records:
         if row["uscc"]:
             assert uscc.validate(row["uscc"]) == row["uscc"]
@@ -216,6 +218,7 @@ def test_every_code_and_id_number_is_valid(records, departments):
 
 
 def test_required_fields_are_filled_for_each_kind(records):
+    assert records
     for row in records:
         kind = row["kind"]
         fields = KIND_FIELDS[kind]
@@ -268,7 +271,9 @@ def test_dates_fall_in_the_last_four_years(records):
 
 
 def test_amounts_match_types_and_content(records):
-    for row in (r for r in records if r["kind"] == PENALTY):
+    penalties = [r for r in records if r["kind"] == PENALTY]
+    assert penalties
+    for row in penalties:
         types = row["penalty_types"].split(";")
         if "罚款" in types:
             fine = Decimal(row["fine_amount"])
@@ -286,7 +291,9 @@ def test_amounts_match_types_and_content(records):
 
 
 def test_facts_mention_the_party(records):
-    for row in (r for r in records if r["kind"] == PENALTY):
+    penalties = [r for r in records if r["kind"] == PENALTY]
+    assert penalties
+    for row in penalties:
         assert 60 <= len(row["facts"]) <= 300, row["facts"]
         assert row["party_name"] in row["facts"]
         assert row["legal_basis"].startswith("《")
@@ -369,7 +376,9 @@ def is_defective(row: dict, defect: str) -> bool:
 def test_rows_pass_the_record_validator_and_bad_rows_fail_it(records):
     from registry.records.validation import validate_record  # the contract `registry demo` relies on
 
-    for row, defect in generate_bad_rows(records[:5000], 0.2, seed=4):
+    pairs = list(generate_bad_rows(records[:5000], 0.2, seed=4))
+    assert pairs
+    for row, defect in pairs:
         clean, errors = validate_record(row, today=TODAY)
         assert bool(errors) == (defect is not None), (defect, errors)
 

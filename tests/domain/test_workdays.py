@@ -102,7 +102,9 @@ def test_every_statutory_holiday_is_off_in_the_official_2025_and_2026_schedules(
 
 
 def test_shipped_files_round_trip():
-    for path in sorted(CALENDAR_DIR.glob("*.json")):
+    paths = sorted(CALENDAR_DIR.glob("*.json"))
+    assert paths, f"no schedule in {CALENDAR_DIR}"
+    for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert YearSchedule.from_dict(data).to_dict() == data, path.name
 

@@ -9,6 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from registry.demo.generator import generate_entities, generate_records
@@ -52,6 +53,7 @@ def committed_rows(app) -> int:
         return job.rows_committed if job else 0
 
 
+@pytest.mark.committed  # the imports run in processes of their own
 def test_a_killed_import_reruns_to_exactly_one_copy_of_each_record(app, tmp_path, department):
     path = tmp_path / "big.csv"
     valid = department_file(path, department, bad_rows=12)

@@ -241,6 +241,7 @@ def test_a_file_that_cannot_be_read_exits_non_zero_with_a_clear_message(cli, tmp
     assert unknown.exit_code != 0 and "no department" in unknown.output
 
 
+@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
 def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, department, department_key):
     rows = [factories.penalty(department) for _ in range(30)]
     path = tmp_path / "upload.csv"
@@ -254,6 +255,7 @@ def test_upload_over_http_returns_a_job_at_once_and_runs_it(client, tmp_path, de
     assert (job["state"], job["rows_read"], job["inserted"], job["progress"]) == ("done", 30, 30, 1.0)
 
 
+@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
 def test_request_bodies_are_capped_but_department_files_are_not(client, tmp_path, department, department_key,
                                                                    monkeypatch):
     rows = [factories.penalty(department) for _ in range(30)]
@@ -270,6 +272,7 @@ def test_request_bodies_are_capped_but_department_files_are_not(client, tmp_path
     assert wait_for_job(client, response.headers["Location"], headers)["inserted"] == 30
 
 
+@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
 def test_a_job_whose_process_died_says_so_and_resumes_on_the_next_upload(app, client, tmp_path, department,
                                                                          department_key):
     rows = [factories.penalty(department) for _ in range(5)]
@@ -295,6 +298,7 @@ def test_a_job_whose_process_died_says_so_and_resumes_on_the_next_upload(app, cl
     assert finished["inserted"] == 5, (finished["state"], finished["message_en"])
 
 
+@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
 def test_upload_with_the_documented_format_field_is_read_in_that_format(client, tmp_path, department,
                                                                         department_key):
     rows = [factories.penalty(department) for _ in range(3)]
@@ -318,6 +322,7 @@ def wait_for_job(client, url, headers, seconds=60):
     raise AssertionError(f"the job did not finish: {job}")
 
 
+@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
 def test_jobs_belong_to_their_department(client, tmp_path, department, department_key, app):
     path = tmp_path / "mine.csv"
     write_csv(path, [factories.penalty(department)])

@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from tests import factories
 
 
@@ -74,6 +76,7 @@ def test_accepting_needs_every_item_and_says_what_is_missing_at_once(penalty, ke
                                                            "business_licence"]
 
 
+@pytest.mark.committed  # the two decide on threads of their own, one waiting for the other's row lock
 def test_two_reviewers_deciding_at_once_one_wins_the_other_gets_409(app, penalty, keys, apply, upload):
     application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
     barrier, answers = threading.Barrier(2), []

@@ -3,12 +3,16 @@ in the domains it has published records in, and only those (SQLite and PostgreSQ
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
 from registry.publicsearch.reindex import rebuild_index
 from search.drain import document_batches
 from tests import factories
+
+# A reindex reads the database through a session of its own, on its own connection.
+pytestmark = pytest.mark.committed
 
 
 def entities_in(client, domain: str, q: str) -> set[str]:
