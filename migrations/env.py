@@ -1,21 +1,16 @@
 """Alembic environment: the application's engine and metadata; on PostgreSQL one run at a time, with timeouts."""
 
-import hashlib
-
 from alembic import context
 from flask import current_app
 from sqlalchemy import text
 
 # Also puts the search tables on the metadata; include_object leaves out what only migrations create
 # (the FTS5 table on SQLite, trigram indexes on PostgreSQL).
+from registry.db import wait_for_schema_changes
 from search.sql_models import include_object
 
 db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
-
-# The key of the PostgreSQL advisory lock that serialises migration runs: fixed, and derived from the
-# project's name so that it does not meet another application's key on a shared server.
-MIGRATION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"credit-registry migrations").digest()[:8], "big", signed=True)
 
 
 def run_migrations_online() -> None:
@@ -39,7 +34,7 @@ def _serialise(connection) -> None:
     # slower failing half-way. The lock is the transaction's: the second run waits here until the
     # first commits (or dies), then reads the schema at head. It comes before the lock timeout,
     # which would also cut that wait short.
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    wait_for_schema_changes(connection)
     # Never queue behind a long transaction holding a lock for minutes on a live system.
     connection.execute(text("SET lock_timeout = '10s'"))
     connection.execute(text("SET statement_timeout = '15min'"))

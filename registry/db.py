@@ -1,5 +1,6 @@
 """Declarative base with a constraint naming convention, shared column mixins and SQL helpers."""
 
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -26,6 +28,17 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The PostgreSQL advisory lock that serialises schema changes and the reference data loaded after
+# them: fixed, derived from the project's name so as not to meet another application's key.
+SCHEMA_LOCK_KEY = int.from_bytes(hashlib.sha256(b"credit-registry migrations").digest()[:8], "big", signed=True)
+
+
+def wait_for_schema_changes(connection) -> None:
+    """Hold the schema lock for the connection's transaction (PostgreSQL; SQLite writes one at a time)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
 
 
 def utcnow() -> datetime:

@@ -1,5 +1,6 @@
 """The schema comes from the migrations alone: models agree with them, they round-trip, runs at once serialise."""
 
+import json
 import multiprocessing
 import uuid
 from pathlib import Path
@@ -13,6 +14,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, make_url, text
 
 from registry import create_app
+from registry.bootstrap import initialise
 from registry.extensions import db
 from search.sql_models import include_object
 from tests.services import REPO_DIR, postgres_url
@@ -79,21 +81,23 @@ def fresh_postgres(tmp_path):
         connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-def _upgrade_with(url: str, instance_dir: str, barrier) -> None:
-    """A process's migration run, started when the other process is ready to start its own."""
+def _initialise_with(url: str, instance_dir: str, barrier) -> None:
+    """A process's `registry init` (migrations, then reference data), started when the other process
+    is ready to start its own."""
     app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": instance_dir})
     with app.app_context():
         barrier.wait(timeout=120)
-        upgrade()
+        initialise()
 
 
 @pytest.mark.postgres
 def test_two_runs_at_once_both_succeed_and_leave_one_schema_at_head(fresh_postgres, tmp_path):
     """Two `registry init` started together on a new database (deploy scripts, replicas starting): the
-    advisory lock makes the second wait for the first, then find nothing left to do."""
+    advisory lock makes the second wait for the first, then find nothing left to do, the reference
+    data included."""
     spawn = multiprocessing.get_context("spawn")  # a clean process each, as two commands would be
     barrier = spawn.Barrier(2)
-    runs = [spawn.Process(target=_upgrade_with, args=(fresh_postgres, str(tmp_path / f"instance-{n}"), barrier))
+    runs = [spawn.Process(target=_initialise_with, args=(fresh_postgres, str(tmp_path / f"instance-{n}"), barrier))
             for n in range(2)]
     for run in runs:
         run.start()
@@ -107,4 +111,6 @@ def test_two_runs_at_once_both_succeed_and_leave_one_schema_at_head(fresh_postgr
         assert versions == [ScriptDirectory(app.extensions["migrate"].directory).get_current_head()]
     assert _differences(app) == []
     with app.app_context():
+        shipped = json.loads((REPO_DIR / "registry/demo/departments.json").read_text(encoding="utf-8"))
+        assert db.session.scalar(text("SELECT count(*) FROM departments")) == len(shipped)
         db.engine.dispose()  # before the database is dropped

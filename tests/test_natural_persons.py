@@ -3,6 +3,7 @@ never becomes reachable through an entity's public view (hardening finding 1).""
 
 import json
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -39,6 +40,7 @@ def test_a_natural_person_row_without_a_code_names_no_entity(push, client, depar
     assert 'class="hit ' not in page and "没有找到匹配的结果" in page
 
 
+@pytest.mark.committed  # migrations run on their own connection
 def test_records_taken_in_before_the_rule_leave_the_entities_they_made_or_renamed(app, push, client, department):
     """Rows stored as the writer used to store them: an entity named after the person (only her record
     names it), and a company whose name her row took. The migration undoes both."""
