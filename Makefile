@@ -13,8 +13,8 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# Serve the demo city on the embedded default (SQLite + built-in search).
-run: install
+# Serve the demo city on the embedded default (SQLite + built-in search), behind nginx.
+run: install system
 	$(BIN)/registry demo
 	$(BIN)/registry serve --bind $(BIND)
 
