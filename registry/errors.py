@@ -1,20 +1,24 @@
 """Domain errors and their RFC 9457 problem+json rendering, with Chinese and English messages."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import KW_ONLY, asdict, dataclass
 
 from flask import Flask, Response, json, render_template, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+
+from .domain.errors import BilingualError
 
 PROBLEM_JSON = "application/problem+json"
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """One problem with one field; `index` names the row of a batch or file."""
+    """One problem with one field; `index` names the row of a batch or file. The messages and what
+    follows them are keyword-only, so that Chinese and English cannot be swapped by position."""
 
     field: str
     code: str
+    _: KW_ONLY
     message_zh: str
     message_en: str
     value: object = None
@@ -29,20 +33,16 @@ class FieldError:
         return data
 
 
-class RegistryError(Exception):
+class RegistryError(BilingualError):
     """Base of every error a caller can cause; carries its HTTP status and stable code."""
 
     status = 400
     code = "bad_request"
     title = "Bad request"
 
-    def __init__(self, message_en: str, message_zh: str, *, code: str | None = None,
+    def __init__(self, *, message_zh: str, message_en: str, code: str | None = None,
                  errors: list[FieldError] | None = None, headers: dict | None = None):
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_zh = message_zh
-        if code:
-            self.code = code
+        super().__init__(message_zh=message_zh, message_en=message_en, code=code)
         self.errors = errors or []
         self.headers = headers or {}
 
@@ -64,8 +64,8 @@ class Unauthorized(RegistryError):
     code = "unauthorized"
     title = "Unauthorized"
 
-    def __init__(self, message_en: str, message_zh: str, **kwargs):
-        super().__init__(message_en, message_zh, **kwargs)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         self.headers.setdefault("WWW-Authenticate", "Bearer")  # RFC 9110: a 401 names its scheme
 
 
@@ -87,8 +87,8 @@ class RateLimited(RegistryError):
     title = "Too many requests"
 
     def __init__(self, retry_after: int):
-        super().__init__(f"too many requests; try again in {retry_after} s", f"请求过于频繁，请{retry_after}秒后再试",
-                         headers={"Retry-After": str(retry_after)})
+        super().__init__(message_en=f"too many requests; try again in {retry_after} s",
+                         message_zh=f"请求过于频繁，请{retry_after}秒后再试", headers={"Retry-After": str(retry_after)})
 
 
 class _ProblemFieldError(Schema):
@@ -113,7 +113,7 @@ class Problem(Schema):
     errors = fields.List(fields.Nested(_ProblemFieldError))
 
 
-def problem(status: int, code: str, title: str, message_en: str, message_zh: str,
+def problem(status: int, code: str, title: str, *, message_zh: str, message_en: str,
             errors: list[FieldError] | None = None, headers: dict | None = None) -> Response:
     body = {
         "type": f"https://credit-registry.example/problems/{code}",
@@ -151,7 +151,7 @@ def _webargs_errors(exc: HTTPException) -> list[FieldError]:
     for location_messages in messages.values():
         for field, msgs in (location_messages or {}).items():
             for msg in msgs if isinstance(msgs, list) else [msgs]:
-                errors.append(FieldError(field, "invalid", f"参数“{field}”无效：{msg}", str(msg)))
+                errors.append(FieldError(field, "invalid", message_zh=f"参数“{field}”无效：{msg}", message_en=str(msg)))
     return errors
 
 
@@ -164,8 +164,8 @@ def _wants_a_page() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RegistryError)
     def handle_registry_error(exc: RegistryError):
-        return problem(exc.status, exc.code, exc.title, exc.message_en, exc.message_zh,
-                       exc.errors, exc.headers)
+        return problem(exc.status, exc.code, exc.title, message_en=exc.message_en, message_zh=exc.message_zh,
+                       errors=exc.errors, headers=exc.headers)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
@@ -177,11 +177,12 @@ def register_error_handlers(app: Flask) -> None:
         errors = _webargs_errors(exc) if status == 422 else []
         code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
         headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, for one
-        return problem(status, code, exc.name, exc.description or exc.name,
-                       _HTTP_ZH.get(status, exc.name), errors, headers)
+        return problem(status, code, exc.name, message_en=exc.description or exc.name,
+                       message_zh=_HTTP_ZH.get(status, exc.name), errors=errors, headers=headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         return problem(500, "internal_error", "Internal server error",
-                       "An unexpected error occurred; it has been logged.", "服务器内部错误，已记录。")
+                       message_en="An unexpected error occurred; it has been logged.",
+                       message_zh="服务器内部错误，已记录。")

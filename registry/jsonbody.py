@@ -48,7 +48,8 @@ def json_body(*, required: bool):
 
 
 def _invalid(reason: str) -> RegistryError:
-    return RegistryError(f"the body is not valid JSON: {reason}", "请求体不是有效的 JSON", code="invalid_json")
+    return RegistryError(message_en=f"the body is not valid JSON: {reason}", message_zh="请求体不是有效的 JSON",
+                         code="invalid_json")
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -26,7 +26,8 @@ def decode_cursor(cursor: str, arity: int) -> list:
     except (ValueError, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != arity:
-        raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
+        raise InvalidCursor(message_en="the cursor is not valid; start again without it",
+                            message_zh="分页游标无效，请重新查询")
     return values
 
 
@@ -41,4 +42,5 @@ def cursor_id(value) -> int:
     not even compare it), makes the cursor invalid."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
         return value
-    raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询")
+    raise InvalidCursor(message_en="the cursor is not valid; start again without it",
+                        message_zh="分页游标无效，请重新查询")

@@ -25,9 +25,11 @@ def current_viewer() -> Viewer:
 def require_role(*roles: str) -> Viewer:
     viewer = current_viewer()
     if viewer.is_public:
-        raise Unauthorized("an API key is required", "需要 API 密钥", code="authentication_required")
+        raise Unauthorized(message_en="an API key is required", message_zh="需要 API 密钥",
+                           code="authentication_required")
     if viewer.role not in roles:
-        raise Forbidden(f"the {viewer.role} role may not do this", f"当前角色（{viewer.role}）无权执行此操作",
+        raise Forbidden(message_en=f"the {viewer.role} role may not do this",
+                        message_zh=f"当前角色（{viewer.role}）无权执行此操作",
                         code="role_forbidden")
     return viewer
 

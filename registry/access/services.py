@@ -57,12 +57,14 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
                      uow: UnitOfWork) -> tuple[Principal, str]:
     """Create a principal and return it with its API key, which is not stored and shown only once."""
     if role not in ROLES:
-        raise ValidationFailed(f"role must be one of {', '.join(ROLES)}", f"角色应为：{'、'.join(ROLES)}",
+        raise ValidationFailed(message_en=f"role must be one of {', '.join(ROLES)}",
+                               message_zh=f"角色应为：{'、'.join(ROLES)}",
                                code="invalid_role")
     given = {option for option, value in (("department", department_uscc), ("uscc", uscc), ("district", district_code))
              if value}
     if stray := sorted(given - {_BINDING_OF_ROLE.get(role)}):
-        raise ValidationFailed(f"--{stray[0]} does not apply to the role {role}", f"角色 {role} 不使用 --{stray[0]}",
+        raise ValidationFailed(message_en=f"--{stray[0]} does not apply to the role {role}",
+                               message_zh=f"角色 {role} 不使用 --{stray[0]}",
                                code="binding_not_for_role")
     principal = Principal(role=role, name=name or role)
     if role == "department":
@@ -82,27 +84,31 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
 
 def _department(code: str | None) -> Department:
     if not code:
-        raise ValidationFailed("a department principal needs --department USCC",
-                               "部门账号须指定 --department（部门统一社会信用代码）", code="department_required")
+        raise ValidationFailed(message_en="a department principal needs --department USCC",
+                               message_zh="部门账号须指定 --department（部门统一社会信用代码）",
+                               code="department_required")
     department = db.session.scalar(select(Department).where(Department.uscc == uscc_rules.normalise(code)))
     if department is None:
-        raise ValidationFailed(f"no department with USCC {code}", f"部门 {code} 不存在", code="unknown_department")
+        raise ValidationFailed(message_en=f"no department with USCC {code}", message_zh=f"部门 {code} 不存在",
+                               code="unknown_department")
     return department
 
 
 def _uscc(code: str | None) -> str:
     if not code:
-        raise ValidationFailed("an enterprise principal needs --uscc", "企业账号须指定 --uscc", code="uscc_required")
+        raise ValidationFailed(message_en="an enterprise principal needs --uscc", message_zh="企业账号须指定 --uscc",
+                               code="uscc_required")
     try:
         return uscc_rules.validate(code)
     except uscc_rules.InvalidUSCC as exc:
-        raise ValidationFailed(exc.message_en, exc.message_zh, code=exc.code) from None
+        raise ValidationFailed(message_en=exc.message_en, message_zh=exc.message_zh, code=exc.code) from None
 
 
 def _district(code: str | None) -> str:
     if not code or db.session.get(District, code) is None:
-        raise ValidationFailed(f"an agent principal needs --district with a known district code, got {code!r}",
-                               "代办账号须指定已知的 --district 行政区划代码", code="unknown_district")
+        raise ValidationFailed(message_en="an agent principal needs --district with a known district code, "
+                                          f"got {code!r}",
+                               message_zh="代办账号须指定已知的 --district 行政区划代码", code="unknown_district")
     return code
 
 
@@ -110,5 +116,5 @@ def authenticate(key: str) -> Viewer:
     """The viewer behind an API key; an unknown or revoked key is a 401, never treated as public."""
     principal = db.session.scalar(select(Principal).where(Principal.key_hash == hash_key(key.strip())))
     if principal is None or principal.revoked_at is not None:
-        raise Unauthorized("the API key is not valid", "API 密钥无效", code="invalid_api_key")
+        raise Unauthorized(message_en="the API key is not valid", message_zh="API 密钥无效", code="invalid_api_key")
     return Viewer(principal.role, principal.id, principal.department_id, principal.uscc, principal.district_code)

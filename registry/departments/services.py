@@ -47,13 +47,16 @@ def _upsert_department(uscc: str, name: str, domain: str, district: str, code: s
     try:
         uscc = uscc_rules.validate(uscc)
     except uscc_rules.InvalidUSCC as exc:
-        raise ValidationFailed(exc.message_en, exc.message_zh, code=exc.code) from None
+        raise ValidationFailed(message_en=exc.message_en, message_zh=exc.message_zh, code=exc.code) from None
     if db.session.get(Domain, domain) is None:
-        raise ValidationFailed(f"unknown domain {domain!r}", f"未知领域“{domain}”", code="unknown_domain")
+        raise ValidationFailed(message_en=f"unknown domain {domain!r}", message_zh=f"未知领域“{domain}”",
+                               code="unknown_domain")
     if db.session.get(District, district) is None:
-        raise ValidationFailed(f"unknown district {district!r}", f"未知行政区划“{district}”", code="unknown_district")
+        raise ValidationFailed(message_en=f"unknown district {district!r}", message_zh=f"未知行政区划“{district}”",
+                               code="unknown_district")
     if not name or not name.strip():
-        raise ValidationFailed("a department needs a name", "部门名称不能为空", code="name_required")
+        raise ValidationFailed(message_en="a department needs a name", message_zh="部门名称不能为空",
+                               code="name_required")
     department = db.session.scalar(select(Department).where(Department.uscc == uscc))
     # The default is made of the whole USCC: unique, as the USCC is (its last 8 characters were not).
     code = _free_code(code or (department and department.code) or f"dept-{uscc.lower()}", uscc)
@@ -71,12 +74,12 @@ def _upsert_department(uscc: str, name: str, domain: str, district: str, code: s
 def _free_code(code: str, uscc: str) -> str:
     """`code`, checked to fit its column and to be no other department's (codes are unique)."""
     if len(code) > CODE_LENGTH:
-        raise ValidationFailed(f"a department code has at most {CODE_LENGTH} characters",
-                               f"部门代码不能超过{CODE_LENGTH}个字符", code="code_too_long")
+        raise ValidationFailed(message_en=f"a department code has at most {CODE_LENGTH} characters",
+                               message_zh=f"部门代码不能超过{CODE_LENGTH}个字符", code="code_too_long")
     holder = db.session.scalar(select(Department.uscc).where(Department.code == code, Department.uscc != uscc))
     if holder:
-        raise ValidationFailed(f"the code {code!r} is already the department {holder}'s",
-                               f"部门代码“{code}”已被部门{holder}使用", code="code_taken")
+        raise ValidationFailed(message_en=f"the code {code!r} is already the department {holder}'s",
+                               message_zh=f"部门代码“{code}”已被部门{holder}使用", code="code_taken")
     return code
 
 

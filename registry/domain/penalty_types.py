@@ -3,6 +3,7 @@
 import re
 from functools import lru_cache
 
+from .errors import BilingualError
 from .text import fold_width
 
 # Administrative Penalty Law art. 9, lightest to heaviest, plus "other" (SPEC §3).
@@ -61,14 +62,11 @@ _SEPARATORS = re.compile(r"[;,、\s]+")
 _STRIP = "。.:：\"'“”‘’"
 
 
-class InvalidPenaltyType(ValueError):
-    """Penalty types that cannot be read; `code` is stable, messages are Chinese and English."""
+class InvalidPenaltyType(BilingualError, ValueError):
+    """Penalty types that cannot be read; `unknown` holds the names that match no statutory type."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str, unknown: tuple = ()):
-        super().__init__(message_en)
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+    def __init__(self, *, code: str, message_zh: str, message_en: str, unknown: tuple = ()):
+        super().__init__(message_zh=message_zh, message_en=message_en, code=code)
         self.unknown = unknown
 
 
@@ -121,14 +119,15 @@ def parse_types_text(text: str) -> tuple:
     if unknown:
         shown_zh = "、".join(f"“{u}”" for u in unknown)
         raise InvalidPenaltyType(
-            "penalty_type_unknown",
-            f"未知的处罚类别{shown_zh}；应为：{'、'.join(PENALTY_TYPES)}",
-            f"unknown penalty type(s) {', '.join(map(repr, unknown))}; "
+            code="penalty_type_unknown",
+            message_zh=f"未知的处罚类别{shown_zh}；应为：{'、'.join(PENALTY_TYPES)}",
+            message_en=f"unknown penalty type(s) {', '.join(map(repr, unknown))}; "
             f"expected one or more of the statutory types ({len(PENALTY_TYPES)} names)",
-            tuple(unknown),
+            unknown=tuple(unknown),
         )
     if not found:
-        raise InvalidPenaltyType("penalty_types_empty", "处罚类别不能为空", "penalty types are required")
+        raise InvalidPenaltyType(code="penalty_types_empty", message_zh="处罚类别不能为空",
+                                 message_en="penalty types are required")
     return tuple(sorted(found, key=TYPE_RANK.__getitem__))
 
 

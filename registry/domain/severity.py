@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from .errors import BilingualError
 from .penalty_types import parse_types
 
 SEVERITIES = ("minor", "general", "serious")
@@ -27,14 +28,16 @@ PARTY_CATEGORY_ALIASES = {
 }
 
 
-class InvalidSeverity(ValueError):
+class InvalidSeverity(BilingualError, ValueError):
     """A severity that is none of minor / general / serious (or 轻微 / 一般 / 严重)."""
 
+    code = "severity_unknown"
+
     def __init__(self, value):
-        self.code = "severity_unknown"
-        self.message_zh = f"未知的失信严重程度“{value}”，应为轻微、一般或严重"
-        self.message_en = f"unknown severity {value!r}: expected minor, general or serious"
-        super().__init__(self.message_en)
+        super().__init__(
+            message_zh=f"未知的失信严重程度“{value}”，应为轻微、一般或严重",
+            message_en=f"unknown severity {value!r}: expected minor, general or serious",
+        )
 
 
 def normalise_severity(value) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 
+from .errors import BilingualError
 from .text import typed_code
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -14,14 +15,11 @@ REGISTERING_AUTHORITIES = frozenset("123456789ANY")
 LENGTH = 18
 
 
-class InvalidUSCC(ValueError):
-    """A code that fails GB 32100; `code` is stable, messages are Chinese and English."""
+class InvalidUSCC(BilingualError, ValueError):
+    """A code that fails GB 32100; `position` is the 1-based place of the bad character, when one is."""
 
-    def __init__(self, code: str, message_zh: str, message_en: str, position: int | None = None):
-        super().__init__(message_en)
-        self.code = code
-        self.message_zh = message_zh
-        self.message_en = message_en
+    def __init__(self, *, code: str, message_zh: str, message_en: str, position: int | None = None):
+        super().__init__(message_zh=message_zh, message_en=message_en, code=code)
         self.position = position
 
 
@@ -56,39 +54,39 @@ def validate(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise InvalidUSCC(
-            "uscc_not_text",
-            f"统一社会信用代码应以文本填写，收到的是数字{raw}（数字会丢失字母和开头的0）",
-            f"a unified social credit code must be sent as text, got the number {raw} "
+            code="uscc_not_text",
+            message_zh=f"统一社会信用代码应以文本填写，收到的是数字{raw}（数字会丢失字母和开头的0）",
+            message_en=f"a unified social credit code must be sent as text, got the number {raw} "
             "(a number loses letters and leading zeros)",
         )
     code = normalise(raw)
     if len(code) != LENGTH:
         raise InvalidUSCC(
-            "uscc_length",
-            f"统一社会信用代码应为18位，实际为{len(code)}位",
-            f"a unified social credit code has 18 characters, got {len(code)}",
+            code="uscc_length",
+            message_zh=f"统一社会信用代码应为18位，实际为{len(code)}位",
+            message_en=f"a unified social credit code has 18 characters, got {len(code)}",
         )
     if not SYMBOLS.issuperset(code):
         pos, ch = next((pos, ch) for pos, ch in enumerate(code, start=1) if ch not in SYMBOLS)
         raise InvalidUSCC(
-            "uscc_character",
-            f"第{pos}位字符“{ch}”不是合法字符",
-            f"bad character {ch!r} at position {pos}",
+            code="uscc_character",
+            message_zh=f"第{pos}位字符“{ch}”不是合法字符",
+            message_en=f"bad character {ch!r} at position {pos}",
             position=pos,
         )
     if code[0] not in REGISTERING_AUTHORITIES:
         raise InvalidUSCC(
-            "uscc_character",
-            f"第1位登记管理部门代码“{code[0]}”不合法",
-            f"bad character {code[0]!r} at position 1: not a registering authority code",
+            code="uscc_character",
+            message_zh=f"第1位登记管理部门代码“{code[0]}”不合法",
+            message_en=f"bad character {code[0]!r} at position 1: not a registering authority code",
             position=1,
         )
     expected = check_character(code[:17])
     if code[17] != expected:
         raise InvalidUSCC(
-            "uscc_check",
-            f"校验码错误，应为“{expected}”",
-            f"wrong check character {code[17]!r}, expected {expected!r}",
+            code="uscc_check",
+            message_zh=f"校验码错误，应为“{expected}”",
+            message_en=f"wrong check character {code[17]!r}, expected {expected!r}",
             position=18,
         )
     return code

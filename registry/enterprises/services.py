@@ -24,13 +24,14 @@ def parse_uscc(raw: str) -> str:
     try:
         return uscc_rules.validate(raw)
     except uscc_rules.InvalidUSCC as exc:
-        raise InvalidUSCCError(exc.message_en, exc.message_zh, code=exc.code) from None
+        raise InvalidUSCCError(message_en=exc.message_en, message_zh=exc.message_zh, code=exc.code) from None
 
 
 def find_entity(uscc: str) -> Entity:
     entity = db.session.scalar(select(Entity).where(Entity.uscc == uscc))
     if entity is None:
-        raise NotFound(f"no market entity with code {uscc}", f"未找到统一社会信用代码为 {uscc} 的市场主体",
+        raise NotFound(message_en=f"no market entity with code {uscc}",
+                       message_zh=f"未找到统一社会信用代码为 {uscc} 的市场主体",
                        code="enterprise_not_found")
     return entity
 

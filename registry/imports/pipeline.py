@@ -106,7 +106,7 @@ def _receive(process, channel):
     if isinstance(item, Failure):
         if item.unexpected:
             raise RuntimeError(item.message_en)
-        raise ImportFileError(item.message_en, item.message_zh, code=item.code)
+        raise ImportFileError(message_en=item.message_en, message_zh=item.message_zh, code=item.code)
     return item
 
 
@@ -206,7 +206,7 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, b
 def _check(raw, kind, department: DepartmentRef, today: date) -> tuple[dict | None, list[FieldError]]:
     """The clean row, or every problem it has."""
     if isinstance(raw, RowProblem):
-        return None, [FieldError(raw.field or "", raw.code, raw.message_zh, raw.message_en)]
+        return None, [FieldError(raw.field or "", raw.code, message_zh=raw.message_zh, message_en=raw.message_en)]
     clean, errors = validate_record(raw, kind=kind, today=today)
     if errors:
         return None, errors

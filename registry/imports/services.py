@@ -93,7 +93,8 @@ def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> Im
     """
     lock = JobLock(job_id, settings().INSTANCE_DIR)
     if not lock.acquire():
-        raise JobBusy(f"import job {job_id} is being run by another process", f"导入任务 {job_id} 正在运行")
+        raise JobBusy(message_en=f"import job {job_id} is being run by another process",
+                      message_zh=f"导入任务 {job_id} 正在运行")
     try:
         return _run_job(job_id, progress, StageTimes() if seconds is None else seconds)
     finally:
@@ -163,7 +164,8 @@ def _explained():
         # One readable line (a CLI user gets no traceback); the traceback too when debugging.
         cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
         log.error("import stopped unexpectedly: %s", cause, exc_info=log.isEnabledFor(logging.DEBUG))
-        raise ImportFileError(f"the import stopped unexpectedly ({cause})", f"导入意外中断（{cause}）",
+        raise ImportFileError(message_en=f"the import stopped unexpectedly ({cause})",
+                              message_zh=f"导入意外中断（{cause}）",
                               code="internal_error") from exc
 
 
@@ -218,7 +220,8 @@ def get_job(department_id: int | None, job_id: int) -> ImportJob:
     """A job, for its own department (or the credit centre when department_id is None)."""
     job = db.session.get(ImportJob, job_id)
     if job is None or (department_id is not None and job.department_id != department_id):
-        raise NotFound(f"no import job {job_id}", f"导入任务 {job_id} 不存在", code="import_not_found")
+        raise NotFound(message_en=f"no import job {job_id}", message_zh=f"导入任务 {job_id} 不存在",
+                       code="import_not_found")
     if job.state == RUNNING:
         _fail_if_orphaned(job)
     return job

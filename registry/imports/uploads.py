@@ -16,8 +16,9 @@ def store(upload: FileStorage, instance_dir: str) -> Path:
     """Stream the upload to disk (never whole in memory); the same content lands on the same path."""
     suffix = Path(upload.filename or "").suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ValidationFailed(f"unsupported file type {suffix or '(none)'}; send .csv, .xlsx or .ndjson",
-                               f"不支持的文件类型 {suffix or '（无扩展名）'}，请上传 .csv、.xlsx 或 .ndjson 文件",
+        raise ValidationFailed(message_en=f"unsupported file type {suffix or '(none)'}; send .csv, .xlsx or .ndjson",
+                               message_zh=f"不支持的文件类型 {suffix or '（无扩展名）'}，"
+                                          "请上传 .csv、.xlsx 或 .ndjson 文件",
                                code="unsupported_file_type")
     folder = Path(instance_dir) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)

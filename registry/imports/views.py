@@ -57,8 +57,8 @@ class Imports(MethodView):
         viewer = current_viewer()
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise ValidationFailed("send the file as multipart form field 'file'",
-                                   "请以 multipart 表单字段 file 上传文件", code="file_required")
+            raise ValidationFailed(message_en="send the file as multipart form field 'file'",
+                                   message_zh="请以 multipart 表单字段 file 上传文件", code="file_required")
         path = uploads.store(upload, current_app.config["REGISTRY"].INSTANCE_DIR)
         job = services.start_job(services.department_of(viewer), path, upload.filename, options,
                                  viewer.principal_id)

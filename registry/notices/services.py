@@ -57,7 +57,8 @@ def list_notices(viewer: Viewer, uscc: str, kind: str | None = None, cursor: str
                  limit: int = 20) -> dict:
     """One page of an enterprise's notices, newest first (the enterprise itself or the credit centre)."""
     if not sees_own(viewer, uscc):
-        raise NotFound(f"no notices for {uscc}", f"未找到 {uscc} 的通知", code="enterprise_not_found")
+        raise NotFound(message_en=f"no notices for {uscc}", message_zh=f"未找到 {uscc} 的通知",
+                       code="enterprise_not_found")
     query = select(Notice).where(Notice.recipient_kind == ENTERPRISE, Notice.recipient == uscc)
     if kind:
         query = query.where(Notice.kind == kind)

@@ -22,8 +22,8 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 def set_webhook(recipient_kind: str, recipient: str, url: str, *, uow: UnitOfWork) -> Webhook:
     """Configure (or replace) the URL notices of one enterprise or department are sent to."""
     if recipient_kind not in (ENTERPRISE, DEPARTMENT) or not url.startswith(("http://", "https://")):
-        raise ValidationFailed("a webhook needs an enterprise or department and an http(s) URL",
-                               "Webhook 须指定企业或部门及 http(s) 地址", code="invalid_webhook")
+        raise ValidationFailed(message_en="a webhook needs an enterprise or department and an http(s) URL",
+                               message_zh="Webhook 须指定企业或部门及 http(s) 地址", code="invalid_webhook")
     recipient = parse_uscc(recipient)  # notices name their recipient by its normalised code
     hook = db.session.scalar(select(Webhook).where(Webhook.recipient_kind == recipient_kind,
                                                    Webhook.recipient == recipient))

@@ -38,11 +38,12 @@ def search(args: dict) -> dict:
         result = configured_engine().search(query)
     except SearchUnavailable:
         raise SearchUnavailableError(
-            "the search engine does not answer; look-ups by credit code still work",
-            "搜索服务暂时不可用，请稍后再试；按统一社会信用代码查询不受影响",
+            message_en="the search engine does not answer; look-ups by credit code still work",
+            message_zh="搜索服务暂时不可用，请稍后再试；按统一社会信用代码查询不受影响",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     except EngineCursor:
-        raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询") from None
+        raise InvalidCursor(message_en="the cursor is not valid; start again without it",
+                            message_zh="分页游标无效，请重新查询") from None
     return {"items": _items(result.hits), "total": result.total, "total_exact": result.total_exact,
             "facets": result.facets, "next_cursor": result.next_cursor, "engine": result.engine}
 

@@ -35,15 +35,15 @@ def push_records(viewer: Viewer, payload, today: date | None = None, *, uow: Uni
     rows = _rows_of(payload)
     limit = settings().BATCH_MAX
     if not 1 <= len(rows) <= limit:
-        raise ValidationFailed(f"a batch holds 1 to {limit} records, got {len(rows)}",
-                               f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
+        raise ValidationFailed(message_en=f"a batch holds 1 to {limit} records, got {len(rows)}",
+                               message_zh=f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
     department = db.session.get(Department, viewer.department_id)
     today = today or date.today()
     clean_rows, errors = validate_batch(rows, department, today)
     if errors:
         bad = len({e.index for e in errors})
-        raise ValidationFailed(f"{bad} of {len(rows)} records are invalid; nothing was saved",
-                               f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
+        raise ValidationFailed(message_en=f"{bad} of {len(rows)} records are invalid; nothing was saved",
+                               message_zh=f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
     result = writer_for(uow, department, rules(), today, viewer.principal_id).write_clean(clean_rows)
     return {
         "counts": result.counts,
@@ -58,8 +58,8 @@ def _rows_of(payload) -> list:
         return payload
     if isinstance(payload, dict):
         return [payload]
-    raise ValidationFailed("the body must be a record, a list of records or {\"records\": [...]}",
-                           "请求体应为一条记录、记录数组或 {\"records\": [...]}", code="invalid_body")
+    raise ValidationFailed(message_en="the body must be a record, a list of records or {\"records\": [...]}",
+                           message_zh="请求体应为一条记录、记录数组或 {\"records\": [...]}", code="invalid_body")
 
 
 def validate_batch(rows: list, department: Department, today: date) -> tuple[list, list[FieldError]]:
@@ -67,22 +67,27 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
     clean_rows, errors, seen = [], [], {}
     for index, raw in enumerate(rows):
         if not isinstance(raw, dict):
-            errors.append(FieldError("", "invalid_row", "每条记录应为 JSON 对象", "each record must be an object",
+            errors.append(FieldError("", "invalid_row", message_zh="每条记录应为 JSON 对象",
+                                     message_en="each record must be an object",
                                      index=index))
             continue
         clean, row_errors = validate_record(raw, today=today)
-        row_errors += [FieldError(k, "unknown_field", f"未知字段“{k}”", f"unknown field {k!r}") for k in raw
+        row_errors += [FieldError(k, "unknown_field", message_zh=f"未知字段“{k}”",
+                                  message_en=f"unknown field {k!r}") for k in raw
                        if k not in ACCEPTED_KEYS]
         if clean and (foreign := source_unit_error(clean, department.uscc)):
             row_errors.append(foreign)
         if clean and not row_errors:
             key = (clean["decision_no"], clean["party_key"])
             if key in seen:
-                row_errors.append(FieldError("decision_no", "duplicate_in_batch", f"与第{seen[key]}条记录重复",
-                                             f"same record as index {seen[key]}", clean["decision_no"]))
+                row_errors.append(FieldError("decision_no", "duplicate_in_batch",
+                                             message_zh=f"与第{seen[key]}条记录重复",
+                                             message_en=f"same record as index {seen[key]}",
+                                             value=clean["decision_no"]))
             seen[key] = index
         if row_errors:
-            errors += [FieldError(e.field, e.code, e.message_zh, e.message_en, e.value, index) for e in row_errors]
+            errors += [FieldError(e.field, e.code, message_zh=e.message_zh, message_en=e.message_en, value=e.value,
+                                  index=index) for e in row_errors]
         else:
             clean_rows.append(clean)
     return clean_rows, errors
@@ -103,7 +108,7 @@ def visible_record(viewer: Viewer, record_id: int, *, for_update: bool = False) 
 
 
 def record_not_found(record_id) -> NotFound:
-    return NotFound(f"no record {record_id}", f"记录 {record_id} 不存在", code="record_not_found")
+    return NotFound(message_en=f"no record {record_id}", message_zh=f"记录 {record_id} 不存在", code="record_not_found")
 
 
 def get_record(viewer: Viewer, record_id: int, disputed: Disputed) -> dict:
@@ -131,7 +136,8 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
         try:
             last_date, last_id = date.fromisoformat(last_date), cursor_id(last_id)
         except (TypeError, ValueError):
-            raise InvalidCursor("the cursor is not valid; start again without it", "分页游标无效，请重新查询") from None
+            raise InvalidCursor(message_en="the cursor is not valid; start again without it",
+                                message_zh="分页游标无效，请重新查询") from None
         query = query.where(or_(Record.decision_date < last_date,
                                 and_(Record.decision_date == last_date, Record.id < last_id)))
     records = db.session.scalars(
@@ -163,20 +169,23 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None, *, uow: 
     """Take a record off display (撤销) at its source department's request, keeping its history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(f"a withdrawal needs a reason of at most {MAX_REASON:,} characters",
-                               f"撤销须填写原因（不超过{MAX_REASON}字）", code="reason_required",
-                               errors=[FieldError("reason", "required", "撤销原因必填", "reason is required")])
+        raise ValidationFailed(message_en=f"a withdrawal needs a reason of at most {MAX_REASON:,} characters",
+                               message_zh=f"撤销须填写原因（不超过{MAX_REASON}字）", code="reason_required",
+                               errors=[FieldError("reason", "required", message_zh="撤销原因必填",
+                                                  message_en="reason is required")])
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(f"the reason has {len(reason)} characters, at most {MAX_REASON}",
-                               f"撤销原因共{len(reason)}字，超过上限{MAX_REASON}字", code="reason_too_long",
-                               errors=[FieldError("reason", "too_long", f"撤销原因不能超过{MAX_REASON}字",
-                                                  f"reason: at most {MAX_REASON} characters")])
+        raise ValidationFailed(message_en=f"the reason has {len(reason)} characters, at most {MAX_REASON}",
+                               message_zh=f"撤销原因共{len(reason)}字，超过上限{MAX_REASON}字", code="reason_too_long",
+                               errors=[FieldError("reason", "too_long", message_zh=f"撤销原因不能超过{MAX_REASON}字",
+                                                  message_en=f"reason: at most {MAX_REASON} characters")])
     record = visible_record(viewer, record_id, for_update=True)
     if record.department_id != viewer.department_id:
-        raise Forbidden("only the source department may withdraw a record", "只有数据来源部门可以撤销该记录",
+        raise Forbidden(message_en="only the source department may withdraw a record",
+                        message_zh="只有数据来源部门可以撤销该记录",
                         code="not_source_department")
     if record.status == WITHDRAWN:
-        raise Conflict("the record is already withdrawn", "该记录已撤销", code="already_withdrawn")
+        raise Conflict(message_en="the record is already withdrawn", message_zh="该记录已撤销",
+                       code="already_withdrawn")
     change_record_status(uow, record, WITHDRAWN, "withdraw", reason, viewer.principal_id)
     record.withdrawn_at = utcnow()
     record.withdrawal_reason = reason

@@ -40,8 +40,9 @@ _CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, _te
                        for f in layout.KIND_FIELDS[kind]) for kind in layout.KINDS}
 
 
-def _error(field: layout.Field, code: str, zh: str, en: str, value=None) -> FieldError:
-    return FieldError(field.key, code, f"{field.label_zh}：{zh}", f"{field.key}: {en}", value)
+def _error(field: layout.Field, code: str, *, message_zh: str, message_en: str, value=None) -> FieldError:
+    return FieldError(field.key, code, message_zh=f"{field.label_zh}：{message_zh}",
+                      message_en=f"{field.key}: {message_en}", value=value)
 
 
 def _parse(field: layout.Field, value):
@@ -50,14 +51,14 @@ def _parse(field: layout.Field, value):
     if kind == layout.TEXT:
         text = value.strip() if isinstance(value, str) else str(value).strip()
         if len(text) > field.max_length:
-            return None, _error(field, "too_long", f"长度{len(text)}超过上限{field.max_length}",
-                                f"{len(text)} characters, at most {field.max_length}", value)
+            return None, _error(field, "too_long", message_zh=f"长度{len(text)}超过上限{field.max_length}",
+                                message_en=f"{len(text)} characters, at most {field.max_length}", value=value)
         return text, None
     if kind == layout.CHOICE:
         choice = _CHOICE_ALIASES[field.key].get(str(value).strip())
         if choice is None:
-            return None, _error(field, "invalid_choice", f"取值“{value}”不在允许范围内",
-                                f"{value!r} is not one of {', '.join(field.choices)}", value)
+            return None, _error(field, "invalid_choice", message_zh=f"取值“{value}”不在允许范围内",
+                                message_en=f"{value!r} is not one of {', '.join(field.choices)}", value=value)
         return choice, None
     parser = _PARSERS.get(kind)
     if parser is None:
@@ -65,20 +66,22 @@ def _parse(field: layout.Field, value):
     try:
         return parser(value), None
     except uscc_rules.InvalidUSCC as exc:
-        return None, _error(field, exc.code, exc.message_zh, exc.message_en, value)
+        return None, _error(field, exc.code, message_zh=exc.message_zh, message_en=exc.message_en, value=value)
     except InvalidPenaltyType as exc:
-        return None, _error(field, "invalid_penalty_type", exc.message_zh, exc.message_en, value)
+        return None, _error(field, "invalid_penalty_type", message_zh=exc.message_zh, message_en=exc.message_en,
+                            value=value)
     except (ValueError, TypeError, ArithmeticError) as exc:
         zh = {"date": "日期格式无法识别", "amount": "金额应为不超过6位小数的非负数"}.get(kind, "格式错误")
-        return None, _error(field, f"invalid_{kind}", zh, str(exc), value)
+        return None, _error(field, f"invalid_{kind}", message_zh=zh, message_en=str(exc), value=value)
 
 
 def validate_record(raw: Mapping, kind: str | None = None, today: date | None = None):
     """Validate one row. Returns (clean dict, []) or (None, [FieldError, ...]) with every problem."""
     kind = layout.kind_of(kind if kind is not None else raw.get("kind", ""))
     if kind is None:
-        return None, [FieldError("kind", "invalid_kind", "记录类型应为行政处罚（penalty）或行政许可（licence）",
-                                 "kind must be 'penalty' or 'licence'", raw.get("kind"))]
+        return None, [FieldError("kind", "invalid_kind",
+                                 message_zh="记录类型应为行政处罚（penalty）或行政许可（licence）",
+                                 message_en="kind must be 'penalty' or 'licence'", value=raw.get("kind"))]
     clean = {"kind": kind}
     errors = []
     get = raw.get
@@ -99,7 +102,7 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
         if value is None or value == "":
             clean[key] = None
             if required:
-                errors.append(_error(field, "required", "必填项缺失", "is required"))
+                errors.append(_error(field, "required", message_zh="必填项缺失", message_en="is required"))
             continue
         parsed, error = _parse(field, value)
         if error:
@@ -117,26 +120,27 @@ def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldErr
     category = clean.get("party_category")
     fields = layout.FIELDS_BY_KEY
     if category in NEEDS_USCC and not clean.get("uscc") and "uscc" not in errored:
-        errors.append(_error(fields["uscc"], "required", "法人、非法人组织和个体工商户必须填写统一社会信用代码",
-                             "is required for legal persons and individual businesses"))
+        errors.append(_error(fields["uscc"], "required",
+                             message_zh="法人、非法人组织和个体工商户必须填写统一社会信用代码",
+                             message_en="is required for legal persons and individual businesses"))
     if category == "natural_person" and clean.get("uscc") and "uscc" not in errored:
         # A person is no market entity: a code here would create, name or rename one after the person
         # and show the person's record to whoever holds the code (个体工商户 is a category of its own).
         errors.append(_error(fields["uscc"], "uscc_not_for_natural_person",
-                             "自然人不填写统一社会信用代码（个体工商户请选择“个体工商户”类别）",
-                             "a natural person has no credit code (an individual business is party category "
-                             "个体工商户)", clean["uscc"]))
+                             message_zh="自然人不填写统一社会信用代码（个体工商户请选择“个体工商户”类别）",
+                             message_en="a natural person has no credit code (an individual business is party category "
+                             "个体工商户)", value=clean["uscc"]))
     if category == "natural_person" and not clean.get("id_no"):
-        errors.append(_error(fields["id_no"], "required", "自然人必须填写证件号码",
-                             "is required for natural persons"))
+        errors.append(_error(fields["id_no"], "required", message_zh="自然人必须填写证件号码",
+                             message_en="is required for natural persons"))
     decided = clean.get("decision_date")
     if decided and decided > today:
-        errors.append(_error(fields["decision_date"], "date_in_future", "决定日期晚于今天",
-                             f"{decided.isoformat()} is in the future", decided.isoformat()))
+        errors.append(_error(fields["decision_date"], "date_in_future", message_zh="决定日期晚于今天",
+                             message_en=f"{decided.isoformat()} is in the future", value=decided.isoformat()))
     start, end = clean.get("valid_from"), clean.get("valid_to")
     if start and end and end < start:
-        errors.append(_error(fields["valid_to"], "date_order", "有效期至早于有效期自",
-                             "valid_to is before valid_from", end.isoformat()))
+        errors.append(_error(fields["valid_to"], "date_order", message_zh="有效期至早于有效期自",
+                             message_en="valid_to is before valid_from", value=end.isoformat()))
     return errors
 
 
@@ -145,5 +149,6 @@ def source_unit_error(clean: dict, department_uscc: str) -> FieldError | None:
     """A department may only send rows whose source unit is itself (SPEC §3)."""
     if clean["source_unit_uscc"] == department_uscc:
         return None
-    return FieldError("source_unit_uscc", "foreign_source_unit", "数据来源单位不是当前部门，部门只能报送本部门的记录",
-                      "a department may only send its own records", clean["source_unit_uscc"])
+    return FieldError("source_unit_uscc", "foreign_source_unit",
+                      message_zh="数据来源单位不是当前部门，部门只能报送本部门的记录",
+                      message_en="a department may only send its own records", value=clean["source_unit_uscc"])

@@ -42,7 +42,8 @@ def upload_material(viewer: Viewer, application_id: int, request, today: date, *
     容缺 acceptance."""
     application = visible_application(viewer, application_id)
     if viewer.role not in rules.APPLICANT:
-        raise Forbidden("only the applicant uploads materials", "只有申请人可以上传材料", code="role_forbidden")
+        raise Forbidden(message_en="only the applicant uploads materials", message_zh="只有申请人可以上传材料",
+                        code="role_forbidden")
     limit = settings().REPAIR_UPLOAD_MAX_BYTES
     if request.content_length is not None and request.content_length > limit + 64 * 1024:  # multipart overhead
         raise _too_large(limit)
@@ -63,15 +64,15 @@ def upload_material(viewer: Viewer, application_id: int, request, today: date, *
 def _check_form(kind, upload, application: RepairApplication) -> None:
     errors = []
     if kind not in rules.MATERIAL_KINDS:
-        errors.append(FieldError("kind", "invalid", f"材料类别应为：{'、'.join(rules.MATERIAL_KINDS)}",
-                                 f"kind must be one of {', '.join(rules.MATERIAL_KINDS)}", kind))
+        errors.append(FieldError("kind", "invalid", message_zh=f"材料类别应为：{'、'.join(rules.MATERIAL_KINDS)}",
+                                 message_en=f"kind must be one of {', '.join(rules.MATERIAL_KINDS)}", value=kind))
     if upload is None or not upload.filename:
-        errors.append(FieldError("file", "required", "请选择要上传的文件", "a file is required"))
+        errors.append(FieldError("file", "required", message_zh="请选择要上传的文件", message_en="a file is required"))
     if errors:
-        raise ValidationFailed("the upload is incomplete", "上传内容不完整", errors=errors)
+        raise ValidationFailed(message_en="the upload is incomplete", message_zh="上传内容不完整", errors=errors)
     if application.state not in UPLOAD_STATES:
-        raise ValidationFailed("materials can only be added before the application is accepted in full",
-                               "该申请当前状态不能再补充材料", code="materials_closed")
+        raise ValidationFailed(message_en="materials can only be added before the application is accepted in full",
+                               message_zh="该申请当前状态不能再补充材料", code="materials_closed")
 
 
 def store(stream, limit: int) -> tuple[str, int, str]:
@@ -84,7 +85,8 @@ def store(stream, limit: int) -> tuple[str, int, str]:
             head = stream.read(16)
             content_type = next((t for sig, t in SIGNATURES if head.startswith(sig)), None)
             if content_type is None:
-                raise UnsupportedType("only PDF, JPEG and PNG files are accepted", "仅接受 PDF、JPEG、PNG 格式的文件")
+                raise UnsupportedType(message_en="only PDF, JPEG and PNG files are accepted",
+                                      message_zh="仅接受 PDF、JPEG、PNG 格式的文件")
             chunk = head
             while chunk:
                 size += len(chunk)
@@ -104,7 +106,8 @@ def store(stream, limit: int) -> tuple[str, int, str]:
 
 
 def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"a file may have at most {limit} bytes", f"单个文件不得超过{limit // (1024 * 1024)}MB")
+    return TooLarge(message_en=f"a file may have at most {limit} bytes",
+                    message_zh=f"单个文件不得超过{limit // (1024 * 1024)}MB")
 
 
 def _safe_name(filename: str) -> str:

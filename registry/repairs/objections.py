@@ -24,7 +24,8 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, *, uow: UnitOfWo
     """
     record = applicable_record(viewer, record_id)
     if record.status == WITHDRAWN:
-        raise Conflict("the record is withdrawn; there is nothing to dispute", "该记录已撤销，无需提出异议",
+        raise Conflict(message_en="the record is withdrawn; there is nothing to dispute",
+                       message_zh="该记录已撤销，无需提出异议",
                        code="record_withdrawn")
     objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
                           filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
@@ -32,7 +33,7 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, *, uow: UnitOfWo
     try:
         uow.session.flush()
     except IntegrityError:
-        raise Conflict("the record is already under objection", "该记录已有处理中的异议申诉",
+        raise Conflict(message_en="the record is already under objection", message_zh="该记录已有处理中的异议申诉",
                        code="objection_open") from None
     return objection
 
@@ -50,7 +51,8 @@ def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
         or (viewer.role == "department" and objection.record_id is not None
             and _department_of(objection) == viewer.department_id))
     if not allowed:
-        raise NotFound(f"no objection {objection_id}", f"异议申诉 {objection_id} 不存在", code="objection_not_found")
+        raise NotFound(message_en=f"no objection {objection_id}", message_zh=f"异议申诉 {objection_id} 不存在",
+                       code="objection_not_found")
     return objection
 
 
@@ -66,13 +68,15 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     """Uphold, correct or withdraw the disputed record. Withdrawal is the source department's own act."""
     objection = visible_objection(viewer, objection_id)
     if viewer.role not in ("department", "reviewer"):
-        raise Forbidden("only the source department or the credit centre resolves an objection",
-                        "只有数据来源部门或信用中心可以处理异议", code="role_forbidden")
+        raise Forbidden(message_en="only the source department or the credit centre resolves an objection",
+                        message_zh="只有数据来源部门或信用中心可以处理异议", code="role_forbidden")
     if outcome == "withdrawn" and viewer.role != "department":
-        raise Forbidden("only the source department withdraws a record", "只有数据来源部门可以撤销该记录",
+        raise Forbidden(message_en="only the source department withdraws a record",
+                        message_zh="只有数据来源部门可以撤销该记录",
                         code="not_source_department")
     if objection.state != OPEN:
-        raise Conflict("the objection is already resolved", "该异议申诉已处理", code="objection_resolved")
+        raise Conflict(message_en="the objection is already resolved", message_zh="该异议申诉已处理",
+                       code="objection_resolved")
     objection.state, objection.resolution = outcome, resolution.strip()
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":

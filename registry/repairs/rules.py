@@ -6,6 +6,7 @@ Pure: no Flask and no database. Services hand in plain facts and the day, and ac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..domain.errors import BilingualError
 from ..domain.periods import add_months
 
 # --------------------------------------------------------------------------- eligibility
@@ -145,19 +146,15 @@ _ROLES_BY_ACTION = {action: {r for t in TRANSITIONS if t.action == action for r 
 ACTIONS = tuple(sorted({t.action for t in TRANSITIONS if SYSTEM not in t.roles}))
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(BilingualError):
     """A transition that is not in the table for this state or this role; `code` is stable."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str):
-        super().__init__(message_en)
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
 
 
 def authorise(action: str, role: str) -> None:
     """Refuse a role that may take `action` in no state at all: checked first, whatever the state."""
     if role not in _ROLES_BY_ACTION.get(action, ()):
-        raise TransitionRefused("role_forbidden", f"当前角色（{role}）无权执行“{action}”",
-                                f"the {role} role may not {action} an application")
+        raise TransitionRefused(code="role_forbidden", message_zh=f"当前角色（{role}）无权执行“{action}”",
+                                message_en=f"the {role} role may not {action} an application")
 
 
 def transition(state: str, action: str, role: str, reason: str | None = None) -> Transition:
@@ -166,10 +163,11 @@ def transition(state: str, action: str, role: str, reason: str | None = None) ->
     found = _BY_KEY.get((state, action))
     if found is None or role not in found.roles:
         label = STATE_LABELS_ZH.get(state, state)
-        raise TransitionRefused("transition_not_allowed", f"当前状态（{label}）不能执行“{action}”",
-                                f"{action!r} is not possible in state {state!r}")
+        raise TransitionRefused(code="transition_not_allowed", message_zh=f"当前状态（{label}）不能执行“{action}”",
+                                message_en=f"{action!r} is not possible in state {state!r}")
     if found.reason_required and not (reason or "").strip():
-        raise TransitionRefused("reason_required", "该决定须说明理由", f"{action!r} needs a reason")
+        raise TransitionRefused(code="reason_required", message_zh="该决定须说明理由",
+                                message_en=f"{action!r} needs a reason")
     return found
 
 

@@ -65,16 +65,17 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date, *,
     Returns the application with its query code, shown this once.
     """
     if sign_commitment is not True:
-        raise ValidationFailed("the commitment letter must be signed (sign_commitment: true)",
-                               "须签署信用修复承诺书（sign_commitment: true）", code="commitment_required",
-                               errors=[FieldError("sign_commitment", "required", "须签署信用修复承诺书",
-                                                  "the commitment letter must be signed")])
+        raise ValidationFailed(message_en="the commitment letter must be signed (sign_commitment: true)",
+                               message_zh="须签署信用修复承诺书（sign_commitment: true）", code="commitment_required",
+                               errors=[FieldError("sign_commitment", "required", message_zh="须签署信用修复承诺书",
+                                                  message_en="the commitment letter must be signed")])
     record = applicable_record(viewer, record_id)
     verdict = eligibility_of(record, today)
     if not verdict.eligible:
-        raise ValidationFailed(verdict.message_en, verdict.message_zh, code="not_eligible", errors=[
-            FieldError("record_id", verdict.reason, verdict.message_zh, verdict.message_en,
-                       verdict.earliest.isoformat() if verdict.earliest else None)])
+        raise ValidationFailed(message_en=verdict.message_en, message_zh=verdict.message_zh, code="not_eligible",
+                               errors=[FieldError("record_id", verdict.reason, message_zh=verdict.message_zh,
+                                                  message_en=verdict.message_en,
+                                                  value=verdict.earliest.isoformat() if verdict.earliest else None)])
     if db.session.scalar(select(RepairApplication.id).where(RepairApplication.open_record_id == record.id)):
         raise _already_open(record.id)
     letter = commitment_letter(record_line(record))
@@ -98,7 +99,8 @@ def file_application(viewer: Viewer, record_id, sign_commitment, today: date, *,
 
 
 def _already_open(record_id: int) -> Conflict:
-    return Conflict(f"record {record_id} already has an open application", "该记录已有办理中的信用修复申请",
+    return Conflict(message_en=f"record {record_id} already has an open application",
+                    message_zh="该记录已有办理中的信用修复申请",
                     code="application_open")
 
 
@@ -124,7 +126,8 @@ def visible_application(viewer: Viewer, application_id: int) -> RepairApplicatio
     application = db.session.scalar(select(RepairApplication).where(
         RepairApplication.id == application_id, visible_condition(viewer)))
     if application is None:
-        raise NotFound(f"no repair application {application_id}", f"信用修复申请 {application_id} 不存在",
+        raise NotFound(message_en=f"no repair application {application_id}",
+                       message_zh=f"信用修复申请 {application_id} 不存在",
                        code="repair_not_found")
     return application
 
@@ -166,7 +169,7 @@ def decide(viewer: Viewer, application_id: int, action: str, reason: str | None,
         step = rules.transition(application.state, action, viewer.role, reason)
     except rules.TransitionRefused as exc:
         error = {"role_forbidden": Forbidden, "reason_required": ValidationFailed}.get(exc.code, Conflict)
-        raise error(exc.message_en, exc.message_zh, code=exc.code) from None
+        raise error(message_zh=exc.message_zh, message_en=exc.message_en, code=exc.code) from None
     changes = _clock_changes(application, step, today)
     take_step(uow, application, step, changes, viewer, (reason or "").strip() or None,
                application.version if version is None else version, today)
@@ -198,8 +201,8 @@ def take_step(uow: UnitOfWork, application, step: rules.Transition, changes: dic
 
 
 def _changed_meanwhile() -> Conflict:
-    return Conflict("the application was changed by someone else; reload it and decide again",
-                    "该申请已被他人处理，请刷新后重新操作", code="conflict")
+    return Conflict(message_en="the application was changed by someone else; reload it and decide again",
+                    message_zh="该申请已被他人处理，请刷新后重新操作", code="conflict")
 
 
 def _clock_changes(application: RepairApplication, step: rules.Transition, today: date) -> dict:
@@ -218,8 +221,8 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
         if step.action == "accept":
             return {"accepted_on": today}
         if not missing:
-            raise ValidationFailed("nothing is missing: accept the application instead",
-                                   "材料齐全，请直接受理", code="nothing_missing")
+            raise ValidationFailed(message_en="nothing is missing: accept the application instead",
+                                   message_zh="材料齐全，请直接受理", code="nothing_missing")
         due = cal.add_workdays(today, config.REPAIR_MATERIALS_WORKDAYS)
         return {"accepted_on": today, "missing_materials": missing, "materials_due": due.due,
                 "materials_due_provisional": due.provisional}
@@ -236,9 +239,10 @@ def _clock_changes(application: RepairApplication, step: rules.Transition, today
 def _materials_missing(kinds: list[str], action: str) -> ValidationFailed:
     names = "；".join(rules.MATERIAL_KINDS[k].name_zh for k in kinds)
     hint = "（不可容缺）" if action == "accept_with_missing" else ""
-    return ValidationFailed(f"materials missing: {', '.join(kinds)}", f"尚缺材料{hint}：{names}",
+    return ValidationFailed(message_en=f"materials missing: {', '.join(kinds)}", message_zh=f"尚缺材料{hint}：{names}",
                             code="materials_missing",
-                            errors=[FieldError("materials", k, rules.MATERIAL_KINDS[k].name_zh, f"{k} is missing")
+                            errors=[FieldError("materials", k, message_zh=rules.MATERIAL_KINDS[k].name_zh,
+                                               message_en=f"{k} is missing")
                                     for k in kinds])
 
 
@@ -255,8 +259,9 @@ def _repair_record(uow: UnitOfWork, application: RepairApplication, viewer: View
     """
     record = _locked_record(application.record_id)
     if record.status not in rules.REPAIRABLE_STATUSES:  # the unit of work undoes the step taken
-        raise Conflict(f"the record is {record.status} now and can no longer be repaired; reject the application",
-                       f"该记录{rules.status_label_zh(record.status)}，无法修复，请作出不予修复决定",
+        raise Conflict(message_en=f"the record is {record.status} now and can no longer be repaired; "
+                                  "reject the application",
+                       message_zh=f"该记录{rules.status_label_zh(record.status)}，无法修复，请作出不予修复决定",
                        code="record_not_repairable")
     application.record_status_before = record.status
     change_record_status(uow, record, REPAIRED, "repair", f"信用修复 {application.number}", viewer.principal_id)

@@ -16,7 +16,8 @@ def is_own(viewer: Viewer, uscc: str) -> bool:
 
 def require_own(viewer: Viewer, uscc: str) -> None:
     if not is_own(viewer, uscc):
-        raise Forbidden("an enterprise may only act for itself", "企业只能办理本企业的事项", code="not_own_enterprise")
+        raise Forbidden(message_en="an enterprise may only act for itself", message_zh="企业只能办理本企业的事项",
+                        code="not_own_enterprise")
 
 
 def require_own_or_centre(viewer: Viewer, uscc: str) -> None:

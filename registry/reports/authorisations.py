@@ -24,13 +24,14 @@ def grant_authorisation(viewer: Viewer, uscc: str, data: dict, today: date, *, u
     bank_uscc, bank_name = _bank(data.get("bank_uscc"), errors)
     purpose = (data.get("purpose") or "").strip()
     if not purpose:
-        errors.append(FieldError("purpose", "required", "请填写授权用途", "purpose is required"))
+        errors.append(FieldError("purpose", "required", message_zh="请填写授权用途", message_en="purpose is required"))
     valid_until = data["valid_until"]
     if not today <= valid_until <= latest_valid_until(today):
-        errors.append(FieldError("valid_until", "out_of_range", "授权截止日期应在今天至三年之内",
-                                 "valid_until must lie between today and three years ahead", valid_until.isoformat()))
+        errors.append(FieldError("valid_until", "out_of_range", message_zh="授权截止日期应在今天至三年之内",
+                                 message_en="valid_until must lie between today and three years ahead",
+                                 value=valid_until.isoformat()))
     if errors:
-        raise ValidationFailed("the authorisation is not valid", "授权信息有误", errors=errors)
+        raise ValidationFailed(message_en="the authorisation is not valid", message_zh="授权信息有误", errors=errors)
     authorisation = Authorisation(uscc=uscc, bank_uscc=bank_uscc, purpose=purpose, valid_until=valid_until,
                                   granted_by=viewer.principal_id, granted_at=utcnow())
     uow.session.add(authorisation)
@@ -43,12 +44,13 @@ def _bank(raw, errors: list) -> tuple[str | None, str | None]:
     try:
         code = uscc_rules.validate(raw or "")
     except uscc_rules.InvalidUSCC as exc:
-        errors.append(FieldError("bank_uscc", exc.code, exc.message_zh, exc.message_en, raw))
+        errors.append(FieldError("bank_uscc", exc.code, message_zh=exc.message_zh, message_en=exc.message_en,
+                                 value=raw))
         return None, None
     name = _bank_names({code}).get(code)
     if name is None:
-        errors.append(FieldError("bank_uscc", "unknown_bank", "该统一社会信用代码不是本平台登记的银行",
-                                 "no bank with this code uses the platform", code))
+        errors.append(FieldError("bank_uscc", "unknown_bank", message_zh="该统一社会信用代码不是本平台登记的银行",
+                                 message_en="no bank with this code uses the platform", value=code))
     return code, name
 
 
@@ -67,10 +69,11 @@ def revoke_authorisation(viewer: Viewer, uscc: str, authorisation_id: int, today
     authorisation = uow.session.scalar(select(Authorisation).where(Authorisation.id == authorisation_id,
                                                                   Authorisation.uscc == uscc).with_for_update())
     if authorisation is None:
-        raise NotFound(f"no authorisation {authorisation_id}", f"授权 {authorisation_id} 不存在",
+        raise NotFound(message_en=f"no authorisation {authorisation_id}", message_zh=f"授权 {authorisation_id} 不存在",
                        code="authorisation_not_found")
     if authorisation.revoked_at is not None:
-        raise Conflict("the authorisation is already revoked", "该授权已撤回", code="already_revoked")
+        raise Conflict(message_en="the authorisation is already revoked", message_zh="该授权已撤回",
+                       code="already_revoked")
     authorisation.revoked_at = utcnow()
     bank_name = _bank_names({authorisation.bank_uscc}).get(authorisation.bank_uscc)
     return present_authorisation(authorisation, today, bank_name)

@@ -38,7 +38,8 @@ class CJKFont:
         try:
             font = ttLib.TTFont(path, fontNumber=0, lazy=True, recalcTimestamp=False)
         except OSError:
-            raise FontMissing(f"the report font {path} is not installed", f"缺少报告字体 {path}") from None
+            raise FontMissing(message_en=f"the report font {path} is not installed",
+                              message_zh=f"缺少报告字体 {path}") from None
         self._font = font
         self._cmap = font.getBestCmap()
         self._glyf = font["glyf"]

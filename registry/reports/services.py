@@ -49,14 +49,16 @@ def request_report(viewer: Viewer, data: dict, today: date, *, uow: UnitOfWork) 
     if viewer.role == "bank":
         authorisation = live_authorisation(viewer, uscc, today)
         if authorisation is None:
-            raise Forbidden("the enterprise has not authorised this bank, or the authorisation ended",
-                            "该企业未授权本机构查询，或授权已到期、已撤回", code="not_authorised")
+            raise Forbidden(message_en="the enterprise has not authorised this bank, or the authorisation ended",
+                            message_zh="该企业未授权本机构查询，或授权已到期、已撤回", code="not_authorised")
         if purpose not in (None, authorisation.purpose):
-            raise Forbidden(f"the enterprise authorised this bank for {authorisation.purpose!r} only",
-                            f"该企业仅授权本机构用于“{authorisation.purpose}”", code="purpose_not_authorised")
+            raise Forbidden(message_en=f"the enterprise authorised this bank for {authorisation.purpose!r} only",
+                            message_zh=f"该企业仅授权本机构用于“{authorisation.purpose}”",
+                            code="purpose_not_authorised")
         purpose = authorisation.purpose
     elif not is_own(viewer, uscc):
-        raise Forbidden("an enterprise may only request its own report", "企业只能申请本企业的信用报告",
+        raise Forbidden(message_en="an enterprise may only request its own report",
+                        message_zh="企业只能申请本企业的信用报告",
                         code="not_own_enterprise")
     entity = find_entity(uscc)
     scope, key = _scope(data, today)
@@ -70,16 +72,20 @@ def _scope(data: dict, today: date) -> tuple[report_content.Scope, str]:
     period_from = data.get("period_from") or report_content.years_before(today, report_content.DEFAULT_YEARS_BACK)
     earliest = report_content.earliest_start(today)
     if not earliest <= period_from <= today:
-        errors.append(FieldError("period_from", "out_of_range", f"查询期间最早可从{earliest.isoformat()}起算",
-                                 f"the period may start from {earliest.isoformat()} at the earliest, up to today",
-                                 period_from.isoformat()))
+        errors.append(FieldError("period_from", "out_of_range",
+                                 message_zh=f"查询期间最早可从{earliest.isoformat()}起算",
+                                 message_en=f"the period may start from {earliest.isoformat()} at the earliest, "
+                                            "up to today",
+                                 value=period_from.isoformat()))
     domains = db.session.execute(select(Domain.key, Domain.name_zh).order_by(Domain.key)).all()
     chosen = data.get("domains") or []
     unknown = sorted(set(chosen) - {key for key, _ in domains})
-    errors += [FieldError("domains", "unknown_domain", f"未知领域“{key}”", f"unknown domain {key!r}", key)
+    errors += [FieldError("domains", "unknown_domain", message_zh=f"未知领域“{key}”",
+                          message_en=f"unknown domain {key!r}", value=key)
                for key in unknown]
     if errors:
-        raise ValidationFailed("the scope of the report is not valid", "报告查询范围有误", errors=errors)
+        raise ValidationFailed(message_en="the scope of the report is not valid", message_zh="报告查询范围有误",
+                               errors=errors)
     if set(chosen) >= {key for key, _ in domains}:
         chosen = []  # naming every domain is the default scope
     listed = tuple((key, name) for key, name in domains if not chosen or key in chosen)
@@ -105,7 +111,8 @@ def _day_report_or_issue(session, viewer: Viewer, entity, scope: report_content.
             return report, True
         except IntegrityError:
             continue
-    raise Conflict("the report could not be issued; try again", "报告出具冲突，请重试", code="report_conflict")
+    raise Conflict(message_en="the report could not be issued; try again", message_zh="报告出具冲突，请重试",
+                   code="report_conflict")
 
 
 def _new_report(viewer: Viewer, entity, scope: report_content.Scope, key: str, today: date) -> Report:
@@ -164,7 +171,8 @@ def read_report(viewer: Viewer, number: str, today: date, *, uow: UnitOfWork) ->
 
 
 def _not_found(number: str) -> NotFound:
-    return NotFound(f"no report {number} that you may see", f"未找到报告 {number}，或无权查看", code="report_not_found")
+    return NotFound(message_en=f"no report {number} that you may see", message_zh=f"未找到报告 {number}，或无权查看",
+                    code="report_not_found")
 
 
 def signed_document(report: Report, base_url: str) -> dict:
@@ -188,7 +196,8 @@ def verify_report(number: str, code: str, base_url: str, *, uow: UnitOfWork) -> 
     and what has changed in the entity's records since it was issued."""
     report = db.session.scalar(select(Report).where(Report.number == typed_code(number)))
     if report is None or not hmac.compare_digest(report.verification_code.encode(), typed_code(code or "").encode()):
-        raise NotFound("no report with this number and verification code", "报告编号或验证码不正确",
+        raise NotFound(message_en="no report with this number and verification code",
+                       message_zh="报告编号或验证码不正确",
                        code="report_not_found")
     document = report.content
     scope = report_content.Scope(date.fromisoformat(document["period"]["from"]), report.issued_on,

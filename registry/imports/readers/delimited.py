@@ -32,8 +32,8 @@ def _choose_delimiter(lines: list[str]) -> str:
 
 def _malformed_csv(exc, row):
     return ImportFileError(
-        f'row {row}: malformed CSV ({exc}); probably an unclosed quote (") in this row',
-        f'第{row}行：CSV 格式错误（{exc}），可能该行有未闭合的引号（"）',
+        message_en=f'row {row}: malformed CSV ({exc}); probably an unclosed quote (") in this row',
+        message_zh=f'第{row}行：CSV 格式错误（{exc}），可能该行有未闭合的引号（"）',
         code="malformed_csv",
         row=row,
     )
@@ -84,9 +84,9 @@ def _csv_rows(source, numbered, reader, lines, stream):
                         number,
                         RowProblem(
                             "too_many_cells",
-                            f"the row has {len(row)} cells but the header has {width} columns; a value probably "
-                            f"contains an unquoted {source.delimiter!r} that shifted the columns",
-                            f"该行有{len(row)}个单元格，而表头只有{width}列，可能某个值含有未加引号的分隔符"
+                            message_en=f"the row has {len(row)} cells but the header has {width} columns; "
+                            f"a value probably contains an unquoted {source.delimiter!r} that shifted the columns",
+                            message_zh=f"该行有{len(row)}个单元格，而表头只有{width}列，可能某个值含有未加引号的分隔符"
                             f"“{source.delimiter}”导致错列",
                         ),
                     )

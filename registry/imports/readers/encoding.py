@@ -87,7 +87,8 @@ def check_encoding(encoding: str) -> str:
             raise LookupError(encoding)  # a bytes-to-bytes codec such as base64
     except LookupError as exc:
         raise ImportFileError(
-            f"unknown encoding {encoding!r}", f"无法识别的字符编码“{encoding}”", code="unknown_encoding"
+            message_en=f"unknown encoding {encoding!r}", message_zh=f"无法识别的字符编码“{encoding}”",
+            code="unknown_encoding"
         ) from exc
     return encoding
 
@@ -121,8 +122,8 @@ class DecodedLines:
                 data = self.stream.read(self.chunk_size)
             except OSError as exc:
                 raise ImportFileError(
-                    f"reading the file failed near line {line_number + 1}: {exc}",
-                    f"读取文件第{line_number + 1}行附近时出错：{exc}",
+                    message_en=f"reading the file failed near line {line_number + 1}: {exc}",
+                    message_zh=f"读取文件第{line_number + 1}行附近时出错：{exc}",
                     code="unreadable",
                     row=line_number + 1,
                 ) from exc
@@ -145,9 +146,10 @@ class DecodedLines:
                     carry = lines.pop()
                     if len(carry) > MAX_LINE_CHARS:
                         raise ImportFileError(
-                            f"line {line_number + len(lines) + 1} is longer than {MAX_LINE_CHARS} characters "
-                            "without a line break; is this really a text file?",
-                            f"第{line_number + len(lines) + 1}行超过{MAX_LINE_CHARS}个字符仍未换行，请确认文件格式",
+                            message_en=f"line {line_number + len(lines) + 1} is longer than {MAX_LINE_CHARS} "
+                            "characters without a line break; is this really a text file?",
+                            message_zh=f"第{line_number + len(lines) + 1}行超过{MAX_LINE_CHARS}个字符仍未换行，"
+                            "请确认文件格式",
                             code="line_too_long",
                             row=line_number + len(lines) + 1,
                         )
@@ -189,7 +191,7 @@ def encoding_problem(cells, headers, encoding) -> RowProblem:
     where_zh = f"“{'”“'.join(columns)}”列" if columns else ""
     return RowProblem(
         "invalid_encoding",
-        f"the row contains bytes that are not valid {label}{where_en} ({shown}); it was not imported. "
+        message_en=f"the row contains bytes that are not valid {label}{where_en} ({shown}); it was not imported. "
         "Check the file's encoding or fix the cell",
-        f"该行{where_zh}含有不符合{label}编码的字节（{shown}），未导入；请检查文件编码或修正该单元格",
+        message_zh=f"该行{where_zh}含有不符合{label}编码的字节（{shown}），未导入；请检查文件编码或修正该单元格",
     )

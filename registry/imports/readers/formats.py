@@ -32,24 +32,26 @@ def open_rows(path, *, fmt: str | None = None, encoding: str | None = None, kind
     path = os.fspath(path)
     wanted_kind = _explicit_kind(kind)
     if not os.path.exists(path):
-        raise ImportFileError(f"file not found: {path}", f"文件不存在：{path}", code="not_found")
+        raise ImportFileError(message_en=f"file not found: {path}", message_zh=f"文件不存在：{path}", code="not_found")
     try:
         stream = open(path, "rb")  # noqa: SIM115 - handed to the RowSource, which closes it
     except OSError as exc:
         raise ImportFileError(
-            f"cannot read the file: {exc.strerror or exc}", f"无法读取文件：{exc.strerror or exc}", code="unreadable"
+            message_en=f"cannot read the file: {exc.strerror or exc}",
+            message_zh=f"无法读取文件：{exc.strerror or exc}", code="unreadable"
         ) from exc
     try:
         magic = stream.read(8)
         if not magic:
-            raise ImportFileError("the file is empty", "文件为空", code="empty")
+            raise ImportFileError(message_en="the file is empty", message_zh="文件为空", code="empty")
         format = _choose_format(path, fmt, magic)
         stream.seek(0)
         return _OPENERS[format](path, stream, encoding, wanted_kind)
     except BaseException as exc:
         stream.close()
         if isinstance(exc, OSError):
-            raise ImportFileError(f"cannot read the file: {exc}", f"无法读取文件：{exc}", code="unreadable") from exc
+            raise ImportFileError(message_en=f"cannot read the file: {exc}", message_zh=f"无法读取文件：{exc}",
+                                  code="unreadable") from exc
         raise
 
 
@@ -59,8 +61,8 @@ def _explicit_kind(kind):
     resolved = layout.kind_of(kind)
     if resolved is None:
         raise ImportFileError(
-            f"unknown record kind {kind!r}: use penalty or licence",
-            f"记录类型“{kind}”无法识别，应为 penalty（行政处罚）或 licence（行政许可）",
+            message_en=f"unknown record kind {kind!r}: use penalty or licence",
+            message_zh=f"记录类型“{kind}”无法识别，应为 penalty（行政处罚）或 licence（行政许可）",
             code="invalid_kind",
         )
     return resolved
@@ -69,16 +71,16 @@ def _explicit_kind(kind):
 def _choose_format(path: str, fmt: str | None, magic: bytes) -> str:
     if magic.startswith(_OLE2_MAGIC):
         raise ImportFileError(
-            "this is a legacy Excel 97-2003 (.xls) file; save it as .xlsx or CSV",
-            "这是旧版 Excel 97-2003（.xls）文件，请另存为 .xlsx 或 CSV 格式",
+            message_en="this is a legacy Excel 97-2003 (.xls) file; save it as .xlsx or CSV",
+            message_zh="这是旧版 Excel 97-2003（.xls）文件，请另存为 .xlsx 或 CSV 格式",
             code="legacy_xls",
         )
     if fmt is not None:
         format = _FORMAT_NAMES.get(str(fmt).strip().lower().lstrip("."))
         if format is None:
             raise ImportFileError(
-                f"unknown format {fmt!r}: use csv, xlsx or ndjson",
-                f"文件格式“{fmt}”无法识别，应为 csv、xlsx 或 ndjson",
+                message_en=f"unknown format {fmt!r}: use csv, xlsx or ndjson",
+                message_zh=f"文件格式“{fmt}”无法识别，应为 csv、xlsx 或 ndjson",
                 code="unknown_format",
             )
         return format
@@ -88,8 +90,9 @@ def _choose_format(path: str, fmt: str | None, magic: bytes) -> str:
     format = _EXTENSIONS.get(extension)
     if format is None:
         raise ImportFileError(
-            f"unknown file type {extension or '(no extension)'}: expected .csv, .txt, .xlsx, .ndjson or .jsonl",
-            f"无法识别的文件类型{extension or '（无扩展名）'}：应为 .csv、.txt、.xlsx、.ndjson 或 .jsonl",
+            message_en=f"unknown file type {extension or '(no extension)'}: "
+            "expected .csv, .txt, .xlsx, .ndjson or .jsonl",
+            message_zh=f"无法识别的文件类型{extension or '（无扩展名）'}：应为 .csv、.txt、.xlsx、.ndjson 或 .jsonl",
             code="unknown_format",
         )
     return format

@@ -101,7 +101,8 @@ def locate_header(numbered_rows):
 
 def no_header_error(first_row):
     if first_row is None:
-        return ImportFileError("the file is empty (no rows)", "文件为空（没有数据行）", code="empty")
+        return ImportFileError(message_en="the file is empty (no rows)", message_zh="文件为空（没有数据行）",
+                               code="empty")
     shown = " | ".join(_display(c) for c in first_row if _display(c))[:200]
     looks_like_data = any(
         (cell is not None and not isinstance(cell, str)) or (isinstance(cell, str) and _DATA_LIKE.match(cell.strip()))
@@ -109,14 +110,15 @@ def no_header_error(first_row):
     )
     if looks_like_data:
         return ImportFileError(
-            f"no header row: the first row looks like data ({shown}); the first row must name the columns, "
+            message_en=f"no header row: the first row looks like data ({shown}); the first row must name the columns, "
             "e.g. 行政相对人名称 or party_name",
-            f"缺少表头：第一行看起来是数据（{shown}），第一行应为列名，如“行政相对人名称”",
+            message_zh=f"缺少表头：第一行看起来是数据（{shown}），第一行应为列名，如“行政相对人名称”",
             code="no_header",
         )
     return ImportFileError(
-        f"none of the column headers is a field of the dual-publicity layout ({shown}); is this the right file?",
-        f"表头中没有任何一列属于双公示数据标准（{shown}），请确认文件是否正确",
+        message_en=f"none of the column headers is a field of the dual-publicity layout ({shown}); "
+        "is this the right file?",
+        message_zh=f"表头中没有任何一列属于双公示数据标准（{shown}），请确认文件是否正确",
         code="unrecognised_header",
     )
 
@@ -132,9 +134,9 @@ def map_columns(cells) -> list[tuple[str, str | None]]:
                 other = seen[key]
                 label = layout.FIELDS_BY_KEY[key].label_zh if key in layout.FIELDS_BY_KEY else "记录类型"
                 raise ImportFileError(
-                    f"columns {column_letter(other)} ({columns[other][0]}) and {column_letter(index)} ({header}) "
-                    f"both map to the field {key}; keep only one of them",
-                    f"第{column_letter(other)}列“{columns[other][0]}”和第{column_letter(index)}列“{header}”"
+                    message_en=f"columns {column_letter(other)} ({columns[other][0]}) and "
+                    f"{column_letter(index)} ({header}) both map to the field {key}; keep only one of them",
+                    message_zh=f"第{column_letter(other)}列“{columns[other][0]}”和第{column_letter(index)}列“{header}”"
                     f"都对应字段“{label}”，请只保留其中一列",
                     code="duplicate_column",
                 )
@@ -156,14 +158,14 @@ def resolve_kind(explicit, keys) -> str | None:
         return None  # per row, from the kind column
     if penalty and licence:
         raise ImportFileError(
-            "the columns mix penalty-only and licence-only fields and there is no kind column; "
+            message_en="the columns mix penalty-only and licence-only fields and there is no kind column; "
             "add a kind (记录类型) column or pass --kind",
-            "表头同时含有行政处罚和行政许可的专有字段，且没有“记录类型”列；请增加“记录类型”列或指定 --kind",
+            message_zh="表头同时含有行政处罚和行政许可的专有字段，且没有“记录类型”列；请增加“记录类型”列或指定 --kind",
             code="unknown_kind",
         )
     raise ImportFileError(
-        "cannot tell penalty from licence; pass --kind",
-        "无法判断是行政处罚还是行政许可数据，请指定 --kind",
+        message_en="cannot tell penalty from licence; pass --kind",
+        message_zh="无法判断是行政处罚还是行政许可数据，请指定 --kind",
         code="unknown_kind",
     )
 

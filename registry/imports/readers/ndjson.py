@@ -33,9 +33,9 @@ class _ObjectMapper:
             if key in raw:
                 return RowProblem(
                     "duplicate_key",
-                    f"keys {names[key]!r} and {name!r} both map to the field {key}",
-                    f"键“{names[key]}”和“{name}”对应同一字段 {key}",
-                    key,
+                    message_en=f"keys {names[key]!r} and {name!r} both map to the field {key}",
+                    message_zh=f"键“{names[key]}”和“{name}”对应同一字段 {key}",
+                    field=key,
                 )
             names[key] = name
             if value is None:
@@ -50,21 +50,22 @@ def _parse_line(line: str):
     try:
         obj = json.loads(line, parse_float=Decimal)  # Decimal: amounts keep their exact digits
     except RecursionError:
-        return RowProblem("invalid_json", "not valid JSON: nested too deeply", "不是有效的JSON：嵌套层数过多")
+        return RowProblem("invalid_json", message_en="not valid JSON: nested too deeply",
+                          message_zh="不是有效的JSON：嵌套层数过多")
     except ValueError as exc:
         message = getattr(exc, "msg", str(exc))
         column = getattr(exc, "colno", None)
         return RowProblem(
             "invalid_json",
-            f"not valid JSON: {message} (character {column})",
-            f"不是有效的JSON：第{column}个字符处有误（{message}）",
+            message_en=f"not valid JSON: {message} (character {column})",
+            message_zh=f"不是有效的JSON：第{column}个字符处有误（{message}）",
         )
     if not isinstance(obj, dict):
         found = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(obj), "a number")
         return RowProblem(
             "not_an_object",
-            f"not a JSON object (found {found}); each line must be one record {{...}}",
-            "不是JSON对象，每行应为一条记录 {...}",
+            message_en=f"not a JSON object (found {found}); each line must be one record {{...}}",
+            message_zh="不是JSON对象，每行应为一条记录 {...}",
         )
     return obj
 
@@ -98,20 +99,21 @@ def open_ndjson(path, stream, encoding, explicit_kind) -> RowSource:
             break
     if first is None:
         if not pending:
-            raise ImportFileError("the file is empty (no lines)", "文件为空（没有数据行）", code="empty")
+            raise ImportFileError(message_en="the file is empty (no lines)", message_zh="文件为空（没有数据行）",
+                                  code="empty")
         number, problem = pending[0]
         raise ImportFileError(
-            f"not an NDJSON file: line {number}: {problem.message_en}",
-            f"不是NDJSON文件：第{number}行：{problem.message_zh}",
+            message_en=f"not an NDJSON file: line {number}: {problem.message_en}",
+            message_zh=f"不是NDJSON文件：第{number}行：{problem.message_zh}",
             code="not_ndjson",
             row=number,
         )
     if not any(key not in (None, KIND_KEY) for _, key in source.columns):
         shown = ", ".join(name for name, _ in source.columns)[:200]
         raise ImportFileError(
-            f"line {first}: none of the keys is a field of the dual-publicity layout ({shown}); "
+            message_en=f"line {first}: none of the keys is a field of the dual-publicity layout ({shown}); "
             "is this the right file?",
-            f"第{first}行：没有任何键属于双公示数据标准（{shown}），请确认文件是否正确",
+            message_zh=f"第{first}行：没有任何键属于双公示数据标准（{shown}），请确认文件是否正确",
             code="unrecognised_header",
             row=first,
         )

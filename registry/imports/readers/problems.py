@@ -1,9 +1,11 @@
 """What a reader reports: a file that cannot be imported at all, or one row it cannot hand on."""
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
+
+from ...domain.errors import BilingualError
 
 
-class ImportFileError(Exception):
+class ImportFileError(BilingualError):
     """The file as a whole cannot be imported. `row` is the (approximate) row, when one is to blame.
 
     Raised when the file is missing, of an unknown format, empty, without a recognisable header,
@@ -11,11 +13,8 @@ class ImportFileError(Exception):
     breaks (an unclosed quote): nothing sensible can follow these.
     """
 
-    def __init__(self, message_en: str, message_zh: str, *, code: str, row: int | None = None):
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_zh = message_zh
-        self.code = code
+    def __init__(self, *, message_zh: str, message_en: str, code: str, row: int | None = None):
+        super().__init__(message_zh=message_zh, message_en=message_en, code=code)
         self.row = row
 
 
@@ -28,10 +27,12 @@ class RowProblem:
     ``too_many_cells`` (CSV: non-empty cells beyond the header's width, almost always a value with
     an unquoted delimiter that shifted the following columns), ``invalid_json`` / ``not_an_object``
     / ``duplicate_key`` (NDJSON). Messages do not repeat the row number (it comes with the tuple).
-    `field` is a layout key or None when the whole row is concerned.
+    `field` is a layout key or None when the whole row is concerned. The messages are keyword-only,
+    like an error's.
     """
 
     code: str
+    _: KW_ONLY
     message_en: str
     message_zh: str
     field: str | None = None

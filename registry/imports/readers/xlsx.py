@@ -8,8 +8,8 @@ from .source import XLSX, RowSource
 def _invalid_workbook(exc, row=None):
     where_en, where_zh = (f" (near row {row})", f"（第{row}行附近）") if row else ("", "")
     return ImportFileError(
-        f"not a valid XLSX workbook{where_en}: {exc.__class__.__name__}: {exc}",
-        f"不是有效的 XLSX 工作簿{where_zh}：{exc}",
+        message_en=f"not a valid XLSX workbook{where_en}: {exc.__class__.__name__}: {exc}",
+        message_zh=f"不是有效的 XLSX 工作簿{where_zh}：{exc}",
         code="invalid_workbook",
         row=row,
     )
