@@ -10,8 +10,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from sqlalchemy import event
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import calendars, ops
+    from . import calendars, forms, ops
     from .access import http as access_http
+    from .accounts import http as accounts_http
+    from .accounts.admin_pages import bp as account_admin_bp
+    from .accounts.pages import bp as accounts_bp
     from .config import Config
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
@@ -86,7 +89,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(account_admin_bp)
     ops.init_metrics(app)
+    accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages
+    forms.init_app(app)
     access_http.init_app(app)
     register_error_handlers(app)
     return app

@@ -8,6 +8,7 @@ import click
 from search.engine import SearchUnavailable
 
 from .access.cli import principals
+from .accounts.cli import accounts
 from .bootstrap import initialise
 from .clitools import build_app, with_app
 from .config import ConfigError
@@ -23,7 +24,7 @@ from .repairs.cli import calendar, notices_send, repairs
 from .reports.cli import reports_group
 from .reports.services import keyring
 
-FEATURE_COMMANDS = (demo, departments, principals, import_file, publicity, calendar, repairs, notices,
+FEATURE_COMMANDS = (demo, departments, principals, accounts, import_file, publicity, calendar, repairs, notices,
                     search_group, reindex, reports_group)
 
 

@@ -49,6 +49,10 @@ class Config:
     REPAIR_LOCKOUT_MONTHS: int = 12  # no new application after a revoked repair
     WEBHOOK_MAX_ATTEMPTS: int = 8
     WEBHOOK_TIMEOUT_SECONDS: int = 5
+    SESSION_IDLE_MINUTES: int = 30  # a signed-in person's session ends after this long without a request ...
+    SESSION_MAX_HOURS: int = 12  # ... and this long after sign-in, whatever
+    SIGN_IN_LOCK_FAILURES: int = 5  # failed sign-ins of one email that lock it ...
+    SIGN_IN_LOCK_MINUTES: int = 15  # ... for this long
     TRUSTED_PROXIES: int = 0  # proxies before the app whose X-Forwarded-For/-Proto it believes (serve's nginx: 1)
     PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
     REPORTS_ISSUER: str = "公共信用信息平台"
@@ -107,7 +111,8 @@ class Config:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
                      "REPAIR_MATERIALS_WORKDAYS", "REPAIR_LOCKOUT_MONTHS", "WEBHOOK_MAX_ATTEMPTS",
-                     "WEBHOOK_TIMEOUT_SECONDS"):
+                     "WEBHOOK_TIMEOUT_SECONDS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+                     "SIGN_IN_LOCK_FAILURES", "SIGN_IN_LOCK_MINUTES"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if self.CALENDAR_DIR and not Path(self.CALENDAR_DIR).is_dir():
@@ -122,12 +127,30 @@ class Config:
             raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not self.SECRET_KEY:
-            # Fine for the embedded default; real deployments set one (README, Configuration).
-            self.SECRET_KEY = secrets.token_hex(32)
+            self.SECRET_KEY = _kept_secret(Path(self.INSTANCE_DIR) / "secret-key")
 
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+
+def _kept_secret(path: Path) -> str:
+    """The embedded default's signing secret: made once and kept under the instance directory (0600),
+    so that every server process, and the next start, signs sessions and forms alike. Real
+    deployments set REGISTRY_SECRET_KEY (README, Configuration)."""
+    if not path.exists():
+        # Written whole under another name, then linked: processes starting together all read one key.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def _parse(name: str, kind, raw: str):

@@ -22,8 +22,9 @@ class Principal(Timestamps, Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
     uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)
     district_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
-    key_prefix: Mapped[str] = mapped_column(String(16))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # None for the principal a person's account acts as: people sign in, systems hold keys.
+    key_prefix: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     department: Mapped[Department | None] = relationship(lazy="joined")

@@ -25,6 +25,7 @@ class Viewer:
     department_id: int | None = None
     uscc: str | None = None
     district_code: str | None = None
+    account_id: int | None = None  # a person signed in, rather than a system with a key
 
     @property
     def is_public(self) -> bool:
@@ -56,6 +57,18 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
                      uscc: str | None = None, district_code: str | None = None, *,
                      uow: UnitOfWork) -> tuple[Principal, str]:
     """Create a principal and return it with its API key, which is not stored and shown only once."""
+    principal = bound_principal(role, name, department_uscc, uscc, district_code)
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    principal.key_prefix = key[:12]
+    principal.key_hash = hash_key(key)
+    uow.session.add(principal)
+    uow.session.flush()  # the caller shows its id
+    return principal, key
+
+
+def bound_principal(role: str, name: str | None = None, department_uscc: str | None = None,
+                    uscc: str | None = None, district_code: str | None = None) -> Principal:
+    """A new principal of `role` bound to what the role needs (checked), not yet added, without a key."""
     if role not in ROLES:
         raise ValidationFailed(message_en=f"role must be one of {', '.join(ROLES)}",
                                message_zh=f"角色应为：{'、'.join(ROLES)}",
@@ -74,12 +87,7 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
         principal.uscc = _uscc(uscc)
     elif role == "agent":
         principal.district_code = _district(district_code)
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    principal.key_prefix = key[:12]
-    principal.key_hash = hash_key(key)
-    uow.session.add(principal)
-    uow.session.flush()  # the caller shows its id
-    return principal, key
+    return principal
 
 
 def _department(code: str | None) -> Department:
@@ -117,4 +125,9 @@ def authenticate(key: str) -> Viewer:
     principal = db.session.scalar(select(Principal).where(Principal.key_hash == hash_key(key.strip())))
     if principal is None or principal.revoked_at is not None:
         raise Unauthorized(message_en="the API key is not valid", message_zh="API 密钥无效", code="invalid_api_key")
-    return Viewer(principal.role, principal.id, principal.department_id, principal.uscc, principal.district_code)
+    return viewer_of(principal)
+
+
+def viewer_of(principal: Principal, account_id: int | None = None) -> Viewer:
+    return Viewer(principal.role, principal.id, principal.department_id, principal.uscc, principal.district_code,
+                  account_id)

@@ -13,6 +13,8 @@ PARAM_LABELS = {"q": "关键词", "kind": "类型", "domain": "领域", "distric
                 "from": "起始日期", "to": "截止日期", "cursor": "分页"}
 FACET_TITLES = {"kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度"}
 SEVERITY_LABELS = SEVERITIES
+ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "数据报送单位", "agent": "代办窗口",
+               "reviewer": "信用中心审核人员", "admin": "系统管理员"}
 
 
 def highlighted(fragment: str) -> Markup:

@@ -25,17 +25,19 @@ LAYERS = (
     ("search engines", ("search",)),
     ("notices", ("registry.notices",)),
     ("use cases", ("registry.imports", "registry.repairs", "registry.reports", "registry.publicsearch")),
+    ("accounts", ("registry.accounts",)),
     ("demo data", ("registry.demo",)),
     ("interface", ("registry", "registry.web", "registry.ops", "registry.bootstrap", "registry.cli",
-                   "registry.clitools", "registry.front")),
+                   "registry.clitools", "registry.front", "registry.forms")),
 )
-# Modules that serve HTTP or the command line, in whichever package they live.
-INTERFACE_MODULES = ("views", "pages", "objection_views", "cli", "http")
+# Modules that serve HTTP or the command line, in whichever package they live (by their name's end:
+# views.py, objection_views.py, pages.py, admin_pages.py, cli.py, http.py).
+INTERFACE_MODULES = ("views", "pages", "cli", "http")
 RANK = {name: rank for rank, (name, _) in enumerate(LAYERS)}
 
 
 def layer_of(module: str) -> str | None:
-    if module.rsplit(".", 1)[-1] in INTERFACE_MODULES:
+    if module.rsplit(".", 1)[-1].endswith(INTERFACE_MODULES):
         return "interface"
     best = None
     for name, prefixes in LAYERS:

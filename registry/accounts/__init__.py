@@ -1,0 +1,1 @@
+"""People's accounts: sign-in with a password and a second factor, sessions, and their administration."""
