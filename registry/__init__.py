@@ -12,6 +12,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import calendars, forms, ops
     from .access import http as access_http
+    from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
     from .accounts.admin_pages import bp as account_admin_bp
     from .accounts.pages import bp as accounts_bp
@@ -85,6 +86,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(notices_blp)
     api.register_blueprint(reports_blp)
     api.register_blueprint(enterprise_reports_blp)
+    api.register_blueprint(principals_blp)
     app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)

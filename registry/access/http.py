@@ -5,7 +5,8 @@ from functools import wraps
 from flask import Flask, g, request
 
 from ..errors import Forbidden, Unauthorized
-from .services import PUBLIC, Viewer, authenticate
+from .keys import record_use
+from .services import PUBLIC, Viewer, principal_of_key, viewer_of
 
 
 def _key_from_request() -> str | None:
@@ -18,8 +19,15 @@ def _key_from_request() -> str | None:
 def current_viewer() -> Viewer:
     if "viewer" not in g:
         key = _key_from_request()
-        g.viewer = authenticate(key) if key else PUBLIC
+        g.viewer = _viewer_of_key(key) if key else PUBLIC
     return g.viewer
+
+
+def _viewer_of_key(key: str) -> Viewer:
+    principal = principal_of_key(key)
+    viewer = viewer_of(principal)  # before record_use commits, which expires the principal's attributes
+    record_use(principal)
+    return viewer
 
 
 def require_role(*roles: str) -> Viewer:

@@ -1,8 +1,8 @@
 """Principals: who calls the API, in which role, bound to what; keys are stored hashed."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps
@@ -26,5 +26,10 @@ class Principal(Timestamps, Base):
     key_prefix: Mapped[str | None] = mapped_column(String(16), nullable=True)
     key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last day the key works: the application's clock counts days, as the other validity dates do.
+    expires_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The admin principal that made it; None for one made on the command line.
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"), nullable=True)
 
     department: Mapped[Department | None] = relationship(lazy="joined")

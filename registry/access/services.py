@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from ..departments.models import Department, District
 from ..domain import uscc as uscc_rules
 from ..errors import Unauthorized, ValidationFailed
 from ..extensions import db
+from ..runtime import today
 from ..uow import UnitOfWork, transactional
 from .models import CREDIT_CENTRE, ROLES, Principal
 
@@ -54,16 +56,36 @@ _BINDING_OF_ROLE = {"department": "department", "enterprise": "uscc", "bank": "u
 
 @transactional
 def create_principal(role: str, name: str | None = None, department_uscc: str | None = None,
-                     uscc: str | None = None, district_code: str | None = None, *,
-                     uow: UnitOfWork) -> tuple[Principal, str]:
-    """Create a principal and return it with its API key, which is not stored and shown only once."""
+                     uscc: str | None = None, district_code: str | None = None, *, expires_at: date | None = None,
+                     created_by: int | None = None, uow: UnitOfWork) -> tuple[Principal, str]:
+    """Create a principal and return it with its API key, which is not stored and shown only once;
+    the key works through `expires_at` (a day, not before today) if given."""
     principal = bound_principal(role, name, department_uscc, uscc, district_code)
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    principal.key_prefix = key[:12]
-    principal.key_hash = hash_key(key)
+    principal.expires_at, principal.created_by = checked_expiry(expires_at), created_by
+    key = issue_key(principal)
     uow.session.add(principal)
     uow.session.flush()  # the caller shows its id
     return principal, key
+
+
+def checked_expiry(expires_at: date | None) -> date | None:
+    """A key's last day as given: none, or a day from today on."""
+    if expires_at is not None and expires_at < today():
+        raise ValidationFailed(message_en=f"the expiry date {expires_at} is in the past",
+                               message_zh=f"有效期截止日期 {expires_at} 早于今天", code="expiry_in_the_past")
+    return expires_at
+
+
+def is_expired(principal: Principal) -> bool:
+    return principal.expires_at is not None and principal.expires_at < today()
+
+
+def issue_key(principal: Principal) -> str:
+    """Give the principal a new key, replacing any it had; the key itself is returned, never stored."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    principal.key_prefix = key[:12]
+    principal.key_hash = hash_key(key)
+    return key
 
 
 def bound_principal(role: str, name: str | None = None, department_uscc: str | None = None,
@@ -121,11 +143,21 @@ def _district(code: str | None) -> str:
 
 
 def authenticate(key: str) -> Viewer:
-    """The viewer behind an API key; an unknown or revoked key is a 401, never treated as public."""
+    """The viewer behind an API key (see `principal_of_key`)."""
+    return viewer_of(principal_of_key(key))
+
+
+def principal_of_key(key: str) -> Principal:
+    """The principal holding an API key, read afresh from the database on every call (a revocation
+    takes effect on the next request in every process). An unknown or revoked key, or one past its
+    last day, is a 401, never treated as public."""
     principal = db.session.scalar(select(Principal).where(Principal.key_hash == hash_key(key.strip())))
     if principal is None or principal.revoked_at is not None:
         raise Unauthorized(message_en="the API key is not valid", message_zh="API 密钥无效", code="invalid_api_key")
-    return viewer_of(principal)
+    if is_expired(principal):
+        raise Unauthorized(message_en=f"the API key expired after {principal.expires_at}",
+                           message_zh=f"API 密钥已于 {principal.expires_at} 到期", code="expired_api_key")
+    return principal
 
 
 def viewer_of(principal: Principal, account_id: int | None = None) -> Viewer:
