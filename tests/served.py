@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 HOST = "127.0.0.1"
+REGISTRY = [sys.executable, "-m", "registry.cli"]
 
 
 def free_port() -> int:
@@ -26,13 +27,10 @@ def free_port() -> int:
 def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
     """`registry serve` on an initialised SQLite database under `instance_dir`, until the block ends;
     yields the base URL once /healthz answers."""
-    env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance_dir), "REGISTRY_LOG_LEVEL": "WARNING",
-           **(env or {})}
-    env.pop("REGISTRY_DATABASE_URL", None)
-    registry = [sys.executable, "-m", "registry.cli"]
-    subprocess.run([*registry, "init"], env=env, check=True, capture_output=True)
+    env = _instance_env(instance_dir, env)
+    subprocess.run([*REGISTRY, "init"], env=env, check=True, capture_output=True)
     port = free_port()
-    server = subprocess.Popen([*registry, "serve", "--bind", f"{HOST}:{port}", *serve_options], env=env,
+    server = subprocess.Popen([*REGISTRY, "serve", "--bind", f"{HOST}:{port}", *serve_options], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
@@ -41,6 +39,19 @@ def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
     finally:
         os.killpg(server.pid, 15)
         server.wait(30)
+
+
+def registry_command(instance_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """`registry ARGS` run on the instance a server serves (as its operator would), output as text."""
+    return subprocess.run([*REGISTRY, *args], env=_instance_env(instance_dir), check=True, capture_output=True,
+                          text=True)
+
+
+def _instance_env(instance_dir: Path, env: dict | None = None) -> dict:
+    """The environment of a command on the instance's own SQLite database."""
+    env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance_dir), "REGISTRY_LOG_LEVEL": "WARNING", **(env or {})}
+    env.pop("REGISTRY_DATABASE_URL", None)
+    return env
 
 
 def _wait_ready(base: str, server: subprocess.Popen, seconds: float = 60) -> None:

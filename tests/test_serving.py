@@ -3,9 +3,6 @@ an upload slower than a worker's timeout still arrives whole and imports (harden
 
 import http.client
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -14,7 +11,7 @@ from pathlib import Path
 from registry.demo import loader
 from tests import factories
 from tests.imports.files import headers_for, write_csv
-from tests.served import seconds_to_answer, served, slow_clients
+from tests.served import registry_command, seconds_to_answer, served, slow_clients
 
 UPLOAD_MB = 200
 
@@ -47,10 +44,7 @@ def test_an_upload_slower_than_the_worker_timeout_imports_whole(tmp_path):
 
 
 def _department_key(instance, uscc: str) -> str:
-    env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance)}
-    env.pop("REGISTRY_DATABASE_URL", None)
-    out = subprocess.run([sys.executable, "-m", "registry.cli", "principals", "create", "--role", "department",
-                          "--department", uscc], env=env, check=True, capture_output=True, text=True)
+    out = registry_command(instance, "principals", "create", "--role", "department", "--department", uscc)
     return out.stdout.strip().splitlines()[-1]
 
 
