@@ -46,7 +46,7 @@ def utcnow() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """A stored time, comparable with `utcnow()`: SQLite gives back naive UTC datetimes."""
+    """A stored time as an aware UTC datetime (SQLite gives naive ones back)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
