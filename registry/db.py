@@ -45,6 +45,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite gives naive ones back)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def sqlite_timestamp(value: datetime) -> str:
     """A DateTime as SQLAlchemy stores it in SQLite, for rows written with the driver's executemany."""
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
