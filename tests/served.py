@@ -23,17 +23,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
+def served(instance_dir: Path, *serve_options: str, env: dict | None = None, log: Path | None = None):
     """`registry serve` on an initialised SQLite database under `instance_dir`, until the block ends;
-    yields the base URL once /healthz answers."""
+    yields the base URL once /healthz answers. `log` receives what the server writes (its access log)."""
     env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance_dir), "REGISTRY_LOG_LEVEL": "WARNING",
            **(env or {})}
     env.pop("REGISTRY_DATABASE_URL", None)
     registry = [sys.executable, "-m", "registry.cli"]
     subprocess.run([*registry, "init"], env=env, check=True, capture_output=True)
     port = free_port()
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed with the server)
     server = subprocess.Popen([*registry, "serve", "--bind", f"{HOST}:{port}", *serve_options], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                              stdout=output, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
         _wait_ready(base, server)
@@ -41,6 +42,8 @@ def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
     finally:
         os.killpg(server.pid, 15)
         server.wait(30)
+        if log:
+            output.close()
 
 
 def _wait_ready(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
