@@ -10,7 +10,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from sqlalchemy import event
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import calendars, forms, ops
+    from . import calendars, forms, headers, ops
     from .access import http as access_http
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
@@ -94,6 +94,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_admin_bp)
     ops.init_metrics(app)
+    headers.init_app(app)
     accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages
     forms.init_app(app)
     access_http.init_app(app)

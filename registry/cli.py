@@ -28,6 +28,11 @@ FEATURE_COMMANDS = (demo, departments, principals, accounts, import_file, public
                     search_group, reindex, reports_group)
 
 
+# gunicorn's access log without query strings and referrers: they carry report verification codes and
+# repair query codes (`%(U)s` is the path alone).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)ss'
+
+
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
 def main():
     pass
@@ -61,7 +66,7 @@ def serve(bind, workers, timeout, front):
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
-                "--access-logfile", "-", "registry:create_app()"]
+                "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "registry:create_app()"]
     if front is None:
         front = nginx_available()
     if front and not nginx_available():

@@ -46,12 +46,15 @@ class UnitOfWork:
         """Run `action` once this unit of work has committed (never if it rolls back)."""
         self._actions.append(action)
 
-    def commit(self, stages: StageTimes | None = None) -> None:
+    def commit(self, stages: StageTimes | None = None, *, run_hooks: bool = True) -> None:
         """Commit the transaction, then run the registered hooks and the added actions; `stages`, when
-        given, gets the time of the commit and of each hook by its name."""
+        given, gets the time of the commit and of each hook by its name. A long job's intermediate
+        commits may leave the hooks to its last one (`run_hooks=False`): what they have to do adds up."""
         stages = stages or StageTimes()
         with stages.timing("commit"):
             self.session.commit()
+        if not run_hooks:
+            return
         actions, self._actions = self._actions, []
         for name, hook in self._hooks:
             with stages.timing(name):

@@ -147,6 +147,7 @@ def _highlight(text: QueryText) -> dict:
         }
 
     return {
+        "encoder": "html",  # the text escaped, so that the markers are the only markup in a highlight
         "pre_tags": [HIGHLIGHT_TAGS[0]],
         "post_tags": [HIGHLIGHT_TAGS[1]],
         "fields": {

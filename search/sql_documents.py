@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from html import escape
 
 import zhconv
 
@@ -120,7 +121,8 @@ def _find(original: str, needle: str) -> tuple[int, int] | None:
 def _emphasise(original: str, span: tuple[int, int], context: int | None = None) -> str:
     start, end = span
     left, right = (0, len(original)) if context is None else (max(0, start - context), end + context)
-    return f"{original[left:start]}{EM}{original[start:end]}{END_EM}{original[end:right]}"
+    # Escaped: a department's text is data, and the markers must be the only markup in a highlight.
+    return f"{escape(original[left:start])}{EM}{escape(original[start:end])}{END_EM}{escape(original[end:right])}"
 
 
 def highlights(document: dict, matched: set[str], needle: str) -> dict[str, list[str]]:

@@ -24,14 +24,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
+def served(instance_dir: Path, *serve_options: str, env: dict | None = None, log: Path | None = None):
     """`registry serve` on an initialised SQLite database under `instance_dir`, until the block ends;
-    yields the base URL once /healthz answers."""
+    yields the base URL once /healthz answers. `log` receives what the server writes (its access log)."""
     env = _instance_env(instance_dir, env)
     subprocess.run([*REGISTRY, "init"], env=env, check=True, capture_output=True)
     port = free_port()
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed with the server)
     server = subprocess.Popen([*REGISTRY, "serve", "--bind", f"{HOST}:{port}", *serve_options], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                              stdout=output, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
         _wait_ready(base, server)
@@ -39,6 +40,8 @@ def served(instance_dir: Path, *serve_options: str, env: dict | None = None):
     finally:
         os.killpg(server.pid, 15)
         server.wait(30)
+        if log:
+            output.close()
 
 
 def registry_command(instance_dir: Path, *args: str) -> subprocess.CompletedProcess:

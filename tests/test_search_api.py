@@ -105,3 +105,15 @@ def test_the_answer_is_what_its_published_schema_describes(app, push, client, de
     with app.test_request_context():
         described = SearchOut().dump(search(SearchArgs().load({"q": "恒信商贸"})))
     assert answer == json.loads(json.dumps(described, ensure_ascii=False))
+
+
+def test_highlights_escape_what_a_department_sent_and_mark_only_the_match(push, client, department):
+    push(factories.penalty(department, party_name="通辽市<b>华丰</b>商贸有限公司",
+                           facts="经查，当事人在包装上印有<script>alert(1)</script>字样的过期食品。"))
+    [hit] = hits_of(client, q="alert(1)", kind="record")["items"]
+    [fragment] = hit["highlights"]["text"]
+    assert "<script>" not in fragment and "&lt;script&gt;" in fragment and "<em>alert(1)</em>" in fragment
+    page = client.get("/", query_string={"q": "alert(1)"}).get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "&amp;lt;" not in page
+    [named] = hits_of(client, q="华丰", kind="entity")["items"]
+    assert named["highlights"]["name"] == ["通辽市&lt;b&gt;<em>华丰</em>&lt;/b&gt;商贸有限公司"]

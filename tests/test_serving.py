@@ -85,3 +85,14 @@ def _finished(base: str, job_id: int, key: str, seconds: float = 240) -> dict:
             return job
         time.sleep(1)
     raise AssertionError(f"import job {job_id} did not finish in {seconds} s")
+
+
+def test_codes_in_addresses_stay_out_of_the_access_log(tmp_path):
+    log = tmp_path / "access.log"
+    with served(tmp_path / "instance", "--workers", "1", log=log) as base:
+        for path in ("/reports/BG20261206A1B2C3/verify?code=SECRETCODE1", "/repairs/XF20261206AB12?code=SECRETCODE2"):
+            seconds_to_answer(f"{base}{path}", timeout=10)
+        seconds_to_answer(f"{base}/healthz")
+    written = log.read_text(encoding="utf-8")
+    assert "/reports/BG20261206A1B2C3/verify" in written and "/healthz" in written
+    assert "SECRETCODE" not in written

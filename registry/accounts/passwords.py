@@ -8,17 +8,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
 _HASHER = PasswordHasher()  # Argon2id with the library's current parameters (RFC 9106's second choice)
-# Verified when no account matches, so that an unknown email takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified when no account matches, so that an unknown email takes as long as a wrong password.
+    Made on first need: a hash takes 64 MB for a moment, which every process (an import's workers
+    too) would otherwise pay at start."""
+    return _HASHER.hash("not a password of anyone")
+
+
 def verify_password(stored: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        return _HASHER.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

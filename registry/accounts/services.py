@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from ..access.models import ROLES
 from ..access.services import bound_principal
-from ..db import utcnow
+from ..db import as_utc, utcnow
 from ..errors import Conflict, NotFound, RegistryError, ValidationFailed
 from ..extensions import db
 from ..runtime import settings
@@ -146,13 +146,8 @@ def _seconds_to_wait(email: str, address: str, now) -> int:
                                                              SignInFailure.at > since))
     if count >= config.SIGN_IN_LOCK_FAILURES or by_address >= ADDRESS_LIMIT:
         oldest = first if count >= config.SIGN_IN_LOCK_FAILURES else now - period / 2
-        return max(1, int((_aware(oldest) + period - now).total_seconds()))
+        return max(1, int((as_utc(oldest) + period - now).total_seconds()))
     if count >= SLOW_AFTER:
         delay = timedelta(seconds=2 ** (count - SLOW_AFTER))  # 1, 2, 4 ... seconds after the last failure
-        return max(0, int((_aware(last) + delay - now).total_seconds()))
+        return max(0, int((as_utc(last) + delay - now).total_seconds()))
     return 0
-
-
-def _aware(moment):
-    """SQLite gives back naive UTC datetimes."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from ..db import utcnow
+from ..db import as_utc, utcnow
 from ..extensions import db
 from ..runtime import settings
 from ..uow import UnitOfWork
@@ -39,14 +39,14 @@ def live_session(token: str | None) -> AccountSession | None:
     if found is None or found.revoked_at is not None or found.account.disabled_at is not None:
         return None
     config, now = settings(), utcnow()
-    if _aware(found.last_seen_at) + timedelta(minutes=config.SESSION_IDLE_MINUTES) <= now \
-            or _aware(found.created_at) + timedelta(hours=config.SESSION_MAX_HOURS) <= now:
+    if as_utc(found.last_seen_at) + timedelta(minutes=config.SESSION_IDLE_MINUTES) <= now \
+            or as_utc(found.created_at) + timedelta(hours=config.SESSION_MAX_HOURS) <= now:
         return None
     return found
 
 
 def touch(uow: UnitOfWork, session: AccountSession) -> None:
-    if _aware(session.last_seen_at) + TOUCH_EVERY <= utcnow():
+    if as_utc(session.last_seen_at) + TOUCH_EVERY <= utcnow():
         session.last_seen_at = utcnow()
 
 
@@ -60,8 +60,3 @@ def end_all_sessions(uow: UnitOfWork, account: Account) -> int:
                                                              AccountSession.revoked_at.is_(None))
                                 .values(revoked_at=utcnow()))
     return ended.rowcount
-
-
-def _aware(moment):
-    """SQLite gives back naive UTC datetimes."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

@@ -103,7 +103,9 @@ def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> Im
 
 def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     """The job's unit of work commits after every batch, with the job's counters: each batch is a
-    transaction of its own (and, on the embedded default, searchable once committed)."""
+    transaction of its own. The hooks (the embedded default's search sync) run with the last commit,
+    so the job is done when its records are searchable, and the sync does not compete with the
+    workers for memory and the cores while they read the file."""
     uow = UnitOfWork(db.session, runtime().after_commit)
     job = uow.session.get(ImportJob, job_id)
     department = uow.session.get(Department, job.department_id)
@@ -119,16 +121,17 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
                     job.unknown_columns = meta_or_tally.unknown_columns
                     continue
                 _save_progress(job, meta_or_tally)
-                uow.commit(tally.seconds)
+                uow.commit(tally.seconds, run_hooks=False)
                 if progress:
                     progress(job)
+            uow.commit(tally.seconds)  # now the hooks: on the embedded default, done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:
         uow.rollback()
         job = uow.session.get(ImportJob, job_id)
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
-    uow.commit()
+    uow.commit(tally.seconds)
     return job
 
 

@@ -1,5 +1,7 @@
 """Chinese labels of the values the public pages show, and highlights made safe to render."""
 
+import html
+
 from markupsafe import Markup, escape
 
 from ..records.layout import SEVERITIES
@@ -18,5 +20,7 @@ ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "�
 
 
 def highlighted(fragment: str) -> Markup:
-    """An engine's highlight fragment with everything escaped except its <em> marks."""
-    return Markup(str(escape(fragment)).replace("&lt;em&gt;", "<em>").replace("&lt;/em&gt;", "</em>"))
+    """An engine's highlight fragment (escaped text with <em> marks) as markup: read back to text and
+    escaped again here, so that nothing but the marks can ever become markup on the page."""
+    text = html.unescape(fragment.replace("<em>", "\ue000").replace("</em>", "\ue001"))
+    return Markup(str(escape(text)).replace("\ue000", "<em>").replace("\ue001", "</em>"))

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from registry.pagination import encode_cursor
 from tests import factories
+from tests.accounts.conftest import token_of
 from tests.repairs.conftest import PDF, PNG
 
 
@@ -148,12 +149,14 @@ def test_the_progress_page_answers_only_to_number_and_code(client, keys, penalty
     filed = apply(keys.enterprise(row["uscc"]), record_id).json
     form = client.get(f"/repairs/{filed['number']}")
     assert form.status_code == 200 and filed["number"] in form.get_data(as_text=True)
-    shown = client.post("/repairs", data={"number": filed["number"], "code": filed["query_code"].lower()})
+    token = token_of(form.get_data(as_text=True))  # the form's CSRF token, posted with it as a browser would
+    shown = client.post("/repairs", data={"number": filed["number"], "code": filed["query_code"].lower(),
+                                          "csrf_token": token})
     assert shown.status_code == 200 and "已提交" in shown.get_data(as_text=True)
     typed = client.post("/repairs", data={"number": f" {filed['number'].lower()} ",
-                                          "code": factories.full_width(filed["query_code"])})
+                                          "code": factories.full_width(filed["query_code"]), "csrf_token": token})
     assert typed.status_code == 200  # typed by hand off the notice: lower case, full-width, spaces
-    wrong = client.post("/repairs", data={"number": filed["number"], "code": "00000000"})
+    wrong = client.post("/repairs", data={"number": filed["number"], "code": "00000000", "csrf_token": token})
     assert wrong.status_code == 404 and row["party_name"] not in wrong.get_data(as_text=True)
 
 

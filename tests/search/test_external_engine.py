@@ -3,7 +3,20 @@
 import pytest
 
 from search.engine import SearchEngine
-from tests.search.corpus import CORPUS, R3, SIMILAR, TARGET, TARGET_NAME, entity, full_width, hit_for, ids, search
+from tests.search.corpus import (
+    CORPUS,
+    R3,
+    SIMILAR,
+    TARGET,
+    TARGET_NAME,
+    entity,
+    full_width,
+    hit_for,
+    ids,
+    new_uscc,
+    record,
+    search,
+)
 from tests.search.engine_contract import *  # noqa: F403 (the tests every engine passes)
 
 pytestmark = pytest.mark.opensearch
@@ -63,3 +76,12 @@ def test_decision_number(loaded, q):
     result = search(loaded, q)
     assert ids(result)[0] == R3["id"]
     assert result.hits[0].matched == ("text",)
+
+
+def test_highlights_escape_the_text_and_mark_only_the_match(fresh):
+    hostile = record(41, "通辽市<b>华丰</b>商贸有限公司", new_uscc(), facts="印有<script>alert(1)</script>字样")
+    fresh.write([hostile], [], refresh=True)
+    [fragment] = hit_for(search(fresh, "alert(1)"), hostile["id"]).highlights["text"]
+    assert "<script>" not in fragment and "&lt;script&gt;" in fragment and "<em>" in fragment
+    name = hit_for(search(fresh, "华丰"), hostile["id"]).highlights.get("name") or []
+    assert all("<b>" not in shown for shown in name)
