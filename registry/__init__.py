@@ -12,6 +12,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import calendars, ops
     from .access import http as access_http
+    from .audit import http as audit_http
+    from .audit.views import blp as audit_blp
     from .config import Config
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
@@ -82,12 +84,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(notices_blp)
     api.register_blueprint(reports_blp)
     api.register_blueprint(enterprise_reports_blp)
+    api.register_blueprint(audit_blp)
     app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)
     app.register_blueprint(web_bp)
     ops.init_metrics(app)
     access_http.init_app(app)
+    audit_http.init_app(app)
     register_error_handlers(app)
     return app
 

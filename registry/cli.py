@@ -8,6 +8,7 @@ import click
 from search.engine import SearchUnavailable
 
 from .access.cli import principals
+from .audit.cli import audit_group
 from .bootstrap import initialise
 from .clitools import build_app, with_app
 from .config import ConfigError
@@ -24,7 +25,7 @@ from .reports.cli import reports_group
 from .reports.services import keyring
 
 FEATURE_COMMANDS = (demo, departments, principals, import_file, publicity, calendar, repairs, notices,
-                    search_group, reindex, reports_group)
+                    search_group, reindex, reports_group, audit_group)
 
 
 @click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
