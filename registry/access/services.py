@@ -38,9 +38,14 @@ class Viewer:
 PUBLIC = Viewer()
 
 
+def is_party(viewer: Viewer, uscc: str | None) -> bool:
+    """Whether the viewer is the enterprise of this USCC itself."""
+    return viewer.role == "enterprise" and uscc is not None and viewer.uscc == uscc
+
+
 def sees_own(viewer: Viewer, uscc: str) -> bool:
     """Whether the viewer sees an enterprise's own data: the enterprise itself, or the credit centre."""
-    return viewer.is_credit_centre or (viewer.role == "enterprise" and viewer.uscc == uscc)
+    return viewer.is_credit_centre or is_party(viewer, uscc)
 
 
 def hash_key(key: str) -> str:
