@@ -84,6 +84,8 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
     principal.key_hash = hash_key(key)
     uow.session.add(principal)
     uow.session.flush()  # the caller shows its id
+    # By the operator at the terminal (registry principals create): the platform itself, to the trail.
+    uow.audit("key.create", None, "principal", principal.id, {"role": role, "key_prefix": principal.key_prefix})
     return principal, key
 
 
