@@ -18,13 +18,19 @@ def audit_group():
 
 @audit_group.command("verify", help="Recompute the hash chain from the first entry; exit 1 naming the first "
                                     "entry that does not match (edited, deleted or inserted).")
+@click.option("--head", "known_head", metavar="HASH",
+              help="A head printed before (kept where the database's administrators cannot write): exit 1 "
+                   "unless the chain still holds it.")
 @with_app
-def audit_verify():
-    verdict = verify(db.session)
+def audit_verify(known_head):
+    verdict = verify(db.session, known_head)
     if verdict.broken:
         entry = verdict.broken
         raise click.ClickException(f"audit entry #{entry['id']} ({entry['action']} at {utc_text(entry['at'])}) "
                                    f"does not match: {verdict.reason}; the {verdict.intact} entries before it hold")
+    if not verdict.holds_known_head:
+        raise click.ClickException(f"the audit trail no longer holds the head {known_head}: its newest entries "
+                                   "were dropped, or it was recomputed after an entry was changed")
     click.echo(f"audit trail intact: {verdict.intact} entries, head {verdict.head}")
 
 

@@ -75,28 +75,35 @@ def _hold_head(connection) -> None:
 @dataclass(frozen=True)
 class Verdict:
     """What a walk of the chain found: how many entries hold from the first, the hash of the last of
-    them, and the first that does not (with why), if any."""
+    them, the first that does not (with why), if any, and whether those that hold include a head
+    noted before."""
 
     intact: int
     head: str
     broken: dict | None = None
     reason: str | None = None
+    holds_known_head: bool = True
 
 
-def verify(session: Session) -> Verdict:
+def verify(session: Session, known_head: str | None = None) -> Verdict:
     """Walk the chain from its first entry, recomputing each hash; stop at the first entry that does
-    not match: edited, or not following the one before it (one deleted, or inserted)."""
+    not match: edited, or not following the one before it (one deleted, or inserted). A head noted
+    before (`known_head`) must be among the entries that match: the chain alone cannot show that its
+    newest entries were dropped, or that it was recomputed after an entry someone changed."""
     expected, intact = GENESIS, 0
+    seen_known = known_head in (None, GENESIS)
     rows = session.execute(select(*AuditEntry.__table__.columns).order_by(AuditEntry.id)
                            .execution_options(yield_per=1000)).mappings()
     for row in rows:
         if row["prev_hash"] != expected:
             return Verdict(intact, expected, dict(row), "it does not follow the entry before it: an entry was "
-                                                        "deleted before it, or it was inserted")
+                                                        "deleted before it, or it was inserted", seen_known)
         if link(expected, row) != row["hash"]:
-            return Verdict(intact, expected, dict(row), "its content does not match its hash: it was edited")
+            return Verdict(intact, expected, dict(row), "its content does not match its hash: it was edited",
+                           seen_known)
         expected, intact = row["hash"], intact + 1
-    return Verdict(intact, expected)
+        seen_known = seen_known or expected == known_head
+    return Verdict(intact, expected, holds_known_head=seen_known)
 
 
 def matching(actor: int | None = None, action: str | None = None, object_type: str | None = None,
