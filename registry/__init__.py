@@ -16,6 +16,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .accounts import http as accounts_http
     from .accounts.admin_pages import bp as account_admin_bp
     from .accounts.pages import bp as accounts_bp
+    from .audit import http as audit_http
+    from .audit.views import blp as audit_blp
     from .config import Config
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
@@ -87,6 +89,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(reports_blp)
     api.register_blueprint(enterprise_reports_blp)
     api.register_blueprint(principals_blp)
+    api.register_blueprint(audit_blp)
     app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)
@@ -98,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages
     forms.init_app(app)
     access_http.init_app(app)
+    audit_http.init_app(app)
     register_error_handlers(app)
     return app
 

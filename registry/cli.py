@@ -1,31 +1,52 @@
 """The `registry` command: setting up and serving the registry; each feature's commands live beside it."""
 
+import importlib
 import os
 import sys
 
 import click
 
-from search.engine import SearchUnavailable
-
-from .access.cli import principals
-from .accounts.cli import accounts
-from .bootstrap import initialise
 from .clitools import build_app, with_app
 from .config import ConfigError
-from .demo.cli import demo
-from .departments.cli import departments
 from .front import nginx_available, serve_behind_nginx
-from .imports.cli import import_file
-from .notices.cli import notices
-from .publicsearch.cli import reindex, search_group
-from .publicsearch.engines import configured_engine
-from .records.cli import publicity
-from .repairs.cli import calendar, notices_send, repairs
-from .reports.cli import reports_group
-from .reports.services import keyring
 
-FEATURE_COMMANDS = (demo, departments, principals, accounts, import_file, publicity, calendar, repairs, notices,
-                    search_group, reindex, reports_group)
+# Each feature's command, loaded when it is run (or listed): this module is imported again by every
+# worker process an import starts, which should not carry the whole application.
+FEATURE_COMMANDS = {
+    "demo": "registry.demo.cli:demo",
+    "departments": "registry.departments.cli:departments",
+    "principals": "registry.access.cli:principals",
+    "accounts": "registry.accounts.cli:accounts",
+    "import": "registry.imports.cli:import_file",
+    "publicity": "registry.records.cli:publicity",
+    "calendar": "registry.repairs.cli:calendar",
+    "repairs": "registry.repairs.cli:repairs",
+    "notices": "registry.notices.cli:notices",
+    "search": "registry.publicsearch.cli:search_group",
+    "reindex": "registry.publicsearch.cli:reindex",
+    "reports": "registry.reports.cli:reports_group",
+    "audit": "registry.audit.cli:audit_group",
+}
+
+
+class FeatureCommands(click.Group):
+    """The root group: its own commands, and the features' named in FEATURE_COMMANDS."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *FEATURE_COMMANDS})
+
+    def get_command(self, ctx, name):
+        if name not in FEATURE_COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute = FEATURE_COMMANDS[name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if name == "notices":
+            # Sending notices is the repair workflow's job (its notices sit above the notices mailbox),
+            # so the command lives with repairs and only its place in the `notices` group is set here.
+            from .repairs.cli import notices_send
+
+            command.add_command(notices_send)
+        return command
 
 
 # gunicorn's access log without query strings and referrers: they carry report verification codes and
@@ -33,7 +54,7 @@ FEATURE_COMMANDS = (demo, departments, principals, accounts, import_file, public
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)ss'
 
 
-@click.group(help="Credit Registry: collect, publish and search enterprise credit records.")
+@click.group(cls=FeatureCommands, help="Credit Registry: collect, publish and search enterprise credit records.")
 def main():
     pass
 
@@ -41,6 +62,12 @@ def main():
 @main.command(help="Create or upgrade the database schema and load the shipped reference data.")
 @with_app
 def init():
+    from search.engine import SearchUnavailable
+
+    from .bootstrap import initialise
+    from .publicsearch.engines import configured_engine
+    from .reports.services import keyring
+
     summary = initialise()
     click.echo(f"database ready; loaded {summary['domains']} domains, {summary['districts']} districts, "
                f"{summary['departments']} departments")
@@ -74,13 +101,6 @@ def serve(bind, workers, timeout, front):
     if not front:
         os.execvp(gunicorn[0], [*gunicorn, "--bind", bind])
     sys.exit(serve_behind_nginx(bind, gunicorn, app.config["REGISTRY"].INSTANCE_DIR))
-
-
-for feature_command in FEATURE_COMMANDS:
-    main.add_command(feature_command)
-# Sending notices is the repair workflow's job (its notices sit above the notices mailbox), so the
-# command lives with repairs and only its place in the `notices` group is set here.
-notices.add_command(notices_send)
 
 
 if __name__ == "__main__":

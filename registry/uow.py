@@ -1,10 +1,11 @@
 """The unit of work: a use case's one transaction. It commits once, then runs what waits for the commit.
 
 A request, task or command opens one (`unit_of_work()`, or a service marked `@transactional`
-opens its own when its caller passes none). Services change rows in `uow.session` and note what
-the search index must learn (`uow.changed`, `uow.changed_record`); nothing else commits. After the
-commit the unit of work runs the hooks the application registered (the built-in engine's sync) and
-the actions its services added (`uow.after_commit`).
+opens its own when its caller passes none). Services change rows in `uow.session`, note what
+the search index must learn (`uow.changed`, `uow.changed_record`) and what the audit trail
+records (`uow.audit`, written just before the commit); nothing else commits. After the commit the
+unit of work runs the hooks the application registered (the built-in engine's sync) and the
+actions its services added (`uow.after_commit`).
 """
 
 from collections.abc import Callable, Iterable
@@ -14,6 +15,7 @@ from functools import wraps
 from sqlalchemy.orm import Session
 
 from . import outbox
+from .audit import services as audit_trail
 from .extensions import db
 from .runtime import runtime
 from .stages import StageTimes
@@ -24,6 +26,7 @@ class UnitOfWork:
         self.session = session
         self._hooks = list(hooks)
         self._actions: list[Callable[[], None]] = []
+        self._audited: list[dict] = []
         self.noted_changes = False  # the search index has something to learn from this transaction
 
     def changed(self, *, records: Iterable[int] = (), entities: Iterable[int] = ()) -> None:
@@ -42,6 +45,12 @@ class UnitOfWork:
         """A bulk writer noted its changes in SQL, set-based (`outbox.rows_from_sql`)."""
         self.noted_changes = True
 
+    def audit(self, action: str, actor, object_type: str | None = None, object_id=None,
+              details: dict | None = None) -> None:
+        """Record in the audit trail, with this transaction, that `actor` (a Viewer; None for the
+        platform itself) did `action` (a dotted name: `record.withdraw`) to the object."""
+        self._audited.append(audit_trail.note(action, actor, object_type, object_id, details))
+
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this unit of work has committed (never if it rolls back)."""
         self._actions.append(action)
@@ -51,6 +60,10 @@ class UnitOfWork:
         given, gets the time of the commit and of each hook by its name. A long job's intermediate
         commits may leave the hooks to its last one (`run_hooks=False`): what they have to do adds up."""
         stages = stages or StageTimes()
+        if self._audited:
+            with stages.timing("audit"):
+                audit_trail.append(self.session, self._audited)
+            self._audited = []
         with stages.timing("commit"):
             self.session.commit()
         if not run_hooks:
@@ -66,6 +79,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._actions.clear()
+        self._audited.clear()
         self.noted_changes = False
 
 

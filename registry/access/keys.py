@@ -74,6 +74,7 @@ def revoke_principal(principal_id: int, *, uow: UnitOfWork) -> Principal:
     principal = _key_holder(uow, principal_id)
     _refuse_if_revoked(principal)
     principal.revoked_at = utcnow()
+    uow.audit("key.revoke", None, "principal", principal.id, {"key_prefix": principal.key_prefix})
     return principal
 
 
@@ -92,8 +93,9 @@ def rotate_principal(principal_id: int, expires_at: date | None = None, *,
                        message_zh=f"主体 {principal.id} 的密钥已于 {principal.expires_at} 到期，"
                                   "请为新密钥指定新的有效期",
                        code="expiry_needed")
-    key = issue_key(principal)
+    old_prefix, key = principal.key_prefix, issue_key(principal)
     principal.last_used_at = None  # of the new key: the admin sees whether the system has switched to it
+    uow.audit("key.rotate", None, "principal", principal.id, {"old": old_prefix, "new": principal.key_prefix})
     return principal, key
 
 

@@ -41,9 +41,14 @@ class Viewer:
 PUBLIC = Viewer()
 
 
+def is_party(viewer: Viewer, uscc: str | None) -> bool:
+    """Whether the viewer is the enterprise of this USCC itself."""
+    return viewer.role == "enterprise" and uscc is not None and viewer.uscc == uscc
+
+
 def sees_own(viewer: Viewer, uscc: str) -> bool:
     """Whether the viewer sees an enterprise's own data: the enterprise itself, or the credit centre."""
-    return viewer.is_credit_centre or (viewer.role == "enterprise" and viewer.uscc == uscc)
+    return viewer.is_credit_centre or is_party(viewer, uscc)
 
 
 def hash_key(key: str) -> str:
@@ -65,6 +70,8 @@ def create_principal(role: str, name: str | None = None, department_uscc: str | 
     key = issue_key(principal)
     uow.session.add(principal)
     uow.session.flush()  # the caller shows its id
+    # The principal row keeps who created it; the trail, that a key was made (never the key).
+    uow.audit("key.create", None, "principal", principal.id, {"role": role, "key_prefix": principal.key_prefix})
     return principal, key
 
 

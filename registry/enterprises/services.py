@@ -4,13 +4,13 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..access.services import Viewer, sees_own
+from ..access.services import Viewer, is_party, sees_own
 from ..departments.models import District
 from ..domain import uscc as uscc_rules
 from ..domain.masking import mask_id
 from ..errors import NotFound, RegistryError
 from ..extensions import db
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, transactional
 from .models import Entity
 
 
@@ -36,14 +36,19 @@ def find_entity(uscc: str) -> Entity:
     return entity
 
 
-def get_entity(viewer: Viewer, raw_uscc: str, count_records: Callable[[Viewer, int], dict[str, int]]) -> dict:
+@transactional
+def get_entity(viewer: Viewer, raw_uscc: str, count_records: Callable[[Viewer, int], dict[str, int]], *,
+               uow: UnitOfWork) -> dict:
     """The entity as the viewer sees it, with how many of its records of each kind the viewer may see
-    (`count_records`: records are a layer above entities)."""
+    (`count_records`: records are a layer above entities). The legal representative's ID number shown
+    unmasked to anyone but the enterprise itself goes into the audit trail."""
     entity = find_entity(parse_uscc(raw_uscc))
     counts = count_records(viewer, entity.id)
     district = db.session.get(District, entity.district_code)
     kind = uscc_rules.entity_kind(entity.uscc)
     own = sees_own(viewer, entity.uscc)
+    if own and entity.legal_rep_id_no and not is_party(viewer, entity.uscc):
+        uow.audit("personal_id.read", viewer, "entity", entity.uscc)
     return {
         "uscc": entity.uscc,
         "name": entity.name,

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from ..access.services import Viewer
 from ..departments.models import Department
 from ..stages import StageTimes
 from ..uow import UnitOfWork
@@ -11,7 +12,8 @@ from .writer import RecordWriter
 
 
 def writer_for(uow: UnitOfWork, department: Department, rules: PublicityRules, today: date,
-               changed_by: int | None = None, stages: StageTimes | None = None) -> RecordWriter:
-    """COPY and one set-based upsert on PostgreSQL; executemany on SQLite."""
+               actor: Viewer | None = None, stages: StageTimes | None = None) -> RecordWriter:
+    """COPY and one set-based upsert on PostgreSQL; executemany on SQLite. `actor` is who writes
+    (None: the platform itself)."""
     writer = CopyRecordWriter if uow.session.get_bind().dialect.name == "postgresql" else RecordWriter
-    return writer(uow, department, rules, today, changed_by, stages)
+    return writer(uow, department, rules, today, actor, stages)

@@ -184,17 +184,20 @@ class CopyRecordWriter(RecordWriter):
         """Create missing entities and rename those a newer decision names differently, in one
         statement: ON CONFLICT finds each entity through the USCC index, where a join of the staged
         entities with `entities` was planned as a scan of the whole table on every batch.
-        Records find their entity by USCC in the upsert itself."""
+        Records find their entity by USCC in the upsert itself. The renamed ones (updated, not
+        inserted) go into the audit trail."""
         columns = ", ".join(ENTITY_COLUMNS)
-        self.session.connection().execute(text(
-            f"INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
+        self.note_renamed(self.session.connection().execute(text(
+            f"WITH upserted AS (INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
             "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
             # The name it had joins the former names; the one it takes back, if any, leaves them.
             "name_as_of = EXCLUDED.name_as_of, "
             "former_names = ((e.former_names::jsonb - EXCLUDED.name) || to_jsonb(e.name))::json, "
             f"version = {next_version('e')}, updated_at = now() "
-            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of)"))
+            "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of) "
+            "RETURNING e.uscc, (e.xmax = 0) AS is_new) "
+            "SELECT uscc FROM upserted WHERE NOT is_new")).scalars().all())
 
     def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
         """The insert (or upsert, with the history of the records it changes) and its outbox rows, in

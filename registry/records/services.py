@@ -19,8 +19,8 @@ from .models import WITHDRAWN, Record, RecordVersion, of_entity
 from .presenters import present_record
 from .publicity import rules
 from .validation import source_unit_error, validate_record
-from .visibility import visible_condition
-from .writer import snapshot
+from .visibility import serves_personal_ids, visible_condition
+from .writer import AUDITED, snapshot
 
 ACCEPTED_KEYS = frozenset(layout.FIELDS_BY_KEY) | {"kind"}
 # Which of these record ids are under objection (registry.repairs.objections.under_objection).
@@ -44,7 +44,10 @@ def push_records(viewer: Viewer, payload, today: date | None = None, *, uow: Uni
         bad = len({e.index for e in errors})
         raise ValidationFailed(message_en=f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                message_zh=f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = writer_for(uow, department, rules(), today, viewer.principal_id).write_clean(clean_rows)
+    result = writer_for(uow, department, rules(), today, viewer).write_clean(clean_rows)
+    for outcome, record_id in result.outcomes:  # one entry a record (an import's, one a batch)
+        if outcome in AUDITED:
+            uow.audit(AUDITED[outcome], viewer, "record", record_id)
     return {
         "counts": result.counts,
         "results": [{"index": i, "id": rid, "outcome": outcome} for i, (outcome, rid) in enumerate(result.outcomes)],
@@ -111,9 +114,19 @@ def record_not_found(record_id) -> NotFound:
     return NotFound(message_en=f"no record {record_id}", message_zh=f"记录 {record_id} 不存在", code="record_not_found")
 
 
-def get_record(viewer: Viewer, record_id: int, disputed: Disputed) -> dict:
-    [shown] = present_records([visible_record(viewer, record_id)], viewer, disputed)
+@transactional
+def get_record(viewer: Viewer, record_id: int, disputed: Disputed, *, uow: UnitOfWork) -> dict:
+    record = visible_record(viewer, record_id)
+    note_personal_id_reads(uow, viewer, [record])
+    [shown] = present_records([record], viewer, disputed)
     return shown
+
+
+def note_personal_id_reads(uow: UnitOfWork, viewer: Viewer, records: list[Record]) -> None:
+    """Each record shown with an ID number unmasked to someone other than the party goes into the audit trail."""
+    for record in records:
+        if serves_personal_ids(viewer, record):
+            uow.audit("personal_id.read", viewer, "record", record.id)
 
 
 def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -> list[dict]:
@@ -123,8 +136,9 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
     return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
 
 
+@transactional
 def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,
-                        limit=20) -> dict:
+                        limit=20, uow: UnitOfWork) -> dict:
     """One page of the entity's records the viewer may see, newest decision first."""
     query = select(Record).where(of_entity(uscc), _visible(viewer))
     if kind:
@@ -147,6 +161,7 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
     next_cursor = None
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
+    note_personal_id_reads(uow, viewer, page)
     return {"items": present_records(page, viewer, disputed), "next_cursor": next_cursor}
 
 
@@ -166,7 +181,16 @@ def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:
 
 @transactional
 def withdraw_record(viewer: Viewer, record_id: int, reason: str | None, *, uow: UnitOfWork) -> dict:
-    """Take a record off display (撤销) at its source department's request, keeping its history."""
+    """Take a record off display (撤销) at its source department's request, keeping its history;
+    returns the record as the department now sees it."""
+    record = withdraw(uow, viewer, record_id, reason)
+    uow.session.flush()  # presented with its new version
+    note_personal_id_reads(uow, viewer, [record])
+    return present_record(record, viewer)
+
+
+def withdraw(uow: UnitOfWork, viewer: Viewer, record_id: int, reason: str | None) -> Record:
+    """Withdraw a record in the caller's unit of work (a request's, or an objection's upheld against it)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(message_en=f"a withdrawal needs a reason of at most {MAX_REASON:,} characters",
@@ -189,8 +213,8 @@ def withdraw_record(viewer: Viewer, record_id: int, reason: str | None, *, uow: 
     change_record_status(uow, record, WITHDRAWN, "withdraw", reason, viewer.principal_id)
     record.withdrawn_at = utcnow()
     record.withdrawal_reason = reason
-    uow.session.flush()  # presented with its new version
-    return present_record(record, viewer)
+    uow.audit("record.withdraw", viewer, "record", record.id, {"reason": reason})
+    return record
 
 
 def change_record_status(uow: UnitOfWork, record: Record, status: str, change: str, reason: str,

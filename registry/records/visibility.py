@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import and_, or_, true
 
-from ..access.services import Viewer
+from ..access.services import Viewer, is_party
 from .models import PUBLISHED, Record
 
 
@@ -38,6 +38,13 @@ def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
     return (
         viewer.is_credit_centre
         or (viewer.role == "department" and viewer.department_id == record.department_id)
-        or (viewer.role == "enterprise" and record.uscc is not None and viewer.uscc == record.uscc
+        or (is_party(viewer, record.uscc)
             and record.party_category != "natural_person")  # a person's record is not the enterprise's
     )
+
+
+def serves_personal_ids(viewer: Viewer, record: Record) -> bool:
+    """Whether showing the record to the viewer serves an ID number unmasked to someone other than the
+    party itself: each such read goes into the audit trail."""
+    return bool(record.legal_rep_id_no or record.id_no) and sees_personal_ids(viewer, record) \
+        and not is_party(viewer, record.uscc)

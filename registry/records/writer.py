@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from sqlalchemy import insert, select
 
+from ..access.services import Viewer
 from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
@@ -26,6 +27,8 @@ from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
 from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
+# The audit trail's action for a record written so (an unchanged one is not recorded).
+AUDITED = {INSERTED: "record.insert", UPDATED: "record.update"}
 _SNAPSHOT_COLUMNS = tuple(c.name for c in Record.__table__.columns if c.name not in ("id",))
 NATURAL_KEY = ("department_id", "decision_no", "party_key")
 # Columns an update leaves alone; status is set by a CASE that keeps the sticky statuses.
@@ -131,13 +134,14 @@ class RecordWriter:
     """
 
     def __init__(self, uow: UnitOfWork, department: Department, rules: PublicityRules, today: date,
-                 changed_by: int | None = None, stages: StageTimes | None = None):
+                 actor: Viewer | None = None, stages: StageTimes | None = None):
         self.uow = uow
         self.session = uow.session
         self.department = department
         self.rules = rules
         self.today = today
-        self.changed_by = changed_by
+        self.actor = actor
+        self.changed_by = actor.principal_id if actor else None
         self.stages = StageTimes() if stages is None else stages  # where the writing time goes
 
     def write_clean(self, clean_rows: list[dict]) -> BatchResult:
@@ -180,6 +184,11 @@ class RecordWriter:
         with self.stages.timing("entities"):
             if batch.entities:
                 connection.executemany(_entity_upsert(stamp), batch.entities)
+                # The entities this statement renamed: changed at its stamp, and not made by it (version 1).
+                self.note_renamed([code for (code,) in connection.execute(
+                    "SELECT uscc FROM entities WHERE updated_at = ? AND version > 1 "
+                    "AND uscc IN (SELECT value FROM json_each(?))",
+                    (stamp, json.dumps([entity[0] for entity in batch.entities])))])
         with self.stages.timing("insert"):
             [(before,)] = connection.execute("SELECT coalesce(max(id), 0) FROM records")
             connection.executemany(_record_insert(stamp), batch.records)
@@ -196,6 +205,11 @@ class RecordWriter:
             changed = [record_id for outcome, record_id in outcomes.values() if outcome != UNCHANGED]
             self.uow.changed(records=changed, entities=entity_ids)
         return outcomes
+
+    def note_renamed(self, codes: list[str]) -> None:
+        """One audit entry for the entities a batch renamed (a newer decision names them otherwise), if any."""
+        if codes:
+            self.uow.audit("entity.rename", self.actor, "entity", details={"codes": sorted(codes)})
 
     def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
         """Compare the batch's records that were already stored and update the changed ones, keeping

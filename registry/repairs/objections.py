@@ -8,7 +8,7 @@ from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..records.models import WITHDRAWN
-from ..records.services import withdraw_record
+from ..records.services import withdraw
 from ..uow import UnitOfWork, transactional
 from .models import Objection
 from .services import applicable_record
@@ -35,6 +35,7 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, *, uow: UnitOfWo
     except IntegrityError:
         raise Conflict(message_en="the record is already under objection", message_zh="该记录已有处理中的异议申诉",
                        code="objection_open") from None
+    uow.audit("objection.file", viewer, "objection", objection.id, {"record_id": record.id})
     return objection
 
 
@@ -80,7 +81,9 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     objection.state, objection.resolution = outcome, resolution.strip()
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":
-        withdraw_record(viewer, objection.record_id, f"异议申诉成立：{objection.resolution}", uow=uow)
+        withdraw(uow, viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")
+    uow.audit("objection.resolve", viewer, "objection", objection.id,
+              {"record_id": objection.record_id, "outcome": outcome})
     uow.session.flush()
     return objection
 

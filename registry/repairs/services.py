@@ -145,11 +145,15 @@ def find_by_number(number: str, query_code: str) -> RepairApplication | None:
 
 
 def _log(uow: UnitOfWork, application, action, from_state, viewer: Viewer | None, reason, today) -> RepairTransition:
+    """The step in the application's log and in the audit trail (filing, then each step of the workflow)."""
     entry = RepairTransition(application_id=application.id, action=action, from_state=from_state,
                              to_state=application.state, actor_id=viewer.principal_id if viewer else None,
                              actor_role=viewer.role if viewer else rules.SYSTEM, reason=reason, on_day=today)
     uow.session.add(entry)
     uow.session.flush()
+    uow.audit("repair.file" if action == "submit" else "repair.decide", viewer, "repair", application.id,
+              {"number": application.number, "step": action, "from": from_state, "to": application.state,
+               "reason": reason})
     notices.notify_progress(application, entry, today)
     return entry
 

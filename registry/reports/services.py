@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..access.services import Viewer
+from ..access.services import PUBLIC, Viewer
 from ..db import utcnow
 from ..departments.models import District, Domain
 from ..domain.text import typed_code
@@ -64,6 +64,10 @@ def request_report(viewer: Viewer, data: dict, today: date, *, uow: UnitOfWork) 
     scope, key = _scope(data, today)
     report, issued = _day_report_or_issue(uow.session, viewer, entity, scope, key, today)
     log_query(uow.session, viewer, uscc, REQUEST, report.number, purpose)
+    if issued:
+        uow.audit("report.issue", viewer, "report", report.number, {"uscc": uscc, "purpose": purpose})
+    else:  # the day's report, served again
+        _note_download(uow, viewer, report, "json")
     return report, issued
 
 
@@ -153,21 +157,27 @@ def findings_of(uscc: str, scope: report_content.Scope) -> list:
 
 
 @transactional
-def read_report(viewer: Viewer, number: str, today: date, *, uow: UnitOfWork) -> Report:
-    """A report for the enterprise itself, a bank it authorises (logged) or the credit centre (logged).
+def read_report(viewer: Viewer, number: str, today: date, rendering: str = "json", *, uow: UnitOfWork) -> Report:
+    """A report for the enterprise itself, a bank it authorises (in the query log) or the credit
+    centre (in the query log); every such read, in `rendering` (json, html, pdf), is in the audit trail.
 
     Anyone else gets the same 404 whether or not the number exists.
     """
     report = db.session.scalar(select(Report).where(Report.number == number))
     if report is None:
         raise _not_found(number)
-    if is_own(viewer, report.uscc):
-        return report
-    authorisation = live_authorisation(viewer, report.uscc, today)
-    if authorisation is None and not viewer.is_credit_centre:
-        raise _not_found(number)
-    log_query(uow.session, viewer, report.uscc, VIEW, report.number, authorisation.purpose if authorisation else None)
+    if not is_own(viewer, report.uscc):
+        authorisation = live_authorisation(viewer, report.uscc, today)
+        if authorisation is None and not viewer.is_credit_centre:
+            raise _not_found(number)
+        log_query(uow.session, viewer, report.uscc, VIEW, report.number,
+                  authorisation.purpose if authorisation else None)
+    _note_download(uow, viewer, report, rendering)
     return report
+
+
+def _note_download(uow: UnitOfWork, viewer: Viewer, report: Report, rendering: str) -> None:
+    uow.audit("report.download", viewer, "report", report.number, {"uscc": report.uscc, "format": rendering})
 
 
 def _not_found(number: str) -> NotFound:
@@ -205,6 +215,7 @@ def verify_report(number: str, code: str, base_url: str, *, uow: UnitOfWork) -> 
     changes = report_content.changes_since_issue(document, findings_of(report.uscc, scope),
                                                  settings().REPORTS_SHOW_REPAIRED)
     log_verification(uow.session, report.uscc, report.number)
+    uow.audit("report.verify", PUBLIC, "report", report.number, {"uscc": report.uscc})  # whoever holds the code
     return {
         **signed_document(report, base_url),
         "signature_valid": keyring().verify(document, report.key_id, report.signature),

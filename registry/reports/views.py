@@ -56,9 +56,9 @@ class Keys(MethodView):
         return services.published_keys()
 
 
-def _readable_document(number: str) -> dict:
+def _readable_document(number: str, rendering: str) -> dict:
     viewer = require_role(*_READERS)
-    report = services.read_report(viewer, number, date.today())
+    report = services.read_report(viewer, number, date.today(), rendering)
     return services.signed_document(report, request.host_url)
 
 
@@ -67,7 +67,7 @@ class ReportByNumber(MethodView):
     @blp.response(200, SignedReportOut)
     def get(self, number: str):
         """The signed report as JSON (the enterprise, an authorised bank, the credit centre)."""
-        return _readable_document(number)
+        return _readable_document(number, "json")
 
 
 @blp.route("/<string:number>.pdf")
@@ -75,7 +75,7 @@ class ReportPdf(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, number: str):
         """The report as PDF, with embedded Chinese fonts, the QR code of its verify page and page numbers."""
-        document = _readable_document(number)
+        document = _readable_document(number, "pdf")
         from .pdf import render_pdf  # here: fontTools and fpdf2 take 28 MB in every process that imports them
 
         pdf = render_pdf(document, current_app.config["REGISTRY"].REPORTS_FONT)
@@ -88,7 +88,7 @@ class ReportHtml(MethodView):
     @blp.response(200, content_type="text/html")
     def get(self, number: str):
         """The report as an HTML page."""
-        document = _readable_document(number)
+        document = _readable_document(number, "html")
         view = report_view(document)
         page = render_template("reports/report.html", view=view, document=document, qr_svg=qr_svg(view["verify_url"]))
         return Response(page, mimetype="text/html")
