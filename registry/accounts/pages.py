@@ -78,6 +78,7 @@ def sign_in():
             sessions.end_session(uow, old)
         account.last_sign_in_at = utcnow()
         token = sessions.start_session(uow, account, _address(), second_factor_done=False)
+        uow.audit("account.sign_in", services.as_viewer(account), "account", account.id)
     session = sessions.live_session(token)
     response = redirect(next_step(session, wanted))
     set_session_cookie(response, token)
@@ -94,11 +95,14 @@ def second_factor():
         return render_template("accounts/second_factor.html")
     code = request.form.get("code", "")
     account = session.account
-    with unit_of_work():
+    with unit_of_work() as uow:
+        left = None
         if factor.code_matches(account.totp_secret, code):
             session.second_factor_done = True
         elif (left := factor.spend_recovery_code(account.recovery_code_hashes, code)) is not None:
             account.recovery_code_hashes, session.second_factor_done = left, True
+        action = "account.second_factor" if session.second_factor_done else "account.second_factor_failed"
+        uow.audit(action, services.as_viewer(account), "account", account.id, {"recovery_code": left is not None})
     if not session.second_factor_done:
         return render_template("accounts/second_factor.html", error="验证码不正确或已过期"), 401
     return redirect(next_step(session, request.args.get("next")))
@@ -123,9 +127,10 @@ def set_up_second_factor():
         wrong = "验证码不正确，请按应用中当前显示的6位数字填写"
         return render_template("accounts/set_up_second_factor.html", error=wrong, **shown), 400
     codes, hashes = factor.new_recovery_codes()
-    with unit_of_work():
+    with unit_of_work() as uow:
         account.totp_secret, account.recovery_code_hashes = secret, hashes
         session.pending_totp_secret, session.second_factor_done = None, True
+        uow.audit("account.second_factor_enrolled", services.as_viewer(account), "account", account.id)
     return render_template("accounts/recovery_codes.html", codes=codes)
 
 
@@ -161,6 +166,7 @@ def sign_out():
     if session is not None:
         with unit_of_work() as uow:
             sessions.end_session(uow, session)
+            uow.audit("account.sign_out", services.as_viewer(session.account), "account", session.account_id)
     response = redirect(url_for("accounts.sign_in"))
     set_session_cookie(response, None)
     return response
@@ -171,6 +177,7 @@ def sign_out():
 def sign_out_everywhere():
     with unit_of_work() as uow:
         sessions.end_all_sessions(uow, g.person)
+        uow.audit("account.sign_out_everywhere", g.viewer, "account", g.person.id)
     response = redirect(url_for("accounts.sign_in"))
     set_session_cookie(response, None)
     return response

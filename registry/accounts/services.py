@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from ..access.models import ROLES
-from ..access.services import bound_principal
+from ..access.services import Viewer, bound_principal, viewer_of
 from ..db import as_utc, utcnow
 from ..errors import Conflict, NotFound, RegistryError, ValidationFailed
 from ..extensions import db
@@ -42,6 +42,11 @@ class SignInThrottled(RegistryError):
         self.seconds = seconds
 
 
+def as_viewer(account: Account) -> Viewer:
+    """The person as the access rules and the audit trail see them."""
+    return viewer_of(account.principal, account.id)
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -70,6 +75,7 @@ def create_account(role: str, name: str, email: str, *, department_uscc=None, us
                       password_hash=hash_password(temporary), must_change_password=True, recovery_code_hashes=[])
     uow.session.add(account)
     uow.session.flush()
+    uow.audit("account.create", None, "account", account.id, {"role": role, "email": email})
     return account, temporary
 
 
@@ -92,6 +98,7 @@ def set_disabled(email: str, disabled: bool, *, uow: UnitOfWork) -> Account:
     account.disabled_at = utcnow() if disabled else None
     if disabled:
         end_all_sessions(uow, account)
+    uow.audit("account.disable" if disabled else "account.enable", None, "account", account.id)
     return account
 
 
@@ -102,6 +109,7 @@ def reset_password(email: str, *, uow: UnitOfWork) -> tuple[Account, str]:
     temporary = _temporary_password()
     account.password_hash, account.must_change_password = hash_password(temporary), True
     end_all_sessions(uow, account)
+    uow.audit("account.reset_password", None, "account", account.id)
     return account, temporary
 
 
@@ -116,6 +124,7 @@ def change_password(account: Account, current: str, new: str, *, uow: UnitOfWork
         raise ValidationFailed(message_zh="新密码不能与当前密码相同", message_en="the new password is the current one",
                                code="same_password")
     account.password_hash, account.must_change_password = hash_password(new), False
+    uow.audit("account.change_password", as_viewer(account), "account", account.id)
 
 
 def check_password(email: str, password: str, address: str) -> Account:
@@ -128,6 +137,8 @@ def check_password(email: str, password: str, address: str) -> Account:
     if account is None or account.disabled_at is not None or not verify_password(account.password_hash, password):
         with unit_of_work() as uow:
             uow.session.add(SignInFailure(email=email, address=address, at=now))
+            # Which email was typed, not whether it has an account: the trail is read by admins only.
+            uow.audit("account.sign_in_failed", None, "account", account.id if account else None, {"email": email})
         raise SignInRefused(message_zh="邮箱或密码不正确", message_en="wrong email or password")
     db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
     return account
