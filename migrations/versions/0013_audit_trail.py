@@ -32,7 +32,7 @@ def upgrade():
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
-        sa.UniqueConstraint("hash", name=op.f("uq_audit_entries_hash")),
+        sa.UniqueConstraint("prev_hash", name=op.f("uq_audit_entries_prev_hash")),
     )
     op.create_index(op.f("ix_audit_entries_at"), "audit_entries", ["at"])
     op.create_index("ix_audit_entries_principal_id_id", "audit_entries", ["principal_id", "id"])

@@ -19,8 +19,13 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def link(prev_hash: str, entry: Mapping) -> str:
-    """The hash of `entry` (a row or the values about to be one) following `prev_hash`."""
+def canonical(entry: Mapping) -> bytes:
+    """What an entry's hash covers (a row, or the values about to be one), as RFC 8785 JSON."""
     content = {name: entry[name] for name in CONTENT}
     content["at"] = utc_text(content["at"])
-    return hashlib.sha256(prev_hash.encode("ascii") + rfc8785.dumps(content)).hexdigest()
+    return rfc8785.dumps(content)
+
+
+def link(prev_hash: str, content: bytes) -> str:
+    """The hash of an entry of this `canonical` content following `prev_hash`."""
+    return hashlib.sha256(prev_hash.encode("ascii") + content).hexdigest()

@@ -23,7 +23,7 @@ class AuditEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # when the action was done
     principal_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a person signed in
     actor_role: Mapped[str] = mapped_column(String(20))
@@ -33,5 +33,6 @@ class AuditEntry(Base):
     address: Mapped[str | None] = mapped_column(String(45), nullable=True)  # an IPv6 address at most
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     details: Mapped[dict] = mapped_column(JSON)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Unique: no two entries follow the same one, so the chain cannot fork even past its lock.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))

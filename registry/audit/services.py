@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
-from .chain import GENESIS, link
+from .chain import GENESIS, canonical, link
 from .models import AuditEntry
 
 # The PostgreSQL advisory lock that makes writers take turns at the chain's head: fixed, derived
@@ -29,10 +29,11 @@ def request_id() -> str:
 
 
 def note(action: str, actor, object_type: str | None = None, object_id=None, details: dict | None = None) -> dict:
-    """An entry's values but its time and hashes, taken when the action is done: who did it (a
-    Viewer, or None for the platform itself), to what, from which address in which request."""
+    """An entry's values but its hashes, taken when the action is done: who did it (a Viewer, or None
+    for the platform itself), to what, when, from which address in which request."""
     in_request = has_request_context()
     return {
+        "at": utcnow(),
         "principal_id": actor.principal_id if actor else None,
         "account_id": getattr(actor, "account_id", None),  # a person's, once people sign in with accounts
         "actor_role": actor.role if actor else SYSTEM,
@@ -48,16 +49,17 @@ def note(action: str, actor, object_type: str | None = None, object_id=None, det
 
 def append(session: Session, noted: list[dict]) -> None:
     """Write noted entries at the head of the chain, in the session's transaction, which holds the
-    head until it ends: the unit of work does this last, just before it commits."""
+    head until it ends: the unit of work does this last, just before it commits. The chain's order
+    is so the order of commits; an entry's time is when its action was done."""
+    contents = [canonical(values) for values in noted]  # before the lock: only the chaining waits for it
     session.flush()  # the changes take their row locks first: the chain's lock is the last one taken
     _hold_head(session.connection())
     head = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    at = utcnow()
     rows = []
-    for values in noted:
-        row = {**values, "at": at, "prev_hash": head}
-        head = row["hash"] = link(head, row)
-        rows.append(row)
+    for values, content in zip(noted, contents, strict=True):
+        linked = link(head, content)
+        rows.append({**values, "prev_hash": head, "hash": linked})
+        head = linked
     session.execute(insert(AuditEntry), rows)
 
 
@@ -98,7 +100,7 @@ def verify(session: Session, known_head: str | None = None) -> Verdict:
         if row["prev_hash"] != expected:
             return Verdict(intact, expected, dict(row), "it does not follow the entry before it: an entry was "
                                                         "deleted before it, or it was inserted", seen_known)
-        if link(expected, row) != row["hash"]:
+        if link(expected, canonical(row)) != row["hash"]:
             return Verdict(intact, expected, dict(row), "its content does not match its hash: it was edited",
                            seen_known)
         expected, intact = row["hash"], intact + 1
