@@ -37,6 +37,12 @@ class Viewer:
     def is_credit_centre(self) -> bool:
         return self.role in CREDIT_CENTRE
 
+    @property
+    def reads_personal_data(self) -> bool:
+        """The credit centre's reviewers, who decide cases; its admins keep accounts, keys and
+        configuration, not personal data (SPEC §7)."""
+        return self.role == "reviewer"
+
 
 PUBLIC = Viewer()
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..access.services import Viewer, is_party, sees_own
+from ..access.services import Viewer, is_party
 from ..departments.models import District
 from ..domain import uscc as uscc_rules
 from ..domain.masking import mask_id
@@ -46,7 +46,7 @@ def get_entity(viewer: Viewer, raw_uscc: str, count_records: Callable[[Viewer, i
     counts = count_records(viewer, entity.id)
     district = db.session.get(District, entity.district_code)
     kind = uscc_rules.entity_kind(entity.uscc)
-    own = sees_own(viewer, entity.uscc)
+    own = viewer.reads_personal_data or is_party(viewer, entity.uscc)
     if own and entity.legal_rep_id_no and not is_party(viewer, entity.uscc):
         uow.audit("personal_id.read", viewer, "entity", entity.uscc)
     return {

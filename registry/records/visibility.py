@@ -34,9 +34,10 @@ def visible_condition(viewer: Viewer, publish_natural_persons: bool, today: date
 
 
 def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
-    """Full ID numbers only for the source department, the party itself and the credit centre."""
+    """Full ID numbers only for the source department, the party itself and the credit centre's
+    reviewers (not its admins: SPEC §7)."""
     return (
-        viewer.is_credit_centre
+        viewer.reads_personal_data
         or (viewer.role == "department" and viewer.department_id == record.department_id)
         or (is_party(viewer, record.uscc)
             and record.party_category != "natural_person")  # a person's record is not the enterprise's
