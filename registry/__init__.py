@@ -15,6 +15,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
     from .accounts.admin_pages import bp as account_admin_bp
+    from .accounts.audit_pages import bp as audit_pages_bp
+    from .accounts.key_pages import bp as key_pages_bp
     from .accounts.pages import bp as accounts_bp
     from .audit import http as audit_http
     from .audit.views import blp as audit_blp
@@ -96,6 +98,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_admin_bp)
+    app.register_blueprint(key_pages_bp)
+    app.register_blueprint(audit_pages_bp)
     ops.init_metrics(app)
     headers.init_app(app)
     accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
 from ..uow import UnitOfWork, transactional, unit_of_work
 from .models import Principal
-from .services import checked_expiry, is_expired, issue_key
+from .services import Viewer, checked_expiry, is_expired, issue_key
 
 # last_used_at is written at most this often per key: a write on every request would make each
 # reader a writer, and SQLite lets one writer at a time through, so readers would queue behind it.
@@ -42,6 +42,34 @@ def list_principals(role: str | None = None, after_id: int | None = None, limit:
     return list(db.session.scalars(query.order_by(Principal.id).limit(limit)))
 
 
+def _organisation_filter(viewer: Viewer):
+    """What makes a principal one of the viewer's own organisation: the same role and the same
+    department or USCC; None for a viewer bound to neither (no organisation of its own)."""
+    if viewer.department_id is not None:
+        return (Principal.role == viewer.role) & (Principal.department_id == viewer.department_id)
+    if viewer.uscc is not None:
+        return (Principal.role == viewer.role) & (Principal.uscc == viewer.uscc)
+    return None
+
+
+def organisation_principals(viewer: Viewer) -> list[Principal]:
+    """The key-holding principals of the viewer's own organisation, oldest first."""
+    same = _organisation_filter(viewer)
+    if same is None:
+        return []
+    query = select(Principal).where(Principal.key_hash.is_not(None), same)
+    return list(db.session.scalars(query.order_by(Principal.id)))
+
+
+def of_organisation(viewer: Viewer, principal_id: int) -> Principal | None:
+    """The principal if it holds a key of the viewer's own organisation, else None."""
+    same = _organisation_filter(viewer)
+    if same is None:
+        return None
+    return db.session.scalar(select(Principal).where(Principal.id == principal_id, Principal.key_hash.is_not(None),
+                                                     same))
+
+
 def present_principal(principal: Principal) -> dict:
     """A principal as the API and the command list it; its binding is its department's USCC, its own
     USCC, or its district code."""
@@ -69,17 +97,18 @@ def principal_page(role: str | None = None, cursor: str | None = None, limit: in
 
 
 @transactional
-def revoke_principal(principal_id: int, *, uow: UnitOfWork) -> Principal:
-    """Revoke the principal's key: it fails from the next request on, in every server process."""
+def revoke_principal(principal_id: int, *, actor: Viewer | None = None, uow: UnitOfWork) -> Principal:
+    """Revoke the principal's key: it fails from the next request on, in every server process.
+    `actor` is who the audit trail names (None: the platform, as on the command line)."""
     principal = _key_holder(uow, principal_id)
     _refuse_if_revoked(principal)
     principal.revoked_at = utcnow()
-    uow.audit("key.revoke", None, "principal", principal.id, {"key_prefix": principal.key_prefix})
+    uow.audit("key.revoke", actor, "principal", principal.id, {"key_prefix": principal.key_prefix})
     return principal
 
 
 @transactional
-def rotate_principal(principal_id: int, expires_at: date | None = None, *,
+def rotate_principal(principal_id: int, expires_at: date | None = None, *, actor: Viewer | None = None,
                      uow: UnitOfWork) -> tuple[Principal, str]:
     """A new key for the same principal, role and binding kept, and its expiry unless a new one is
     given (a key past its last day is renewed so); the old key fails at once."""
@@ -95,7 +124,7 @@ def rotate_principal(principal_id: int, expires_at: date | None = None, *,
                        code="expiry_needed")
     old_prefix, key = principal.key_prefix, issue_key(principal)
     principal.last_used_at = None  # of the new key: the admin sees whether the system has switched to it
-    uow.audit("key.rotate", None, "principal", principal.id, {"old": old_prefix, "new": principal.key_prefix})
+    uow.audit("key.rotate", actor, "principal", principal.id, {"old": old_prefix, "new": principal.key_prefix})
     return principal, key
 
 

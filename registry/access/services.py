@@ -68,16 +68,18 @@ _BINDING_OF_ROLE = {"department": "department", "enterprise": "uscc", "bank": "u
 @transactional
 def create_principal(role: str, name: str | None = None, department_uscc: str | None = None,
                      uscc: str | None = None, district_code: str | None = None, *, expires_at: date | None = None,
-                     created_by: int | None = None, uow: UnitOfWork) -> tuple[Principal, str]:
+                     created_by: int | None = None, actor: Viewer | None = None,
+                     uow: UnitOfWork) -> tuple[Principal, str]:
     """Create a principal and return it with its API key, which is not stored and shown only once;
-    the key works through `expires_at` (a day, not before today) if given."""
+    the key works through `expires_at` (a day, not before today) if given. `actor` is who the audit
+    trail names (None: the platform, as on the command line)."""
     principal = bound_principal(role, name, department_uscc, uscc, district_code)
     principal.expires_at, principal.created_by = checked_expiry(expires_at), created_by
     key = issue_key(principal)
     uow.session.add(principal)
     uow.session.flush()  # the caller shows its id
     # The principal row keeps who created it; the trail, that a key was made (never the key).
-    uow.audit("key.create", None, "principal", principal.id, {"role": role, "key_prefix": principal.key_prefix})
+    uow.audit("key.create", actor, "principal", principal.id, {"role": role, "key_prefix": principal.key_prefix})
     return principal, key
 
 

@@ -33,7 +33,7 @@ class Principals(MethodView):
         """Create a principal with an API key, returned this once (admin); bound as for `registry principals create`."""
         principal, key = create_principal(data["role"], data.get("name"), data.get("department"), data.get("uscc"),
                                           data.get("district"), expires_at=data.get("expires_at"),
-                                          created_by=current_viewer().principal_id)
+                                          created_by=current_viewer().principal_id, actor=current_viewer())
         return _issued(principal, key)
 
 
@@ -43,7 +43,7 @@ class PrincipalRevocation(MethodView):
     @blp.response(200, PrincipalOut)
     def post(self, principal_id: int):
         """Revoke the principal's key (admin): from the next request on it gets 401 invalid_api_key."""
-        return keys.present_principal(keys.revoke_principal(principal_id))
+        return keys.present_principal(keys.revoke_principal(principal_id, actor=current_viewer()))
 
 
 @blp.route(f"/<int(max={MAX_ID}):principal_id>/rotate")
@@ -53,4 +53,4 @@ class PrincipalRotation(MethodView):
     @blp.response(200, IssuedKeyOut)
     def post(self, data, principal_id: int):
         """A new API key for the principal, returned this once (admin); the old key fails from the next request."""
-        return _issued(*keys.rotate_principal(principal_id, (data or {}).get("expires_at")))
+        return _issued(*keys.rotate_principal(principal_id, (data or {}).get("expires_at"), actor=current_viewer()))

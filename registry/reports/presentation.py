@@ -9,7 +9,7 @@ from .signing import ALGORITHM
 
 TITLE = "专项信用报告"
 SUBTITLE = "（代替无违法违规证明）"
-_BEIJING = timezone(timedelta(hours=8))  # China keeps one time zone, without daylight saving
+BEIJING = timezone(timedelta(hours=8))  # China keeps one time zone, without daylight saving
 
 
 def report_view(document: dict) -> dict:
@@ -42,7 +42,7 @@ def report_view(document: dict) -> dict:
 
 def _beijing_time(issued_at: str) -> str:
     """The signed UTC time as a reader in China reads it, the signed text kept beside it."""
-    local = datetime.fromisoformat(issued_at.replace("Z", "+00:00")).astimezone(_BEIJING)
+    local = datetime.fromisoformat(issued_at.replace("Z", "+00:00")).astimezone(BEIJING)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间；{issued_at}）"
 
 

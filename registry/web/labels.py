@@ -1,11 +1,14 @@
 """Chinese labels of the values the public pages show, and highlights made safe to render."""
 
 import html
+from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from ..db import as_utc
 from ..records.layout import SEVERITIES
 from ..records.publicity import valid_until_text  # noqa: F401 (templates use it through labels)
+from ..reports.presentation import BEIJING
 
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
 RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}
@@ -17,6 +20,14 @@ FACET_TITLES = {"kind": "类型", "domain": "领域", "district": "地区", "sev
 SEVERITY_LABELS = SEVERITIES
 ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "数据报送单位", "agent": "代办窗口",
                "reviewer": "信用中心审核人员", "admin": "系统管理员"}
+ACTOR_LABELS = {**ROLE_LABELS, "system": "系统"}
+
+
+def beijing_time(moment: datetime | None, empty: str = "—") -> str:
+    """A stored time as a reader in China reads it, to the second."""
+    if moment is None:
+        return empty
+    return f"{as_utc(moment).astimezone(BEIJING):%Y-%m-%d %H:%M:%S}"
 
 
 def highlighted(fragment: str) -> Markup:
