@@ -4,8 +4,8 @@ import json
 from datetime import date, timedelta
 
 from registry.access.services import authenticate
-from registry.records.publicity import end_expired_publicity
 from registry.records.services import push_records
+from registry.records.sweep import end_expired_publicity
 from tests import factories
 
 

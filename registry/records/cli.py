@@ -6,7 +6,7 @@ from datetime import date
 import click
 
 from ..clitools import with_app
-from .publicity import end_expired_publicity
+from .sweep import end_expired_publicity
 
 
 @click.group(help="Publicity periods (SPEC §4).")

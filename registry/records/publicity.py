@@ -3,15 +3,11 @@
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import literal_column, update
-
-from ..db import utcnow
 from ..departments.models import Department
 from ..domain.publicity import assess, is_displayed
 from ..domain.rulebook import RuleBook
-from ..uow import UnitOfWork, next_version, transactional
 from . import layout
-from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED, Record
+from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED
 
 LONG_TERM_ZH = "长期"
 # The publicity columns of a record, in the order PublicityRules.values_for gives them.
@@ -67,16 +63,3 @@ def valid_until_text(valid_until: date | None) -> str | None:
 def rules() -> PublicityRules:
     """The shipped rule book, loaded once per process."""
     return PublicityRules(RuleBook.load())
-
-
-@transactional
-def end_expired_publicity(today: date, *, uow: UnitOfWork) -> int:
-    """Stop publishing every record whose window has closed; safe to run any number of times."""
-    ended = uow.session.execute(
-        update(Record)
-        .where(Record.status == PUBLISHED, Record.publicity_end.is_not(None), Record.publicity_end <= today)
-        .values(status=EXPIRED, version=literal_column(next_version("records")), updated_at=utcnow())
-        .returning(Record.id, Record.entity_id)
-    ).all()
-    uow.changed(records=[row.id for row in ended], entities=[row.entity_id for row in ended])
-    return len(ended)
