@@ -19,6 +19,8 @@ from .sessions import end_all_sessions
 
 # The roles that change data or read what the law protects must prove a second factor (TOTP).
 SECOND_FACTOR_ROLES = frozenset({"reviewer", "department", "admin"})
+# The keyword of create_account each role's binding goes by (the others bind nothing).
+BINDINGS = {"department": "department_uscc", "enterprise": "uscc", "bank": "uscc", "agent": "district_code"}
 SLOW_AFTER = 3  # failures, after which each further attempt must wait a little longer
 ADDRESS_LIMIT = 30  # failures from one client address in a lock period, whatever the emails
 
