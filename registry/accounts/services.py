@@ -108,6 +108,10 @@ def set_disabled(email: str, disabled: bool, *, uow: UnitOfWork) -> Account:
 def reset_password(email: str, *, uow: UnitOfWork) -> tuple[Account, str]:
     """A new temporary password (to be changed at next sign-in); the account's sessions end."""
     account = find_account(email)
+    if account.oidc_subject:  # a password would open the account to someone the identity provider shut out
+        raise ValidationFailed(message_zh=f"{account.email} 使用统一身份认证登录，没有本平台的密码",
+                               message_en=f"{account.email} signs in through single sign-on and has no password here",
+                               code="single_sign_on_account")
     temporary = _temporary_password()
     account.password_hash, account.must_change_password = hash_password(temporary), True
     end_all_sessions(uow, account)

@@ -1,8 +1,11 @@
 """Single sign-on's role map: which rule gives a person which role and binding, and the maps refused
 at start-up, each with one line that says what is wrong."""
 
+import json
+
 import pytest
 
+from registry import create_app
 from registry.accounts.role_map import NoGrant, grant_for, load
 from registry.config import Config, ConfigError
 from tests.services import REPO_DIR
@@ -98,6 +101,16 @@ def test_a_bad_map_is_refused_with_one_line_naming_the_rule(role_map, words):
 def test_a_map_file_that_cannot_be_read_is_refused(tmp_path):
     with pytest.raises(ConfigError, match=r"REGISTRY_OIDC_ROLE_MAP: cannot read '.*missing.json': No such file"):
         load(str(tmp_path / "missing.json"))
+
+
+def test_a_bad_map_stops_start_up(tmp_path, monkeypatch):
+    """As `registry serve` or gunicorn start: the app is not made, and says why in one line."""
+    bad = tmp_path / "role-map.json"
+    bad.write_text(json.dumps([{"when": {"groups": "/departments"}, "role": "department"}]), encoding="utf-8")
+    for name, value in {**SSO, "REGISTRY_OIDC_ROLE_MAP": str(bad)}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="rule 1: the role department needs 'department_uscc'"):
+        create_app({"INSTANCE_DIR": str(tmp_path)})
 
 
 def test_single_sign_on_is_configured_whole_or_not_at_all(tmp_path):
