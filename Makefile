@@ -22,12 +22,14 @@ run: install system
 system:
 	deploy/apt-install.sh
 
-# Start the real services the tests use: PostgreSQL and an OpenSearch node.
+# Start the real services the tests use: PostgreSQL, an OpenSearch node and Keycloak (single sign-on).
 services:
 	deploy/postgres.sh start
 	deploy/opensearch.sh start
+	deploy/keycloak.sh start
 
 stop-services:
+	-deploy/keycloak.sh stop
 	-deploy/opensearch.sh stop
 	-deploy/postgres.sh stop
 

@@ -14,6 +14,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .access import http as access_http
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
+    from .accounts import sso_pages
     from .accounts.admin_pages import bp as account_admin_bp
     from .accounts.audit_pages import bp as audit_pages_bp
     from .accounts.key_pages import bp as key_pages_bp
@@ -100,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(account_admin_bp)
     app.register_blueprint(key_pages_bp)
     app.register_blueprint(audit_pages_bp)
+    sso_pages.init_app(app, runtime)  # single sign-on, when REGISTRY_OIDC_* is set
     ops.init_metrics(app)
     headers.init_app(app)
     accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages

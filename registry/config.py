@@ -4,6 +4,10 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
+
+SINGLE_SIGN_ON = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class ConfigError(ValueError):
@@ -61,6 +65,11 @@ class Config:
     REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
     REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
     REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
+    # Single sign-on (OpenID Connect), on when all four are set; README, "Single sign-on".
+    OIDC_ISSUER: str = ""  # the identity provider's issuer URL (discovery under it)
+    OIDC_CLIENT_ID: str = ""
+    OIDC_CLIENT_SECRET: str = ""
+    OIDC_ROLE_MAP: str = ""  # a JSON file's path, or the JSON itself: rules from claims to a role
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -128,10 +137,27 @@ class Config:
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
         if not self.SECRET_KEY:
             self.SECRET_KEY = _kept_secret(Path(self.INSTANCE_DIR) / "secret-key")
+        self._check_single_sign_on()
+
+    def _check_single_sign_on(self) -> None:
+        """All four settings or none; the issuer over HTTPS but on this machine, as the client secret
+        and the tokens go to it. The role map is read and checked where it is used (accounts)."""
+        missing = [f"REGISTRY_{name}" for name in SINGLE_SIGN_ON if not getattr(self, name)]
+        if 0 < len(missing) < len(SINGLE_SIGN_ON):
+            raise ConfigError(f"single sign-on needs {', '.join(missing)} as well (or none of the REGISTRY_OIDC_*)")
+        issuer = urlsplit(self.OIDC_ISSUER)
+        if self.OIDC_ISSUER and not (issuer.scheme == "https" and issuer.hostname
+                                     or issuer.scheme == "http" and issuer.hostname in LOOPBACK):
+            raise ConfigError("REGISTRY_OIDC_ISSUER must be an https:// URL (http:// only on 127.0.0.1 or "
+                              f"localhost), got {self.OIDC_ISSUER!r}")
 
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+    @property
+    def single_sign_on(self) -> bool:
+        return bool(self.OIDC_ISSUER)
 
 
 def _kept_secret(path: Path) -> str:

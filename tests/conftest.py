@@ -46,11 +46,12 @@ def app(request, tmp_path_factory):
     yield from initialised_app(request.param, tmp_path_factory)
 
 
-def initialised_app(backend: str, tmp_path_factory):
-    """The app on a freshly migrated database of `backend` with the reference data loaded (a generator)."""
+def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = None):
+    """The app on a freshly migrated database of `backend` with the reference data loaded (a generator);
+    `overrides` are more settings."""
     url = database_url(backend, tmp_path_factory)
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": str(instance)})
+    app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": str(instance), **(overrides or {})})
     app.config["TESTING"] = True
     reset_schema(app)
     with app.app_context():

@@ -1,13 +1,15 @@
 """The real services the tests use, started on demand by the scripts in deploy/.
 
-``postgres_url()`` and ``opensearch_url()`` run ``deploy/postgres.sh start`` and
-``deploy/opensearch.sh start`` (both idempotent and fast when the service is
-already up) once per process and return the URL the script printed last.
+``postgres_url()``, ``opensearch_url()`` and ``keycloak_url()`` run
+``deploy/postgres.sh start``, ``deploy/opensearch.sh start`` and
+``deploy/keycloak.sh start`` (idempotent and fast when the service is already
+up) once per process and return the URL the script printed last.
 ``stop_opensearch()`` and ``start_opensearch()`` serve outage tests; the node
 comes back on the same URL, with its indices kept.
 
-Set ``REGISTRY_TEST_POSTGRES_URL`` or ``REGISTRY_TEST_OPENSEARCH_URL`` to use a
-service started some other way; nothing is then started (or stopped) here.
+Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL`` or
+``REGISTRY_TEST_KEYCLOAK_URL`` to use a service started some other way; nothing
+is then started (or stopped) here.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ DEPLOY_DIR = REPO_DIR / "deploy"
 
 POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 OPENSEARCH_URL_ENV = "REGISTRY_TEST_OPENSEARCH_URL"
+KEYCLOAK_URL_ENV = "REGISTRY_TEST_KEYCLOAK_URL"
 
 # Generous: a fresh machine installs PostgreSQL from apt, or downloads the
-# OpenSearch jars from Maven Central, on the first start.
+# OpenSearch jars or Keycloak from Maven Central, on the first start.
 SCRIPT_TIMEOUT_SECONDS = 900
 STDERR_TAIL_LINES = 40
 
@@ -82,6 +85,11 @@ def postgres_url() -> str:
 def opensearch_url() -> str:
     """Base URL (``http://127.0.0.1:PORT``) of the test OpenSearch node, started if need be."""
     return _start("opensearch", "opensearch.sh", OPENSEARCH_URL_ENV)
+
+
+def keycloak_url() -> str:
+    """Issuer URL (``http://127.0.0.1:PORT/realms/tongliao``) of the test realm, started if need be."""
+    return _start("keycloak", "keycloak.sh", KEYCLOAK_URL_ENV)
 
 
 def opensearch_is_managed() -> bool:

@@ -13,7 +13,6 @@ from .models import Account
 from .pages import signed_in
 
 bp = Blueprint("account_admin", __name__, url_prefix="/admin", template_folder="templates")
-BINDINGS = {"department": "department_uscc", "enterprise": "uscc", "bank": "uscc", "agent": "district_code"}
 
 
 def admin_only(view):
@@ -44,7 +43,7 @@ def accounts():
 def create():
     form = request.form
     role = form.get("role", "")
-    binding = {BINDINGS[role]: form.get("binding") or None} if role in BINDINGS else {}
+    binding = {services.BINDINGS[role]: form.get("binding") or None} if role in services.BINDINGS else {}
     try:
         account, temporary = services.create_account(role, form.get("name", ""), form.get("email", ""), **binding)
     except RegistryError as exc:

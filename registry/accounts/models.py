@@ -20,6 +20,8 @@ class Account(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200))
     principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # none: single sign-on only
+    # A person of the identity provider (single sign-on): its issuer + "|" + sub, the ID token's subject.
+    oidc_subject: Mapped[str | None] = mapped_column(String(512), unique=True, nullable=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)  # set once confirmed
     recovery_code_hashes: Mapped[list] = mapped_column(JSON, default=list)

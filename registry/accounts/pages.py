@@ -72,13 +72,19 @@ def sign_in():
     except RegistryError as exc:
         page = render_template("accounts/sign_in.html", email=email, wanted=wanted, error=exc.message_zh)
         return page, exc.status, exc.headers
+    return start_signed_in(account, wanted, second_factor_done=False)
+
+
+def start_signed_in(account, wanted: str | None, *, second_factor_done: bool, details: dict | None = None):
+    """A new session for the account the visitor just proved theirs (ending the browser's old one), and
+    the way on to its next step: the password path and single sign-on alike."""
     with unit_of_work() as uow:
         old = current_session()
         if old is not None:
             sessions.end_session(uow, old)
         account.last_sign_in_at = utcnow()
-        token = sessions.start_session(uow, account, _address(), second_factor_done=False)
-        uow.audit("account.sign_in", services.as_viewer(account), "account", account.id)
+        token = sessions.start_session(uow, account, _address(), second_factor_done=second_factor_done)
+        uow.audit("account.sign_in", services.as_viewer(account), "account", account.id, details)
     session = sessions.live_session(token)
     response = redirect(next_step(session, wanted))
     set_session_cookie(response, token)

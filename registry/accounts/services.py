@@ -19,6 +19,8 @@ from .sessions import end_all_sessions
 
 # The roles that change data or read what the law protects must prove a second factor (TOTP).
 SECOND_FACTOR_ROLES = frozenset({"reviewer", "department", "admin"})
+# The keyword of create_account each role's binding goes by (the others bind nothing).
+BINDINGS = {"department": "department_uscc", "enterprise": "uscc", "bank": "uscc", "agent": "district_code"}
 SLOW_AFTER = 3  # failures, after which each further attempt must wait a little longer
 ADDRESS_LIMIT = 30  # failures from one client address in a lock period, whatever the emails
 
@@ -106,6 +108,10 @@ def set_disabled(email: str, disabled: bool, *, uow: UnitOfWork) -> Account:
 def reset_password(email: str, *, uow: UnitOfWork) -> tuple[Account, str]:
     """A new temporary password (to be changed at next sign-in); the account's sessions end."""
     account = find_account(email)
+    if account.oidc_subject:  # a password would open the account to someone the identity provider shut out
+        raise ValidationFailed(message_zh=f"{account.email} 使用统一身份认证登录，没有本平台的密码",
+                               message_en=f"{account.email} signs in through single sign-on and has no password here",
+                               code="single_sign_on_account")
     temporary = _temporary_password()
     account.password_hash, account.must_change_password = hash_password(temporary), True
     end_all_sessions(uow, account)

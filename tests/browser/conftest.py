@@ -21,6 +21,11 @@ def app(tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(app):
     """Base URL of the test app served in a background thread; it sees what the test writes (and commits)."""
+    yield from served(app)
+
+
+def served(app):
+    """Serve `app` on a free port of 127.0.0.1 in a background thread: yields its base URL, then stops."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
