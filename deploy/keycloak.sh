@@ -145,7 +145,7 @@ print_log_tail() {
     fi
 }
 
-stop_server() {
+stop_service() {
     local pid i
     if ! pid="$(running_pid)"; then
         rm -f "$PID_FILE"
@@ -185,7 +185,7 @@ cmd_start() {
             return 0
         fi
         log "Keycloak $pid runs but its realm does not answer; restarting it"
-        stop_server || true
+        stop_service || true
     fi
 
     ensure_tools
@@ -213,7 +213,7 @@ cmd_start() {
         fi
         if ((SECONDS >= deadline)); then
             print_log_tail
-            stop_server || true
+            stop_service || true
             die "the realm did not answer at $url within ${START_TIMEOUT} s"
         fi
         sleep 1
@@ -224,35 +224,6 @@ cmd_start() {
     echo "$url"
 }
 
-cmd_stop() {
-    lock_state
-    if stop_server; then
-        log "stopped"
-    else
-        log "not running"
-    fi
-}
-
-cmd_status() {
-    local url
-    running_pid >/dev/null || { log "not running"; return 1; }
-    url="$(recorded_url)" || { log "running, but no URL recorded yet"; return 1; }
-    answers "$url" || { log "running, but $url does not answer"; return 1; }
-    log "running at $url"
-}
-
-cmd_url() {
-    local url
-    running_pid >/dev/null || die "not running (start it with: deploy/keycloak.sh start)"
-    url="$(recorded_url)" || die "running, but no URL recorded yet"
-    answers "$url" || die "running, but $url does not answer"
-    echo "$url"
-}
-
-case "${1:-start}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    url) cmd_url ;;
-    *) echo "usage: $0 [start|stop|status|url]" >&2; exit 2 ;;
-esac
+# shellcheck source=deploy/service-commands.sh
+. "$(dirname "${BASH_SOURCE[0]}")/service-commands.sh"
+run_command "$@"

@@ -201,7 +201,7 @@ print_log_tail() {
     fi
 }
 
-stop_node() {
+stop_service() {
     local pid pgid i
     if ! pid="$(running_pid)"; then
         rm -f "$PID_FILE"
@@ -261,7 +261,7 @@ cmd_start() {
             done
         fi
         log "node $pid runs but does not answer; restarting it"
-        stop_node || true
+        stop_service || true
     fi
 
     if ! [[ "$FIRST_BASE_PORT" =~ ^[0-9]+$ ]] || ((FIRST_BASE_PORT + 1 > MAX_HTTP_PORT)); then
@@ -309,7 +309,7 @@ cmd_start() {
         fi
         if ((SECONDS >= deadline)); then
             print_log_tail
-            stop_node || true
+            stop_service || true
             die "OpenSearch did not answer at $url within ${START_TIMEOUT} s"
         fi
         sleep 1
@@ -320,35 +320,6 @@ cmd_start() {
     echo "$url"
 }
 
-cmd_stop() {
-    lock_state
-    if stop_node; then
-        log "stopped"
-    else
-        log "not running"
-    fi
-}
-
-cmd_status() {
-    local url
-    running_pid >/dev/null || { log "not running"; return 1; }
-    url="$(recorded_url)" || { log "running, but no URL recorded yet"; return 1; }
-    answers "$url" || { log "running, but $url does not answer"; return 1; }
-    log "running at $url"
-}
-
-cmd_url() {
-    local url
-    running_pid >/dev/null || die "not running (start it with: deploy/opensearch.sh start)"
-    url="$(recorded_url)" || die "running, but no URL recorded yet"
-    answers "$url" || die "running, but $url does not answer"
-    echo "$url"
-}
-
-case "${1:-start}" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) cmd_status ;;
-    url) cmd_url ;;
-    *) echo "usage: $0 [start|stop|status|url]" >&2; exit 2 ;;
-esac
+# shellcheck source=deploy/service-commands.sh
+. "$(dirname "${BASH_SOURCE[0]}")/service-commands.sh"
+run_command "$@"
