@@ -7,8 +7,9 @@ from flask import Blueprint, abort, g, render_template, request
 from ..access import keys
 from ..access.services import create_principal
 from ..errors import RegistryError, ValidationFailed
-from .admin_pages import BINDINGS, admin_only
+from .admin_pages import admin_only
 from .pages import signed_in
+from .services import BINDINGS
 
 bp = Blueprint("key_pages", __name__, template_folder="templates")
 OWN_KEY_ROLES = ("department", "bank", "enterprise")
