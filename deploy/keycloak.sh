@@ -101,17 +101,9 @@ running_pid() {
     echo "$pid"
 }
 
-recorded_url() {
-    [[ -s "$URL_FILE" ]] && head -n 1 "$URL_FILE"
-}
-
 # True when the realm at issuer URL $1 serves its discovery document.
 answers() {
     curl -sf --max-time 5 "$1/.well-known/openid-configuration" 2>/dev/null | grep -q '"issuer"'
-}
-
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # Sets PORT: the recorded one if it is free, else the first free one from KEYCLOAK_PORT up.
@@ -136,38 +128,6 @@ fresh_realm() {
     rm -rf "$KC_HOME/data"
     mkdir -p "$KC_HOME/data/import"
     cp "$REALM_FILE" "$KC_HOME/data/import/$REALM-realm.json"
-}
-
-print_log_tail() {
-    if [[ -f "$LOG_FILE" ]]; then
-        log "last 40 lines of $LOG_FILE:"
-        tail -n 40 "$LOG_FILE" >&2
-    fi
-}
-
-stop_service() {
-    local pid i
-    if ! pid="$(running_pid)"; then
-        rm -f "$PID_FILE"
-        return 1
-    fi
-    # Started with setsid: kc.sh leads its own process group, the JVM is in it.
-    kill -TERM -- "-$pid" 2>/dev/null || true
-    for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "server $pid did not stop in ${STOP_TIMEOUT} s; killing it"
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$PID_FILE"
-}
-
-lock_state() {
-    mkdir -p "$STATE_DIR"
-    exec 9>"$LOCK_FILE"
-    flock -w 600 9 || die "could not lock $LOCK_FILE"
 }
 
 # --------------------------------------------------------------------------

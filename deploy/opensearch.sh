@@ -123,10 +123,6 @@ running_pid() {
     echo "$pid"
 }
 
-recorded_url() {
-    [[ -s "$URL_FILE" ]] && head -n 1 "$URL_FILE"
-}
-
 # True when the node at $1 answers with its version JSON and is >= yellow.
 answers() {
     local url=$1
@@ -135,10 +131,6 @@ answers() {
 }
 
 # True when something accepts connections on 127.0.0.1:$1.
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 ports_free() {
     local p
     for p in "$@"; do
@@ -192,51 +184,6 @@ transport.port: $TRANSPORT_PORT
 # CI disks may be fuller than the default watermarks allow.
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
-}
-
-print_log_tail() {
-    if [[ -f "$LOG_FILE" ]]; then
-        log "last 40 lines of $LOG_FILE:"
-        tail -n 40 "$LOG_FILE" >&2
-    fi
-}
-
-stop_service() {
-    local pid pgid i
-    if ! pid="$(running_pid)"; then
-        rm -f "$PID_FILE"
-        return 1
-    fi
-    # The node was started with setsid, so it leads its own process group.
-    pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
-    if [[ "$pgid" == "$pid" ]]; then
-        kill -TERM -- "-$pgid" 2>/dev/null || true
-    else
-        kill -TERM "$pid" 2>/dev/null || true
-    fi
-    for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.2
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        log "node $pid did not stop in ${STOP_TIMEOUT} s; killing it"
-        if [[ "$pgid" == "$pid" ]]; then
-            kill -KILL -- "-$pgid" 2>/dev/null || true
-        else
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-    fi
-    rm -f "$PID_FILE"
-}
-
-lock_state() {
-    mkdir -p "$STATE_DIR"
-    exec 9>"$LOCK_FILE"
-    flock -w 600 9 || die "could not lock $LOCK_FILE"
 }
 
 # --------------------------------------------------------------------------

@@ -1,6 +1,60 @@
-# The commands that every service script of deploy/ answers alike: stop, status, url and the dispatch.
-# Sourced at the end of such a script, which defines cmd_start, stop_service, lock_state, running_pid,
-# recorded_url, answers, log and die first.
+# What every service script of deploy/ shares: its state files, stopping its process group, and the
+# stop, status and url commands with the dispatch. Sourced at the end of such a script, which sets
+# STATE_DIR, PID_FILE, URL_FILE, LOG_FILE, LOCK_FILE and STOP_TIMEOUT and defines cmd_start,
+# running_pid, answers, log and die first.
+
+recorded_url() {
+    [[ -s "$URL_FILE" ]] && head -n 1 "$URL_FILE"
+}
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+print_log_tail() {
+    if [[ -f "$LOG_FILE" ]]; then
+        log "last 40 lines of $LOG_FILE:"
+        tail -n 40 "$LOG_FILE" >&2
+    fi
+}
+
+stop_service() {
+    local pid pgid i
+    if ! pid="$(running_pid)"; then
+        rm -f "$PID_FILE"
+        return 1
+    fi
+    # Started with setsid, so it leads its own process group.
+    pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
+    if [[ "$pgid" == "$pid" ]]; then
+        kill -TERM -- "-$pgid" 2>/dev/null || true
+    else
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+    for ((i = 0; i < STOP_TIMEOUT * 5; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "process $pid did not stop in ${STOP_TIMEOUT} s; killing it"
+        if [[ "$pgid" == "$pid" ]]; then
+            kill -KILL -- "-$pgid" 2>/dev/null || true
+        else
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        for ((i = 0; i < 50; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+    rm -f "$PID_FILE"
+}
+
+lock_state() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$LOCK_FILE"
+    flock -w 600 9 || die "could not lock $LOCK_FILE"
+}
 
 cmd_stop() {
     lock_state

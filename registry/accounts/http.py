@@ -5,7 +5,6 @@ from flask import Flask, g, request
 
 from ..access.services import viewer_of
 from ..runtime import settings
-from ..uow import unit_of_work
 from .models import AccountSession
 from .services import needs_second_factor
 from .sessions import COOKIE, live_session, touch
@@ -44,8 +43,7 @@ def init_app(app: Flask) -> None:
         session = current_session()
         if session is None:
             return
-        with unit_of_work() as uow:  # at most once a minute: the idle timeout counts from here
-            touch(uow, session)
+        touch(session)  # the idle timeout counts from here
         if is_complete(session):
             g.viewer = viewer_of(session.account.principal, session.account.id)
             g.person = session.account

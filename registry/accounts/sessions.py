@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from ..db import as_utc, utcnow
 from ..extensions import db
 from ..runtime import settings
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, unit_of_work
 from .models import Account, AccountSession
 
 COOKIE = "registry_session"
@@ -45,9 +45,12 @@ def live_session(token: str | None) -> AccountSession | None:
     return found
 
 
-def touch(uow: UnitOfWork, session: AccountSession) -> None:
+def touch(session: AccountSession) -> None:
+    """Note the session seen now, in a short transaction of its own, at most once every TOUCH_EVERY:
+    most requests read only."""
     if as_utc(session.last_seen_at) + TOUCH_EVERY <= utcnow():
-        session.last_seen_at = utcnow()
+        with unit_of_work():
+            session.last_seen_at = utcnow()
 
 
 def end_session(uow: UnitOfWork, session: AccountSession) -> None:

@@ -28,7 +28,7 @@ from ..records.publicity import rules
 from ..records.writer import AUDITED
 from ..runtime import runtime, settings
 from ..stages import StageTimes
-from ..uow import UnitOfWork, transactional
+from ..uow import UnitOfWork, transactional, unit_of_work
 from .locks import JobLock
 from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
 from .pipeline import FileMeta, read_batches
@@ -252,13 +252,13 @@ def _fail_if_orphaned(job: ImportJob) -> None:
     if not lock.acquire():
         return  # running now
     try:
-        db.session.refresh(job)
-        if job.state == RUNNING:
-            job.state, job.finished_at = FAILED, utcnow()
-            job.message_en, job.message_zh = _failure_messages(
-                "the import stopped when the process running it ended; upload the same file again to resume it",
-                "导入进程意外终止；再次上传同一文件即可继续导入", job.rows_committed)
-            UnitOfWork(db.session).commit()
+        with unit_of_work() as uow:
+            uow.session.refresh(job)
+            if job.state == RUNNING:
+                job.state, job.finished_at = FAILED, utcnow()
+                job.message_en, job.message_zh = _failure_messages(
+                    "the import stopped when the process running it ended; upload the same file again to resume it",
+                    "导入进程意外终止；再次上传同一文件即可继续导入", job.rows_committed)
     finally:
         lock.release()
 
