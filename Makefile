@@ -34,9 +34,14 @@ stop-services:
 	-deploy/postgres.sh stop
 
 # The whole suite, against SQLite, PostgreSQL and OpenSearch.
-test: install system services
+test: install system services node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# axe-core, which the browser tests run in the pages (npm: Debian's, where nodejs does not bring its own).
+node_modules/.package-lock.json: package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund
 
 lint: install
 	$(BIN)/ruff check .

@@ -133,6 +133,9 @@ def problem(status: int, code: str, title: str, *, message_zh: str, message_en: 
 
 
 # Chinese messages for the HTTP errors Flask and webargs raise themselves.
+# What a page says for an error whose code alone would not tell a person what to do.
+_PAGE_ERRORS = {404: ("页面不存在", ["请检查网址，或从首页查询。"]),
+                403: ("无权访问", ["您的账号所属角色不能使用此页面。", "请从页首的“工作台”进入您自己的工作台。"])}
 _HTTP_ZH = {
     400: "请求格式错误",
     404: "资源不存在",
@@ -171,8 +174,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
         if _wants_a_page():
-            title, details = ("页面不存在", ["请检查网址，或从首页查询。"]) if status == 404 else (
-                _HTTP_ZH.get(status, exc.name), [])
+            title, details = _PAGE_ERRORS.get(status, (_HTTP_ZH.get(status, exc.name), []))
             return render_template("web/error.html", title=title, details=details, params={}), status
         errors = _webargs_errors(exc) if status == 422 else []
         code = "validation_failed" if status == 422 else (exc.name or "error").lower().replace(" ", "_")

@@ -4,6 +4,8 @@ import click
 
 from ..bootstrap import initialise
 from ..clitools import with_app
+from ..web.labels import ROLE_LABELS
+from .accounts import demo_accounts
 from .loader import load_demo
 
 
@@ -18,3 +20,7 @@ def demo(seed, entities, records):
     click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
                f"({summary['inserted']} new) over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
+    click.echo("demo accounts (passwords made now; the reviewer, department and admin set up an authenticator "
+               "app at first sign-in):")
+    for person in demo_accounts(summary["example_uscc"]):
+        click.echo(f"  {person['email']:<34} {person['password']}  {ROLE_LABELS[person['role']]} {person['binding']}")

@@ -29,7 +29,7 @@ LAYERS = (
     ("demo data", ("registry.demo",)),
     ("interface", ("registry", "registry.web", "registry.ops", "registry.bootstrap", "registry.cli",
                    "registry.clitools", "registry.front", "registry.forms",
-                   "registry.headers")),
+                   "registry.headers", "registry.workspaces")),
 )
 # Modules that serve HTTP or the command line, in whichever package they live (by their name's end:
 # views.py, objection_views.py, pages.py, admin_pages.py, cli.py, http.py).

@@ -1,0 +1,14 @@
+"""The workspaces of the people who sign in (SPEC §7 roles): server-rendered Chinese pages over the
+same services as the API, one module of pages per workspace, sharing one layout and menu."""
+
+from flask import Flask
+
+from . import bank_pages, department_pages, enterprise_pages, layout, review_pages, statistics_pages
+
+WORKSPACES = (department_pages, enterprise_pages, bank_pages, review_pages, statistics_pages)
+
+
+def init_app(app: Flask) -> None:
+    layout.init_app(app)
+    for workspace in WORKSPACES:
+        app.register_blueprint(workspace.bp)
