@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..access.services import Viewer
-from ..errors import FieldError, Forbidden, RegistryError, ValidationFailed
+from ..errors import FieldError, Forbidden, NotFound, RegistryError, ValidationFailed
 from ..runtime import settings
 from ..uow import UnitOfWork, transactional
 from . import rules
@@ -59,6 +59,23 @@ def upload_material(viewer: Viewer, application_id: int, request, today: date, *
         step = rules.transition(application.state, "complete", rules.SYSTEM)
         take_step(uow, application, step, {"missing_materials": []}, viewer, None, application.version, today)
     return present_application(application, viewer, today)
+
+
+@transactional
+def open_material(viewer: Viewer, application_id: int, material_id: int, *,
+                  uow: UnitOfWork) -> tuple[RepairMaterial, Path]:
+    """A material of an application the viewer may follow, and where its file is; each opening is
+    logged with who and when (SPEC §6: reading non-public data is logged). The credit centre's
+    administrators keep the system, not cases: to them, as to strangers, it does not exist."""
+    application = visible_application(viewer, application_id)
+    material = uow.session.get(RepairMaterial, material_id)
+    if material is None or material.application_id != application.id or (
+            viewer.is_credit_centre and not viewer.reads_personal_data):
+        raise NotFound(message_en=f"no material {material_id} in application {application_id}",
+                       message_zh="该申请没有这份材料", code="material_not_found")
+    uow.audit("repair_material.view", viewer, "repair_material", material.id,
+              {"application": application.number, "kind": material.kind})
+    return material, storage_dir() / material.sha256[:2] / material.sha256
 
 
 def _check_form(kind, upload, application: RepairApplication) -> None:

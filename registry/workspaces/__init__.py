@@ -3,9 +3,19 @@ same services as the API, one module of pages per workspace, sharing one layout 
 
 from flask import Flask
 
-from . import bank_pages, department_pages, enterprise_pages, layout, review_pages, statistics_pages
+from . import (
+    bank_pages,
+    department_pages,
+    enterprise_pages,
+    enterprise_report_pages,
+    layout,
+    material_pages,
+    review_pages,
+    statistics_pages,
+)
 
-WORKSPACES = (department_pages, enterprise_pages, bank_pages, review_pages, statistics_pages)
+WORKSPACES = (department_pages, enterprise_pages, enterprise_report_pages, bank_pages, review_pages, statistics_pages,
+              material_pages)
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,6 @@
 """Fixtures for tests in a real browser: the test app served over HTTP, Debian's Chromium driven by Playwright."""
 
 import threading
-import uuid
 from pathlib import Path
 
 import pyotp
@@ -9,10 +8,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from registry.accounts.passwords import hash_password
-from registry.accounts.services import SECOND_FACTOR_ROLES, create_account
-from registry.uow import unit_of_work
 from tests.conftest import initialised_app
+from tests.people import PASSWORD, new_person
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -64,24 +61,16 @@ def page_without_javascript(browser):
     context.close()
 
 
-PASSWORD = "通辽信用-工作台2026-测试"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
 def sign_in_as(app, live_server):
     """sign_in_as(page, role, name=..., **binding) -> email: make a person of `role` (bound as given)
-    whose first sign-in is behind them (own password; an authenticator where the role needs one),
-    and sign `page` in as that person, second factor and all."""
-    made = iter(range(1000))
+    whose first sign-in is behind them, and sign `page` in as that person, second factor and all."""
 
     def _sign_in(page, role, name="测试人员", **binding):
-        email = f"{role}.{next(made)}.{uuid.uuid4().hex[:6]}@tongliao.example"
-        secret = pyotp.random_base32() if role in SECOND_FACTOR_ROLES else None
-        with app.app_context(), unit_of_work() as uow:
-            account, _ = create_account(role, name, email, **binding, uow=uow)
-            account.password_hash, account.must_change_password = hash_password(PASSWORD), False
-            account.totp_secret = secret
+        email, secret = new_person(app, role, name, **binding)
         page.goto(f"{live_server}/signin")
         page.fill("#email", email)
         page.fill("#password", PASSWORD)
