@@ -10,6 +10,7 @@ from search.engine import SearchUnavailable
 
 from .config import ConfigError
 from .errors import RegistryError
+from .runtime import today
 
 
 def build_app():
@@ -56,4 +57,4 @@ def date_option(command):
 
 def as_of(day) -> date:
     """The day a --date option asks for: the given one, or today."""
-    return day.date() if day else date.today()
+    return day.date() if day else today()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from .config import Config
 
@@ -33,8 +33,8 @@ def runtime() -> Runtime:
 
 
 def today() -> date:
-    """The current day by the application's clock."""
-    return runtime().clock()
+    """The current day by the application's clock (the system's, for code used outside an application)."""
+    return runtime().clock() if has_app_context() else date.today()
 
 
 def settings() -> Config:

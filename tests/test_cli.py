@@ -1,9 +1,12 @@
 """The `registry` command as an operator uses it."""
 
+import re
+
 from click.testing import CliRunner
 
 from registry.cli import main
 from tests import factories
+from tests.people import form_token
 
 
 def test_init_is_repeatable(cli):
@@ -63,11 +66,25 @@ def test_principal_keys_are_shown_once_and_stored_hashed(cli, app):
 def test_demo_loads_a_searchable_city(cli, client):
     result = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert result.exit_code == 0, result.output
-    example = result.output.strip().split("example: ")[-1]
+    example = result.output.split("example: ")[1].split()[0]
     entity = client.get(f"/api/v1/enterprises/{example}").json
     assert entity["record_counts"]["penalty"] + entity["record_counts"]["licence"] >= 1
     again = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert "(0 new)" in again.output
+
+
+def test_the_demo_prints_an_account_of_each_role_that_signs_in(cli, client):
+    first = cli("demo", "--entities", "300", "--records", "300", "--seed", "7").output
+    output = cli("demo", "--entities", "300", "--records", "300", "--seed", "7").output
+    accounts = dict(re.findall(r"^  (\S+@demo\.tongliao\.example)\s+(\S+)", output, re.M))
+    assert sorted(email.split("@")[0] for email in accounts) == ["admin", "agent", "bank", "department",
+                                                                  "enterprise", "reviewer"]
+    assert not set(accounts.values()) & set(re.findall(r"^  \S+@\S+\s+(\S+)", first, re.M))  # new each load
+    token = form_token(client, "/signin")
+    signed_in = client.post("/signin", data={"email": "enterprise@demo.tongliao.example",
+                                             "password": accounts["enterprise@demo.tongliao.example"],
+                                             "csrf_token": token})
+    assert signed_in.status_code == 302 and client.get("/workspace").location.endswith("/enterprise")
 
 
 def test_a_database_never_initialised_or_out_of_reach_is_one_readable_line(tmp_path):

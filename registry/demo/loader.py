@@ -14,6 +14,7 @@ from ..records.bulk import writer_for
 from ..records.models import PUBLISHED, Record
 from ..records.publicity import rules
 from ..records.validation import validate_record
+from ..runtime import today as clock_today
 from ..uow import UnitOfWork, transactional, unit_of_work
 from .generator import generate_entities, generate_records
 
@@ -22,7 +23,7 @@ BATCH = 2000
 
 def load_demo(seed: int, entity_count: int, record_count: int, today: date | None = None) -> dict:
     """Insert the demo entities and records (idempotent: a second run changes nothing)."""
-    today = today or date.today()
+    today = today or clock_today()
     entities = generate_entities(entity_count, seed)
     _insert_missing_entities(entities)
     departments = {d.uscc: d for d in db.session.scalars(select(Department))}

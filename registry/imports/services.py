@@ -10,7 +10,6 @@ import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -27,6 +26,7 @@ from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
 from ..records.writer import AUDITED
 from ..runtime import runtime, settings
+from ..runtime import today as clock_today
 from ..stages import StageTimes
 from ..uow import UnitOfWork, transactional, unit_of_work
 from .locks import JobLock
@@ -193,7 +193,7 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
          uploader: Viewer | None):
     """Write the file's batches after `tally.rows_committed`; yields its FileMeta, then after each batch.
     The audit trail gets one entry a batch for its inserted records and one for its updated ones."""
-    today = date.today()
+    today = clock_today()
     config = settings()
     if uow.session.get_bind().dialect.name == "sqlite":
         # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB),

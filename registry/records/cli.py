@@ -1,11 +1,11 @@
 """`registry publicity`: the daily end of publication for records whose period is over (SPEC §4)."""
 
 import json
-from datetime import date
 
 import click
 
 from ..clitools import with_app
+from ..runtime import today
 from .sweep import end_expired_publicity
 
 
@@ -17,5 +17,5 @@ def publicity():
 @publicity.command("sweep", help="End the publication of every record whose period is over (run daily).")
 @with_app
 def publicity_sweep():
-    ended = end_expired_publicity(date.today())
-    click.echo(json.dumps({"ended": ended, "date": date.today().isoformat()}))
+    ended = end_expired_publicity(today())
+    click.echo(json.dumps({"ended": ended, "date": today().isoformat()}))

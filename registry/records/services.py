@@ -11,7 +11,8 @@ from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import InvalidCursor, cursor_id, decode_cursor, encode_cursor
-from ..runtime import settings, today
+from ..runtime import settings
+from ..runtime import today as clock_today
 from ..uow import UnitOfWork, transactional
 from . import layout
 from .bulk import writer_for
@@ -38,7 +39,7 @@ def push_records(viewer: Viewer, payload, today: date | None = None, *, uow: Uni
         raise ValidationFailed(message_en=f"a batch holds 1 to {limit} records, got {len(rows)}",
                                message_zh=f"每批应包含1至{limit}条记录，实际{len(rows)}条", code="batch_size")
     department = db.session.get(Department, viewer.department_id)
-    today = today or date.today()
+    today = today or clock_today()
     clean_rows, errors = validate_batch(rows, department, today)
     if errors:
         bad = len({e.index for e in errors})
@@ -97,7 +98,7 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
 
 
 def _visible(viewer: Viewer):
-    return visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
+    return visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, clock_today())
 
 
 def visible_record(viewer: Viewer, record_id: int, *, for_update: bool = False) -> Record:

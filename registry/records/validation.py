@@ -12,6 +12,7 @@ from ..domain.penalty_types import InvalidPenaltyType, parse_penalty_types
 from ..domain.severity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES
 from ..domain.values import parse_amount, parse_date
 from ..errors import FieldError
+from ..runtime import today as clock_today
 from . import layout
 
 _CHOICE_ALIASES = {
@@ -108,7 +109,7 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
         if error:
             errors.append(error)
         clean[key] = parsed
-    errors.extend(_cross_field_errors(clean, {e.field for e in errors}, today or date.today()))
+    errors.extend(_cross_field_errors(clean, {e.field for e in errors}, today or clock_today()))
     if errors:
         return None, errors
     clean["party_key"] = clean["uscc"] or clean["id_no"]

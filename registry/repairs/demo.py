@@ -10,6 +10,7 @@ from ..access.services import Viewer, create_principal
 from ..departments.models import Department
 from ..extensions import db
 from ..records.models import PUBLISHED, Record
+from ..runtime import today as clock_today
 from ..uow import unit_of_work
 from . import materials, rules, services
 from .models import RepairApplication, RepairMaterial
@@ -21,7 +22,7 @@ OUTCOMES = (("approve", 70), ("reject", 8), ("not_accept", 7), ("open", 15))
 
 def load_demo_repairs(count: int, seed: int, today: date | None = None) -> dict:
     """File up to `count` applications for repairable penalties (not applied for yet), decided on past days."""
-    today, rng = today or date.today(), Random(seed)
+    today, rng = today or clock_today(), Random(seed)
     candidates = db.session.scalars(
         select(Record.id).where(Record.kind == "penalty", Record.status == PUBLISHED, Record.uscc.is_not(None),
                                 Record.repairable_from <= today - timedelta(days=20),

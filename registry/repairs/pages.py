@@ -1,10 +1,10 @@
 """The Chinese progress page: an applicant follows an application by its number and query code."""
 
-from datetime import date
 
 from flask import Blueprint, render_template, request
 
 from ..access.services import Viewer
+from ..runtime import today
 from . import services
 from .presenters import present_application
 from .rules import STATE_LABELS_ZH
@@ -24,7 +24,7 @@ def progress(number: str = ""):
         found = services.find_by_number(number, request.form.get("code", "")[:32])
         failed = found is None
         if found:
-            application = present_application(found, APPLICANT_VIEW, date.today())
+            application = present_application(found, APPLICANT_VIEW, today())
     status = 404 if failed else 200
     return render_template("repairs/progress.html", number=number, application=application, failed=failed,
                            state_labels=STATE_LABELS_ZH), status

@@ -1,6 +1,5 @@
 """HTTP resources for credit repair: applications, materials, decisions, lists and statistics."""
 
-from datetime import date
 
 from flask import request
 from flask.views import MethodView
@@ -8,6 +7,7 @@ from flask.views import MethodView
 from ..access.http import current_viewer, require_role, roles
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
+from ..runtime import today
 from . import materials, services, statistics
 from .rules import MATERIAL_KINDS
 from .schemas import (
@@ -37,7 +37,7 @@ class Repairs(MethodView):
         a record with an open application is a 409 `application_open`.
         """
         viewer = current_viewer()
-        return services.file_application(viewer, body["record_id"], body["sign_commitment"], date.today())
+        return services.file_application(viewer, body["record_id"], body["sign_commitment"], today())
 
     @roles(*ANY_ROLE)
     @blp.arguments(ListArgs, location="query")
@@ -45,7 +45,7 @@ class Repairs(MethodView):
     def get(self, args):
         """Applications the caller may follow, newest first; `overdue=true` keeps the late open ones."""
         viewer = current_viewer()
-        return statistics.list_applications(viewer, date.today(), **args)
+        return statistics.list_applications(viewer, today(), **args)
 
 
 @blp.route("/eligibility")
@@ -56,7 +56,7 @@ class Eligibility(MethodView):
     def get(self, args):
         """Whether a record may be repaired today, and if not why and from which date."""
         viewer = current_viewer()
-        return services.check_eligibility(viewer, args["record_id"], date.today())
+        return services.check_eligibility(viewer, args["record_id"], today())
 
 
 @blp.route("/statistics")
@@ -65,7 +65,7 @@ class Statistics(MethodView):
     def get(self):
         """Applications by state, department, district and month; median days to decision; overdue count."""
         require_role("reviewer", "admin")
-        return statistics.statistics(date.today())
+        return statistics.statistics(today())
 
 
 @blp.route(f"/<int(max={MAX_ID}):application_id>")
@@ -73,7 +73,7 @@ class RepairById(MethodView):
     @blp.response(200, ApplicationOut)
     def get(self, application_id: int):
         """One application with its clocks, materials and log (404 to anyone who may not follow it)."""
-        return services.get_application(require_role(*ANY_ROLE), application_id, date.today())
+        return services.get_application(require_role(*ANY_ROLE), application_id, today())
 
 
 @blp.route(f"/<int(max={MAX_ID}):application_id>/materials")
@@ -87,7 +87,7 @@ class Materials(MethodView):
     def post(self, application_id: int):
         """Upload one material (PDF, JPEG or PNG; 413 when too large, 415 for another type)."""
         viewer = require_role("enterprise", "agent")
-        return materials.upload_material(viewer, application_id, request, date.today())
+        return materials.upload_material(viewer, application_id, request, today())
 
 
 @blp.route(f"/<int(max={MAX_ID}):application_id>/decisions")
@@ -100,4 +100,4 @@ class Decisions(MethodView):
         approve, reject (the source department); close, revoke (reviewer). Negative outcomes need a reason."""
         viewer = current_viewer()
         return services.decide(viewer, application_id, body["action"], body["reason"], body["version"],
-                               date.today())
+                               today())

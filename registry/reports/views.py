@@ -1,6 +1,5 @@
 """HTTP resources: reports (request, JSON, HTML, PDF, verification, keys), authorisations, query log."""
 
-from datetime import date
 
 from flask import Response, current_app, render_template, request
 from flask.views import MethodView
@@ -9,6 +8,7 @@ from ..access.http import current_viewer, require_role, roles
 from ..enterprises.services import parse_uscc
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
+from ..runtime import today
 from . import authorisations, querylog, services
 from .presentation import qr_svg, report_view
 from .ratelimit import check_verify_rate
@@ -44,7 +44,7 @@ class Reports(MethodView):
         A repeat request for the same scope on the same day returns that day's report (200).
         """
         viewer = current_viewer()
-        report, issued = services.request_report(viewer, data, date.today())
+        report, issued = services.request_report(viewer, data, today())
         return services.signed_document(report, request.host_url), 201 if issued else 200
 
 
@@ -58,7 +58,7 @@ class Keys(MethodView):
 
 def _readable_document(number: str, rendering: str) -> dict:
     viewer = require_role(*_READERS)
-    report = services.read_report(viewer, number, date.today(), rendering)
+    report = services.read_report(viewer, number, today(), rendering)
     return services.signed_document(report, request.host_url)
 
 
@@ -113,7 +113,7 @@ class Authorisations(MethodView):
     def get(self, uscc: str):
         """The enterprise's bank authorisations, live and ended (the enterprise, the credit centre)."""
         viewer = require_role("enterprise", "reviewer", "admin")
-        return {"items": authorisations.list_authorisations(viewer, parse_uscc(uscc), date.today())}
+        return {"items": authorisations.list_authorisations(viewer, parse_uscc(uscc), today())}
 
     @roles("enterprise")
     @enterprise_blp.arguments(AuthorisationIn)
@@ -121,7 +121,7 @@ class Authorisations(MethodView):
     def post(self, data, uscc: str):
         """Authorise a bank to obtain the enterprise's reports, for a purpose, until a day (the enterprise)."""
         viewer = current_viewer()
-        return authorisations.grant_authorisation(viewer, parse_uscc(uscc), data, date.today())
+        return authorisations.grant_authorisation(viewer, parse_uscc(uscc), data, today())
 
 
 @enterprise_blp.route(f"/<string:uscc>/authorisations/<int(max={MAX_ID}):authorisation_id>")
@@ -130,7 +130,7 @@ class AuthorisationById(MethodView):
     def delete(self, uscc: str, authorisation_id: int):
         """Revoke an authorisation (the enterprise); it ends at once."""
         viewer = require_role("enterprise")
-        return authorisations.revoke_authorisation(viewer, parse_uscc(uscc), authorisation_id, date.today())
+        return authorisations.revoke_authorisation(viewer, parse_uscc(uscc), authorisation_id, today())
 
 
 @enterprise_blp.route("/<string:uscc>/queries")
