@@ -66,11 +66,36 @@ def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = Non
 COMMITTED_FIXTURES = {"cli", "live_server"}
 
 
-def pytest_collection_modifyitems(items):
-    """Mark committed every test that uses one of COMMITTED_FIXTURES, directly or through another fixture."""
+# Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
+SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch"}
+SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch"}
+SERVICE_MARKS = ("postgres", "opensearch", "keycloak")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", choices=("all", "sqlite"), default="all",
+                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch or Keycloak)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here
+def pytest_collection_modifyitems(config, items):
+    """Mark committed every test that uses one of COMMITTED_FIXTURES, directly or through another
+    fixture; mark each test with the services its fixtures and parameters need; with --backend
+    sqlite, leave out the tests that need one."""
     for item in items:
-        if COMMITTED_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if COMMITTED_FIXTURES & used:
             item.add_marker(pytest.mark.committed)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        needed = {SERVICE_FIXTURES[name] for name in used & SERVICE_FIXTURES.keys()}
+        needed |= {SERVICE_PARAMS[value] for value in params.values()
+                   if isinstance(value, str) and value in SERVICE_PARAMS}
+        for mark in needed - {m.name for m in item.iter_markers()}:
+            item.add_marker(getattr(pytest.mark, mark))
+    if config.getoption("--backend") == "sqlite":
+        kept = [item for item in items if not any(item.get_closest_marker(mark) for mark in SERVICE_MARKS)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,7 @@ def test_openapi_describes_the_core_paths(client):
     assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
 
 
+@pytest.mark.opensearch
 @pytest.mark.committed  # other apps read the test database
 def test_readiness_names_the_external_engine_and_reports_it_down(app, tmp_path):
     from tests.services import opensearch_url
