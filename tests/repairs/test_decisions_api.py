@@ -23,7 +23,10 @@ def test_the_whole_path_each_step_by_its_role(penalty, keys, apply, upload, deci
     for action, key, state in steps:
         for wrong in {keys.reviewer, keys.department, enterprise, keys.agent} - {key}:
             refused = decide(wrong, application["id"], action)
-            assert refused.status_code in (403, 404), (action, refused.json)
+            # Who cannot follow the application is told it does not exist: the agent that did not
+            # file it, and the department until the case is forwarded to it.
+            hidden = wrong == keys.agent or (wrong == keys.department and action in ("accept", "forward"))
+            assert refused.status_code == (404 if hidden else 403), (action, refused.json)
         answer = decide(key, application["id"], action)
         assert answer.status_code == 200, answer.json
         assert answer.json["state"] == state
