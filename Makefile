@@ -37,6 +37,7 @@ stop-services:
 test: install system services node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(BIN)/python bench/mutation.py --changed-since HEAD~1  # the rule modules the last commit touched
 
 # axe-core, which the browser tests run in the pages (npm: Debian's, where nodejs does not bring its own).
 node_modules/.package-lock.json: package-lock.json

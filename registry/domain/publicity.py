@@ -104,7 +104,7 @@ def _track_window(track: Track, types: tuple, fine_amount, party_category, secto
         if amount is None:
             reasons.append("fine_amount_unknown")
         else:
-            category = PARTY_CATEGORY_ALIASES.get(party_category, "default")
+            category = PARTY_CATEGORY_ALIASES.get(party_category)
             limit = track.small_fine_below.get(category, track.small_fine_below["default"])
             if amount < limit:
                 return track.short

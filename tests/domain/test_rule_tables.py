@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from registry.domain.masking import mask_id
-from registry.domain.publicity import assess, is_displayed, min_period_passed
+from registry.domain.publicity import assess, default_severity, is_displayed, min_period_passed
 from registry.domain.rulebook import DEFAULT_RULES_PATH, RuleBook
 from registry.domain.values import parse_amount, parse_date
 from registry.records.validation import validate_record
@@ -88,7 +88,15 @@ def assert_not_shown(result, decided: date) -> None:
 
 @pytest.mark.parametrize("penalty_type, severity", sorted(DEFAULT_SEVERITIES.items()))
 def test_each_penalty_type_has_its_default_severity(book, penalty_type, severity):
-    assert assessed(book, DECIDED["gbf-2025-22"], penalty_type).severity == severity
+    result = assessed(book, DECIDED["gbf-2025-22"], penalty_type)
+    assert (result.severity, result.reasons[0]) == (severity, "default_severity")
+
+
+def test_a_given_rule_book_decides_the_default_severity():
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["severity"]["by_penalty_type"]["罚款"] = "serious"
+    assert default_severity("罚款") == "general"
+    assert default_severity("罚款", rulebook=RuleBook.from_dict(data)) == "serious"
 
 
 def test_the_table_names_every_penalty_type(book):
@@ -112,6 +120,8 @@ def test_each_rule_set_severity_sector_and_party_category_has_its_window(book, r
     if SECTOR_DOMAINS[domain] is not None:
         low = SPECIAL_MIN.get(rule_set, low)
     assert (result.rule_set, result.severity, result.sector) == (rule_set, severity, SECTOR_DOMAINS[domain])
+    assert result.reasons[0] == "explicit_severity"
+    assert ("special_sector" in result.reasons) is (SECTOR_DOMAINS[domain] is not None)
     assert_repair_opens_on(result, months_after(decided, low))
     if high is None:
         assert_not_shown(result, decided)
@@ -155,6 +165,21 @@ def test_a_fine_is_small_strictly_below_its_party_categorys_threshold(book, cate
 
     short, long = months_after(decided, 3), months_after(decided, 36)
     assert [window(limit - Decimal("0.0001")), window(limit), window(limit + 1)] == [short, long, long]
+
+
+@pytest.mark.parametrize("amount, end_months", [("4.9999", 3), ("1,000", 36), ("NaN", 36), ("Infinity", 36)])
+def test_a_fine_written_with_separators_or_as_no_number_is_read_as_a_department_means_it(book, amount, end_months):
+    """1,000 (万元) is a thousand; a fine that is no finite number is not small."""
+    decided = DECIDED["gbf-2025-22"]
+    result = assessed(book, decided, "罚款", domain="market_supervision", violation_type="违法行为",
+                      fine_amount=amount, party_category="法人及非法人组织")
+    assert result.publicity_end == months_after(decided, end_months)
+
+
+def test_a_fine_amount_that_is_not_a_number_is_refused_naming_it(book):
+    with pytest.raises(ValueError, match="fine_amount '五千' is not a number"):
+        assessed(book, DECIDED["gbf-2025-22"], "罚款", domain="market_supervision", violation_type="违法行为",
+                 fine_amount="五千")
 
 
 def test_a_track_applies_through_its_last_day_and_not_after(tmp_path):
