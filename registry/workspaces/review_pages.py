@@ -18,6 +18,7 @@ menu_item("工作日日历", "review_workspace.calendar", *ROLES)
 ACTION_LABELS = {"accept": "受理", "accept_with_missing": "容缺受理", "not_accept": "不予受理",
                  "forward": "转来源部门认定", "approve": "准予修复", "reject": "不予修复", "close": "办结",
                  "revoke": "撤销信用修复"}
+REASON_REQUIRED = frozenset(t.action for t in rules.TRANSITIONS if t.reason_required)
 SYSTEM_STEPS = {"submit": "提交申请", "complete": "补正材料齐全", "lapse": "逾期未补正"}
 DONE_MESSAGES = {action: f"已{label}。" for action, label in ACTION_LABELS.items()}
 CLOCK_NAMES = {"result_due": "办理结果", "department_due": "部门认定", "materials_due": "补正材料"}
@@ -50,17 +51,27 @@ def home():
                            labels_of=rules.STATE_LABELS_ZH, error=error)
 
 
-def _application_page(application_id: int, status: int = 200, **shown):
+def _application_page(application_id: int, status: int = 200, form=None, **shown):
+    """The application and its forms; a refused form keeps the reason typed."""
     try:
         found = services.visible_application(g.viewer, application_id)
     except NotFound:
         abort(404)  # the site's page, not the API's problem document
     application = services.get_application(g.viewer, application_id, today())
     facts = review.case_facts(found)
-    reasons = {t.action for t in rules.TRANSITIONS if t.reason_required}
+    application["next_actions"] = _offered(application["next_actions"], facts["missing_now"])
     return render_template("workspaces/review/application.html", a=application, facts=facts,
                            actions=ACTION_LABELS, steps=SYSTEM_STEPS, states=rules.STATE_LABELS_ZH,
-                           kinds=rules.MATERIAL_KINDS, reasons=reasons, form=shown.pop("form", {}), **shown), status
+                           kinds=rules.MATERIAL_KINDS, reasons=REASON_REQUIRED,
+                           materials_days=settings().REPAIR_MATERIALS_WORKDAYS, form=form or {}, **shown), status
+
+
+def _offered(actions: list[str], missing: list) -> list[str]:
+    """The steps worth a form: acceptance in full only with every material in, 容缺 only with some
+    missing and none essential (the service refuses the others with the same reasons)."""
+    essential = any(kind.essential for _, kind in missing)
+    refused = {"accept"} if missing else {"accept_with_missing"}
+    return [a for a in actions if a not in refused and not (essential and a == "accept_with_missing")]
 
 
 @bp.get("/review/repairs/<int:application_id>")

@@ -109,3 +109,11 @@ def test_a_decision_without_the_form_token_is_refused(app, client, filed):
                          data={"action": "accept", "version": application["version"]})
     assert answer.status_code == 400 and "表单已失效" in answer.get_data(as_text=True)
     assert "已提交" in client.get(f"/review/repairs/{application['id']}").get_data(as_text=True)
+
+
+def test_without_the_essential_proof_only_a_refusal_is_offered(app, client, filed):
+    application, _ = filed(())
+    sign_in(client, app, "reviewer")
+    page = client.get(f"/review/repairs/{application['id']}").get_data(as_text=True)
+    assert "尚缺不可容缺的材料" in page and 'id="decide-not_accept"' in page
+    assert 'id="decide-accept"' not in page and 'id="decide-accept_with_missing"' not in page
