@@ -120,3 +120,17 @@ def test_the_reviewer_pages_pass_axe(live_server, page, sign_in_as, case, path):
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page)
+
+
+def test_the_administrators_departments_page_passes_axe_and_adds_a_department(live_server, page, sign_in_as):
+    sign_in_as(page, "admin")
+    page.click("header >> text=工作台")
+    assert page.locator(".workspace-menu [aria-current=page]").text_content() == "账号管理"
+    page.click(".workspace-menu >> text=来源部门")
+    assert_accessible(page)
+    page.fill("#uscc", "11150502MA0TEBT0X")
+    page.fill("#name", "通辽市测试局")
+    page.click("form.stacked button[type=submit]")
+    assert "统一社会信用代码" in page.text_content("[role=alert]") and page.input_value("#name") == "通辽市测试局"
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
