@@ -4,6 +4,7 @@ materials and the decisions its state allows; over the same services as the API.
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from ..errors import Conflict, NotFound, RegistryError
+from ..pagination import MAX_ID
 from ..repairs import calendar_loads, escalation, review, rules, services
 from ..runtime import settings, today
 from .layout import for_roles, menu_item
@@ -32,7 +33,7 @@ RACE_MESSAGE = "其他审核人员已先处理了此申请。页面已更新为�
 def _queue_filters(args) -> dict:
     department = args.get("department", "")
     return {"state": args.get("state") or review.OPEN, "district": args.get("district") or None,
-            "department_id": int(department) if department.isdigit() else None,
+            "department_id": int(department) if department.isdigit() and int(department) <= MAX_ID else None,
             "overdue": args.get("overdue") == "1"}
 
 
@@ -48,7 +49,7 @@ def home():
     except RegistryError as exc:
         error = exc.message_zh
     return render_template("workspaces/review/home.html", page=page, form=form, choices=review.queue_choices(),
-                           labels_of=rules.STATE_LABELS_ZH, error=error)
+                           error=error)
 
 
 def _application_page(application_id: int, status: int = 200, form=None, **shown):
