@@ -120,3 +120,8 @@ def test_a_bad_schedule_is_refused_with_its_reason_and_nothing_is_loaded(app, cl
     assert answer.status_code == 422 and "节假日安排文件有误" in page and "holidays" in page
     assert "尚未载入2027年" in page
     assert _upload(client, "{不是JSON".encode()).status_code == 422
+
+
+def test_escalating_an_objection_that_does_not_exist_is_a_page_not_found(app, client):
+    sign_in(client, app, "reviewer")
+    assert _escalate(client, 999999).status_code == 404
