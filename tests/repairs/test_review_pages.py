@@ -117,3 +117,16 @@ def test_without_the_essential_proof_only_a_refusal_is_offered(app, client, file
     page = client.get(f"/review/repairs/{application['id']}").get_data(as_text=True)
     assert "尚缺不可容缺的材料" in page and 'id="decide-not_accept"' in page
     assert 'id="decide-accept"' not in page and 'id="decide-accept_with_missing"' not in page
+
+
+def test_an_approved_repair_is_revoked_with_its_reason_from_the_page(app, client, filed, keys, decide):
+    application, _ = filed(("performance_proof", "correction_report", "business_licence"))
+    for key, action in ((keys.reviewer, "accept"), (keys.reviewer, "forward"), (keys.department, "approve")):
+        assert decide(key, application["id"], action).status_code == 200
+    sign_in(client, app, "reviewer")
+    page = client.get(f"/review/repairs/{application['id']}").get_data(as_text=True)
+    assert 'id="decide-close"' in page and 'id="decide-revoke"' in page
+    current = {**application, "version": int(re.search(r'name="version" value="(\d+)"', page).group(1))}
+    answer = _decide(client, current, "revoke", reason="提供虚假整改材料")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "已撤销信用修复。" in page and "修复已撤销" in page and "提供虚假整改材料" in page
