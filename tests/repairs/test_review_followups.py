@@ -125,3 +125,10 @@ def test_a_bad_schedule_is_refused_with_its_reason_and_nothing_is_loaded(app, cl
 def test_escalating_an_objection_that_does_not_exist_is_a_page_not_found(app, client):
     sign_in(client, app, "reviewer")
     assert _escalate(client, 999999).status_code == 404
+
+
+def test_an_upload_without_the_form_token_is_refused(app, client):
+    sign_in(client, app, "reviewer")
+    answer = client.post("/review/calendar", data={"schedule": (BytesIO(b"{}"), "2027.json")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 400 and "表单已失效" in answer.get_data(as_text=True)

@@ -44,6 +44,16 @@ def test_the_queue_lists_open_applications_by_their_nearest_deadline(app, client
     assert second["number"] not in client.get("/review?overdue=1").get_data(as_text=True)
 
 
+def test_the_queue_is_filtered_by_department_and_district(app, client, filed, transport):
+    application, _ = filed()
+    sign_in(client, app, "reviewer")
+    district = application["applicant"]["uscc"][2:8]
+    assert application["number"] in client.get(f"/review?department={transport['id']}&district={district}").text
+    assert application["number"] not in client.get(f"/review?department={transport['id'] + 1}").text
+    assert application["number"] not in client.get("/review?district=150521").text
+    assert application["number"] not in client.get("/review?state=accepted").text
+
+
 def test_the_queue_pages_by_deadline_without_repeating_a_row(app, client, filed, monkeypatch):
     numbers = [filed()[0]["number"] for _ in range(3)]
     monkeypatch.setattr(review_pages, "PAGE_SIZE", 2)
