@@ -70,6 +70,8 @@ class Config:
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     OIDC_ROLE_MAP: str = ""  # a JSON file's path, or the JSON itself: rules from claims to a role
+    # --- Reviewer workspace (ws-review) ---
+    OBJECTION_WORKDAYS: int = 5  # the source department's answer to an objection (SPEC §5), from filing
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":

@@ -89,3 +89,23 @@ def reference_names() -> dict[str, dict[str, str]]:
         "domain": dict(db.session.execute(select(Domain.key, Domain.name_zh)).all()),
         "district": dict(db.session.execute(select(District.code, District.name_zh)).all()),
     }
+
+
+@transactional
+def register_department(actor, uscc: str, name: str, domain: str, district: str, code: str | None = None, *,
+                        uow: UnitOfWork) -> Department:
+    """Add or update a source department for an administrator (the CLI's `departments add`), in the
+    audit trail with what was set."""
+    department = _upsert_department(uscc, name, domain, district, code)
+    uow.audit("department.add", actor, "department", department.id,
+              {"uscc": department.uscc, "name": department.name, "domain": domain, "district": district,
+               "code": department.code})
+    return department
+
+
+def department_list() -> dict:
+    """Every source department with its domain and district, and the domains and districts to choose from."""
+    return {"departments": db.session.scalars(select(Department).order_by(Department.district_code,
+                                                                           Department.name)).all(),
+            "domains": db.session.execute(select(Domain.key, Domain.name_zh).order_by(Domain.key)).all(),
+            "districts": db.session.execute(select(District.code, District.name_zh).order_by(District.code)).all()}

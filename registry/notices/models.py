@@ -12,7 +12,8 @@ COMMITMENT_TEMPLATE = "commitment_template"  # 信用修复承诺书（模板）
 REPAIRABLE_LETTER = "repairable_letter"  # 一企一函
 REPAIR_PROGRESS = "repair_progress"  # a step of an application, to the applicant
 REPAIR_FORWARDED = "repair_forwarded"  # an application to decide, to the source department
-KINDS = (REPAIR_NOTICE, COMMITMENT_TEMPLATE, REPAIRABLE_LETTER, REPAIR_PROGRESS, REPAIR_FORWARDED)
+OBJECTION_ESCALATION = "objection_escalation"  # 三单一函 on a late objection, to the source department
+KINDS = (REPAIR_NOTICE, COMMITMENT_TEMPLATE, REPAIRABLE_LETTER, REPAIR_PROGRESS, REPAIR_FORWARDED, OBJECTION_ESCALATION)
 
 ENTERPRISE, DEPARTMENT = "enterprise", "department"
 

@@ -37,24 +37,32 @@ def lapse_overdue(today: date) -> list[str]:
 def recompute_provisional(*, uow: UnitOfWork) -> int:
     """Count again every due date that was provisional (after a year's schedule is loaded); returns how
     many applications had a due date moved by it."""
-    cal, config, moved = calendar(), settings(), 0
+    return len({moved["number"] for moved in recount_provisional(uow)})
+
+
+def recount_provisional(uow: UnitOfWork) -> list[dict]:
+    """Recount the provisional due dates in the caller's unit of work: each due date that moved, with
+    its application's number, which clock, and the day before and after."""
+    cal, config, moved = calendar(), settings(), []
     pending = uow.session.scalars(select(RepairApplication).where(or_(
         RepairApplication.result_due_provisional, RepairApplication.department_due_provisional,
-        RepairApplication.materials_due_provisional))).all()
+        RepairApplication.materials_due_provisional)).order_by(RepairApplication.id)).all()
     for application in pending:
         moved += _recount(application, cal, config)
     return moved
 
 
-def _recount(application: RepairApplication, cal, config) -> bool:
-    """Recount the application's provisional due dates; whether any of them moved."""
-    moved = False
+def _recount(application: RepairApplication, cal, config) -> list[dict]:
+    """Recount the application's provisional due dates; the ones that moved."""
+    moved = []
     for column, start, days in (("result_due", application.submitted_on, config.REPAIR_RESULT_WORKDAYS),
                                 ("department_due", application.forwarded_on, config.REPAIR_DEPARTMENT_WORKDAYS),
                                 ("materials_due", application.accepted_on, config.REPAIR_MATERIALS_WORKDAYS)):
         if getattr(application, f"{column}_provisional") and start is not None:
-            deadline = cal.add_workdays(start, days)
-            moved |= deadline.due != getattr(application, column)
+            deadline, before = cal.add_workdays(start, days), getattr(application, column)
+            if deadline.due != before:
+                moved.append({"number": application.number, "clock": column, "before": before.isoformat(),
+                              "after": deadline.due.isoformat()})
             setattr(application, column, deadline.due)
             setattr(application, f"{column}_provisional", deadline.provisional)
     return moved

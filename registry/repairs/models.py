@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps, Versioned, utcnow
@@ -13,6 +13,9 @@ class RepairApplication(Timestamps, Versioned, Base):
     """One application to repair one record; `version` guards concurrent decisions."""
 
     __tablename__ = "repair_applications"
+    # The reviewers' queue sorts the open cases by their nearest deadline: read from this index alone.
+    __table_args__ = (Index("ix_repair_applications_queue", "state", "result_due", "department_due", "materials_due",
+                            "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)

@@ -203,3 +203,14 @@ def missing_materials(supplied, *, by_agent: bool) -> list[str]:
 # --------------------------------------------------------------------------- objections
 
 OUTCOMES = ("upheld", "corrected", "withdrawn")  # how a reviewer resolves an objection (异议申诉)
+
+# 三单一函: how the credit centre presses a source department late on an objection, one step after
+# another. The first, a reminder, may go before the deadline; the others only once it has passed.
+ESCALATION_STEPS = ("提醒单", "催办单", "督办单", "移交函")
+
+
+def next_escalation(taken: int, overdue: bool) -> str | None:
+    """The step that comes after `taken` steps, or None when none may be taken now."""
+    if taken >= len(ESCALATION_STEPS) or (taken and not overdue):
+        return None
+    return ESCALATION_STEPS[taken]

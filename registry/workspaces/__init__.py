@@ -4,6 +4,7 @@ same services as the API, one module of pages per workspace, sharing one layout 
 from flask import Flask
 
 from . import (
+    admin_pages,
     bank_pages,
     department_pages,
     enterprise_pages,
@@ -15,7 +16,7 @@ from . import (
 )
 
 WORKSPACES = (department_pages, enterprise_pages, enterprise_report_pages, bank_pages, review_pages, statistics_pages,
-              material_pages)
+              material_pages, admin_pages)
 
 
 def init_app(app: Flask) -> None:
