@@ -1,14 +1,14 @@
 """The reviewers' queue: an index of the open cases' states and deadlines, so that sorting 10,000 open
 applications by their nearest deadline reads the index alone, not every application's row.
 
-Revision ID: 0015_ws_review
+Revision ID: 0015_review_queue_index
 Revises: 0014_account_single_sign_on
 Create Date: 2026-12-06
 """
 
 from alembic import op
 
-revision = "0015_ws_review"
+revision = "0015_review_queue_index"
 down_revision = "0014_account_single_sign_on"
 branch_labels = None
 depends_on = None
