@@ -136,9 +136,10 @@ def quality_page():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     late = quality.late_records(chosen.scope(), collection, offset=(page - 1) * LATE_PAGE, limit=LATE_PAGE)
     pages = max((collection.total.late + LATE_PAGE - 1) // LATE_PAGE, 1)
+    several = chosen.department is None
     return render_template("workspaces/statistics/quality.html", filters=chosen, names=names, error=error,
-                           tables=figures, cell=tables.cell_text, late=tables.late_rows(late),
-                           late_columns=tables.LATE_COLUMNS, page=min(page, pages), pages=pages,
+                           tables=figures, cell=tables.cell_text, late=tables.late_rows(late, several),
+                           late_columns=tables.late_columns(several), page=min(page, pages), pages=pages,
                            limit=collection.limit)
 
 
@@ -149,7 +150,9 @@ def quality_export():
     chosen, _ = _filters(names)
     figures, collection = _quality_tables(chosen)
     late = quality.late_records(chosen.scope(), collection, limit=collection.total.late)
-    figures.append(tables.Table("late", "超期报送的记录", tables.LATE_COLUMNS, tables.late_rows(late)))
+    several = chosen.department is None
+    figures.append(tables.Table("late", "超期报送的记录", tables.late_columns(several),
+                                tables.late_rows(late, several)))
     return _xlsx(figures, f"数据质量　{chosen.heading(names)}", "quality")
 
 

@@ -53,7 +53,7 @@ class Table:
             return None
         label, value = self.chart
         bars = [Bar(str(row[label]), float(row[value] or 0), cell_text(row[value])) for row in self.rows]
-        what = f"按{self.columns[label]}的{self.columns[value]}，共 {len(bars)} 项；数值见右侧（手机上为下方）表格。"
+        what = f"按{self.columns[label]}的{self.columns[value]}，共 {len(bars)} 项；各项数值见下方表格。"
         return bar_chart(f"{self.title}：{self.columns[value]}", what, bars)
 
 
@@ -126,8 +126,9 @@ def department_month_table(collection: Collection, departments: dict[int, str]) 
 
 
 def imports_table(jobs: list[ImportFigures], with_department: bool) -> Table:
-    columns = ["导入", *(["报送部门"] if with_department else []), "开始时间", "状态", "读取行数", "拒收行数", "拒收率"]
-    rows = [[f"#{job.id} {job.filename}", *([job.department] if with_department else []),
+    columns = ["导入", "文件", *(["报送部门"] if with_department else []), "开始时间", "状态", "读取行数", "拒收行数",
+               "拒收率"]
+    rows = [[f"#{job.id}", job.filename, *([job.department] if with_department else []),
              f"{as_utc(job.created_at).astimezone(BEIJING):%Y-%m-%d %H:%M}",
              JOB_STATES.get(job.state, job.state), job.rows.rows_read, job.rows.rejected, ratio(job.rows.rate)]
             for job in jobs]
@@ -142,9 +143,11 @@ def fields_table(by_field: dict[str, int], rows_read: int) -> Table:
                  note="一行有几个字段出错，就在每个字段下各计一次。")
 
 
-LATE_COLUMNS = ["决定文书号", "类型", "行政相对人", "报送部门", "决定日期", "报送日期", "间隔工作日"]
+def late_columns(with_department: bool) -> list[str]:
+    return ["决定文书号", "类型", "行政相对人", *(["报送部门"] if with_department else []), "决定日期", "报送日期",
+            "间隔工作日"]
 
 
-def late_rows(records: list[LateRecord]) -> list[list]:
-    return [[r.decision_no, KIND_LABELS.get(r.kind, r.kind), r.party_name, r.department, r.decision_date.isoformat(),
-             r.submitted_on.isoformat(), r.workdays] for r in records]
+def late_rows(records: list[LateRecord], with_department: bool) -> list[list]:
+    return [[r.decision_no, KIND_LABELS.get(r.kind, r.kind), r.party_name, *([r.department] if with_department else []),
+             r.decision_date.isoformat(), r.submitted_on.isoformat(), r.workdays] for r in records]

@@ -1,21 +1,9 @@
-"""Records submitted on chosen days, for the statistics and data-quality figures."""
-
-from datetime import UTC, date, datetime, time
+"""Departments, and records of theirs submitted on chosen days."""
 
 import pytest
-from sqlalchemy import update
 
-from registry.access.services import authenticate
-from registry.extensions import db
-from registry.records.models import Record
-from registry.records.services import push_records
-from registry.reports.presentation import BEIJING
 from tests import factories
-
-
-def beijing(day: date, at: time = time(10)) -> datetime:
-    """A moment of a Beijing day, in UTC as records' times are stored."""
-    return datetime.combine(day, at, BEIJING).astimezone(UTC)
+from tests.statistics.data import submit_record
 
 
 @pytest.fixture
@@ -26,18 +14,11 @@ def departments(app):
 
 @pytest.fixture
 def submit(app, departments):
-    """submit(decided, at, department="transport", **fields) -> record id: a penalty decided on the day
-    `decided`, first submitted at the moment `at` (a Beijing day at 10:00 when a date is given)."""
+    """submit(decided, at, department="transport", **fields) -> record id (see data.submit_record)."""
     keys = {name: factories.key_for(app, "department", department_uscc=dep["uscc"])
             for name, dep in departments.items()}
 
-    def _submit(decided: date, at, department="transport", **fields):
-        moment = beijing(at) if not isinstance(at, datetime) else at
-        row = factories.penalty(departments[department], decision_date=decided.isoformat(), **fields)
-        with app.app_context():
-            record_id = push_records(authenticate(keys[department]), [row], today=moment.date())["results"][0]["id"]
-            db.session.execute(update(Record).where(Record.id == record_id).values(created_at=moment))
-            db.session.commit()
-        return record_id
+    def _submit(decided, at, department="transport", **fields):
+        return submit_record(app, departments[department], keys[department], decided, at, **fields)
 
     return _submit

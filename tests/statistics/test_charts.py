@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from registry.workspaces.charts import LABEL_WIDTH, Bar, bar_chart
+from registry.workspaces.charts import LABEL_CHARS, LABEL_WIDTH, Bar, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -30,7 +30,7 @@ def test_the_chart_is_named_described_and_each_bar_titled():
 def test_a_long_label_is_cut_on_the_chart_but_whole_in_the_bar_title():
     name = "通辽市交通运输综合行政执法支队"
     texts = [t.text for t in parse(bar_chart("t", "d", [Bar(name, 1, "1")])).iter(f"{SVG}text")]
-    assert texts[0] == name[:9] + "…" and texts[1] == "1"
+    assert texts[0] == name[:LABEL_CHARS - 1] + "…" and texts[1] == "1"
 
 
 def test_an_empty_chart_says_so_and_two_charts_never_share_an_id():

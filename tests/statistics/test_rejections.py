@@ -19,8 +19,8 @@ def test_rejections_by_import_and_by_field(app, client, cli, tmp_path, departmen
     sign_in(client, app, "department", department_uscc=transport["uscc"])
     page = client.get("/quality").get_data(as_text=True)
     newest, first = figures_of(page, "imports")
-    assert newest[0].endswith("二月处罚.csv") and newest[2:] == ["已完成", "2", "0", "0.0%"]
-    assert first[0].endswith("一月处罚.csv") and first[2:] == ["已完成", "8", "3", "37.5%"]
+    assert newest[1] == "二月处罚.csv" and newest[3:] == ["已完成", "2", "0", "0.0%"]
+    assert first[1] == "一月处罚.csv" and first[3:] == ["已完成", "8", "3", "37.5%"]
     assert figures_of(page, "fields") == [["违法事实", "2", "20.0%"], ["统一社会信用代码", "2", "20.0%"]]
     summary = dict(row for row in figures_of(page, "summary"))
     assert (summary["导入读取行数"], summary["导入拒收行数"], summary["导入拒收率"]) == ("10", "3", "30.0%")

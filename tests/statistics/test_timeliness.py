@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from registry.extensions import db  # noqa: F401 (the app context's session)
 from registry.imports.quality import Scope, collection, late_records
-from tests.statistics.conftest import beijing
+from tests.statistics.data import beijing
 
 # Decided Monday 28 September 2026: 29 and 30 September are working days 1 and 2, 1-7 October is
 # National Day, 8 and 9 October are 3 and 4, Saturday 10 October is a make-up working day (5),
