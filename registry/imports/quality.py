@@ -14,10 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, and_, cast, false, func, or_, select, true
 
+from ..access.services import Viewer
 from ..calendars import calendar
 from ..departments.models import Department
+from ..domain.masking import mask_person_name
 from ..extensions import db
 from ..records.models import Record
+from ..records.visibility import sees_personal_ids
 from ..reports.presentation import BEIJING
 from ..runtime import settings
 from .models import ImportJob, ImportRejection
@@ -132,18 +135,29 @@ class LateRecord:
     workdays: int
 
 
-def late_records(scope: Scope, figures: Collection, *, offset: int = 0, limit: int = 50) -> list[LateRecord]:
-    """The scope's late records, the latest submitted first (`figures` are the scope's collection)."""
+def late_records(scope: Scope, figures: Collection, viewer: Viewer, *, offset: int = 0,
+                 limit: int = 50) -> list[LateRecord]:
+    """The scope's late records, the latest submitted first (`figures` are the scope's collection); a
+    natural person's name masked as on a record's page for a viewer who may not read it."""
     late = or_(false(), *(and_(Record.decision_date == decided, Record.created_at >= _midnight(first_late))
                           for decided, first_late in figures.late_from.items()))
     rows = db.session.execute(
-        select(Record.id, Record.kind, Record.decision_no, Record.party_name, Department.name, Record.decision_date,
-               submission_day(Record.created_at))
+        select(Record.id, Record.kind, Record.decision_no, Record.party_name, Department.name.label("department"),
+               Record.decision_date, submission_day(Record.created_at).label("submitted"), Record.department_id,
+               Record.uscc, Record.party_category)
         .join(Department, Department.id == Record.department_id)
         .where(scope.submitted(Record.created_at, Record.department_id), late)
         .order_by(Record.created_at.desc(), Record.id.desc()).offset(offset).limit(limit)).all()
     days = calendar()
-    return [LateRecord(*row[:6], _day(row[6]), days.workdays_between(row[5], _day(row[6]))) for row in rows]
+    return [LateRecord(row.id, row.kind, row.decision_no, _party_name(row, viewer), row.department, row.decision_date,
+                       _day(row.submitted), days.workdays_between(row.decision_date, _day(row.submitted)))
+            for row in rows]
+
+
+def _party_name(row, viewer: Viewer) -> str:
+    if row.party_category == "natural_person" and not sees_personal_ids(viewer, row):
+        return mask_person_name(row.party_name)
+    return row.party_name
 
 
 @dataclass

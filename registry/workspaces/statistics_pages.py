@@ -134,7 +134,8 @@ def quality_page():
     chosen, error = _filters(names)
     figures, collection = _quality_tables(chosen)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    late = quality.late_records(chosen.scope(), collection, offset=(page - 1) * LATE_PAGE, limit=LATE_PAGE)
+    late = quality.late_records(chosen.scope(), collection, g.viewer, offset=(page - 1) * LATE_PAGE,
+                                limit=LATE_PAGE)
     pages = max((collection.total.late + LATE_PAGE - 1) // LATE_PAGE, 1)
     several = chosen.department is None
     return render_template("workspaces/statistics/quality.html", filters=chosen, names=names, error=error,
@@ -149,7 +150,7 @@ def quality_export():
     names = _names()
     chosen, _ = _filters(names)
     figures, collection = _quality_tables(chosen)
-    late = quality.late_records(chosen.scope(), collection, limit=collection.total.late)
+    late = quality.late_records(chosen.scope(), collection, g.viewer, limit=collection.total.late)
     several = chosen.department is None
     figures.append(tables.Table("late", "超期报送的记录", tables.late_columns(several),
                                 tables.late_rows(late, several)))

@@ -90,3 +90,12 @@ def test_the_timeliness_figures_at_the_boundary_on_the_page(app, client, submit,
     assert [row[:5] for row in figures_of(page, "collection_department")] == [
         [departments["tax"]["name"], "1", "1", "0", "100.0%"],
         [departments["transport"]["name"], "2", "1", "1", "50.0%"]]
+
+
+@pytest.mark.parametrize("role, shown", [("admin", "王**"), ("reviewer", "王建国")])
+def test_a_natural_persons_name_is_masked_for_an_administrator(app, client, submit, role, shown):
+    submit(DECIDED, EIGHTH, party_category="自然人", party_name="王建国", uscc="", id_type="身份证",
+           id_no="150502198003151234", legal_rep="", legal_rep_id_type="", legal_rep_id_no="")
+    sign_in(client, app, role)
+    late = client.get(f"/quality?{PERIOD}").get_data(as_text=True)
+    assert figures_of(late, "late")[0][2] == shown

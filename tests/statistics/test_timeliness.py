@@ -3,7 +3,7 @@ the first submission (a Beijing day), across weekends, holidays and make-up work
 
 from datetime import UTC, date, datetime
 
-from registry.extensions import db  # noqa: F401 (the app context's session)
+from registry.access.services import Viewer
 from registry.imports.quality import Scope, collection, late_records
 from tests.statistics.data import beijing
 
@@ -12,13 +12,14 @@ from tests.statistics.data import beijing
 # Monday 12 and Tuesday 13 are 6 and 7: the 7th working day is 13 October, the 8th 14 October.
 DECIDED = date(2026, 9, 28)
 SEVENTH, EIGHTH = date(2026, 10, 13), date(2026, 10, 14)
+REVIEWER = Viewer("reviewer", principal_id=1)
 OCTOBER = Scope(date(2026, 10, 1), date(2026, 10, 31))
 
 
 def figures(app, scope=OCTOBER):
     with app.app_context():
         found = collection(scope)
-        return found, late_records(scope, found)
+        return found, late_records(scope, found, REVIEWER)
 
 
 def test_the_seventh_working_day_is_on_time_and_the_eighth_late(app, submit):
@@ -72,5 +73,5 @@ def test_late_records_are_paged_latest_submission_first(app, submit):
     ids = [submit(DECIDED, datetime(2026, 10, 20, hour, tzinfo=UTC)) for hour in range(3)]
     with app.app_context():
         found = collection(OCTOBER)
-        pages = [late_records(OCTOBER, found, offset=offset, limit=2) for offset in (0, 2)]
+        pages = [late_records(OCTOBER, found, REVIEWER, offset=offset, limit=2) for offset in (0, 2)]
     assert [[r.id for r in page] for page in pages] == [[ids[2], ids[1]], [ids[0]]]

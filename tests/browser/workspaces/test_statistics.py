@@ -83,3 +83,21 @@ def test_the_data_quality_page_lists_the_record_late_by_one_working_day(app, liv
     assert cells[:2] + cells[3:] == ["交通罚〔2026〕8号", "行政处罚", "2026-09-28", "2026-10-14", "8"]
     assert "交通罚〔2026〕7号" not in page.content()
     assert_accessible(page)
+
+
+def test_a_reviewer_chooses_a_department_on_a_phone(app, live_server, browser, sign_in_as):
+    transport, key = transport_key(app)
+    submit_record(app, transport, key, DECIDED, date(2026, 10, 14))
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in_as(page, "reviewer")
+    page.goto(f"{live_server}/quality?from=2026-10-01&to=2026-10-31")
+    page.select_option("#department", label="国家税务总局通辽市税务局")
+    page.click("form.filters button")
+    assert page.locator("#late tbody tr").text_content().strip() == "所选期间没有超期报送的记录。"
+    page.select_option("#department", label=transport["name"])
+    page.click("form.filters button")
+    assert page.locator("#late tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # wide tables scroll inside their box
+    assert_accessible(page)
+    context.close()
