@@ -85,7 +85,7 @@ def test_the_data_quality_page_lists_the_record_late_by_one_working_day(app, liv
     assert_accessible(page)
 
 
-def test_a_reviewer_chooses_a_department_on_a_phone(app, live_server, browser, sign_in_as):
+def test_a_reviewer_chooses_a_department_and_reads_the_statistics_on_a_phone(app, live_server, browser, sign_in_as):
     transport, key = transport_key(app)
     submit_record(app, transport, key, DECIDED, date(2026, 10, 14))
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
@@ -99,5 +99,8 @@ def test_a_reviewer_chooses_a_department_on_a_phone(app, live_server, browser, s
     page.click("form.filters button")
     assert page.locator("#late tbody tr").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # wide tables scroll inside their box
+    assert_accessible(page)
+    page.goto(f"{live_server}/statistics?from=2026-10-01&to=2026-10-31")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(page)
     context.close()
