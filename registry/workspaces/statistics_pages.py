@@ -83,7 +83,7 @@ def _chosen(names: dict, default: Filters) -> Filters:
 
 
 def _names() -> dict:
-    return {"districts": reference_names()["district"], "departments": quality.department_names()}
+    return {"districts": dict(sorted(reference_names()["district"].items())), "departments": quality.department_names()}
 
 
 def _centre_tables(chosen: Filters, names: dict) -> list[tables.Table]:
