@@ -1,5 +1,5 @@
 """Bar charts drawn on the server as SVG: no script, no CDN, readable by a screen reader (a title, a
-description, and a title on each bar), and the same figures as the table printed beside them."""
+description, and a title on each bar), and the same figures as the table printed with them."""
 
 from dataclasses import dataclass
 from itertools import count

@@ -1,5 +1,6 @@
 """Statistics (统计) for the credit centre and data quality (数据质量) for departments: figures for a
-chosen period as SVG bar charts beside their tables, each page exported as XLSX from the same tables.
+chosen period as tables, each with an SVG bar chart above it; each page exported as XLSX from the
+same tables.
 
 A department sees only its own department's data quality: a `department` it puts in the address is
 ignored. The credit centre (reviewers, admins) chooses any department, or all of them."""
