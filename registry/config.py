@@ -70,8 +70,9 @@ class Config:
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     OIDC_ROLE_MAP: str = ""  # a JSON file's path, or the JSON itself: rules from claims to a role
-    # --- Reviewer workspace (ws-review) ---
     OBJECTION_WORKDAYS: int = 5  # the source department's answer to an objection (SPEC §5), from filing
+    # Statistics and data quality (统计与数据质量): 双公示 data is due within this many working days of its decision.
+    SUBMISSION_WORKDAYS: int = 7
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -123,7 +124,7 @@ class Config:
         for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
                      "REPAIR_MATERIALS_WORKDAYS", "REPAIR_LOCKOUT_MONTHS", "WEBHOOK_MAX_ATTEMPTS",
                      "WEBHOOK_TIMEOUT_SECONDS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
-                     "SIGN_IN_LOCK_FAILURES", "SIGN_IN_LOCK_MINUTES"):
+                     "SIGN_IN_LOCK_FAILURES", "SIGN_IN_LOCK_MINUTES", "SUBMISSION_WORKDAYS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if self.CALENDAR_DIR and not Path(self.CALENDAR_DIR).is_dir():

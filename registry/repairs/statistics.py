@@ -1,12 +1,14 @@
 """Lists and figures for reviewers: open cases with their clocks, overdue cases, statistics."""
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from ..access.services import Viewer
+from ..calendars import calendar
 from ..departments.models import Department
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
@@ -73,3 +75,54 @@ def statistics(today: date) -> dict:
         "median_days_to_decision": median(durations) if durations else None,
         "overdue": overdue,
     }
+
+
+@dataclass
+class RepairGroup:
+    """Applications of one month, department or district: how many, in which states, how many working
+    days each decided one took, and how many ran late (open past a clock, or decided after it was due)."""
+
+    applications: int = 0
+    by_state: Counter = field(default_factory=Counter)
+    workdays: list[int] = field(default_factory=list)
+    overdue: int = 0
+
+    @property
+    def decided(self) -> int:
+        return len(self.workdays)
+
+    @property
+    def median_workdays(self) -> float | None:
+        return median(self.workdays) if self.workdays else None
+
+
+@dataclass
+class RepairFigures:
+    total: RepairGroup = field(default_factory=RepairGroup)
+    by_month: dict[str, RepairGroup] = field(default_factory=lambda: defaultdict(RepairGroup))
+    by_department: dict[str, RepairGroup] = field(default_factory=lambda: defaultdict(RepairGroup))
+    by_district: dict[str | None, RepairGroup] = field(default_factory=lambda: defaultdict(RepairGroup))
+
+
+def period_statistics(start: date, end: date, today: date, district: str | None = None) -> RepairFigures:
+    """The applications submitted from `start` to `end` (of applicants in `district`, if given), by
+    month of submission, source department and district; working days to a decision by the calendar."""
+    late = or_(overdue_condition(today), RepairApplication.decided_on > RepairApplication.result_due)
+    query = (select(RepairApplication.state, Department.name, RepairApplication.district_code,
+                    RepairApplication.submitted_on, RepairApplication.decided_on, case((late, 1), else_=0))
+             .join(Department, Department.id == RepairApplication.department_id)
+             .where(RepairApplication.submitted_on.between(start, end)))
+    if district:
+        query = query.where(RepairApplication.district_code == district)
+    days = calendar()
+    figures = RepairFigures()
+    for state, department, district_code, submitted, decided, overdue in db.session.execute(query):
+        for group in (figures.total, figures.by_month[f"{submitted:%Y-%m}"], figures.by_department[department],
+                      figures.by_district[district_code]):
+            group.applications += 1
+            group.by_state[state] += 1
+            group.overdue += overdue
+            if decided:
+                group.workdays.append(days.workdays_between(submitted, decided))
+    figures.by_month = dict(sorted(figures.by_month.items()))
+    return figures
