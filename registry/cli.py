@@ -18,6 +18,7 @@ FEATURE_COMMANDS = {
     "principals": "registry.access.cli:principals",
     "accounts": "registry.accounts.cli:accounts",
     "import": "registry.imports.cli:import_file",
+    "imports": "registry.imports.cli:imports_group",
     "publicity": "registry.records.cli:publicity",
     "calendar": "registry.repairs.cli:calendar",
     "repairs": "registry.repairs.cli:repairs",

@@ -1,6 +1,9 @@
-"""Request arguments read the same way by every endpoint: a body nested too deeply is invalid
-JSON like any other, not a RecursionError answered with a 500; a query parameter sent empty is not
+"""Request arguments read the same way by every endpoint: a body nested too deeply, or holding a
+number of more digits than Python converts (4,300), is invalid JSON like any other, not an error
+answered with a 500; a query parameter sent empty is not
 sent (an HTML form or a URL template like SPEC §8's `?q=&kind=&domain=` sends every name)."""
+
+import json
 
 import flask_smorest
 from flask import request
@@ -11,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from .errors import RegistryError
 
 _TOO_DEEP = "JSON nested too deeply"
+_TOO_LONG = "a number has too many digits"
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -29,6 +33,10 @@ class _ArgumentsParser(FlaskParser):
             return super()._raw_load_json(req)
         except RecursionError:
             raise _invalid(_TOO_DEEP) from None
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            raise _invalid(_TOO_LONG) from None  # int(): "Exceeds the limit (4300 digits)"
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         raise _invalid(getattr(error, "msg", str(error)))

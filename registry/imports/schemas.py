@@ -5,7 +5,8 @@ from marshmallow import Schema, fields
 
 class ImportJobOut(Schema):
     id = fields.Integer()
-    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    state = fields.String(metadata={"description": "queued, running, done, failed, or stopped (too many rows "
+                                                   "rejected: the message says why)"})
     filename = fields.String()
     format = fields.String(allow_none=True)
     kind = fields.String(allow_none=True)
@@ -16,7 +17,9 @@ class ImportJobOut(Schema):
     unchanged = fields.Integer()
     rejected = fields.Integer()
     progress = fields.Method("_progress", metadata={"description": "share of the file read, 0 to 1"})
-    unknown_columns = fields.List(fields.String())
+    unknown_columns = fields.List(fields.String(), metadata={
+        "description": "headers no layout field matches: the first 20 (unknown_column_count counts them all)"})
+    unknown_column_count = fields.Integer()
     message_en = fields.String(allow_none=True)
     message_zh = fields.String(allow_none=True)
     created_at = fields.DateTime()
