@@ -1,11 +1,17 @@
-"""Input no caller should be able to turn into a server error: numbers longer than Python converts,
-and NUL characters, which PostgreSQL cannot store, refused alike on every database."""
+"""Input no caller should be able to turn into a server error or a page not in the API's form:
+numbers longer than Python converts, NUL characters, which PostgreSQL cannot store, refused alike on
+every database, and addresses too long to read."""
+
+import json
+import urllib.error
+import urllib.request
 
 import pytest
 
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import summary_of
+from tests.served import served
 
 HUGE = "9" * 5000  # past Python's 4,300-digit limit on converting text to int
 
@@ -48,3 +54,16 @@ def test_a_nul_character_in_a_file_rejects_its_row_and_the_others_are_imported(c
         "items"]
     assert (error["row_number"], error["field"], error["code"], error["value"]) == (
         3, "penalty_content", "invalid_character", "罚款\\0一万元")
+
+
+@pytest.mark.parametrize("length", [5000, 9000])
+def test_an_address_too_long_is_answered_in_problem_json_through_registry_serve(tmp_path, length):
+    """gunicorn alone answers a request line over 4,094 bytes with an HTML page; served as deployed,
+    the front answers one over 6 KB with the API's problem+json and passes shorter ones whole."""
+    with served(tmp_path, "--workers", "1") as base:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"{base}/api/v1/search?q={'x' * length}", timeout=30)
+    assert answer.value.headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(answer.value.read())
+    expected = (414, "uri_too_long") if length > 6 * 1024 else (422, "validation_failed")  # q is 200 at most
+    assert (answer.value.code, problem["code"]) == expected and problem["message_zh"]
