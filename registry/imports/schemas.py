@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields
 
+from ..jsonout import Timestamp
+
 
 class ImportJobOut(Schema):
     id = fields.Integer()
@@ -22,9 +24,9 @@ class ImportJobOut(Schema):
     unknown_column_count = fields.Integer()
     message_en = fields.String(allow_none=True)
     message_zh = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    started_at = Timestamp(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
 
     def _progress(self, job) -> float:
         if job.state == "done":

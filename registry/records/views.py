@@ -35,8 +35,11 @@ class RecordById(MethodView):
         """One record, if the caller may see it (404 otherwise, whether or not it exists)."""
         return services.get_record(current_viewer(), record_id, under_objection)
 
-    @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string"},
-                          "description": "撤销原因; may also be sent as a JSON body {\"reason\": ...}"}])
+    @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string", "maxLength": 2000},
+                          "description": "撤销原因, when no JSON body is sent"}],
+             requestBody={"required": False, "content": {"application/json": {"schema": {
+                 "type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}},
+                 "description": "撤销原因 (read instead of the query parameter when a body is sent)"}}}})
     @blp.response(200, RecordOut)
     def delete(self, record_id: int):
         """Withdraw (撤销) a record: source department only, reason required; it stays in history."""
