@@ -1,6 +1,6 @@
 """Request arguments read the same way by every endpoint: a body nested too deeply, or holding a
 number of more digits than Python converts (4,300), is invalid JSON like any other, not an error
-answered with a 500; a query parameter sent empty is not
+answered with a 500; text holding a NUL is refused; a query parameter sent empty is not
 sent (an HTML form or a URL template like SPEC §8's `?q=&kind=&domain=` sends every name)."""
 
 import json
@@ -11,7 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
-from .errors import RegistryError
+from .errors import FieldError, RegistryError, ValidationFailed
 
 _TOO_DEEP = "JSON nested too deeply"
 _TOO_LONG = "a number has too many digits"
@@ -43,7 +43,35 @@ class _ArgumentsParser(FlaskParser):
 
     def load_querystring(self, req, schema):
         sent = MultiDict((key, value) for key, value in req.args.items(multi=True) if value.strip())
+        refuse_nul({key: "".join(sent.getlist(key)) for key in sent})
         return self._makeproxy(sent, schema)
+
+    def load_json(self, req, schema):
+        body = super().load_json(req, schema)
+        refuse_nul(body)
+        return body
+
+
+def refuse_nul(value) -> None:
+    """Refuse (422, a field error each) text holding a NUL character, which PostgreSQL cannot store:
+    refused alike on every database, before any service sees it."""
+    errors = [FieldError(path, "invalid_character", message_zh=f"“{path}”含有不允许的空字符（NUL）",
+                         message_en=f"{path}: contains a NUL character") for path in _nul_paths(value, "")]
+    if errors:
+        raise ValidationFailed(message_en="text may not contain NUL characters", message_zh="文本不能含有空字符（NUL）",
+                               code="invalid_character", errors=errors)
+
+
+def _nul_paths(value, path: str):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "(body)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}[{index}]")
 
 
 def json_body(*, required: bool):
@@ -52,6 +80,7 @@ def json_body(*, required: bool):
     body = request.get_json(silent=True)
     if body is None and (required or (request.is_json and request.get_data())):
         raise _invalid("send a JSON document with Content-Type: application/json")
+    refuse_nul(body)
     return body
 
 

@@ -42,6 +42,23 @@ def test_a_nul_character_in_a_pushed_record_is_a_field_error(push, department):
     assert "空字符" in response.json["errors"][0]["message_zh"]
 
 
+def test_a_nul_character_in_any_text_of_a_request_is_a_field_error(app, client, push, department, department_key):
+    """A withdrawal's or an objection's reason, in a body or a query: a 500 on PostgreSQL before."""
+    record = factories.penalty(department)
+    record_id = push(record).json["results"][0]["id"]
+    headers = factories.auth(department_key)
+    in_body = client.delete(f"/api/v1/records/{record_id}", json={"reason": "重复\x00报送"}, headers=headers)
+    in_query = client.delete(f"/api/v1/records/{record_id}?reason=%00", headers=headers)
+    enterprise = factories.auth(factories.key_for(app, "enterprise", uscc=record["uscc"]))
+    objection = client.post("/api/v1/objections", json={"record_id": record_id, "reason": "异议\x00"},
+                            headers=enterprise)
+    for answer in (in_body, in_query, objection):
+        assert answer.status_code == 422 and answer.json["errors"][0]["code"] == "invalid_character"
+        assert answer.json["errors"][0]["field"] == "reason"
+    batch = push({"records": [record, factories.penalty(department, facts="\x00")]})
+    assert [e["field"] for e in batch.json["errors"]] == ["records[1].facts"]
+
+
 def test_a_nul_character_in_a_file_rejects_its_row_and_the_others_are_imported(cli, client, tmp_path, department,
                                                                               department_key):
     rows = [factories.penalty(department) for _ in range(3)]

@@ -64,15 +64,15 @@ def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -
 
 def _dry_run(department: Department, path: Path, options: dict) -> int:
     try:
-        tally, meta = services.dry_run(department, path, options)
+        tally, unknown = services.dry_run(department, path, options)
     except ImportFileError as exc:
         state = STOPPED if isinstance(exc, TooManyRejections) else FAILED
         click.echo(f"error: {exc.message_en} ({exc.message_zh})", err=True)
         click.echo(json.dumps({"job": None, "dry_run": True, "state": state, "message": exc.message_en}))
         return 1
     click.echo(json.dumps({"job": None, "dry_run": True, "file": str(path), "rows": tally.rows_read,
-                           **tally.counts, "unknown_columns": meta.unknown_columns,
-                           "unknown_column_count": meta.unknown_column_count}, ensure_ascii=False))
+                           **tally.counts, "unknown_columns": unknown,
+                           "unknown_column_count": tally.unknown_column_count}, ensure_ascii=False))
     return 0
 
 

@@ -50,6 +50,7 @@ class Tally:
     bytes_read: int = 0
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     seconds: StageTimes = field(default_factory=StageTimes)  # this run's time by stage (workers' summed)
+    unknown_column_count: int = 0  # a dry run's (a job keeps its own)
 
 
 def file_checksum(path: Path) -> tuple[str, int]:
@@ -164,18 +165,18 @@ def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tu
             f"{reason_zh}；第{rows_committed}行及之前的数据已入库")
 
 
-def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, FileMeta]:
-    """Everything an import would do, counted, then rolled back: nothing is written; and what the
-    file is (its FileMeta, sent before any row)."""
-    tally, meta, uow = Tally(), None, UnitOfWork(db.session)
+def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
+    """Everything an import would do, counted, then rolled back: nothing is written. The unknown
+    columns are the first UNKNOWN_COLUMNS_SHOWN; the tally counts them all."""
+    tally, unknown, uow = Tally(), [], UnitOfWork(db.session)
     try:
         with _explained():
             for item in _run(uow, path, options, department, tally, None, None):
                 if isinstance(item, FileMeta):
-                    meta = item
+                    unknown, tally.unknown_column_count = item.unknown_columns, item.unknown_column_count
     finally:
         uow.rollback()
-    return tally, meta
+    return tally, unknown
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 
 from ..access.http import current_viewer, require_role
-from ..jsonbody import Blueprint, json_body
+from ..jsonbody import Blueprint, json_body, refuse_nul
 from ..pagination import MAX_ID
 from ..repairs.objections import under_objection
 from . import services
@@ -46,4 +46,5 @@ class RecordById(MethodView):
         viewer = require_role("department")
         body = json_body(required=False)
         reason = body.get("reason") if isinstance(body, dict) else request.args.get("reason")
+        refuse_nul({"reason": reason})
         return services.withdraw_record(viewer, record_id, reason if isinstance(reason, str) else None)
