@@ -1,6 +1,6 @@
 """Request arguments read the same way by every endpoint: a body nested too deeply, or holding a
 number of more digits than Python converts (4,300), is invalid JSON like any other, not an error
-answered with a 500; text holding a NUL is refused; a query parameter sent empty is not
+answered with a 500; a body's text holding a NUL is refused; a query parameter sent empty is not
 sent (an HTML form or a URL template like SPEC §8's `?q=&kind=&domain=` sends every name)."""
 
 import json
@@ -42,8 +42,10 @@ class _ArgumentsParser(FlaskParser):
         raise _invalid(getattr(error, "msg", str(error)))
 
     def load_querystring(self, req, schema):
-        sent = MultiDict((key, value) for key, value in req.args.items(multi=True) if value.strip())
-        refuse_nul({key: "".join(sent.getlist(key)) for key in sent})
+        # A NUL in a query is a space, as search reads one pasted in: a filter is never stored, and
+        # PostgreSQL refuses a parameter holding one.
+        sent = MultiDict((key, text) for key, value in req.args.items(multi=True)
+                         if (text := value.replace("\x00", " ")).strip())
         return self._makeproxy(sent, schema)
 
     def load_json(self, req, schema):
