@@ -18,6 +18,7 @@ FEATURE_COMMANDS = {
     "principals": "registry.access.cli:principals",
     "accounts": "registry.accounts.cli:accounts",
     "import": "registry.imports.cli:import_file",
+    "imports": "registry.imports.cli:imports_group",
     "publicity": "registry.records.cli:publicity",
     "calendar": "registry.repairs.cli:calendar",
     "repairs": "registry.repairs.cli:repairs",
@@ -92,7 +93,10 @@ def serve(bind, workers, timeout, front):
         app = build_app()  # fail here, in one line, on a bad setting rather than in every worker
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    # --limit-request-line: gunicorn's most (its default, 4094, answers longer lines with an HTML 414
+    # before the front's own limit, which answers problem+json).
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
+                "--limit-request-line", "8190",
                 "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "registry:create_app()"]
     if front is None:
         front = nginx_available()

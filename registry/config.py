@@ -73,6 +73,15 @@ class Config:
     OBJECTION_WORKDAYS: int = 5  # the source department's answer to an objection (SPEC §5), from filing
     # Statistics and data quality (统计与数据质量): 双公示 data is due within this many working days of its decision.
     SUBMISSION_WORKDAYS: int = 7
+    # Import limits (hostile files, storage): README, "Security".
+    IMPORT_XLSX_MAX_UNPACKED_BYTES: int = 4 * 1024**3  # a workbook's parts together, unpacked
+    IMPORT_XLSX_MAX_PART_BYTES: int = 256 * 1024**2  # a part read whole (the shared strings ...), unpacked
+    IMPORT_XLSX_MAX_RATIO: int = 100  # unpacked over packed size of a part (Excel's files: about 15)
+    IMPORT_MAX_REJECTED_ROWS: int = 10000  # an import stops once it has rejected more rows than this ...
+    IMPORT_MAX_REJECTED_PERCENT: int = 50  # ... or more than this share of the rows read ...
+    IMPORT_REJECTED_SHARE_AFTER: int = 1000  # ... once it has read at least this many
+    IMPORT_RETENTION_DAYS: int = 30  # `registry imports purge` deletes uploaded files older than this
+    IMPORT_DAILY_BYTES: int = 8 * 1024**3  # a department's uploads over any 24 hours
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -119,6 +128,7 @@ class Config:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.IMPORT_WORKERS <= 16:
             raise ConfigError("REGISTRY_IMPORT_WORKERS must be between 1 and 16")
+        self._check_import_limits()
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
@@ -141,6 +151,15 @@ class Config:
         if not self.SECRET_KEY:
             self.SECRET_KEY = _kept_secret(Path(self.INSTANCE_DIR) / "secret-key")
         self._check_single_sign_on()
+
+    def _check_import_limits(self) -> None:
+        for name in ("IMPORT_XLSX_MAX_UNPACKED_BYTES", "IMPORT_XLSX_MAX_PART_BYTES", "IMPORT_XLSX_MAX_RATIO",
+                     "IMPORT_MAX_REJECTED_ROWS", "IMPORT_REJECTED_SHARE_AFTER", "IMPORT_RETENTION_DAYS",
+                     "IMPORT_DAILY_BYTES"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
+        if not 1 <= self.IMPORT_MAX_REJECTED_PERCENT <= 100:
+            raise ConfigError("REGISTRY_IMPORT_MAX_REJECTED_PERCENT must be between 1 and 100")
 
     def _check_single_sign_on(self) -> None:
         """All four settings or none; the issuer over HTTPS but on this machine, as the client secret

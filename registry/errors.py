@@ -81,6 +81,12 @@ class Conflict(RegistryError):
     title = "Conflict"
 
 
+class ContentTooLarge(RegistryError):
+    status = 413
+    code = "content_too_large"
+    title = "Content too large"
+
+
 class RateLimited(RegistryError):
     status = 429
     code = "rate_limited"

@@ -14,12 +14,21 @@ class _Api(Api):
 
     ERROR_SCHEMA = Problem
 
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_parameter_attribute_function(_empty_query_value_allowed)
+
     def _register_responses(self):
         self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON  # for the error responses registered here
         try:
             super()._register_responses()
         finally:
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
+
+
+def _empty_query_value_allowed(converter, field, ret, **kwargs) -> dict:
+    """A query parameter sent empty is read as not sent (registry.jsonbody): the description says so."""
+    return {"allowEmptyValue": True} if ret.get("in") == "query" else {}
 
 
 db = SQLAlchemy(model_class=Base)

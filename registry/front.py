@@ -7,6 +7,7 @@ gunicorn on a Unix socket under the instance directory.
 """
 
 import getpass
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,12 @@ from pathlib import Path
 NGINX = "nginx"
 UPLOAD_LIMIT = "2100m"  # the 2 GB department file plus its multipart envelope; the app checks the rest
 
+# The API's problem+json for an address too long to read, answered by nginx itself.
+URI_TOO_LONG = json.dumps({
+    "type": "https://credit-registry.example/problems/uri_too_long", "title": "URI Too Long", "status": 414,
+    "code": "uri_too_long", "detail": "the address is longer than 6 KB; send long values in a request body",
+    "message_en": "the address is longer than 6 KB; send long values in a request body",
+    "message_zh": "请求网址过长（超过6 KB），请缩短查询条件"}, ensure_ascii=False)
 CONFIG = """\
 {user}worker_processes 1;
 pid {run}/nginx.pid;
@@ -37,8 +44,15 @@ http {{
     proxy_request_buffering on;  # the whole body first, then one fast hand-over to a worker
     proxy_read_timeout 300s;
     server_tokens off;
+    large_client_header_buffers 4 6k;  # a longer request line is answered here: gunicorn takes 8190
     server {{
         listen {listen};
+        error_page 414 /.uri-too-long;
+        location = /.uri-too-long {{
+            internal;
+            default_type application/problem+json;
+            return 414 '{uri_too_long}';
+        }}
         location / {{
             proxy_pass http://unix:{socket}:;
             proxy_http_version 1.1;
@@ -63,8 +77,8 @@ def write_config(bind: str, instance_dir: str) -> tuple[Path, Path]:
     # As root, nginx's workers would run as nobody, who cannot write the instance directory.
     user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
     config = run / "nginx.conf"
-    config.write_text(CONFIG.format(user=user, run=run, upload_limit=UPLOAD_LIMIT, listen=bind, socket=socket),
-                      encoding="utf-8")
+    config.write_text(CONFIG.format(user=user, run=run, upload_limit=UPLOAD_LIMIT, listen=bind, socket=socket,
+                                    uri_too_long=URI_TOO_LONG), encoding="utf-8")
     return config, socket
 
 

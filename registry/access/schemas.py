@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..jsonout import Timestamp
 from .models import ROLES
 
 
@@ -28,11 +29,11 @@ class PrincipalOut(Schema):
     name = fields.String()
     binding = fields.String(allow_none=True, metadata={"description": "department USCC, own USCC or district code"})
     key_prefix = fields.String(metadata={"description": "the key's first characters, to tell keys apart"})
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     created_by = fields.Integer(allow_none=True, metadata={"description": "the admin principal; none: the CLI"})
     expires_at = fields.Date(allow_none=True)
-    last_used_at = fields.DateTime(allow_none=True, metadata={"description": "to the minute"})
-    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = Timestamp(allow_none=True, metadata={"description": "to the minute"})
+    revoked_at = Timestamp(allow_none=True)
 
 
 class IssuedKeyOut(PrincipalOut):

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..jsonout import Timestamp
 from ..pagination import MAX_ID
 
 
@@ -18,7 +19,7 @@ class AuditArgs(Schema):
 
 class AuditEntryOut(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = Timestamp()
     principal_id = fields.Integer(allow_none=True)
     account_id = fields.Integer(allow_none=True)
     actor_role = fields.String()

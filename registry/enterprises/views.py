@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 
 from ..access.http import current_viewer
 from ..jsonbody import Blueprint
+from ..jsonout import Timestamp
 from ..records.schemas import RecordPageArgs, RecordPageOut
 from ..records.services import count_records_by_kind, list_entity_records
 from ..repairs.objections import under_objection
@@ -33,7 +34,7 @@ class EnterpriseOut(Schema):
     legal_rep = fields.String(allow_none=True)
     legal_rep_id_no = fields.String(allow_none=True)
     record_counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    updated_at = fields.DateTime()
+    updated_at = Timestamp()
 
 
 @blp.route("/<string:uscc>")

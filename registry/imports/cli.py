@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from ..clitools import with_app
@@ -13,7 +14,8 @@ from ..domain import uscc as uscc_rules
 from ..extensions import db
 from ..stages import StageTimes
 from . import services
-from .models import FAILED
+from .limits import TooManyRejections, purge_uploads
+from .models import FAILED, STOPPED
 from .readers import ImportFileError
 
 
@@ -34,7 +36,8 @@ def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
 
 
 def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -> int:
-    """Exit 0 when the file was processed (rejected rows included), 1 when it could not be read."""
+    """Exit 0 when the file was processed (rejected rows included), 1 when it could not be read or
+    was stopped for too many rejected rows."""
     department = db.session.scalar(select(Department).where(Department.uscc == uscc_rules.normalise(department_uscc)))
     if department is None:
         raise click.ClickException(f"no department with USCC {department_uscc} (部门不存在)")
@@ -50,23 +53,26 @@ def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -
     summary = {"job": job.id, "state": job.state, "file": str(path), "rows": job.rows_read,
                **{name: getattr(job, name) for name in services.COUNTERS},
                "rows_committed": job.rows_committed, "unknown_columns": job.unknown_columns,
+               "unknown_column_count": job.unknown_column_count,
                "errors": f"/api/v1/imports/{job.id}/errors", "seconds": seconds.rounded()}
-    if job.state == FAILED:
+    if job.state in (FAILED, STOPPED):
         summary["message"] = job.message_en
         click.echo(f"error: {job.message_en} ({job.message_zh})", err=True)
     click.echo(json.dumps(summary, ensure_ascii=False))
-    return 1 if job.state == FAILED else 0
+    return 1 if job.state in (FAILED, STOPPED) else 0
 
 
 def _dry_run(department: Department, path: Path, options: dict) -> int:
     try:
         tally, unknown = services.dry_run(department, path, options)
     except ImportFileError as exc:
+        state = STOPPED if isinstance(exc, TooManyRejections) else FAILED
         click.echo(f"error: {exc.message_en} ({exc.message_zh})", err=True)
-        click.echo(json.dumps({"job": None, "dry_run": True, "state": FAILED, "message": exc.message_en}))
+        click.echo(json.dumps({"job": None, "dry_run": True, "state": state, "message": exc.message_en}))
         return 1
     click.echo(json.dumps({"job": None, "dry_run": True, "file": str(path), "rows": tally.rows_read,
-                           **tally.counts, "unknown_columns": unknown}, ensure_ascii=False))
+                           **tally.counts, "unknown_columns": unknown,
+                           "unknown_column_count": tally.unknown_column_count}, ensure_ascii=False))
     return 0
 
 
@@ -91,3 +97,17 @@ class _ProgressBar:
         if self.bar:
             self.bar.update(job.bytes_read - self.done)
             self.done = job.bytes_read
+
+
+@click.group("imports", help="Department files uploaded for import.")
+def imports_group():
+    pass
+
+
+@imports_group.command("purge", help="Delete uploaded files older than REGISTRY_IMPORT_RETENTION_DAYS (30); "
+                                     "run it daily. Files a queued or running import reads are kept.")
+@click.option("--days", type=click.IntRange(min=0), default=None, help="Another retention, in days.")
+@with_app
+def purge(days):
+    gone = purge_uploads(current_app.config["REGISTRY"].INSTANCE_DIR, days)
+    click.echo(json.dumps({"deleted": len(gone), "files": [path.name for path in gone]}))

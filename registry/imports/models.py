@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, Timestamps
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+STOPPED = "stopped"  # too many rows rejected (limits.RejectionLimit); not resumed: the file needs fixing
+UNKNOWN_COLUMNS_SHOWN = 20  # a job names this many of its file's unknown columns, and counts them all
 
 
 class ImportJob(Timestamps, Base):
@@ -28,7 +30,8 @@ class ImportJob(Timestamps, Base):
     format: Mapped[str | None] = mapped_column(String(10), nullable=True)
     kind: Mapped[str | None] = mapped_column(String(10), nullable=True)
     state: Mapped[str] = mapped_column(String(10), default=QUEUED)
-    unknown_columns: Mapped[list] = mapped_column(JSON, default=list)
+    unknown_columns: Mapped[list] = mapped_column(JSON, default=list)  # the first UNKNOWN_COLUMNS_SHOWN of them
+    unknown_column_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_committed: Mapped[int] = mapped_column(Integer, default=0)

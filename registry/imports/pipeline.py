@@ -24,6 +24,7 @@ from ..records.prepare import DepartmentRef, prepare
 from ..records.publicity import rules
 from ..records.validation import source_unit_error, validate_record
 from ..stages import StageTimes
+from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
 
 QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
@@ -36,7 +37,8 @@ WORKER_NICENESS = 10
 class FileMeta:
     format: str
     kind: str | None
-    unknown_columns: list
+    unknown_columns: list  # the first UNKNOWN_COLUMNS_SHOWN: a job's answer stays small whatever the header
+    unknown_column_count: int
 
 
 @dataclass
@@ -155,7 +157,8 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
         return (position // batch_rows) % workers == number
 
     with open_rows(path, **options) as source:
-        channel.put(FileMeta(source.format, source.kind, source.unknown_columns))
+        unknown = source.unknown_columns
+        channel.put(FileMeta(source.format, source.kind, unknown[:UNKNOWN_COLUMNS_SHOWN], len(unknown)))
         batch, position, previous_row = None, 0, skip_through
         source.skipping = not mine(0)
         reading = perf_counter()

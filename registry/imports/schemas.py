@@ -2,10 +2,13 @@
 
 from marshmallow import Schema, fields
 
+from ..jsonout import Timestamp
+
 
 class ImportJobOut(Schema):
     id = fields.Integer()
-    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    state = fields.String(metadata={"description": "queued, running, done, failed, or stopped (too many rows "
+                                                   "rejected: the message says why)"})
     filename = fields.String()
     format = fields.String(allow_none=True)
     kind = fields.String(allow_none=True)
@@ -16,12 +19,14 @@ class ImportJobOut(Schema):
     unchanged = fields.Integer()
     rejected = fields.Integer()
     progress = fields.Method("_progress", metadata={"description": "share of the file read, 0 to 1"})
-    unknown_columns = fields.List(fields.String())
+    unknown_columns = fields.List(fields.String(), metadata={
+        "description": "headers no layout field matches: the first 20 (unknown_column_count counts them all)"})
+    unknown_column_count = fields.Integer()
     message_en = fields.String(allow_none=True)
     message_zh = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    started_at = Timestamp(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
 
     def _progress(self, job) -> float:
         if job.state == "done":

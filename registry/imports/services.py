@@ -29,10 +29,11 @@ from ..runtime import runtime, settings
 from ..runtime import today as clock_today
 from ..stages import StageTimes
 from ..uow import UnitOfWork, transactional, unit_of_work
+from .limits import RejectionLimit, TooManyRejections, check_daily_quota
 from .locks import JobLock
-from .models import DONE, FAILED, QUEUED, RUNNING, ImportJob, ImportRejection
+from .models import DONE, FAILED, QUEUED, RUNNING, STOPPED, ImportJob, ImportRejection
 from .pipeline import FileMeta, read_batches
-from .readers import ImportFileError
+from .readers import ArchiveLimits, ImportFileError
 
 log = logging.getLogger(__name__)
 COUNTERS = ("inserted", "updated", "unchanged", "rejected")
@@ -49,6 +50,7 @@ class Tally:
     bytes_read: int = 0
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     seconds: StageTimes = field(default_factory=StageTimes)  # this run's time by stage (workers' summed)
+    unknown_column_count: int = 0  # a dry run's (a job keeps its own)
 
 
 def file_checksum(path: Path) -> tuple[str, int]:
@@ -64,7 +66,8 @@ def file_checksum(path: Path) -> tuple[str, int]:
 def start_job(department: Department, path: Path, filename: str, options: dict,
               principal_id: int | None = None, *, uow: UnitOfWork) -> ImportJob:
     """A job for this file: the unfinished one of the same department, content and options, read from
-    `path` now (the file may have moved), or a new one: other options are another import."""
+    `path` now (the file may have moved), or a new one: other options are another import. A new
+    upload (a principal's) counts against its department's daily quota."""
     checksum, size = file_checksum(path)
     unfinished = db.session.scalars(
         select(ImportJob).where(ImportJob.department_id == department.id, ImportJob.checksum == checksum,
@@ -77,6 +80,8 @@ def start_job(department: Department, path: Path, filename: str, options: dict,
             resumed.state, resumed.finished_at, resumed.message_en, resumed.message_zh = QUEUED, None, None, None
         uow.session.flush()
         return resumed  # resumed by run_job, unless a live process still holds it
+    if principal_id is not None:  # an upload; a file imported at the terminal is the platform's own
+        check_daily_quota(department.id, size)
     job = ImportJob(department_id=department.id, principal_id=principal_id, filename=filename, path=str(path),
                     checksum=checksum, size=size, options=options, state=QUEUED, unknown_columns=[])
     uow.session.add(job)
@@ -123,6 +128,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
                 if isinstance(meta_or_tally, FileMeta):
                     job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
                     job.unknown_columns = meta_or_tally.unknown_columns
+                    job.unknown_column_count = meta_or_tally.unknown_column_count
                     continue
                 _save_progress(job, meta_or_tally)
                 uow.commit(tally.seconds, run_hooks=False)
@@ -130,6 +136,12 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
                     progress(job)
             uow.commit(tally.seconds)  # now the hooks: on the embedded default, done means searchable
         job.state, job.finished_at = DONE, utcnow()
+    except TooManyRejections as exc:
+        # The rejections of the batch that crossed the limit are kept (the first errors are the
+        # report); none of its rows is written, and the batches committed before it stay.
+        _save_progress(job, tally)
+        job.state, job.finished_at = STOPPED, utcnow()
+        job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     except ImportFileError as exc:
         uow.rollback()
         job = uow.session.get(ImportJob, job_id)
@@ -154,13 +166,14 @@ def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tu
 
 
 def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
-    """Everything an import would do, counted, then rolled back: nothing is written."""
+    """Everything an import would do, counted, then rolled back: nothing is written. The unknown
+    columns are the first UNKNOWN_COLUMNS_SHOWN; the tally counts them all."""
     tally, unknown, uow = Tally(), [], UnitOfWork(db.session)
     try:
         with _explained():
             for item in _run(uow, path, options, department, tally, None, None):
                 if isinstance(item, FileMeta):
-                    unknown = item.unknown_columns
+                    unknown, tally.unknown_column_count = item.unknown_columns, item.unknown_column_count
     finally:
         uow.rollback()
     return tally, unknown
@@ -202,6 +215,8 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
         uow.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
         uow.session.execute(text(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}"))
     writer = writer_for(uow, department, rules(), today, uploader, stages=tally.seconds)
+    options = {**options, "archive_limits": ArchiveLimits.of(config)}
+    stop = RejectionLimit.of(config)
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
                            config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
     while True:
@@ -213,23 +228,25 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
             yield batch
             continue
         tally.seconds += batch.seconds
-        for name, count in writer.write_encoded(batch.encoded).items():
-            tally.counts[name] += count
-            if count and name in AUDITED:
-                uow.audit(AUDITED[name], uploader, "import_job", job_id,
-                          {"count": count, "rows_through": batch.last_row})
         if batch.rejections and job_id is not None:
             with tally.seconds.timing("rejections"):
                 uow.session.execute(insert(ImportRejection),
                                    [_rejection(job_id, n, e) for n, e in batch.rejections])
         tally.rows_read += batch.rows_read
         tally.counts["rejected"] += batch.rejected_rows
+        stop.check(tally.counts["rejected"], tally.rows_read)  # before the batch's rows are written
+        for name, count in writer.write_encoded(batch.encoded).items():
+            tally.counts[name] += count
+            if count and name in AUDITED:
+                uow.audit(AUDITED[name], uploader, "import_job", job_id,
+                          {"count": count, "rows_through": batch.last_row})
         tally.rows_committed, tally.bytes_read = batch.last_row, batch.bytes_read
         yield tally
 
 
 def _rejection(job_id, row_number: int, error: FieldError) -> dict:
-    value = None if error.value is None else str(error.value)[:500]
+    # A NUL is shown, not stored: PostgreSQL's text cannot hold one.
+    value = None if error.value is None else str(error.value)[:500].replace("\x00", "\\0")
     return {"job_id": job_id, "row_number": row_number, "field": error.field, "code": error.code, "value": value,
             "message_zh": error.message_zh, "message_en": error.message_en}
 

@@ -1,4 +1,5 @@
-"""Storing uploaded files under the instance directory, named by their content hash."""
+"""Storing uploaded files under the instance directory, named by their content hash, and making
+them jobs unless the limits refuse them."""
 
 import hashlib
 import os
@@ -7,7 +8,10 @@ from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
-from ..errors import ValidationFailed
+from ..departments.models import Department
+from ..errors import RegistryError, ValidationFailed
+from . import limits, services
+from .models import ImportJob
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".ndjson", ".jsonl"}
 
@@ -31,3 +35,18 @@ def store(upload: FileStorage, instance_dir: str) -> Path:
     final = folder / f"{digest.hexdigest()}{suffix}"
     os.replace(partial, final)
     return final
+
+
+def receive(upload: FileStorage, department: Department, options: dict, principal_id: int,
+            instance_dir: str) -> ImportJob:
+    """Store an upload and make it a job (or resume the unfinished one of the same file), unless the
+    limits refuse it: a workbook that unpacks too far (413) or over the department's daily quota
+    (413/429). A refused file is deleted, unless a job reads the same content."""
+    path = store(upload, instance_dir)
+    try:
+        limits.check_workbook(path)
+        return services.start_job(department, path, upload.filename, options, principal_id)
+    except RegistryError:
+        if limits.unused(path):
+            path.unlink(missing_ok=True)
+        raise

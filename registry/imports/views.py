@@ -59,9 +59,8 @@ class Imports(MethodView):
         if upload is None or not upload.filename:
             raise ValidationFailed(message_en="send the file as multipart form field 'file'",
                                    message_zh="请以 multipart 表单字段 file 上传文件", code="file_required")
-        path = uploads.store(upload, current_app.config["REGISTRY"].INSTANCE_DIR)
-        job = services.start_job(services.department_of(viewer), path, upload.filename, options,
-                                 viewer.principal_id)
+        job = uploads.receive(upload, services.department_of(viewer), options, viewer.principal_id,
+                              current_app.config["REGISTRY"].INSTANCE_DIR)
         services.run_in_background(current_app._get_current_object(), job.id)
         return job, 202, {"Location": url_for("imports.ImportById", job_id=job.id)}
 

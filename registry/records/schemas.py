@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..jsonout import Timestamp
 from . import layout
 
 _INPUT_TYPES = {
@@ -16,7 +17,9 @@ _INPUT_TYPES = {
 }
 _OUTPUT_TYPES = {
     layout.DATE: lambda f: fields.Date(allow_none=True),
-    layout.AMOUNT: lambda f: fields.Decimal(as_string=True, allow_none=True),
+    # Written as a string, so no digit is lost to a float: described as one.
+    layout.AMOUNT: lambda f: fields.Decimal(as_string=True, allow_none=True, metadata={
+        "type": "string", "format": "decimal", "example": "1.500000"}),
     layout.PENALTY_TYPES: lambda f: fields.List(fields.String(), allow_none=True),
 }
 
@@ -59,7 +62,7 @@ class DepartmentOut(Schema):
 
 
 class WithdrawalOut(Schema):
-    at = fields.DateTime()
+    at = Timestamp()
     reason = fields.String()
 
 
@@ -76,7 +79,7 @@ RecordOut = Schema.from_dict(
         "withdrawal": fields.Nested(WithdrawalOut),
         "under_objection": fields.Boolean(metadata={"description": "disputed (异议申诉), not yet resolved"}),
         "version": fields.Integer(),
-        "updated_at": fields.DateTime(),
+        "updated_at": Timestamp(),
     },
     name="RecordOut",
 )

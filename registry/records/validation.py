@@ -51,6 +51,9 @@ def _parse(field: layout.Field, value):
     kind = field.type
     if kind == layout.TEXT:
         text = value.strip() if isinstance(value, str) else str(value).strip()
+        if "\x00" in text:  # PostgreSQL cannot store one: refused on every database alike
+            return None, _error(field, "invalid_character", message_zh="含有不允许的空字符（NUL）",
+                                message_en="contains a NUL character", value=value)
         if len(text) > field.max_length:
             return None, _error(field, "too_long", message_zh=f"长度{len(text)}超过上限{field.max_length}",
                                 message_en=f"{len(text)} characters, at most {field.max_length}", value=value)
@@ -91,7 +94,7 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
         if value.__class__ is str:
             value = value.strip()
             # The common cases, without the general parser: text within its limit, a value that parses.
-            if 0 < len(value) <= text_limit:
+            if 0 < len(value) <= text_limit and "\x00" not in value:
                 clean[key] = value
                 continue
             if value and parser is not None:

@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 
 from ..access.http import current_viewer, require_role
-from ..jsonbody import Blueprint, json_body
+from ..jsonbody import Blueprint, json_body, refuse_nul
 from ..pagination import MAX_ID
 from ..repairs.objections import under_objection
 from . import services
@@ -35,12 +35,16 @@ class RecordById(MethodView):
         """One record, if the caller may see it (404 otherwise, whether or not it exists)."""
         return services.get_record(current_viewer(), record_id, under_objection)
 
-    @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string"},
-                          "description": "撤销原因; may also be sent as a JSON body {\"reason\": ...}"}])
+    @blp.doc(parameters=[{"in": "query", "name": "reason", "schema": {"type": "string", "maxLength": 2000},
+                          "description": "撤销原因, when no JSON body is sent"}],
+             requestBody={"required": False, "content": {"application/json": {"schema": {
+                 "type": "object", "properties": {"reason": {"type": "string", "maxLength": 2000}},
+                 "description": "撤销原因 (read instead of the query parameter when a body is sent)"}}}})
     @blp.response(200, RecordOut)
     def delete(self, record_id: int):
         """Withdraw (撤销) a record: source department only, reason required; it stays in history."""
         viewer = require_role("department")
         body = json_body(required=False)
         reason = body.get("reason") if isinstance(body, dict) else request.args.get("reason")
+        refuse_nul({"reason": reason})
         return services.withdraw_record(viewer, record_id, reason if isinstance(reason, str) else None)

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..jsonout import Timestamp
 from ..pagination import MAX_ID
 from . import rules
 
@@ -73,13 +74,13 @@ class MaterialOut(Schema):
     content_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    uploaded_at = fields.DateTime()
+    uploaded_at = Timestamp()
 
 
 class CommitmentOut(Schema):
     text = fields.String()
     sha256 = fields.String()
-    signed_at = fields.DateTime()
+    signed_at = Timestamp()
 
 
 class TransitionOut(Schema):
@@ -89,7 +90,7 @@ class TransitionOut(Schema):
     by_role = fields.String()
     reason = fields.String(allow_none=True)
     on = fields.Date()
-    at = fields.DateTime()
+    at = Timestamp()
 
 
 class ApplicationOut(Schema):
@@ -144,5 +145,5 @@ class ObjectionOut(Schema):
     reason = fields.String()
     state = fields.String()
     resolution = fields.String(allow_none=True)
-    resolved_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    resolved_at = Timestamp(allow_none=True)
+    created_at = Timestamp()

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from ..jsonout import Timestamp
+
 
 class ReportRequestIn(Schema):
     uscc = fields.String(required=True, metadata={"description": "统一社会信用代码 of the entity"})
@@ -66,8 +68,8 @@ class AuthorisationOut(Schema):
     bank_name = fields.String(allow_none=True)
     purpose = fields.String()
     valid_until = fields.Date()
-    granted_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    granted_at = Timestamp()
+    revoked_at = Timestamp(allow_none=True)
     live = fields.Boolean()
 
 
@@ -82,7 +84,7 @@ class QueryByOut(Schema):
 
 
 class QueryOut(Schema):
-    at = fields.DateTime()
+    at = Timestamp()
     action = fields.String()
     report_number = fields.String(allow_none=True)
     purpose = fields.String(allow_none=True)

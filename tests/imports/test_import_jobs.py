@@ -316,7 +316,7 @@ def wait_for_job(client, url, headers, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job = client.get(url, headers=headers).json
-        if job["state"] in ("done", "failed"):
+        if job["state"] in ("done", "failed", "stopped"):
             return job
         time.sleep(0.1)
     raise AssertionError(f"the job did not finish: {job}")

@@ -3,6 +3,7 @@
 import os
 
 from ...records import layout
+from .archive import ArchiveLimits, check_archive
 from .delimited import open_csv
 from .ndjson import open_ndjson
 from .problems import ImportFileError
@@ -16,8 +17,10 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (Excel 97-2003)
 
 
-def open_rows(path, *, fmt: str | None = None, encoding: str | None = None, kind: str | None = None) -> RowSource:
-    """Open a record file for streaming. Raises ImportFileError when it cannot be imported at all.
+def open_rows(path, *, fmt: str | None = None, encoding: str | None = None, kind: str | None = None,
+              archive_limits: ArchiveLimits | None = None) -> RowSource:
+    """Open a record file for streaming. Raises ImportFileError when it cannot be imported at all,
+    a workbook that would unpack beyond `archive_limits` (their defaults when None) included.
 
     Reads the header, maps its columns to layout keys and decides the record kind; the RowSource
     then yields `(row_number, raw)` one row at a time, the whole file never held in memory. `raw`
@@ -46,6 +49,8 @@ def open_rows(path, *, fmt: str | None = None, encoding: str | None = None, kind
             raise ImportFileError(message_en="the file is empty", message_zh="文件为空", code="empty")
         format = _choose_format(path, fmt, magic)
         stream.seek(0)
+        if format == XLSX:
+            check_archive(stream, archive_limits or ArchiveLimits())
         return _OPENERS[format](path, stream, encoding, wanted_kind)
     except BaseException as exc:
         stream.close()
