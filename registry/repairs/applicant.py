@@ -42,9 +42,9 @@ def repair_standing(viewer: Viewer, record_ids: list[int], today: date) -> dict[
     for application in db.session.scalars(select(RepairApplication).where(
             RepairApplication.record_id.in_(record_ids), visible_condition(viewer)).order_by(RepairApplication.id)):
         latest[application.record_id] = application
-    return {r.id: {"eligibility": rules.eligibility(record_facts(r), today, locked_out_until=lockouts[r.uscc])
-                   if r.kind == "penalty" else None,
-                   "application": _brief(latest.get(r.id))} for r in records}
+    return {r.id: {"decision_no": r.decision_no, "application": _brief(latest.get(r.id)),
+                   "eligibility": rules.eligibility(record_facts(r), today, locked_out_until=lockouts[r.uscc])
+                   if r.kind == "penalty" else None} for r in records}
 
 
 def _brief(application: RepairApplication | None) -> dict | None:

@@ -10,7 +10,7 @@ from ..calendars import calendar
 from ..db import utcnow
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..records.models import WITHDRAWN
+from ..records.models import WITHDRAWN, Record
 from ..records.services import withdraw
 from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
@@ -75,8 +75,6 @@ def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
 
 
 def _department_of(objection: Objection) -> int:
-    from ..records.models import Record
-
     return db.session.scalar(select(Record.department_id).where(Record.id == objection.record_id))
 
 
@@ -123,11 +121,14 @@ def objections_of(viewer: Viewer, day: date, record_id: int | None = None) -> li
         query = query.where(Objection.record_id == record_id)
     found = db.session.scalars(query.order_by(Objection.id.desc())).all()
     files: dict[int, list] = {}
+    numbers = dict(db.session.execute(select(Record.id, Record.decision_no).where(
+        Record.id.in_([o.record_id for o in found]))).all()) if found else {}
     if found:
         for attachment in db.session.scalars(select(ObjectionAttachment).where(
                 ObjectionAttachment.objection_id.in_([o.id for o in found])).order_by(ObjectionAttachment.id)):
             files.setdefault(attachment.objection_id, []).append(attachment)
-    return [present_objection(o, files.get(o.id, []), day) for o in found]
+    return [{**present_objection(o, files.get(o.id, []), day), "decision_no": numbers.get(o.record_id)}
+            for o in found]
 
 
 def present_objection(objection: Objection, attachments: list, day: date) -> dict:

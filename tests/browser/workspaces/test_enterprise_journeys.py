@@ -56,7 +56,7 @@ def test_an_enterprise_reads_its_notice_and_applies_until_the_reviewer_has_the_c
     page.click("#inbox li.unread >> text=信用修复告知书")
     assert row["decision_no"] in page.text_content("#body")
     assert_accessible(page)
-    page.click("#records >> text=查看记录")
+    page.click(f"#records >> text={row['decision_no']}")
     assert page.text_content("#status").strip().startswith("公示中")
     assert_accessible(page)
     page.click("#standing a.apply")
