@@ -131,3 +131,20 @@ def test_the_repair_form_works_without_javascript(live_server, page_without_java
     page.set_input_files("#file-performance_proof", files("receipt.pdf"))
     page.click("text=签署承诺书并提交申请")
     assert page.text_content("#state").strip() == "已提交" and page.locator("#materials a").count() == 1
+
+
+def test_an_enterprise_disputes_a_record_with_a_file_and_follows_it(live_server, page, sign_in_as, penalty, files):
+    record_id, row = penalty
+    sign_in_as(page, "enterprise", NAME, uscc=row["uscc"])
+    page.goto(f"{live_server}/enterprise/records/{record_id}")
+    page.click("text=提出异议申诉")
+    assert_accessible(page)
+    page.fill("#reason", "罚款金额有误，应为0.3万元")
+    page.set_input_files("#attachments", [files("receipt.pdf"), files("report.png")])
+    page.click("text=提交异议申诉")
+    shown = page.text_content(".workspace-page")
+    assert "数据来源部门将在5个工作日内处理" in shown and "receipt.pdf、report.png" in shown
+    assert "剩余 5 个工作日" in shown and row["decision_no"] in shown
+    assert_accessible(page)
+    page.click(f"text={row['decision_no']}")
+    assert "异议处理中" in page.text_content("#status")
