@@ -46,6 +46,16 @@ class NoticeRecord(Base):
     kind: Mapped[str] = mapped_column(String(30))
 
 
+class NoticeRead(Base):
+    """A notice its enterprise has opened (the inbox marks the others unread), first opened by whom and when."""
+
+    __tablename__ = "notice_reads"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), primary_key=True)
+    read_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Webhook(Timestamps, Base):
     __tablename__ = "webhooks"
     __table_args__ = (UniqueConstraint("recipient_kind", "recipient"),)

@@ -18,6 +18,7 @@ class NoticeOut(Schema):
     body = fields.String()
     issued_on = fields.Date()
     record_ids = fields.List(fields.Integer())
+    read = fields.Boolean(metadata={"description": "opened by the enterprise in its workspace"})
 
 
 class NoticeListOut(Schema):

@@ -47,12 +47,27 @@ def upload_material(viewer: Viewer, application_id: int, request, today: date, *
     limit = settings().REPAIR_UPLOAD_MAX_BYTES
     if request.content_length is not None and request.content_length > limit + 64 * 1024:  # multipart overhead
         raise _too_large(limit)
-    kind, upload = request.form.get("kind"), request.files.get("file")
-    _check_form(kind, upload, application)
-    sha256, size, content_type = store(upload.stream, limit)
-    uow.session.add(RepairMaterial(application_id=application.id, kind=kind, filename=_safe_name(upload.filename),
-                                   content_type=content_type, size=size, sha256=sha256,
-                                   uploaded_by=viewer.principal_id))
+    return _add(uow, viewer, application, [(request.form.get("kind"), request.files.get("file"))], today)
+
+
+@transactional
+def add_materials(viewer: Viewer, application_id: int, uploads: list, today: date, *, uow: UnitOfWork) -> dict:
+    """Store several files at once, [(kind, uploaded file)], all or none (a workspace form's)."""
+    application = visible_application(viewer, application_id)
+    if viewer.role not in rules.APPLICANT:
+        raise Forbidden(message_en="only the applicant uploads materials", message_zh="只有申请人可以上传材料",
+                        code="role_forbidden")
+    return _add(uow, viewer, application, uploads, today)
+
+
+def _add(uow: UnitOfWork, viewer: Viewer, application: RepairApplication, uploads: list, today: date) -> dict:
+    limit = settings().REPAIR_UPLOAD_MAX_BYTES
+    for kind, upload in uploads:
+        _check_form(kind, upload, application)
+        sha256, size, content_type = store(upload.stream, limit)
+        uow.session.add(RepairMaterial(application_id=application.id, kind=kind,
+                                       filename=safe_name(upload.filename), content_type=content_type, size=size,
+                                       sha256=sha256, uploaded_by=viewer.principal_id))
     uow.session.flush()
     if application.state == rules.AWAITING_MATERIALS and not set(missing_of(application)) & set(
             application.missing_materials or ()):
@@ -127,5 +142,5 @@ def _too_large(limit: int) -> TooLarge:
                     message_zh=f"单个文件不得超过{limit // (1024 * 1024)}MB")
 
 
-def _safe_name(filename: str) -> str:
+def safe_name(filename: str) -> str:
     return Path(filename.replace("\\", "/")).name[:255] or "file"

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps, Versioned, utcnow
@@ -105,3 +105,21 @@ class Objection(Timestamps, Base):
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The source department's clock (SPEC §5); none on objections filed before it was kept.
+    answer_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    answer_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ObjectionAttachment(Base):
+    """A file the enterprise attached to its objection, kept in the repair materials' store by its SHA-256."""
+
+    __tablename__ = "objection_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objections.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

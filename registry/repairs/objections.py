@@ -1,40 +1,57 @@
 """异议申诉: an enterprise disputes a record; it is "under objection" until it is resolved."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
+from ..calendars import calendar
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..records.models import WITHDRAWN
+from ..records.models import WITHDRAWN, Record
 from ..records.services import withdraw
+from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
-from .models import Objection
+from .materials import safe_name, store
+from .models import Objection, ObjectionAttachment
+from .presenters import clock
 from .services import applicable_record
 
 OPEN = "open"
+ANSWER_WORKDAYS = 5  # the source department answers an objection within 5 working days (SPEC §5)
+STATE_LABELS_ZH = {OPEN: "处理中", "upheld": "维持原记录", "corrected": "已更正", "withdrawn": "记录已撤销"}
 
 
 @transactional
-def file_objection(viewer: Viewer, record_id: int, reason: str, *, uow: UnitOfWork) -> Objection:
-    """The enterprise disputes one of its records (SPEC §5); one open objection per record.
+def file_objection(viewer: Viewer, record_id: int, reason: str, attachments=(), *, uow: UnitOfWork) -> Objection:
+    """The enterprise disputes one of its records (SPEC §5); one open objection per record, with the
+    files it attaches (`attachments`: uploaded files, PDF or images) and the department's clock.
 
     A withdrawn record is off display already: there is nothing left to mark as disputed.
     """
+    if not (reason or "").strip():
+        raise ValidationFailed(message_en="an objection needs a reason", message_zh="请填写异议理由",
+                               code="reason_required", errors=[FieldError("reason", "required",
+                                                                          message_zh="异议理由必填",
+                                                                          message_en="reason is required")])
     record = applicable_record(viewer, record_id)
     if record.status == WITHDRAWN:
         raise Conflict(message_en="the record is withdrawn; there is nothing to dispute",
                        message_zh="该记录已撤销，无需提出异议",
                        code="record_withdrawn")
+    due = calendar().add_workdays(today(), ANSWER_WORKDAYS)
     objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
-                          filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
+                          filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN, answer_due=due.due,
+                          answer_due_provisional=due.provisional)
     uow.session.add(objection)
     try:
         uow.session.flush()
     except IntegrityError:
         raise Conflict(message_en="the record is already under objection", message_zh="该记录已有处理中的异议申诉",
                        code="objection_open") from None
+    _attach(uow, viewer, objection, attachments)
     uow.audit("objection.file", viewer, "objection", objection.id, {"record_id": record.id})
     return objection
 
@@ -58,8 +75,6 @@ def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
 
 
 def _department_of(objection: Objection) -> int:
-    from ..records.models import Record
-
     return db.session.scalar(select(Record.department_id).where(Record.id == objection.record_id))
 
 
@@ -87,3 +102,40 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     uow.session.flush()
     return objection
 
+
+
+def _attach(uow: UnitOfWork, viewer: Viewer, objection: Objection, attachments) -> None:
+    """Keep the files in the repair materials' store (same limits, type told from the bytes)."""
+    for upload in attachments:
+        sha256, size, content_type = store(upload.stream, settings().REPAIR_UPLOAD_MAX_BYTES)
+        uow.session.add(ObjectionAttachment(objection_id=objection.id, filename=safe_name(upload.filename),
+                                            content_type=content_type, size=size, sha256=sha256,
+                                            uploaded_by=viewer.principal_id))
+    uow.session.flush()
+
+
+def objections_of(viewer: Viewer, day: date, record_id: int | None = None) -> list[dict]:
+    """The enterprise's objections (of one record, if given), newest first, each with its clock and files."""
+    query = select(Objection).where(Objection.applicant_uscc == viewer.uscc)
+    if record_id is not None:
+        query = query.where(Objection.record_id == record_id)
+    found = db.session.scalars(query.order_by(Objection.id.desc())).all()
+    files: dict[int, list] = {}
+    numbers = dict(db.session.execute(select(Record.id, Record.decision_no).where(
+        Record.id.in_([o.record_id for o in found]))).all()) if found else {}
+    if found:
+        for attachment in db.session.scalars(select(ObjectionAttachment).where(
+                ObjectionAttachment.objection_id.in_([o.id for o in found])).order_by(ObjectionAttachment.id)):
+            files.setdefault(attachment.objection_id, []).append(attachment)
+    return [{**present_objection(o, files.get(o.id, []), day), "decision_no": numbers.get(o.record_id)}
+            for o in found]
+
+
+def present_objection(objection: Objection, attachments: list, day: date) -> dict:
+    return {"id": objection.id, "record_id": objection.record_id, "reason": objection.reason,
+            "state": objection.state, "state_zh": STATE_LABELS_ZH.get(objection.state, objection.state),
+            "resolution": objection.resolution, "resolved_at": objection.resolved_at,
+            "created_at": objection.created_at,
+            "clock": clock(objection.answer_due, objection.answer_due_provisional, objection.state == OPEN, day),
+            "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
+                            for a in attachments]}
