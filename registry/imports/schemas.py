@@ -17,6 +17,9 @@ class ImportJobOut(Schema):
     rejected = fields.Integer()
     progress = fields.Method("_progress", metadata={"description": "share of the file read, 0 to 1"})
     unknown_columns = fields.List(fields.String())
+    warnings = fields.List(fields.Dict(), metadata={
+        "description": "data-quality warnings on rows saved as sent, the first 100: a party name that is not the "
+                       "entity's registered name (code name_differs_from_registration, uscc, value, registered_name)"})
     message_en = fields.String(allow_none=True)
     message_zh = fields.String(allow_none=True)
     created_at = fields.DateTime()
