@@ -63,8 +63,15 @@ class Config:
     REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
     REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
     REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    # Rate limits per client address, counted in the database by every server process (registry.ratelimit):
     REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
     REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
+    AUTH_FAILURE_LIMIT: int = 10  # API keys refused, after which the address gets 429 even with a good key ...
+    AUTH_FAILURE_WINDOW: int = 300  # ... until this window ends
+    SEARCH_LIMIT: int = 120  # searches (API and page) ...
+    SEARCH_WINDOW: int = 60
+    REPAIR_LOOKUP_LIMIT: int = 10  # repair progress look-ups by number and query code ...
+    REPAIR_LOOKUP_WINDOW: int = 300
     # Single sign-on (OpenID Connect), on when all four are set; README, "Single sign-on".
     OIDC_ISSUER: str = ""  # the identity provider's issuer URL (discovery under it)
     OIDC_CLIENT_ID: str = ""
@@ -128,8 +135,9 @@ class Config:
             raise ConfigError(f"REGISTRY_CALENDAR_DIR must be a directory, got {self.CALENDAR_DIR!r}")
         if not self.REPORTS_KEY_DIR:
             self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
-        if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
-            raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        for limit in ("REPORTS_VERIFY", "AUTH_FAILURE", "SEARCH", "REPAIR_LOOKUP"):
+            if getattr(self, f"{limit}_LIMIT") < 1 or getattr(self, f"{limit}_WINDOW") < 1:
+                raise ConfigError(f"REGISTRY_{limit}_LIMIT and REGISTRY_{limit}_WINDOW must be at least 1")
         if not 0 <= self.TRUSTED_PROXIES <= 5:
             raise ConfigError("REGISTRY_TRUSTED_PROXIES must be between 0 and 5")
         if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):

@@ -167,6 +167,9 @@ def _wants_a_page() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RegistryError)
     def handle_registry_error(exc: RegistryError):
+        if isinstance(exc, RateLimited) and _wants_a_page():
+            page = render_template("web/error.html", title="请求过于频繁", details=[exc.message_zh], params={})
+            return page, exc.status, exc.headers
         return problem(exc.status, exc.code, exc.title, message_en=exc.message_en, message_zh=exc.message_zh,
                        errors=exc.errors, headers=exc.headers)
 
