@@ -1,7 +1,13 @@
 """Production mode (REGISTRY_ENV=production) starts only with a public base URL and secrets of its own,
 which may come from files (Docker secrets); every mode refuses requests for hosts it does not trust."""
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from registry import create_app
@@ -85,3 +91,39 @@ def test_hosts_named_in_the_settings_are_answered(tmp_path):
     for host in ("credit.example", "credit.tongliao.gov.cn:443", "localhost"):
         assert client.get("/healthz", headers={"Host": host}).status_code == 200
     assert client.get("/healthz", headers={"Host": "credit.example.evil"}).status_code == 400
+
+
+COMPOSE = Path(__file__).resolve().parents[1] / "deploy" / "docker-compose.yml"
+MAKE_SECRETS = COMPOSE.with_name("make-secrets.sh")
+
+
+def compose_app_environment(secrets_dir: Path) -> dict:
+    """The app service's environment as docker compose gives it, its secrets read from `secrets_dir`."""
+    given = {"REGISTRY_PUBLIC_BASE_URL": "https://credit.tongliao.gov.cn"}
+
+    def interpolate(match):
+        name, operator, rest = match.groups()
+        if name in given:
+            return given[name]
+        assert operator == "-", f"compose would refuse to start without {name}: {rest}"
+        return rest
+
+    environment = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["services"]["app"]["environment"]
+    filled = {name: re.sub(r"\$\{(\w+):([-?])([^}]*)\}", interpolate, str(value))
+              for name, value in environment.items()}
+    return {name: value.replace("/run/secrets", str(secrets_dir)) for name, value in filled.items()}
+
+
+def test_the_compose_file_holds_no_secret_and_starts_production_with_the_secrets_made_for_it(tmp_path):
+    text = COMPOSE.read_text(encoding="utf-8")
+    assert "change-me" not in text and "POSTGRES_PASSWORD:" not in text and "DISABLE_SECURITY_PLUGIN" not in text
+    shutil.copy(MAKE_SECRETS, tmp_path)
+    subprocess.run(["bash", str(tmp_path / MAKE_SECRETS.name)], check=True, capture_output=True)
+    environment = {**compose_app_environment(tmp_path / "secrets"), "REGISTRY_INSTANCE_DIR": str(tmp_path)}
+    config = Config.from_env(environment)
+    assert config.production and config.SECRET_KEY == (tmp_path / "secrets" / "secret_key").read_text().strip()
+    assert config.SEARCH_URL.startswith("http://admin:") and config.TRUSTED_PROXIES == 1
+
+    (tmp_path / "secrets" / "secret_key").write_text("change-me\n")
+    with pytest.raises(ConfigError, match="REGISTRY_SECRET_KEY is a known default"):
+        Config.from_env(environment)
