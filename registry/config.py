@@ -4,10 +4,15 @@ import os
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 SINGLE_SIGN_ON = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ENVIRONMENTS = ("embedded", "production")
+# Values shipped in examples and old compose files, or guessed first: production refuses to start on them.
+KNOWN_SECRETS = frozenset({"", "change-me", "changeme", "secret", "password", "registry", "postgres", "admin",
+                           "opensearch", "dev", "development", "test"})
+SECRET_KEY_MIN_LENGTH = 32
 
 
 class ConfigError(ValueError):
@@ -35,8 +40,12 @@ class Config:
     """Every setting with its embedded default; `from_env` overlays the environment."""
 
     INSTANCE_DIR: str = field(default_factory=lambda: str(Path.cwd() / "instance"))
+    # "production" requires the public base URL and refuses known default secrets (README, Security).
+    ENV: str = "embedded"
     DATABASE_URL: str = ""  # default: SQLite file under INSTANCE_DIR
+    DATABASE_PASSWORD: str = ""  # put into DATABASE_URL (which may then leave it out): a secret of its own
     SEARCH_URL: str = "builtin"
+    SEARCH_PASSWORD: str = ""  # the external engine's password, put into SEARCH_URL (user@ in it)
     SEARCH_INDEX_PREFIX: str = "registry"
     SECRET_KEY: str = ""
     PUBLISH_NATURAL_PERSONS: bool = False
@@ -59,12 +68,20 @@ class Config:
     SIGN_IN_LOCK_MINUTES: int = 15  # ... for this long
     TRUSTED_PROXIES: int = 0  # proxies before the app whose X-Forwarded-For/-Proto it believes (serve's nginx: 1)
     PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
+    TRUSTED_HOSTS: str = ""  # Host names the app answers, comma-separated; loopback and PUBLIC_BASE_URL's always
     REPORTS_ISSUER: str = "公共信用信息平台"
     REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
     REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
     REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    # Rate limits per client address, counted in the database by every server process (registry.ratelimit):
     REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
     REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
+    AUTH_FAILURE_LIMIT: int = 10  # API keys refused, after which the address gets 429 even with a good key ...
+    AUTH_FAILURE_WINDOW: int = 300  # ... until this window ends
+    SEARCH_LIMIT: int = 120  # searches (API and page) ...
+    SEARCH_WINDOW: int = 60
+    REPAIR_LOOKUP_LIMIT: int = 10  # repair progress look-ups by number and query code ...
+    REPAIR_LOOKUP_WINDOW: int = 300
     # Single sign-on (OpenID Connect), on when all four are set; README, "Single sign-on".
     OIDC_ISSUER: str = ""  # the identity provider's issuer URL (discovery under it)
     OIDC_CLIENT_ID: str = ""
@@ -88,7 +105,7 @@ class Config:
         environ = os.environ if environ is None else environ
         config = cls()
         for f in fields(cls):
-            raw = environ.get(f"REGISTRY_{f.name}")
+            raw = _value_or_file(environ, f"REGISTRY_{f.name}")
             if raw is not None:
                 setattr(config, f.name, _parse(f.name, f.type, raw))
         for key, value in (overrides or {}).items():
@@ -141,15 +158,26 @@ class Config:
             raise ConfigError(f"REGISTRY_CALENDAR_DIR must be a directory, got {self.CALENDAR_DIR!r}")
         if not self.REPORTS_KEY_DIR:
             self.REPORTS_KEY_DIR = str(Path(self.INSTANCE_DIR) / "report-keys")
-        if self.REPORTS_VERIFY_LIMIT < 1 or self.REPORTS_VERIFY_WINDOW < 1:
-            raise ConfigError("REGISTRY_REPORTS_VERIFY_LIMIT and REGISTRY_REPORTS_VERIFY_WINDOW must be at least 1")
+        for limit in ("REPORTS_VERIFY", "AUTH_FAILURE", "SEARCH", "REPAIR_LOOKUP"):
+            if getattr(self, f"{limit}_LIMIT") < 1 or getattr(self, f"{limit}_WINDOW") < 1:
+                raise ConfigError(f"REGISTRY_{limit}_LIMIT and REGISTRY_{limit}_WINDOW must be at least 1")
         if not 0 <= self.TRUSTED_PROXIES <= 5:
             raise ConfigError("REGISTRY_TRUSTED_PROXIES must be between 0 and 5")
         if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("http://", "https://")):
             raise ConfigError(f"REGISTRY_PUBLIC_BASE_URL must be an http(s) URL, got {self.PUBLIC_BASE_URL!r}")
         self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL.rstrip("/")
+        if self.ENV not in ENVIRONMENTS:
+            raise ConfigError(f"REGISTRY_ENV must be embedded or production, got {self.ENV!r}")
+        if self.production and not self.PUBLIC_BASE_URL:
+            raise ConfigError("REGISTRY_PUBLIC_BASE_URL must be set in production (REGISTRY_ENV=production): "
+                              "verification links in reports must not follow a request's Host header")
+        if self.production:
+            self._refuse_known_secrets()
         if not self.SECRET_KEY:
             self.SECRET_KEY = _kept_secret(Path(self.INSTANCE_DIR) / "secret-key")
+        self.DATABASE_URL = _with_password("DATABASE", self.DATABASE_URL, self.DATABASE_PASSWORD)
+        if self.SEARCH_URL != "builtin":
+            self.SEARCH_URL = _with_password("SEARCH", self.SEARCH_URL, self.SEARCH_PASSWORD)
         self._check_single_sign_on()
 
     def _check_import_limits(self) -> None:
@@ -160,6 +188,20 @@ class Config:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if not 1 <= self.IMPORT_MAX_REJECTED_PERCENT <= 100:
             raise ConfigError("REGISTRY_IMPORT_MAX_REJECTED_PERCENT must be between 1 and 100")
+    def _refuse_known_secrets(self) -> None:
+        """Production starts only with secrets of its own: not a value shipped in an example, and an
+        external search engine that asks for a password (OpenSearch's security plugin on)."""
+        if self.SECRET_KEY and (self.SECRET_KEY in KNOWN_SECRETS or len(self.SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
+            raise ConfigError(f"REGISTRY_SECRET_KEY is a known default or shorter than {SECRET_KEY_MIN_LENGTH} "
+                              "characters; set a random one (python -c 'import secrets; print(secrets.token_hex(32))')")
+        database = urlsplit(self.DATABASE_URL)
+        if not self.is_sqlite and (self.DATABASE_PASSWORD or database.password or "") in KNOWN_SECRETS:
+            raise ConfigError("REGISTRY_DATABASE_PASSWORD (or the password in REGISTRY_DATABASE_URL) is missing or "
+                              "a known default; set the database's own password")
+        if self.SEARCH_URL != "builtin" and (self.SEARCH_PASSWORD or urlsplit(self.SEARCH_URL).password or "") \
+                in KNOWN_SECRETS:
+            raise ConfigError("REGISTRY_SEARCH_PASSWORD (or the password in REGISTRY_SEARCH_URL) is missing or a "
+                              "known default; run the search engine with its security plugin and a password of its own")
 
     def _check_single_sign_on(self) -> None:
         """All four settings or none; the issuer over HTTPS but on this machine, as the client secret
@@ -172,6 +214,17 @@ class Config:
                                      or issuer.scheme == "http" and issuer.hostname in LOOPBACK):
             raise ConfigError("REGISTRY_OIDC_ISSUER must be an https:// URL (http:// only on 127.0.0.1 or "
                               f"localhost), got {self.OIDC_ISSUER!r}")
+
+    @property
+    def production(self) -> bool:
+        return self.ENV == "production"
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The Host names requests may carry: loopback, the public base URL's and REGISTRY_TRUSTED_HOSTS."""
+        configured = [host.strip() for host in self.TRUSTED_HOSTS.split(",") if host.strip()]
+        public = [urlsplit(self.PUBLIC_BASE_URL).hostname] if self.PUBLIC_BASE_URL else []
+        return [*LOOPBACK, *public, *configured]
 
     @property
     def is_sqlite(self) -> bool:
@@ -199,6 +252,32 @@ def _kept_secret(path: Path) -> str:
         finally:
             draft.unlink()
     return path.read_text(encoding="ascii").strip()
+
+
+def _value_or_file(environ, name: str) -> str | None:
+    """A setting from its variable, or from the file its `_FILE` variable names (Docker secrets)."""
+    path = environ.get(f"{name}_FILE")
+    if path is None:
+        return environ.get(name)
+    if name in environ:
+        raise ConfigError(f"{name} and {name}_FILE are both set; keep one")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as exc:
+        raise ConfigError(f"{name}_FILE names {path!r}, which cannot be read: {exc.strerror}") from None
+
+
+def _with_password(name: str, url: str, password: str) -> str:
+    """`url` (REGISTRY_<name>_URL) with `password` for its user (URL-quoted), if a password is given."""
+    if not password:
+        return url
+    parts = urlsplit(url)
+    if not parts.username:
+        raise ConfigError(f"REGISTRY_{name}_PASSWORD is set but REGISTRY_{name}_URL names no user "
+                          "(scheme://user@host/...)")
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{parts.username}:{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _parse(name: str, kind, raw: str):

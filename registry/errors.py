@@ -4,7 +4,7 @@ from dataclasses import KW_ONLY, asdict, dataclass
 
 from flask import Flask, Response, json, render_template, request
 from marshmallow import Schema, fields
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .domain.errors import BilingualError
 
@@ -173,13 +173,16 @@ def _wants_a_page() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RegistryError)
     def handle_registry_error(exc: RegistryError):
+        if isinstance(exc, RateLimited) and _wants_a_page():
+            page = render_template("web/error.html", title="请求过于频繁", details=[exc.message_zh], params={})
+            return page, exc.status, exc.headers
         return problem(exc.status, exc.code, exc.title, message_en=exc.message_en, message_zh=exc.message_zh,
                        errors=exc.errors, headers=exc.headers)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         status = exc.code or 500
-        if _wants_a_page():
+        if _wants_a_page() and not isinstance(exc, SecurityError):  # an untrusted Host: no page links to make
             title, details = _PAGE_ERRORS.get(status, (_HTTP_ZH.get(status, exc.name), []))
             return render_template("web/error.html", title=title, details=details, params={}), status
         errors = _webargs_errors(exc) if status == 422 else []

@@ -1,6 +1,6 @@
 """Security headers on every answer, pages and API alike: no script but the site's own files (the
 pages need none), no framing by other sites, no sniffing, no full addresses in referrers to other
-sites (verification links carry codes), and HSTS over HTTPS."""
+sites (verification links carry codes), and HSTS over HTTPS. Requests for a host not trusted are refused."""
 
 from flask import Flask, request
 
@@ -14,6 +14,10 @@ DOCS_PATH = "/api/v1/docs"
 
 
 def init_app(app: Flask) -> None:
+    # A request for any other Host is refused with 400 before routing (Flask's TRUSTED_HOSTS): the
+    # pages' absolute links, verification URLs among them, follow the Host when no public base URL is set.
+    app.config["TRUSTED_HOSTS"] = app.config["REGISTRY"].trusted_hosts
+
     @app.after_request
     def secure(response):
         headers = response.headers

@@ -22,7 +22,6 @@ class Runtime:
     search_engine: Any = None  # search.engine.SearchEngine
     calendar: Any = None  # registry.domain.workdays.Calendar, reloaded when a schedule is loaded
     report_keyring: Any = None  # registry.reports.signing.KeyRing
-    verify_limiter: Any = None  # registry.reports.ratelimit.SlidingWindow
     single_sign_on: Any = None  # registry.accounts.sso_pages.SingleSignOn, when REGISTRY_OIDC_* is set
     clock: Callable[[], date] = date.today  # what day it is (tests move it)
 

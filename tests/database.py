@@ -17,7 +17,7 @@ def _import_every_model() -> None:
     """Every module that declares tables, so that the metadata lists them all, whatever a test imported."""
     models = [module.name for module in pkgutil.walk_packages(registry.__path__, "registry.")
               if module.name.endswith(".models")]
-    for name in [*models, "search.sql_models"]:
+    for name in [*models, "registry.ratelimit", "search.sql_models"]:  # the rate limits' counters too
         importlib.import_module(name)
 
 

@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import Flask, g, request
 
+from .. import ratelimit
 from ..errors import Forbidden, Unauthorized
 from .keys import record_use
 from .services import PUBLIC, Viewer, principal_of_key, viewer_of
@@ -23,8 +24,18 @@ def current_viewer() -> Viewer:
     return g.viewer
 
 
+AUTH_FAILURE = "AUTH_FAILURE"  # REGISTRY_AUTH_FAILURE_LIMIT refused keys per REGISTRY_AUTH_FAILURE_WINDOW seconds
+
+
 def _viewer_of_key(key: str) -> Viewer:
-    principal = principal_of_key(key)
+    """The key's viewer. An address that sent too many bad keys gets 429 for any key until its window
+    ends, so that guessing learns nothing from the answer."""
+    ratelimit.refuse_if_spent(AUTH_FAILURE)
+    try:
+        principal = principal_of_key(key)
+    except Unauthorized:
+        ratelimit.count(AUTH_FAILURE)  # over the limit: this very failure answers 429
+        raise
     viewer = viewer_of(principal)  # before record_use commits, which expires the principal's attributes
     record_use(principal)
     return viewer

@@ -1,13 +1,16 @@
 """Entity look-ups by unified social credit code; USCC look-ups always go to the database."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from ..access.services import Viewer, is_party
-from ..departments.models import District
+from ..db import among
+from ..departments.models import Department, District
 from ..domain import uscc as uscc_rules
 from ..domain.masking import mask_id
+from ..domain.names import normalise_name
 from ..errors import NotFound, RegistryError
 from ..extensions import db
 from ..uow import UnitOfWork, transactional
@@ -69,3 +72,45 @@ def note_entities_of(uow: UnitOfWork, codes) -> None:
     for start in range(0, len(codes), 5000):
         chunk = codes[start : start + 5000]
         uow.changed(entities=uow.session.execute(select(Entity.id).where(Entity.uscc.in_(chunk))).scalars().all())
+
+
+# The domain of the departments that register market entities: their records name and rename the
+# entities; other departments' names stay on their records.
+REGISTRATION_DOMAIN = "market_supervision"
+
+
+def names_entities(department: Department) -> bool:
+    """Whether this department's records are the registration authority's word on entity names."""
+    return department.domain_key == REGISTRATION_DOMAIN
+
+
+@dataclass(frozen=True)
+class NameMismatch:
+    """A record's party name that is neither its entity's registered name nor one of its former names."""
+
+    uscc: str
+    given: str
+    registered: str
+
+    def warning(self, index: int | None = None) -> dict:
+        """The data-quality warning a department gets (its records are kept as sent)."""
+        warning = {"field": "party_name", "code": "name_differs_from_registration", "uscc": self.uscc,
+                   "value": self.given, "registered_name": self.registered,
+                   "message_zh": f"当事人名称“{self.given}”与登记名称“{self.registered}”不一致，记录已保存，请核对",
+                   "message_en": f"the party name {self.given!r} is not the registered name {self.registered!r}; "
+                                 "the record was saved, please check it"}
+        return warning if index is None else {"index": index, **warning}
+
+
+def names_off_register(session, named: Iterable[tuple[str, str]]) -> list[NameMismatch]:
+    """Of (USCC, party name) pairs, those whose name, folded, is neither the entity's name nor a former one."""
+    named = {(code, name) for code, name in named if code}
+    registered = {}
+    codes, dialect = sorted({code for code, _ in named}), session.get_bind().dialect.name
+    for start in range(0, len(codes), 5000):
+        query = select(Entity.uscc, Entity.name, Entity.former_names).where(
+            among(Entity.uscc, codes[start:start + 5000], dialect))
+        for code, name, former in session.execute(query):
+            registered[code] = name, {normalise_name(n) for n in [name, *(former or ())]}
+    return sorted(NameMismatch(code, name, registered[code][0]) for code, name in named
+                  if code in registered and normalise_name(name) not in registered[code][1])

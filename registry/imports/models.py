@@ -39,6 +39,8 @@ class ImportJob(Timestamps, Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Data-quality warnings on rows saved as sent (a party name not the registered one), the first WARNINGS_KEPT.
+    warnings: Mapped[list | None] = mapped_column(JSON, default=list)
     message_en: Mapped[str | None] = mapped_column(Text, nullable=True)
     message_zh: Mapped[str | None] = mapped_column(Text, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -22,6 +22,9 @@ class ImportJobOut(Schema):
     unknown_columns = fields.List(fields.String(), metadata={
         "description": "headers no layout field matches: the first 20 (unknown_column_count counts them all)"})
     unknown_column_count = fields.Integer()
+    warnings = fields.List(fields.Dict(), metadata={
+        "description": "data-quality warnings on rows saved as sent, the first 100: a party name that is not the "
+                       "entity's registered name (code name_differs_from_registration, uscc, value, registered_name)"})
     message_en = fields.String(allow_none=True)
     message_zh = fields.String(allow_none=True)
     created_at = Timestamp()

@@ -37,6 +37,7 @@ from .readers import ArchiveLimits, ImportFileError
 
 log = logging.getLogger(__name__)
 COUNTERS = ("inserted", "updated", "unchanged", "rejected")
+WARNINGS_KEPT = 100  # a job's report keeps its first warnings, not one a row of a million
 BULK_CACHE_KB = 32 * 1024
 BULK_CHECKPOINT_PAGES = 16384  # of 4 KB
 
@@ -51,6 +52,10 @@ class Tally:
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     seconds: StageTimes = field(default_factory=StageTimes)  # this run's time by stage (workers' summed)
     unknown_column_count: int = 0  # a dry run's (a job keeps its own)
+    warnings: list = field(default_factory=list)  # the first WARNINGS_KEPT, as the job reports them
+
+    def warn(self, mismatches) -> None:
+        self.warnings += [m.warning() for m in mismatches][:WARNINGS_KEPT - len(self.warnings)]
 
 
 def file_checksum(path: Path) -> tuple[str, int]:
@@ -120,7 +125,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     job.state, job.started_at, job.message_en, job.message_zh = RUNNING, job.started_at or utcnow(), None, None
     uow.commit()
     tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
-                  {name: getattr(job, name) for name in COUNTERS}, seconds)
+                  {name: getattr(job, name) for name in COUNTERS}, seconds, list(job.warnings or ()))
     try:
         with _explained():
             for meta_or_tally in _run(uow, Path(job.path), job.options, department, tally, job.id,
@@ -200,6 +205,7 @@ def _save_progress(job: ImportJob, tally: Tally) -> None:
     job.rows_read, job.rows_committed, job.bytes_read = tally.rows_read, tally.rows_committed, tally.bytes_read
     for name in COUNTERS:
         setattr(job, name, tally.counts[name])
+    job.warnings = list(tally.warnings)
 
 
 def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tally: Tally, job_id: int | None,
@@ -240,6 +246,8 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
             if count and name in AUDITED:
                 uow.audit(AUDITED[name], uploader, "import_job", job_id,
                           {"count": count, "rows_through": batch.last_row})
+        tally.warn(writer.name_warnings)
+        writer.name_warnings.clear()
         tally.rows_committed, tally.bytes_read = batch.last_row, batch.bytes_read
         yield tally
 

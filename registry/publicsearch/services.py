@@ -28,6 +28,9 @@ class SearchUnavailableError(RegistryError):
     title = "Search unavailable"
 
 
+SEARCH_LIMIT = "SEARCH"  # the rate limit of searches, API and page (registry.ratelimit)
+
+
 def search(args: dict) -> dict:
     """One page of hits for the public; never an empty page in place of an outage."""
     query = SearchQuery(q=args.get("q") or "", kind=args.get("kind"), domain=args.get("domain"),

@@ -181,13 +181,22 @@ class CopyRecordWriter(RecordWriter):
             copy.write(data)
 
     def _upsert_entities(self) -> None:
-        """Create missing entities and rename those a newer decision names differently, in one
-        statement: ON CONFLICT finds each entity through the USCC index, where a join of the staged
-        entities with `entities` was planned as a scan of the whole table on every batch.
-        Records find their entity by USCC in the upsert itself. The renamed ones (updated, not
-        inserted) go into the audit trail."""
+        """Create missing entities and, for the registration authority, rename those a newer decision
+        names differently, in one statement: ON CONFLICT finds each entity through the USCC index, where
+        a join of the staged entities with `entities` was planned as a scan of the whole table on every
+        batch. Records find their entity by USCC in the upsert itself. Each rename goes into
+        entity_name_history (the name it had is the last former name) and the audit trail. Another
+        department's names only create entities, and those that differ come back as warnings."""
+        connection = self.session.connection()
+        if not self.names_entities:
+            staged = ", ".join("NULL" if c == "name_as_of" else c for c in ENTITY_COLUMNS)
+            connection.execute(text(
+                f"INSERT INTO entities ({', '.join(ENTITY_COLUMNS)}, former_names, version, created_at, updated_at) "
+                f"SELECT {staged}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
+            self.check_names(connection.execute(text(f"SELECT uscc, name FROM {ENTITY_STAGING}")).all())
+            return
         columns = ", ".join(ENTITY_COLUMNS)
-        self.note_renamed(self.session.connection().execute(text(
+        self.note_renamed(connection.execute(text(
             f"WITH upserted AS (INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
             "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
@@ -196,8 +205,12 @@ class CopyRecordWriter(RecordWriter):
             "former_names = ((e.former_names::jsonb - EXCLUDED.name) || to_jsonb(e.name))::json, "
             f"version = {next_version('e')}, updated_at = now() "
             "WHERE e.name <> EXCLUDED.name AND (e.name_as_of IS NULL OR EXCLUDED.name_as_of >= e.name_as_of) "
-            "RETURNING e.uscc, (e.xmax = 0) AS is_new) "
-            "SELECT uscc FROM upserted WHERE NOT is_new")).scalars().all())
+            "RETURNING e.id, e.uscc, e.name, e.former_names, (e.xmax = 0) AS is_new), "
+            "history AS (INSERT INTO entity_name_history (entity_id, old_name, new_name, department_id, changed_by, "
+            "changed_at) SELECT id, former_names::jsonb ->> -1, name, :department, :by, now() "
+            "FROM upserted WHERE NOT is_new) "
+            "SELECT uscc FROM upserted WHERE NOT is_new"),
+            {"department": self.department.id, "by": self.changed_by}).scalars().all())
 
     def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
         """The insert (or upsert, with the history of the records it changes) and its outbox rows, in

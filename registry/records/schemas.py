@@ -100,3 +100,6 @@ class RecordPageArgs(Schema):
 class PushResultOut(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     results = fields.List(fields.Dict())
+    warnings = fields.List(fields.Dict(), metadata={
+        "description": "data-quality warnings on saved records: a party name that is not the entity's registered "
+                       "name (code name_differs_from_registration, with index, uscc, value and registered_name)"})

@@ -45,14 +45,23 @@ def push_records(viewer: Viewer, payload, today: date | None = None, *, uow: Uni
         bad = len({e.index for e in errors})
         raise ValidationFailed(message_en=f"{bad} of {len(rows)} records are invalid; nothing was saved",
                                message_zh=f"{len(rows)}条记录中有{bad}条不合格，均未保存", errors=errors)
-    result = writer_for(uow, department, rules(), today, viewer).write_clean(clean_rows)
+    writer = writer_for(uow, department, rules(), today, viewer)
+    result = writer.write_clean(clean_rows)
     for outcome, record_id in result.outcomes:  # one entry a record (an import's, one a batch)
         if outcome in AUDITED:
             uow.audit(AUDITED[outcome], viewer, "record", record_id)
     return {
         "counts": result.counts,
         "results": [{"index": i, "id": rid, "outcome": outcome} for i, (outcome, rid) in enumerate(result.outcomes)],
+        "warnings": _name_warnings(clean_rows, writer.name_warnings),
     }
+
+
+def _name_warnings(clean_rows: list[dict], mismatches) -> list[dict]:
+    """Each row naming its entity otherwise than the registration does: saved, but the department is told."""
+    by_name = {(m.uscc, m.given): m for m in mismatches}
+    return [by_name[key].warning(i) for i, row in enumerate(clean_rows)
+            if (key := (row.get("uscc"), row.get("party_name"))) in by_name]
 
 
 def _rows_of(payload) -> list:

@@ -2,7 +2,10 @@
 
 A batch belongs to one source department. Re-sending a record unchanged is a no-op; a changed
 record is updated in place with its version bumped and the previous state kept in
-record_versions. Entities are created or renamed from the records that name them.
+record_versions. Entities are created from the records that name them, and renamed only by the
+registration authority's (registry.enterprises.services.names_entities), each rename kept in
+entity_name_history; another department's name stays on its record, and one that is not the entity's
+(or a former) name comes back as a warning.
 """
 
 import json
@@ -20,6 +23,8 @@ from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..domain.values import iso_date
+from ..enterprises.models import EntityNameChange
+from ..enterprises.services import NameMismatch, names_entities, names_off_register
 from ..stages import StageTimes
 from ..uow import UnitOfWork, next_version
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
@@ -143,6 +148,8 @@ class RecordWriter:
         self.actor = actor
         self.changed_by = actor.principal_id if actor else None
         self.stages = StageTimes() if stages is None else stages  # where the writing time goes
+        self.names_entities = names_entities(department)
+        self.name_warnings: list[NameMismatch] = []  # of every batch written, for another department
 
     def write_clean(self, clean_rows: list[dict]) -> BatchResult:
         """Prepare validated rows here and write them (the API's path; imports prepare in a worker)."""
@@ -182,13 +189,11 @@ class RecordWriter:
         connection = self.session.connection().connection.driver_connection
         stamp = sqlite_timestamp(utcnow())
         with self.stages.timing("entities"):
-            if batch.entities:
-                connection.executemany(_entity_upsert(stamp), batch.entities)
-                # The entities this statement renamed: changed at its stamp, and not made by it (version 1).
-                self.note_renamed([code for (code,) in connection.execute(
-                    "SELECT uscc FROM entities WHERE updated_at = ? AND version > 1 "
-                    "AND uscc IN (SELECT value FROM json_each(?))",
-                    (stamp, json.dumps([entity[0] for entity in batch.entities])))])
+            if batch.entities and self.names_entities:
+                self._name_entities(connection, stamp, batch.entities)
+            elif batch.entities:
+                connection.executemany(_entity_insert(stamp), batch.entities)
+                self.check_names([(code, name) for code, name, *_ in batch.entities])
         with self.stages.timing("insert"):
             [(before,)] = connection.execute("SELECT coalesce(max(id), 0) FROM records")
             connection.executemany(_record_insert(stamp), batch.records)
@@ -205,6 +210,25 @@ class RecordWriter:
             changed = [record_id for outcome, record_id in outcomes.values() if outcome != UNCHANGED]
             self.uow.changed(records=changed, entities=entity_ids)
         return outcomes
+
+    def _name_entities(self, connection, stamp: str, entities: list) -> None:
+        """Create and rename entities, keeping each rename's history (the registration authority's batch)."""
+        codes = json.dumps([entity[0] for entity in entities])
+        named = "SELECT id, uscc, name FROM entities WHERE uscc IN (SELECT value FROM json_each(?))"
+        before = {code: name for _, code, name in connection.execute(named, (codes,))}
+        connection.executemany(_entity_upsert(stamp), entities)
+        after = connection.execute(named, (codes,)).fetchall()
+        renamed = [(entity_id, code, before[code], name) for entity_id, code, name in after
+                   if code in before and before[code] != name]
+        if renamed:
+            self.session.execute(insert(EntityNameChange), [
+                {"entity_id": entity_id, "old_name": old, "new_name": new, "department_id": self.department.id,
+                 "changed_by": self.changed_by, "changed_at": utcnow()} for entity_id, _, old, new in renamed])
+        self.note_renamed([code for _, code, _, _ in renamed])
+
+    def check_names(self, named: list[tuple[str, str]]) -> None:
+        """Warn of the names another department's batch gives that are not its entities' (nor former) names."""
+        self.name_warnings += names_off_register(self.session, named)
 
     def note_renamed(self, codes: list[str]) -> None:
         """One audit entry for the entities a batch renamed (a newer decision names them otherwise), if any."""
@@ -273,6 +297,14 @@ def _record_update(stamp: str) -> str:
         f"status = CASE WHEN status IN ({STICKY_STATUSES}) THEN status ELSE {_PARAMETER['status']} END "
         f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in NATURAL_KEY)}"
     )
+
+
+def _entity_insert(stamp: str) -> str:
+    """Create missing entities, named for now by another department's record (name_as_of left empty:
+    the registration authority's first record renames it whatever its date)."""
+    values = ", ".join("NULL" if column == "name_as_of" else f"?{i}" for i, column in enumerate(ENTITY_COLUMNS, 1))
+    return (f"INSERT INTO entities ({', '.join(ENTITY_COLUMNS)}, former_names, version, created_at, updated_at) "
+            f"VALUES ({values}, '[]', 1, '{stamp}', '{stamp}') ON CONFLICT (uscc) DO NOTHING")
 
 
 def _entity_upsert(stamp: str) -> str:

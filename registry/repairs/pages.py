@@ -3,6 +3,7 @@
 
 from flask import Blueprint, render_template, request
 
+from .. import ratelimit
 from ..access.services import Viewer
 from ..runtime import today
 from . import services
@@ -12,6 +13,9 @@ from .rules import STATE_LABELS_ZH
 bp = Blueprint("repair_pages", __name__, template_folder="templates")
 # The page shows what the applicant itself may see.
 APPLICANT_VIEW = Viewer("enterprise")
+# Query codes could be guessed one after another: an address gets REGISTRY_REPAIR_LOOKUP_LIMIT look-ups
+# per REGISTRY_REPAIR_LOOKUP_WINDOW seconds, then the Chinese 429 page.
+LOOKUP_LIMIT = "REPAIR_LOOKUP"
 
 
 @bp.route("/repairs", methods=["GET", "POST"])
@@ -21,6 +25,7 @@ def progress(number: str = ""):
     number = (request.form.get("number") or number).strip()[:24]
     application, failed = None, False
     if request.method == "POST":
+        ratelimit.count(LOOKUP_LIMIT)
         found = services.find_by_number(number, request.form.get("code", "")[:32])
         failed = found is None
         if found:

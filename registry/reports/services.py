@@ -22,15 +22,13 @@ from . import content as report_content
 from .access import is_own, live_authorisation
 from .models import Report
 from .querylog import REQUEST, VIEW, log_query, log_verification
-from .ratelimit import SlidingWindow
 from .rules import new_report_number, new_verification_code
 from .signing import ALGORITHM, CANONICALIZATION, KeyRing
 
 
 def init_app(runtime: Runtime) -> None:
-    """One KeyRing per app, so private keys are read once; one verification limiter per process."""
+    """One KeyRing per app, so private keys are read once."""
     runtime.report_keyring = KeyRing(runtime.settings.REPORTS_KEY_DIR)
-    runtime.verify_limiter = SlidingWindow()
 
 
 def keyring() -> KeyRing:

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
 
+from .. import ratelimit
 from ..access.services import PUBLIC
 from ..departments.services import reference_names
 from ..domain import uscc as uscc_rules
@@ -10,7 +11,7 @@ from ..enterprises.services import get_entity
 from ..errors import RegistryError
 from ..pagination import InvalidCursor
 from ..publicsearch.schemas import SearchArgs
-from ..publicsearch.services import RETRY_AFTER_SECONDS, SearchUnavailableError, search
+from ..publicsearch.services import RETRY_AFTER_SECONDS, SEARCH_LIMIT, SearchUnavailableError, search
 from ..records.services import count_records_by_domain, count_records_by_kind, list_entity_records
 from ..repairs.objections import under_objection
 from . import labels
@@ -36,6 +37,7 @@ def search_page():
     code = _full_uscc(params.get("q", ""))
     if code and set(params) == {"q"}:  # a whole credit code is a look-up, answered by the database
         return redirect(url_for("web.enterprise_page", uscc=code))
+    ratelimit.count(SEARCH_LIMIT)  # over it: the Chinese 429 page (registry.errors)
     try:
         cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
         args = SearchArgs(unknown=EXCLUDE).load({**params, **cursor, "limit": PAGE_SIZE})
