@@ -22,6 +22,7 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
+from ..publicsearch.engines import index_in_bulk
 from ..records.bulk import writer_for
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
@@ -125,6 +126,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
                     job.unknown_columns = meta_or_tally.unknown_columns
                     continue
                 _save_progress(job, meta_or_tally)
+                index_in_bulk(tally.seconds)  # with the batch, in its transaction
                 uow.commit(tally.seconds, run_hooks=False)
                 if progress:
                     progress(job)
