@@ -126,10 +126,11 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
                     job.unknown_columns = meta_or_tally.unknown_columns
                     continue
                 _save_progress(job, meta_or_tally)
-                index_in_bulk(tally.seconds)  # with the batch, in its transaction
+                index_in_bulk(tally.seconds)  # in the batch's transaction, every few batches
                 uow.commit(tally.seconds, run_hooks=False)
                 if progress:
                     progress(job)
+            index_in_bulk(tally.seconds, at_least=1)
             uow.commit(tally.seconds)  # now the hooks: on the embedded default, done means searchable
         job.state, job.finished_at = DONE, utcnow()
     except ImportFileError as exc:

@@ -87,7 +87,8 @@ def assert_index_is_the_drains(app) -> None:
 def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path, department, monkeypatch):
     path = tmp_path / "penalties.csv"
     write_csv(path, department_rows(department, 600))
-    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "150")  # several batches, each indexed on its own
+    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "150")
+    monkeypatch.setattr(engines, "BULK_INDEX_CHANGES", 400)  # indexed every few batches, and at the end
     synced = []
     monkeypatch.setattr(engines, "drain", lambda *args, **kwargs: synced.append(drain(*args, **kwargs)))
     assert cli("import", path, "--department", department["uscc"]).exit_code == 0
