@@ -252,14 +252,14 @@ class BuiltinEngine:
         sql_bulk.rebuild(connection, public_condition(publish_natural_persons, today))
         return self._count(connection)
 
-    def index_pending(self, publish_natural_persons: bool, today: date, at_least: int = 1) -> int | None:
-        """Index what the outbox names, in bulk, in the caller's transaction, and empty the outbox, once
-        it names `at_least` changes: how many of its rows were handled. None where there is no bulk path
-        (PostgreSQL: the outbox drain after the commit indexes those changes)."""
+    def index_pending(self, publish_natural_persons: bool, today: date) -> int | None:
+        """Index what the outbox names, in bulk, in the caller's transaction, and empty the outbox: how
+        many of its rows were handled. None where there is no bulk path (PostgreSQL: the outbox drain
+        after the commit indexes those changes)."""
         connection = self._connection()
         if connection.dialect.name != "sqlite":
             return None
-        return sql_bulk.index_outbox(connection, public_condition(publish_natural_persons, today), at_least)
+        return sql_bulk.index_outbox(connection, public_condition(publish_natural_persons, today))
 
     @staticmethod
     def _count(connection) -> int:

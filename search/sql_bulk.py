@@ -89,12 +89,11 @@ def rebuild(connection, public) -> None:
         connection.exec_driver_sql(sql)
 
 
-def index_outbox(connection, public, at_least: int = 1) -> int:
-    """Index what the outbox names, then empty it: how many outbox rows were handled (none unless it
-    holds `at_least`). In the caller's transaction, so the documents and the outbox commit (or vanish)
-    together with what changed."""
-    pending, high_water = connection.execute(select(func.count(), func.max(SearchOutbox.id))).one()
-    if not pending or pending < at_least:
+def index_outbox(connection, public) -> int:
+    """Index what the outbox names, then empty it: how many outbox rows were handled. In the caller's
+    transaction, so the documents and the outbox commit (or vanish) together with what changed."""
+    high_water = connection.scalar(select(func.max(SearchOutbox.id)))
+    if high_water is None:
         return 0
     outbox = SearchOutbox.__table__
 

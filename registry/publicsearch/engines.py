@@ -46,20 +46,13 @@ def builtin_engine():
     return configured_engine() if settings().SEARCH_URL == "builtin" else None
 
 
-# Changes an import's batches leave for the built-in engine to index together, in the transaction of the
-# batch that reaches this many. Per batch of 2,500 rows, the entities that recur from batch to batch
-# were indexed again and again: 36 s of CPU to index 200,000 records, 27 s in fives, 18 s in one go.
-BULK_INDEX_CHANGES = 25_000
-
-
-def index_in_bulk(stages=None, *, at_least: int | None = None) -> None:
-    """On the built-in engine, index in bulk what the outbox names once it names `at_least` changes,
-    in the current transaction (where the engine has a bulk path): those changes are searchable when it
-    commits, and a crash loses or keeps both together (default: BULK_INDEX_CHANGES; the end of an
-    import passes 1)."""
+def index_in_bulk(stages=None) -> None:
+    """On the built-in engine, index in bulk what the outbox names, in the current transaction (where
+    the engine has a bulk path): those changes are searchable when it commits, a crash loses or keeps
+    both together, and the sync after the commit finds nothing left to do."""
     if engine := builtin_engine():
         with (stages or StageTimes()).timing("search_index"):
-            engine.index_pending(settings().PUBLISH_NATURAL_PERSONS, today(), at_least or BULK_INDEX_CHANGES)
+            engine.index_pending(settings().PUBLISH_NATURAL_PERSONS, today())
 
 
 def _sync_changes(uow) -> None:
