@@ -1,6 +1,6 @@
 """The built-in engine's bulk path on SQLite: document rows built by SQL from the records and entities.
 
-An import batch, or a full reindex, names thousands of records and entities. Instead of reading each
+An import, or a full reindex, names many thousands of records and entities. Instead of reading each
 back into Python, building its document and writing it through the ORM (what the outbox drain does
 for a single write), INSERT ... SELECT statements build the rows in the database, in the caller's
 transaction, and the FTS5 triggers index them as they land. Only what SQL cannot do runs in Python,
