@@ -3,6 +3,7 @@
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import date
 from itertools import islice
 
 from sqlalchemy import ARRAY, bindparam, cast, delete, func, inspect, select
@@ -10,8 +11,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from registry.db import among
-from registry.uow import UnitOfWork
+from registry.records.visibility import public_condition
 
+from . import sql_bulk
+from .drain import document_batches
 from .engine import (
     MATCH_REASONS,
     Hit,
@@ -22,6 +25,7 @@ from .engine import (
     analyse_query,
     encode_cursor,
 )
+from .sql_bulk import UPDATED_COLUMNS
 from .sql_documents import document_rows, highlights
 from .sql_query import (
     candidates,
@@ -47,8 +51,6 @@ BATCH = 500
 # keep a search of the most generic text near 100 ms on SQLite at a million documents.
 BUILTIN_COUNT_LIMIT = 2000
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-# An upsert keeps the row's seq: it is the row's place in the FTS5 index.
-UPDATED_COLUMNS = tuple(column.name for column in docs.columns if column.name not in ("id", "seq"))
 HIT_COLUMNS = ("seq", "id", "kind", "uscc", "name_normalised", "former", "pinyin", "initials", "former_pinyin")
 
 
@@ -229,9 +231,8 @@ class BuiltinEngine:
         return hits
 
     def reindex(self, documents: Iterable[dict], expected: int = 0) -> int:
-        """Replace every document in one transaction (committed); on any failure nothing changes."""
-        session = self.db.session
-        with session.begin_nested():  # rolled back to here on any exception
+        """Replace every document, in the caller's transaction; on any failure nothing changes."""
+        with self.db.session.begin_nested():  # rolled back to here on any exception
             connection = self._connection()
             connection.execute(delete(texts))
             connection.execute(delete(docs))
@@ -240,7 +241,28 @@ class BuiltinEngine:
                 if failures:
                     raise IndexingError(failures)
                 self._upsert(connection, rows)
-            count = connection.scalar(select(func.count()).select_from(docs))
-        UnitOfWork(session).commit()
-        log.info("reindexed %d search documents in the database", count)
+            return self._count(connection)
+
+    def rebuild(self, publish_natural_persons: bool, today: date) -> int:
+        """Replace every document by those of the database's entities and public records, in the
+        caller's transaction: built by SQL in bulk on SQLite, through `reindex` on PostgreSQL."""
+        connection = self._connection()
+        if connection.dialect.name != "sqlite":
+            return self.reindex(document_batches(self.db.session, publish_natural_persons, today=today))
+        sql_bulk.rebuild(connection, public_condition(publish_natural_persons, today))
+        return self._count(connection)
+
+    def index_pending(self, publish_natural_persons: bool, today: date) -> int | None:
+        """Index what the outbox names, in bulk, in the caller's transaction, and empty the outbox: how
+        many of its rows were handled. None where there is no bulk path (PostgreSQL: the outbox drain
+        after the commit indexes those changes)."""
+        connection = self._connection()
+        if connection.dialect.name != "sqlite":
+            return None
+        return sql_bulk.index_outbox(connection, public_condition(publish_natural_persons, today))
+
+    @staticmethod
+    def _count(connection) -> int:
+        count = connection.scalar(select(func.count()).select_from(docs))
+        log.info("%d search documents in the database", count)
         return count

@@ -8,6 +8,7 @@ from search.engine import SearchEngine
 from ..config import Config
 from ..extensions import db
 from ..runtime import Runtime, runtime, settings, today
+from ..stages import StageTimes
 
 
 def init_app(app: Flask, runtime: Runtime) -> None:
@@ -38,6 +39,20 @@ def configured_engine() -> SearchEngine:
 def sync_search(limit: int | None = None) -> int:
     """Send pending changes to the engine; how many outbox rows were handled."""
     return drain(db.session, configured_engine(), settings().PUBLISH_NATURAL_PERSONS, limit, today=today())
+
+
+def builtin_engine():
+    """The built-in engine (search.sql.BuiltinEngine) when it serves this deployment, else None."""
+    return configured_engine() if settings().SEARCH_URL == "builtin" else None
+
+
+def index_in_bulk(stages=None) -> None:
+    """On the built-in engine, index in bulk what the outbox names, in the current transaction (where
+    the engine has a bulk path): those changes are searchable when it commits, a crash loses or keeps
+    both together, and the sync after the commit finds nothing left to do."""
+    if engine := builtin_engine():
+        with (stages or StageTimes()).timing("search_index"):
+            engine.index_pending(settings().PUBLISH_NATURAL_PERSONS, today())
 
 
 def _sync_changes(uow) -> None:

@@ -1,0 +1,212 @@
+"""The built-in engine's bulk path on SQLite: document rows built by SQL from the records and entities.
+
+An import, or a full reindex, names many thousands of records and entities. Instead of reading each
+back into Python, building its document and writing it through the ORM (what the outbox drain does
+for a single write), INSERT ... SELECT statements build the rows in the database, in the caller's
+transaction, and the FTS5 triggers index them as they land. Only what SQL cannot do runs in Python,
+as SQL functions of the connection: folding a party name or a record text to simplified script, and
+an entity's pinyin (`document_row` itself, so both paths make the same rows: a test compares them).
+"""
+
+import json
+
+from sqlalchemy import Integer, String, and_, case, cast, column, delete, func, literal, select, table, true
+from sqlalchemy.dialects.sqlite import insert
+
+from registry.departments.models import Department
+from registry.domain.names import normalise_name
+from registry.enterprises.models import Entity
+from registry.outbox import ENTITY, RECORD, SearchOutbox
+from registry.records.models import Record
+
+from .documents import entity_document
+from .sql_documents import document_row, normalised_text
+from .sql_models import FTS_TABLES
+from .sql_query import docs, texts
+
+ROW_COLUMNS = tuple(c.name for c in docs.columns if c.name != "seq")
+# An upsert keeps the row's seq: it is the row's place in the FTS5 index.
+UPDATED_COLUMNS = tuple(name for name in ROW_COLUMNS if name != "id")
+TEXT_COLUMNS = ("text", "document")
+# Entity rows are made once, by Python, into this table, then upserted as documents and texts.
+MADE = table("search_bulk_entities", column("made", String), schema="temp")
+_RECORD_TEXT = ("violation_type", "facts", "penalty_content", "content")
+
+
+def _entity_row(uscc, name, name_normalised, former_names, category, district, counts, version) -> str:
+    """An entity's document row and text row (ROW_COLUMNS, then TEXT_COLUMNS) as a JSON array."""
+    entity = {"uscc": uscc, "name": name, "name_normalised": name_normalised,
+              "former_names": json.loads(former_names or "[]"), "party_category": category,
+              "district_code": district, "record_counts": json.loads(counts) if counts else {}, "version": version}
+    row, text = document_row(entity_document(entity))
+    return json.dumps([*(row[name] for name in ROW_COLUMNS), *(text[name] for name in TEXT_COLUMNS)],
+                      ensure_ascii=False, default=str)
+
+
+FUNCTIONS = {
+    "search_fold_name": (1, normalise_name),
+    "search_fold_text": (1, lambda text: normalised_text(text or "")),
+    "search_entity_row": (8, _entity_row),
+}
+
+
+def _prepared(connection) -> None:
+    """Give the connection the Python functions the statements call (deterministic: SQLite may skip
+    a repeated call) and the table entity rows are made into."""
+    raw = connection.connection.driver_connection
+    for name, (arguments, function) in FUNCTIONS.items():
+        raw.create_function(name, arguments, function, deterministic=True)
+    connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_bulk_entities (made TEXT NOT NULL)")
+
+
+def index(connection, which, public) -> None:
+    """Index the records and entities `which(kind, id column)` picks (the records that `public`
+    excludes are deleted from the index instead), in the connection's transaction."""
+    _prepared(connection)
+    _delete_records(connection, which, public)
+    _upsert(connection, _record_rows(which, public), _record_texts(which, public))
+    _make_entities(connection, which, public)
+    _upsert(connection, _made_rows(), _made_texts())
+    connection.execute(delete(MADE))
+
+
+def rebuild(connection, public) -> None:
+    """Replace every document, in the connection's transaction. The FTS5 triggers are set aside
+    meanwhile (DDL is transactional on SQLite: nobody else ever sees them gone) and each FTS5 index
+    is built by its `rebuild` command from its content table, in one pass, instead of row by row."""
+    triggers = connection.execute(
+        select(column("name"), column("sql")).select_from(table("sqlite_master"))
+        .where(column("type") == "trigger", column("tbl_name").in_([docs.name, texts.name]))
+    ).all()
+    for name, _ in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    connection.execute(delete(texts))
+    connection.execute(delete(docs))
+    index(connection, lambda kind, id_column: true(), public)
+    for fts in FTS_TABLES:
+        connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+    for _, sql in triggers:
+        connection.exec_driver_sql(sql)
+
+
+def index_outbox(connection, public) -> int:
+    """Index what the outbox names, then empty it: how many outbox rows were handled. In the caller's
+    transaction, so the documents and the outbox commit (or vanish) together with what changed."""
+    high_water = connection.scalar(select(func.max(SearchOutbox.id)))
+    if high_water is None:
+        return 0
+    outbox = SearchOutbox.__table__
+
+    def which(kind, id_column):
+        return id_column.in_(select(outbox.c.ref).where(outbox.c.kind == kind, outbox.c.id <= high_water))
+
+    index(connection, which, public)
+    return connection.execute(delete(outbox).where(outbox.c.id <= high_water)).rowcount
+
+
+def _upsert(connection, rows, text_rows) -> None:
+    """Upsert document rows (an older version is skipped, as `BuiltinEngine.write` does), then the
+    text rows of those that now hold the version the rows had."""
+    statement = insert(docs).from_select(ROW_COLUMNS, rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[docs.c.id],
+        set_={name: statement.excluded[name] for name in UPDATED_COLUMNS},
+        where=statement.excluded.version >= docs.c.version,
+    )
+    connection.execute(statement)
+    statement = insert(texts).from_select(["seq", *TEXT_COLUMNS], text_rows)
+    replaced = {name: statement.excluded[name] for name in TEXT_COLUMNS}
+    connection.execute(statement.on_conflict_do_update(index_elements=[texts.c.seq], set_=replaced))
+
+
+# -- records --------------------------------------------------------------------------------------
+
+
+def _record_id():
+    return literal("record-") + cast(Record.id, String)
+
+
+def _records(which, *columns):
+    return (
+        select(*columns)
+        .join_from(Record, Department, Department.id == Record.department_id)
+        .where(which(RECORD, Record.id))
+    )
+
+
+def _record_rows(which, public):
+    same_name = Entity.name == Record.party_name  # the entity's folded name spares folding it again
+    name = case((same_name, Entity.name_normalised), else_=func.search_fold_name(Record.party_name))
+    empty = literal("")
+    return _records(
+        which, _record_id(), literal("record"), Department.district_code, Record.severity, Record.department_id,
+        Record.decision_date, literal("|") + Record.domain_key + literal("|"),
+        func.upper(func.nullif(Record.uscc, "")), name, empty, empty, empty, empty, Record.version,
+    ).outerjoin(Entity, Entity.id == Record.entity_id).where(public)
+
+
+def _joined():
+    """The record's text parts that are not empty, a line each (as `record_document` joins them)."""
+    lines = [func.coalesce(literal("\n") + func.nullif(Record.__table__.c[name], ""), "") for name in _RECORD_TEXT]
+    concatenated = lines[0]
+    for line in lines[1:]:
+        concatenated = concatenated + line
+    return func.substr(concatenated, 2)
+
+
+def _record_texts(which, public):
+    joined = _joined()
+    document = func.json_object(
+        "id", docs.c.id, "kind", "record", "record_kind", Record.kind, "uscc", Record.uscc,
+        "name", Record.party_name, "name_normalised", docs.c.name_normalised, "domain", Record.domain_key,
+        "department", Record.department_id, "department_name", Department.name,
+        "district", Department.district_code, "severity", Record.severity, "decision_date", Record.decision_date,
+        "decision_no", Record.decision_no, "text", joined, "version", Record.version,
+    )
+    held = and_(docs.c.id == _record_id(), docs.c.version == Record.version)
+    return _records(which, docs.c.seq, func.search_fold_text(joined), document).join(docs, held).where(public)
+
+
+def _delete_records(connection, which, public) -> None:
+    """Records that are not public (any more) leave the index, their text rows first."""
+    gone = select(_record_id()).where(which(RECORD, Record.id), ~public)
+    connection.execute(delete(texts).where(texts.c.seq.in_(select(docs.c.seq).where(docs.c.id.in_(gone)))))
+    connection.execute(delete(docs).where(docs.c.id.in_(gone)))
+
+
+# -- entities -------------------------------------------------------------------------------------
+
+
+def _make_entities(connection, which, public) -> None:
+    """Each entity's rows, made by `document_row` (pinyin and folding are Python's), into MADE."""
+    by_domain = (
+        select(Record.entity_id, Record.domain_key, func.count().label("n"))
+        .where(which(ENTITY, Record.entity_id), public)
+        .group_by(Record.entity_id, Record.domain_key)
+        .subquery()
+    )
+    counts = (
+        select(by_domain.c.entity_id, func.json_group_object(by_domain.c.domain_key, by_domain.c.n).label("counts"))
+        .group_by(by_domain.c.entity_id)
+        .subquery()
+    )
+    made = func.search_entity_row(Entity.uscc, Entity.name, Entity.name_normalised, Entity.former_names,
+                                  Entity.party_category, Entity.district_code, counts.c.counts, Entity.version)
+    rows = select(made).select_from(Entity).outerjoin(counts, counts.c.entity_id == Entity.id)
+    connection.execute(MADE.insert().from_select(["made"], rows.where(which(ENTITY, Entity.id))))
+
+
+def _made(position: int, type_=None):
+    value = func.json_extract(MADE.c.made, f"$[{position}]")
+    return cast(value, type_) if type_ is not None else value
+
+
+def _made_rows():
+    return select(*(_made(position) for position in range(len(ROW_COLUMNS)))).select_from(MADE).where(true())
+
+
+def _made_texts():
+    version = ROW_COLUMNS.index("version")
+    held = and_(docs.c.id == _made(0), docs.c.version == _made(version, Integer))
+    text, document = (_made(len(ROW_COLUMNS) + offset) for offset in range(len(TEXT_COLUMNS)))
+    return select(docs.c.seq, text, document).select_from(MADE).join(docs, held)

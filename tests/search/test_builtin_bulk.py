@@ -1,0 +1,124 @@
+"""The built-in engine's bulk path (an import's batches, `registry reindex`) makes the very documents the
+outbox drain makes one at a time, on SQLite and PostgreSQL, a killed and rerun import included."""
+
+import json
+import os
+import signal
+import time
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from registry.demo.generator import generate_entities, generate_records
+from registry.enterprises.models import Entity
+from registry.extensions import db
+from registry.outbox import SearchOutbox
+from registry.publicsearch import engines
+from registry.publicsearch.reindex import rebuild_index
+from registry.records.models import Record
+from registry.runtime import today
+from registry.uow import unit_of_work
+from search.drain import drain
+from search.engine import SearchQuery
+from search.sql import BuiltinEngine
+from search.sql_query import docs, texts
+from tests.imports.files import write_csv
+from tests.imports.test_crash_safety import BATCH, committed_rows, department_file, start_import
+
+pytestmark = pytest.mark.committed  # the imports run in an app (or a process) of their own
+QUERIES = ("有限公司", "通辽", "罚款", "tls", "旧名商贸", "新名商贸", "過期食品", "警告", "众程矿业", "zhongcheng")
+
+
+def department_rows(department: dict, count: int) -> list[dict]:
+    """Penalties of the department, and an entity renamed by a later decision (its earlier record keeps
+    the name it was decided under: a party name unlike its entity's, folded by itself)."""
+    shipped = {"uscc": department["uscc"], "name": department["name"], "domain": "market_supervision",
+               "district": "150500", "code": "tl-scjg"}
+    rows = [row for row in generate_records(generate_entities(200, seed=3), [shipped], count * 2, seed=4,
+                                            today=date.today()) if row["kind"] == "penalty"][:count]
+    renamed = rows[0]
+    for number, (name, days) in enumerate((("通辽市旧名商贸有限公司", 40), ("通辽市新名商贸有限公司", 20))):
+        rows.append({**renamed, "party_name": name, "decision_no": f"通市监罚〔2026〕9{number}号",
+                     "decision_date": (date.today() - timedelta(days=days)).isoformat(),
+                     "facts": "銷售過期食品（繁體）\n\n罚款５０００元"})
+    return rows
+
+
+def indexed(app) -> dict:
+    """Every document of the built-in index by id: its row, its folded text and its document."""
+    columns = [c for c in docs.columns if c.name != "seq"]
+    query = select(*columns, texts.c.text, texts.c.document).join_from(docs, texts, texts.c.seq == docs.c.seq)
+    with app.app_context():
+        return {row.id: {**row._asdict(), "document": json.loads(row.document)} for row in db.session.execute(query)}
+
+
+def answers(app) -> list:
+    """The searches that count every match: which of more matches are counted follows the order the
+    documents were indexed in, which the two paths need not share."""
+    with app.app_context():
+        engine = BuiltinEngine(db)
+        return [result for q in QUERIES if (result := engine.search(SearchQuery(q=q, size=50))).total_exact]
+
+
+def drained_one_by_one(app) -> dict:
+    """The index made anew by the outbox drain (the path of a single write), from every record and
+    entity the database holds."""
+    with app.app_context():
+        with unit_of_work() as uow:
+            uow.session.execute(delete(texts))
+            uow.session.execute(delete(docs))
+            uow.session.execute(delete(SearchOutbox))
+            uow.changed(records=uow.session.scalars(select(Record.id)).all(),
+                        entities=uow.session.scalars(select(Entity.id)).all())
+        drain(db.session, BuiltinEngine(db), False, today=today())
+    return indexed(app)
+
+
+def assert_index_is_the_drains(app) -> None:
+    bulk, bulk_answers = indexed(app), answers(app)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SearchOutbox)) == 0  # nothing left behind
+    assert bulk == drained_one_by_one(app)
+    assert answers(app) == bulk_answers
+    assert sum(result.total > 0 for result in bulk_answers) >= 2
+
+
+def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path, department, monkeypatch):
+    path = tmp_path / "penalties.csv"
+    write_csv(path, department_rows(department, 600))
+    monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "150")
+    synced = []
+    monkeypatch.setattr(engines, "drain", lambda *args, **kwargs: synced.append(drain(*args, **kwargs)))
+    assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Record.party_name == "通辽市旧名商贸有限公司")) == 1
+        if db.engine.dialect.name == "sqlite":  # indexed in bulk: nothing left for the sync after the commit
+            assert synced == [0]
+    assert_index_is_the_drains(app)
+
+
+def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department):
+    path = tmp_path / "penalties.csv"
+    write_csv(path, department_rows(department, 300))
+    assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    drained = drained_one_by_one(app)
+    with app.app_context():
+        assert rebuild_index()["indexed"] == len(drained)
+    assert indexed(app) == drained
+
+
+def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department):
+    path = tmp_path / "big.csv"
+    department_file(path, department, bad_rows=5)
+    process = start_import(app, path, department)
+    deadline = time.monotonic() + 120
+    while committed_rows(app) < 4 * BATCH and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the import finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    rerun = start_import(app, path, department)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err
+    assert_index_is_the_drains(app)
