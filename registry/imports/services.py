@@ -22,6 +22,7 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
+from ..pagination import decode_id_cursor, encode_cursor
 from ..records.bulk import writer_for
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
@@ -49,6 +50,9 @@ class Tally:
     bytes_read: int = 0
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
     seconds: StageTimes = field(default_factory=StageTimes)  # this run's time by stage (workers' summed)
+    # A dry run's first rejections, (row number, FieldError), kept up to `keep_rejections` (a job stores them all).
+    rejections: list = field(default_factory=list)
+    keep_rejections: int = 0
 
 
 def file_checksum(path: Path) -> tuple[str, int]:
@@ -153,9 +157,10 @@ def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tu
             f"{reason_zh}；第{rows_committed}行及之前的数据已入库")
 
 
-def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
-    """Everything an import would do, counted, then rolled back: nothing is written."""
-    tally, unknown, uow = Tally(), [], UnitOfWork(db.session)
+def dry_run(department: Department, path: Path, options: dict, keep_rejections: int = 0) -> tuple[Tally, list[str]]:
+    """Everything an import would do, counted, then rolled back: nothing is written. The tally keeps
+    the first `keep_rejections` rejected fields for showing."""
+    tally, unknown, uow = Tally(keep_rejections=keep_rejections), [], UnitOfWork(db.session)
     try:
         with _explained():
             for item in _run(uow, path, options, department, tally, None, None):
@@ -222,6 +227,8 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
             with tally.seconds.timing("rejections"):
                 uow.session.execute(insert(ImportRejection),
                                    [_rejection(job_id, n, e) for n, e in batch.rejections])
+        elif room := tally.keep_rejections - len(tally.rejections):
+            tally.rejections += batch.rejections[:room]
         tally.rows_read += batch.rows_read
         tally.counts["rejected"] += batch.rejected_rows
         tally.rows_committed, tally.bytes_read = batch.last_row, batch.bytes_read
@@ -232,6 +239,16 @@ def _rejection(job_id, row_number: int, error: FieldError) -> dict:
     value = None if error.value is None else str(error.value)[:500]
     return {"job_id": job_id, "row_number": row_number, "field": error.field, "code": error.code, "value": value,
             "message_zh": error.message_zh, "message_en": error.message_en}
+
+
+def list_jobs(department_id: int, cursor: str | None = None, limit: int = 20) -> dict:
+    """A department's import jobs, newest first, one page at a time."""
+    query = select(ImportJob).where(ImportJob.department_id == department_id)
+    if cursor:
+        query = query.where(ImportJob.id < decode_id_cursor(cursor))
+    found = db.session.scalars(query.order_by(ImportJob.id.desc()).limit(limit + 1)).all()
+    page = found[:limit]
+    return {"items": page, "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None}
 
 
 def get_job(department_id: int | None, job_id: int) -> ImportJob:

@@ -1,16 +1,26 @@
 """异议申诉: an enterprise disputes a record; it is "under objection" until it is resolved."""
 
+from datetime import date, timedelta, timezone
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
-from ..db import utcnow
-from ..errors import Conflict, Forbidden, NotFound
+from ..calendars import calendar
+from ..db import as_utc, utcnow
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..records.models import WITHDRAWN
-from ..records.services import withdraw
+from ..pagination import decode_id_cursor, encode_cursor
+from ..records import layout
+from ..records.bulk import writer_for
+from ..records.models import COLUMN_FOR_KEY, WITHDRAWN, Record
+from ..records.publicity import rules as publicity_rules
+from ..records.services import validate_batch, withdraw
+from ..records.writer import AUDITED, UPDATED
 from ..uow import UnitOfWork, transactional
 from .models import Objection
+from .presenters import clock
+from .rules import OBJECTION_ANSWER_WORKDAYS
 from .services import applicable_record
 
 OPEN = "open"
@@ -58,8 +68,6 @@ def visible_objection(viewer: Viewer, objection_id: int) -> Objection:
 
 
 def _department_of(objection: Objection) -> int:
-    from ..records.models import Record
-
     return db.session.scalar(select(Record.department_id).where(Record.id == objection.record_id))
 
 
@@ -87,3 +95,80 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     uow.session.flush()
     return objection
 
+
+
+BEIJING = timezone(timedelta(hours=8))  # the day an objection is filed on is a day in China
+
+
+def filed_on(objection: Objection) -> date:
+    return as_utc(objection.created_at).astimezone(BEIJING).date()
+
+
+def answer_clock(objection: Objection, today: date) -> dict:
+    """The source department's clock: due OBJECTION_ANSWER_WORKDAYS working days after filing, running
+    while the objection is open."""
+    due = calendar().add_workdays(filed_on(objection), OBJECTION_ANSWER_WORKDAYS)
+    return clock(due.due, due.provisional, objection.state == OPEN, today)
+
+
+def department_objections(viewer: Viewer, today: date, *, open_only: bool = False, cursor: str | None = None,
+                          limit: int = 20) -> dict:
+    """Objections against the department's own records, newest first, each with its record and clock."""
+    if viewer.role != "department":
+        raise Forbidden(message_en="only a department lists the objections to its records",
+                        message_zh="只有数据报送单位可以查看针对本单位记录的异议", code="role_forbidden")
+    query = (select(Objection, Record).join(Record, Record.id == Objection.record_id)
+             .where(Record.department_id == viewer.department_id))
+    if open_only:
+        query = query.where(Objection.state == OPEN)
+    if cursor:
+        query = query.where(Objection.id < decode_id_cursor(cursor))
+    found = db.session.execute(query.order_by(Objection.id.desc()).limit(limit + 1)).all()
+    page = found[:limit]
+    return {"items": [{"objection": o, "record": r, "clock": answer_clock(o, today)} for o, r in page],
+            "next_cursor": encode_cursor(page[-1][0].id) if len(found) > limit else None}
+
+
+# What a correction may change: everything but the record's identity (decision number and party) and its source.
+FIXED_KEYS = frozenset({"decision_no", "uscc", "id_no", "source_unit", "source_unit_uscc"})
+
+
+def correctable_fields(kind: str) -> tuple:
+    return tuple(f for f in layout.KIND_FIELDS[kind] if f.key not in FIXED_KEYS)
+
+
+def record_as_sent(record: Record) -> dict:
+    """The record in the layout's keys, as a department would send it again (dates ISO, types joined)."""
+    row = {"kind": record.kind}
+    for field in layout.KIND_FIELDS[record.kind]:
+        value = getattr(record, COLUMN_FOR_KEY.get(field.key, field.key))
+        if value is None:
+            continue
+        row[field.key] = ";".join(value) if isinstance(value, list) else value if isinstance(value, str) else str(value)
+    return row
+
+
+@transactional
+def correct_record(viewer: Viewer, objection_id: int, changes: dict, resolution: str, today: date, *,
+                   uow: UnitOfWork) -> Objection:
+    """The source department corrects the disputed record (a new version, the old one kept in its history)
+    and resolves the objection as corrected, in one transaction; a change that changes nothing is refused."""
+    objection = visible_objection(viewer, objection_id)
+    if viewer.role != "department":
+        raise Forbidden(message_en="only the source department corrects its record",
+                        message_zh="只有数据来源部门可以更正该记录", code="not_source_department")
+    record = uow.session.get(Record, objection.record_id)
+    editable = {f.key for f in correctable_fields(record.kind)}
+    row = record_as_sent(record) | {k: v for k, v in changes.items() if k in editable}
+    clean, errors = validate_batch([row], record.department, today)
+    if errors:
+        raise ValidationFailed(message_en="the correction is invalid; nothing was saved",
+                               message_zh="更正内容不合格，未保存：" + "；".join(e.message_zh for e in errors),
+                               errors=errors)
+    result = writer_for(uow, record.department, publicity_rules(), today, viewer).write_clean(clean)
+    [(outcome, record_id)] = result.outcomes
+    if outcome != UPDATED:
+        raise ValidationFailed(message_en="the correction changes nothing",
+                               message_zh="更正内容与原记录相同，请修改后再提交", code="nothing_changed")
+    uow.audit(AUDITED[outcome], viewer, "record", record_id, {"objection": objection.id})
+    return resolve_objection(viewer, objection.id, "corrected", resolution, uow=uow)

@@ -203,3 +203,5 @@ def missing_materials(supplied, *, by_agent: bool) -> list[str]:
 # --------------------------------------------------------------------------- objections
 
 OUTCOMES = ("upheld", "corrected", "withdrawn")  # how a reviewer resolves an objection (异议申诉)
+OUTCOME_LABELS_ZH = {"open": "待处理", "upheld": "维持原记录", "corrected": "已更正", "withdrawn": "已撤销记录"}
+OBJECTION_ANSWER_WORKDAYS = 5  # the source department answers within this many working days of filing (SPEC §5)

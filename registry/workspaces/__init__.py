@@ -5,7 +5,9 @@ from flask import Flask
 
 from . import (
     bank_pages,
+    department_case_pages,
     department_pages,
+    department_record_pages,
     enterprise_pages,
     enterprise_report_pages,
     layout,
@@ -14,8 +16,8 @@ from . import (
     statistics_pages,
 )
 
-WORKSPACES = (department_pages, enterprise_pages, enterprise_report_pages, bank_pages, review_pages, statistics_pages,
-              material_pages)
+WORKSPACES = (department_pages, department_record_pages, department_case_pages, enterprise_pages,
+              enterprise_report_pages, bank_pages, review_pages, statistics_pages, material_pages)
 
 
 def init_app(app: Flask) -> None:
