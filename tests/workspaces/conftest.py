@@ -4,7 +4,11 @@ repair application taken as far as the department's decision."""
 import pytest
 
 from tests import factories
-from tests.repairs.conftest import apply, decide, keys, penalty, transport, upload  # noqa: F401 (fixtures)
+from tests.repairs import conftest as repairs
+
+# The repair tests' fixtures, used here as they are.
+transport, keys, penalty, apply, decide, upload = (repairs.transport, repairs.keys, repairs.penalty, repairs.apply,
+                                                   repairs.decide, repairs.upload)
 
 
 @pytest.fixture
