@@ -45,7 +45,8 @@ menu_item("异议申诉", "department_cases_workspace.objections_list", *ROLES)
 
 
 def _page(name: str, status: int = 200, **context):
-    return render_template(f"workspaces/department/{name}.html", kinds=KINDS, **context), status
+    return render_template(f"workspaces/department/{name}.html", kinds=KINDS, labels_of_fields=FIELD_LABELS,
+                           **context), status
 
 
 @bp.get("/department")
@@ -122,7 +123,7 @@ def job(job_id: int):
         return _page("job", exc.status, job=found, progress=ImportJobOut().dump(found)["progress"], rejections=None,
                      error=exc.message_zh)
     return _page("job", job=found, progress=ImportJobOut().dump(found)["progress"], rejections=rejections,
-                 finished=found.state in (DONE, FAILED), labels_of_fields=FIELD_LABELS)
+                 finished=found.state in (DONE, FAILED))
 
 
 @bp.get("/department/imports/<int:job_id>/status")
