@@ -62,15 +62,20 @@ def department_records_query(department_id: int, filters: RecordFilters, day: da
     return query.order_by(Record.decision_date.desc(), Record.id.desc())
 
 
-def list_department_records(viewer: Viewer, filters: RecordFilters, cursor: str | None = None,
-                            limit: int = 20) -> dict:
-    """One page of the department's own records (withdrawn and repaired ones too), and the next page's cursor."""
-    query = department_records_query(_own(viewer), filters, today())
+def page_query(department_id: int, filters: RecordFilters, cursor: str | None, day: date, limit: int):
+    """The statement of one page (one row more than `limit`, to tell whether another page follows)."""
+    query = department_records_query(department_id, filters, day)
     if cursor:
         last_date, last_id = _decoded(cursor)
         query = query.where(or_(Record.decision_date < last_date,
                                 and_(Record.decision_date == last_date, Record.id < last_id)))
-    found = db.session.scalars(query.limit(limit + 1)).all()
+    return query.limit(limit + 1)
+
+
+def list_department_records(viewer: Viewer, filters: RecordFilters, cursor: str | None = None,
+                            limit: int = 20) -> dict:
+    """One page of the department's own records (withdrawn and repaired ones too), and the next page's cursor."""
+    found = db.session.scalars(page_query(_own(viewer), filters, cursor, today(), limit)).all()
     page = found[:limit]
     next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id) if len(found) > limit else None
     return {"items": page, "next_cursor": next_cursor}
