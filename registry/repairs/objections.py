@@ -1,6 +1,6 @@
 """异议申诉: an enterprise disputes a record; it is "under objection" until it is resolved."""
 
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from ..records.models import COLUMN_FOR_KEY, WITHDRAWN, Record
 from ..records.publicity import rules as publicity_rules
 from ..records.services import validate_batch, withdraw
 from ..records.writer import AUDITED, UPDATED
+from ..reports.presentation import BEIJING  # the day an objection is filed on is a day in China
 from ..uow import UnitOfWork, transactional
 from .models import Objection
 from .presenters import clock
@@ -95,9 +96,6 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     uow.session.flush()
     return objection
 
-
-
-BEIJING = timezone(timedelta(hours=8))  # the day an objection is filed on is a day in China
 
 
 def filed_on(objection: Objection) -> date:
