@@ -44,6 +44,14 @@ menu_item("信用修复案件", "department_cases_workspace.repairs", *ROLES)
 menu_item("异议申诉", "department_cases_workspace.objections_list", *ROLES)
 
 
+@bp.before_app_request
+def _department_files_are_large():
+    """A department's file may be far larger than any other form; the limit must be raised before the
+    form is read, which the CSRF check does first (this runs before it: registered earlier)."""
+    if request.endpoint == "department_workspace.upload":
+        request.max_content_length = UPLOAD_MAX_BYTES
+
+
 def _page(name: str, status: int = 200, **context):
     return render_template(f"workspaces/department/{name}.html", kinds=KINDS, labels_of_fields=FIELD_LABELS,
                            **context), status
@@ -73,7 +81,6 @@ def upload():
     """The upload form; a file is imported as a job (its page follows it) or, checked only, counted here."""
     if request.method == "GET":
         return _page("upload", form={"kind": "", "dry_run": False})
-    request.max_content_length = UPLOAD_MAX_BYTES
     form = {"kind": request.form.get("kind", "") if request.form.get("kind") in KINDS else "",
             "dry_run": bool(request.form.get("dry_run"))}
     options = {"kind": form["kind"]} if form["kind"] else {}

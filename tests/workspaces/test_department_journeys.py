@@ -148,3 +148,12 @@ def _cell(row: dict, header: str):
     """What a clerk types under the header: the row's value of that field (a date as a date cell)."""
     value = row.get(match_header(header))
     return date.fromisoformat(value) if match_header(header) == "decision_date" else value
+
+
+def test_a_file_larger_than_other_forms_reaches_the_upload(clerk):
+    """The form of any other page is refused past 16 MB; a department's file is not (here: refused only
+    for its type, which is read after the body)."""
+    token = form_token(clerk, "/department/imports/new")
+    answer = clerk.post("/department/imports/new", content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(b"0" * (17 * 1024 * 1024)), "records.pdf"), "csrf_token": token})
+    assert answer.status_code == 422 and "不支持的文件类型" in answer.get_data(as_text=True)
