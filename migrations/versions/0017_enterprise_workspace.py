@@ -1,5 +1,5 @@
-"""The enterprise workspace: which notices an enterprise has read, the files attached to an objection,
-and an objection's clock (the source department answers within working days, SPEC §5).
+"""The enterprise workspace: which notices an enterprise has read, and the files attached to an
+objection (its clock is counted from the filing day when shown, so it needs no column).
 
 Revision ID: 0017_enterprise_workspace
 Revises: 0016_import_limits
@@ -40,16 +40,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objection_attachments")),
     )
     op.create_index(op.f("ix_objection_attachments_objection_id"), "objection_attachments", ["objection_id"])
-    with op.batch_alter_table("objections") as table:
-        table.add_column(sa.Column("answer_due", sa.Date(), nullable=True))
-        table.add_column(sa.Column("answer_due_provisional", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
 
 
 def downgrade():
-    with op.batch_alter_table("objections") as table:
-        table.drop_column("answer_due_provisional")
-        table.drop_column("answer_due")
     op.drop_index(op.f("ix_objection_attachments_objection_id"), table_name="objection_attachments")
     op.drop_table("objection_attachments")
     op.drop_table("notice_reads")

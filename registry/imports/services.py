@@ -21,6 +21,7 @@ from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
+from ..pagination import decode_id_cursor, encode_cursor
 from ..publicsearch.engines import index_in_bulk
 from ..records.bulk import writer_for
 from ..records.prepare import DepartmentRef
@@ -54,6 +55,9 @@ class Tally:
     seconds: StageTimes = field(default_factory=StageTimes)  # this run's time by stage (workers' summed)
     unknown_column_count: int = 0  # a dry run's (a job keeps its own)
     warnings: list = field(default_factory=list)  # the first WARNINGS_KEPT, as the job reports them
+    # A dry run's first rejections, (row number, FieldError), kept up to `keep_rejections` (a job stores them all).
+    rejections: list = field(default_factory=list)
+    keep_rejections: int = 0
 
     def warn(self, mismatches) -> None:
         self.warnings += [m.warning() for m in mismatches][:WARNINGS_KEPT - len(self.warnings)]
@@ -175,10 +179,11 @@ def _failure_messages(reason_en: str, reason_zh: str, rows_committed: int) -> tu
             f"{reason_zh}；第{rows_committed}行及之前的数据已入库")
 
 
-def dry_run(department: Department, path: Path, options: dict) -> tuple[Tally, list[str]]:
+def dry_run(department: Department, path: Path, options: dict, keep_rejections: int = 0) -> tuple[Tally, list[str]]:
     """Everything an import would do, counted, then rolled back: nothing is written. The unknown
-    columns are the first UNKNOWN_COLUMNS_SHOWN; the tally counts them all."""
-    tally, unknown, uow = Tally(), [], UnitOfWork(db.session)
+    columns are the first UNKNOWN_COLUMNS_SHOWN (the tally counts them all); the tally keeps the
+    first `keep_rejections` rejected fields for showing."""
+    tally, unknown, uow = Tally(keep_rejections=keep_rejections), [], UnitOfWork(db.session)
     try:
         with _explained():
             for item in _run(uow, path, options, department, tally, None, None):
@@ -243,6 +248,8 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
             with tally.seconds.timing("rejections"):
                 uow.session.execute(insert(ImportRejection),
                                    [_rejection(job_id, n, e) for n, e in batch.rejections])
+        elif room := tally.keep_rejections - len(tally.rejections):
+            tally.rejections += batch.rejections[:room]
         tally.rows_read += batch.rows_read
         tally.counts["rejected"] += batch.rejected_rows
         stop.check(tally.counts["rejected"], tally.rows_read)  # before the batch's rows are written
@@ -262,6 +269,16 @@ def _rejection(job_id, row_number: int, error: FieldError) -> dict:
     value = None if error.value is None else str(error.value)[:500].replace("\x00", "\\0")
     return {"job_id": job_id, "row_number": row_number, "field": error.field, "code": error.code, "value": value,
             "message_zh": error.message_zh, "message_en": error.message_en}
+
+
+def list_jobs(department_id: int, cursor: str | None = None, limit: int = 20) -> dict:
+    """A department's import jobs, newest first, one page at a time."""
+    query = select(ImportJob).where(ImportJob.department_id == department_id)
+    if cursor:
+        query = query.where(ImportJob.id < decode_id_cursor(cursor))
+    found = db.session.scalars(query.order_by(ImportJob.id.desc()).limit(limit + 1)).all()
+    page = found[:limit]
+    return {"items": page, "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None}
 
 
 def get_job(department_id: int | None, job_id: int) -> ImportJob:

@@ -43,6 +43,8 @@ class Record(Timestamps, Versioned, Base):
     __table_args__ = (
         UniqueConstraint("department_id", "decision_no", "party_key"),
         Index("ix_records_entity_id_decision_date", "entity_id", "decision_date"),
+        # A department's records, newest decision first (the department workspace's list).
+        Index("ix_records_department_id_decision_date_id", "department_id", "decision_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,40 +2,27 @@
 escalations (三单一函) it sends when the department is late, each a notice to it and an audit entry."""
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
-from ..calendars import calendar
-from ..db import as_utc
 from ..departments.models import Department
 from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..notices.models import DEPARTMENT, OBJECTION_ESCALATION, Notice
 from ..notices.services import add_notice
 from ..records.models import Record
-from ..runtime import settings
 from ..uow import UnitOfWork, transactional
 from . import rules
 from .models import Objection
-from .objections import OPEN, visible_objection
-from .presenters import clock
-
-CHINA = ZoneInfo("Asia/Shanghai")  # the day an objection was filed, as the department counts it
+from .objections import OPEN, answer_clock, visible_objection
 
 
 def _reviewer(viewer: Viewer) -> None:
     if viewer.role != "reviewer":
         raise Forbidden(message_en="only the credit centre's reviewers follow objections",
                         message_zh="只有信用中心审核人员可以督办异议申诉", code="role_forbidden")
-
-
-def _due(objection: Objection, today: date) -> dict:
-    filed = as_utc(objection.created_at).astimezone(CHINA).date()
-    deadline = calendar().add_workdays(filed, settings().OBJECTION_WORKDAYS)
-    return clock(deadline.due, deadline.provisional, objection.state == OPEN, today)
 
 
 def _key(objection_id: int, step: int) -> str:
@@ -62,7 +49,7 @@ def objection_queue(viewer: Viewer, today: date) -> list[dict]:
     taken = _steps_taken([o.id for o, _, _ in rows])
     items = []
     for objection, record, department in rows:
-        due, steps = _due(objection, today), taken.get(objection.id, [])
+        due, steps = answer_clock(objection, today), taken.get(objection.id, [])
         items.append({"id": objection.id, "reason": objection.reason, "filed_at": objection.created_at,
                       "party_name": record.party_name, "uscc": objection.applicant_uscc,
                       "decision_no": record.decision_no, "department": department.name, "clock": due,
@@ -80,7 +67,7 @@ def escalate(viewer: Viewer, objection_id: int, today: date, *, uow: UnitOfWork)
     if objection.state != OPEN:
         raise Conflict(message_en="the objection is already resolved", message_zh="该异议申诉已处理",
                        code="objection_resolved")
-    due, taken = _due(objection, today), len(_steps_taken([objection.id]).get(objection.id, []))
+    due, taken = answer_clock(objection, today), len(_steps_taken([objection.id]).get(objection.id, []))
     step = rules.next_escalation(taken, due["overdue"])
     if step is None:
         raise Conflict(message_en="no further step may be taken now",

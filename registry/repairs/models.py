@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, Timestamps, Versioned, utcnow
@@ -106,8 +106,6 @@ class Objection(Timestamps, Base):
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("principals.id"), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # The source department's clock (SPEC §5); none on objections filed before it was kept.
-    answer_due: Mapped[date | None] = mapped_column(Date, nullable=True)
-    answer_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ObjectionAttachment(Base):

@@ -7,12 +7,18 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
 from ..calendars import calendar
-from ..db import utcnow
+from ..db import as_utc, utcnow
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
-from ..records.models import WITHDRAWN, Record
-from ..records.services import withdraw
-from ..runtime import settings, today
+from ..pagination import decode_id_cursor, encode_cursor
+from ..records import layout
+from ..records.bulk import writer_for
+from ..records.models import COLUMN_FOR_KEY, WITHDRAWN, Record
+from ..records.publicity import rules as publicity_rules
+from ..records.services import validate_batch, withdraw
+from ..records.writer import AUDITED, UPDATED
+from ..reports.presentation import BEIJING  # the day an objection is filed on is a day in China
+from ..runtime import settings
 from ..uow import UnitOfWork, transactional
 from .materials import safe_name, store
 from .models import Objection, ObjectionAttachment
@@ -20,7 +26,6 @@ from .presenters import clock
 from .services import applicable_record
 
 OPEN = "open"
-ANSWER_WORKDAYS = 5  # the source department answers an objection within 5 working days (SPEC §5)
 STATE_LABELS_ZH = {OPEN: "处理中", "upheld": "维持原记录", "corrected": "已更正", "withdrawn": "记录已撤销"}
 
 
@@ -41,10 +46,8 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, attachments=(), 
         raise Conflict(message_en="the record is withdrawn; there is nothing to dispute",
                        message_zh="该记录已撤销，无需提出异议",
                        code="record_withdrawn")
-    due = calendar().add_workdays(today(), ANSWER_WORKDAYS)
     objection = Objection(record_id=record.id, open_record_id=record.id, applicant_uscc=record.uscc,
-                          filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN, answer_due=due.due,
-                          answer_due_provisional=due.provisional)
+                          filed_by=viewer.principal_id, reason=reason.strip(), state=OPEN)
     uow.session.add(objection)
     try:
         uow.session.flush()
@@ -136,6 +139,79 @@ def present_objection(objection: Objection, attachments: list, day: date) -> dic
             "state": objection.state, "state_zh": STATE_LABELS_ZH.get(objection.state, objection.state),
             "resolution": objection.resolution, "resolved_at": objection.resolved_at,
             "created_at": objection.created_at,
-            "clock": clock(objection.answer_due, objection.answer_due_provisional, objection.state == OPEN, day),
+            "clock": answer_clock(objection, day),
             "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
                             for a in attachments]}
+def filed_on(objection: Objection) -> date:
+    """The day in China the objection was filed (its clock counts from it)."""
+    return as_utc(objection.created_at).astimezone(BEIJING).date()
+
+
+def answer_clock(objection: Objection, today: date) -> dict:
+    """The source department's clock: due OBJECTION_WORKDAYS working days after the filing day, running
+    while the objection is open; counted when shown, so a calendar loaded later counts at once."""
+    due = calendar().add_workdays(filed_on(objection), settings().OBJECTION_WORKDAYS)
+    return clock(due.due, due.provisional, objection.state == OPEN, today)
+
+
+def department_objections(viewer: Viewer, today: date, *, open_only: bool = False, cursor: str | None = None,
+                          limit: int = 20) -> dict:
+    """Objections against the department's own records, newest first, each with its record and clock."""
+    if viewer.role != "department":
+        raise Forbidden(message_en="only a department lists the objections to its records",
+                        message_zh="只有数据报送单位可以查看针对本单位记录的异议", code="role_forbidden")
+    query = (select(Objection, Record).join(Record, Record.id == Objection.record_id)
+             .where(Record.department_id == viewer.department_id))
+    if open_only:
+        query = query.where(Objection.state == OPEN)
+    if cursor:
+        query = query.where(Objection.id < decode_id_cursor(cursor))
+    found = db.session.execute(query.order_by(Objection.id.desc()).limit(limit + 1)).all()
+    page = found[:limit]
+    return {"items": [{"objection": o, "record": r, "clock": answer_clock(o, today)} for o, r in page],
+            "next_cursor": encode_cursor(page[-1][0].id) if len(found) > limit else None}
+
+
+# What a correction may change: everything but the record's identity (decision number and party) and its source.
+FIXED_KEYS = frozenset({"decision_no", "uscc", "id_no", "source_unit", "source_unit_uscc"})
+
+
+def correctable_fields(kind: str) -> tuple:
+    return tuple(f for f in layout.KIND_FIELDS[kind] if f.key not in FIXED_KEYS)
+
+
+def record_as_sent(record: Record) -> dict:
+    """The record in the layout's keys, as a department would send it again (dates ISO, types joined)."""
+    row = {"kind": record.kind}
+    for field in layout.KIND_FIELDS[record.kind]:
+        value = getattr(record, COLUMN_FOR_KEY.get(field.key, field.key))
+        if value is None:
+            continue
+        row[field.key] = ";".join(value) if isinstance(value, list) else value if isinstance(value, str) else str(value)
+    return row
+
+
+@transactional
+def correct_record(viewer: Viewer, objection_id: int, changes: dict, resolution: str, today: date, *,
+                   uow: UnitOfWork) -> Objection:
+    """The source department corrects the disputed record (a new version, the old one kept in its history)
+    and resolves the objection as corrected, in one transaction; a change that changes nothing is refused."""
+    objection = visible_objection(viewer, objection_id)
+    if viewer.role != "department":
+        raise Forbidden(message_en="only the source department corrects its record",
+                        message_zh="只有数据来源部门可以更正该记录", code="not_source_department")
+    record = uow.session.get(Record, objection.record_id)
+    editable = {f.key for f in correctable_fields(record.kind)}
+    row = record_as_sent(record) | {k: v for k, v in changes.items() if k in editable}
+    clean, errors = validate_batch([row], record.department, today)
+    if errors:
+        raise ValidationFailed(message_en="the correction is invalid; nothing was saved",
+                               message_zh="更正内容不合格，未保存：" + "；".join(e.message_zh for e in errors),
+                               errors=errors)
+    result = writer_for(uow, record.department, publicity_rules(), today, viewer).write_clean(clean)
+    [(outcome, record_id)] = result.outcomes
+    if outcome != UPDATED:
+        raise ValidationFailed(message_en="the correction changes nothing",
+                               message_zh="更正内容与原记录相同，请修改后再提交", code="nothing_changed")
+    uow.audit(AUDITED[outcome], viewer, "record", record_id, {"objection": objection.id})
+    return resolve_objection(viewer, objection.id, "corrected", resolution, uow=uow)

@@ -6,7 +6,9 @@ from flask import Flask
 from . import (
     admin_pages,
     bank_pages,
+    department_case_pages,
     department_pages,
+    department_record_pages,
     enterprise_pages,
     enterprise_report_pages,
     layout,
@@ -15,8 +17,8 @@ from . import (
     statistics_pages,
 )
 
-WORKSPACES = (department_pages, enterprise_pages, enterprise_report_pages, bank_pages, review_pages, statistics_pages,
-              material_pages, admin_pages)
+WORKSPACES = (department_pages, department_record_pages, department_case_pages, enterprise_pages,
+              enterprise_report_pages, bank_pages, review_pages, statistics_pages, material_pages, admin_pages)
 
 
 def init_app(app: Flask) -> None:
