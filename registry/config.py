@@ -70,6 +70,8 @@ class Config:
     OIDC_CLIENT_ID: str = ""
     OIDC_CLIENT_SECRET: str = ""
     OIDC_ROLE_MAP: str = ""  # a JSON file's path, or the JSON itself: rules from claims to a role
+    # --- A bank's reports in bulk (registry/reports/batches.py) ---
+    REPORT_BATCH_WORKERS: int = 2  # processes rendering a batch's PDFs; 0: in the batch's own thread
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":

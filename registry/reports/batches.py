@@ -8,10 +8,13 @@ wrong with it. The batch commits every CHUNK codes with its progress, so its pag
 import csv
 import io
 import logging
+import multiprocessing
 import shutil
 import tempfile
 import threading
 import zipfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +32,7 @@ from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional, unit_of_work
 from . import services
 from .models import Report, ReportBatch, ReportBatchItem
-from .renderings import report_pdf
+from .pdf import write_pdf
 
 log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -140,22 +143,56 @@ def _issue_all(batch: ReportBatch, base_url: str) -> None:
     folder = batch_folder(batch.id)
     folder.mkdir(parents=True, exist_ok=True)
     day = today()
-    while True:
-        items = db.session.scalars(select(ReportBatchItem).where(ReportBatchItem.batch_id == batch.id,
-                                                                 ReportBatchItem.outcome == PENDING)
-                                   .order_by(ReportBatchItem.line).limit(CHUNK)).all()
-        if not items:
+    with _PdfWriter(settings().REPORT_BATCH_WORKERS, folder) as pdfs:
+        while True:
+            items = db.session.scalars(select(ReportBatchItem).where(ReportBatchItem.batch_id == batch.id,
+                                                                     ReportBatchItem.outcome == PENDING)
+                                       .order_by(ReportBatchItem.line).limit(CHUNK)).all()
+            if not items:
+                return
+            with unit_of_work() as uow:
+                for item in items:
+                    _issue(uow, viewer, item, scope, day, base_url, pdfs)
+                uow.session.execute(update(ReportBatch).where(ReportBatch.id == batch.id).values(
+                    done=ReportBatch.done + len(items),
+                    issued=ReportBatch.issued + sum(1 for item in items if item.outcome == ISSUED)))
+
+
+class _PdfWriter:
+    """Writes the PDFs of issued reports into the batch's folder: in worker processes (rendering is most
+    of a report's cost, and the database work of the next reports goes on meanwhile), or here if none.
+    Leaving the block waits for every file, and raises what a worker raised."""
+
+    def __init__(self, workers: int, folder: Path):
+        self.folder, self.font = folder, settings().REPORTS_FONT
+        # A forkserver: safe to start from a web server's thread, as an import's readers are.
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
+            if workers else None
+        self._backlog, self._limit = deque(), 4 * workers  # documents held waiting, bounded
+
+    def write(self, document: dict, number: str) -> None:
+        path = str(self.folder / f"{number}.pdf")
+        if self._pool is None:
+            write_pdf(document, self.font, path)
             return
-        with unit_of_work() as uow:
-            for item in items:
-                _issue(uow, viewer, item, scope, day, base_url, folder)
-            uow.session.execute(update(ReportBatch).where(ReportBatch.id == batch.id).values(
-                done=ReportBatch.done + len(items),
-                issued=ReportBatch.issued + sum(1 for item in items if item.outcome == ISSUED)))
+        self._backlog.append(self._pool.submit(write_pdf, document, self.font, path))
+        while len(self._backlog) > self._limit:
+            self._backlog.popleft().result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, failed, *_):
+        try:
+            while self._backlog and not failed:
+                self._backlog.popleft().result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
 
 
 def _issue(uow: UnitOfWork, viewer: Viewer, item: ReportBatchItem, scope: dict, day: date, base_url: str,
-           folder: Path) -> None:
+           pdfs: _PdfWriter) -> None:
     try:
         report, _ = services.request_report(viewer, {"uscc": item.uscc, **scope}, day, uow=uow)
     except Forbidden:
@@ -164,8 +201,7 @@ def _issue(uow: UnitOfWork, viewer: Viewer, item: ReportBatchItem, scope: dict, 
     except RegistryError as exc:
         item.outcome, item.message_zh = FAILED_ITEM, exc.message_zh
         return
-    document = services.signed_document(report, base_url)
-    (folder / f"{report.number}.pdf").write_bytes(report_pdf(document))
+    pdfs.write(services.signed_document(report, base_url), report.number)
     content = report.content
     item.outcome, item.report_number, item.name = ISSUED, report.number, content["entity"]["name"]
     item.domains_found = "、".join(section["name_zh"] for section in content["domains"] if section["records"])
