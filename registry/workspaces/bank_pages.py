@@ -8,8 +8,8 @@ from ..reports import batches, listings, services
 from ..reports.presentation import report_view
 from ..reports.ratelimit import check_verify_rate
 from ..runtime import today
-from .enterprise_report_pages import report_file, scope_choices, scope_of
 from .layout import for_roles, menu_item
+from .report_forms import report_file, scope_choices, scope_of
 
 bp = Blueprint("bank_workspace", __name__, template_folder="templates")
 ROLES = ("bank",)

@@ -1,19 +1,13 @@
-"""The enterprise's reports: banks it authorised, its special credit reports, and who looked at them.
+"""The enterprise's reports: banks it authorised, its special credit reports, and who looked at them."""
 
-The bank's pages share the scope form and the report files (HTML, PDF) defined here."""
+from flask import Blueprint, abort, g, render_template, request
 
-from datetime import date
-
-from flask import Blueprint, Response, abort, g, render_template, request
-
-from ..departments.services import reference_names
 from ..errors import NotFound, RegistryError, ValidationFailed
 from ..reports import authorisations, listings, querylog, services
-from ..reports.content import DEFAULT_YEARS_BACK, earliest_start, years_before
-from ..reports.renderings import report_html, report_pdf
 from ..reports.rules import latest_valid_until
 from ..runtime import today
 from .layout import for_roles, menu_item
+from .report_forms import report_file, scope_choices, scope_of, typed_date
 
 bp = Blueprint("enterprise_reports_workspace", __name__, template_folder="templates")
 ROLES = ("enterprise",)
@@ -21,41 +15,6 @@ ROLES = ("enterprise",)
 menu_item("信用报告", "enterprise_reports_workspace.home", *ROLES)
 menu_item("银行授权", "enterprise_reports_workspace.authorisations_page", *ROLES)
 menu_item("查询记录", "enterprise_reports_workspace.queries", *ROLES)
-
-
-def typed_date(form, name: str, label: str) -> date | None:
-    """A date the form's field holds (none if empty); a Chinese message if it is not one."""
-    typed = form.get(name, "").strip()
-    try:
-        return date.fromisoformat(typed) if typed else None
-    except ValueError:
-        raise ValidationFailed(message_en=f"{name} is not a date", message_zh=f"{label}格式应为 年-月-日",
-                               code="invalid_date") from None
-
-
-def scope_of(form) -> dict:
-    """A report's scope as the request service takes it, from the scope form's fields."""
-    return {"period_from": typed_date(form, "period_from", "查询期间起始日期"), "domains": form.getlist("domains")}
-
-
-def scope_choices() -> dict:
-    """What the scope form offers: the domains, the default start and the earliest one (SPEC §6)."""
-    day = today()
-    return {"domains": sorted(reference_names()["domain"].items()), "earliest": earliest_start(day),
-            "default_from": years_before(day, DEFAULT_YEARS_BACK), "today": day}
-
-
-def report_file(number: str, rendering: str) -> Response:
-    """A report the signed-in person may read, as its HTML page or its PDF (logged as the API logs it)."""
-    try:
-        report = services.read_report(g.viewer, number, today(), rendering)
-    except NotFound:
-        abort(404)  # the same page whether or not the number exists
-    document = services.signed_document(report, request.host_url)
-    if rendering == "pdf":
-        return Response(report_pdf(document), mimetype="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{number}.pdf"'})
-    return Response(report_html(document), mimetype="text/html")
 
 
 def _reports_page(status: int = 200, form=None, **shown):

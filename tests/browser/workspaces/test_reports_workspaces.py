@@ -148,6 +148,7 @@ def test_an_enterprise_grants_a_bank_access_downloads_its_report_and_revokes_it(
     assert_accessible(page)
 
     page.click(".workspace-menu >> text=信用报告")
+    page.click("summary >> text=查询领域")
     page.check("text=市场监管")
     page.click("button >> text=出具报告")
     expect(page.locator(".message")).to_contain_text("报告已出具")
