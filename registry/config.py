@@ -99,6 +99,8 @@ class Config:
     IMPORT_REJECTED_SHARE_AFTER: int = 1000  # ... once it has read at least this many
     IMPORT_RETENTION_DAYS: int = 30  # `registry imports purge` deletes uploaded files older than this
     IMPORT_DAILY_BYTES: int = 8 * 1024**3  # a department's uploads over any 24 hours
+    # A bank's reports in bulk (registry/reports/batches.py).
+    REPORT_BATCH_WORKERS: int = 2  # processes rendering a batch's PDFs; 0: in the batch's own thread
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":

@@ -93,6 +93,14 @@ def present_authorisation(authorisation: Authorisation, today: date, bank_name: 
     }
 
 
+def known_banks() -> list[dict]:
+    """The banks that use the platform (a code bound to a bank's account or key), by name."""
+    codes = set(db.session.scalars(select(Principal.uscc).where(Principal.role == "bank",
+                                                                Principal.uscc.is_not(None)).distinct()))
+    return sorted(({"uscc": code, "name": name} for code, name in _bank_names(codes).items()),
+                  key=lambda bank: bank["name"])
+
+
 def _bank_names(codes: set) -> dict[str, str]:
     """Bank name by code, in one query; where several principals share a code, the first one's name."""
     rows = db.session.execute(select(Principal.uscc, Principal.name)

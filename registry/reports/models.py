@@ -1,8 +1,8 @@
-"""Issued reports, the banks an enterprise has authorised, and who queried an enterprise."""
+"""Issued reports, the banks an enterprise has authorised, who queried an enterprise, and banks' batches."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access.models import Principal
@@ -34,7 +34,8 @@ class Authorisation(Base):
     """An enterprise's permission for a bank to obtain its reports, for a purpose, until a day."""
 
     __tablename__ = "bank_authorisations"
-    __table_args__ = (Index("ix_bank_authorisations_uscc_bank_uscc", "uscc", "bank_uscc"),)
+    __table_args__ = (Index("ix_bank_authorisations_uscc_bank_uscc", "uscc", "bank_uscc"),
+                      Index("ix_bank_authorisations_bank_uscc", "bank_uscc"))  # a bank's own list
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18))
@@ -50,7 +51,8 @@ class QueryLogEntry(Base):
     """Who asked for an enterprise's report or saw it, when, and why."""
 
     __tablename__ = "query_log"
-    __table_args__ = (Index("ix_query_log_uscc_id", "uscc", "id"),)
+    __table_args__ = (Index("ix_query_log_uscc_id", "uscc", "id"),
+                      Index("ix_query_log_principal_id_id", "principal_id", "id"))  # a bank's past reports
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18))
@@ -61,3 +63,44 @@ class QueryLogEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     principal: Mapped[Principal | None] = relationship(lazy="joined")
+
+
+class ReportBatch(Base):
+    """A bank's file of credit codes: one report for each enterprise that authorised the bank.
+
+    `done` counts the items processed so far (the page's progress); the PDFs lie in the instance
+    directory under report-batches/<id>/, named by report number."""
+
+    __tablename__ = "report_batches"
+    __table_args__ = (Index("ix_report_batches_bank_uscc_id", "bank_uscc", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_uscc: Mapped[str] = mapped_column(String(18))
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    scope: Mapped[dict] = mapped_column(JSON, default=dict)  # period_from (ISO day or none), domains
+    state: Mapped[str] = mapped_column(String(10))  # queued, running, done, failed
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    message_zh: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReportBatchItem(Base):
+    """One line of a batch's file: the code as typed, and what became of it."""
+
+    __tablename__ = "report_batch_items"
+    __table_args__ = (Index("ix_report_batch_items_batch_id_line", "batch_id", "line"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("report_batches.id"))
+    line: Mapped[int] = mapped_column(Integer)
+    typed: Mapped[str] = mapped_column(String(64))
+    uscc: Mapped[str | None] = mapped_column(String(18), nullable=True)  # none: malformed
+    outcome: Mapped[str] = mapped_column(String(16))  # pending, issued, not_authorised, malformed, duplicate, failed
+    report_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # only of a report issued
+    domains_found: Mapped[str | None] = mapped_column(Text, nullable=True)  # 有记录的领域, as in the report
+    message_zh: Mapped[str | None] = mapped_column(Text, nullable=True)

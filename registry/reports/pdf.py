@@ -147,6 +147,12 @@ def render_pdf(document: dict, font_path: str) -> bytes:
         return bytes(pdf.output())
 
 
+def write_pdf(document: dict, font_path: str, path: str) -> None:
+    """Render a report's PDF into a file (what a bank's batch hands its worker processes)."""
+    with open(path, "wb") as out:
+        out.write(render_pdf(document, font_path))
+
+
 def _all_text(view: dict) -> str:
     parts = [view["title"], view["subtitle"], view["summary"], view["statement"], view["verify_url"],
              "查询主体查询范围查询结论其他领域签名与验证扫描二维码或访问以下地址核验本报告："]

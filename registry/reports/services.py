@@ -69,6 +69,12 @@ def request_report(viewer: Viewer, data: dict, today: date, *, uow: UnitOfWork) 
     return report, issued
 
 
+def check_scope(data: dict, today: date) -> None:
+    """Raise what a request of this scope (period_from, domains) would be refused for: a batch checks
+    its scope once, before its first report."""
+    _scope(data, today)
+
+
 def _scope(data: dict, today: date) -> tuple[report_content.Scope, str]:
     errors = []
     period_from = data.get("period_from") or report_content.years_before(today, report_content.DEFAULT_YEARS_BACK)
