@@ -3,22 +3,46 @@
 import threading
 from pathlib import Path
 
+import psycopg
 import pyotp
 import pytest
 from playwright.sync_api import sync_playwright
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from tests.conftest import initialised_app
+from tests.conftest import BACKENDS, initialised_app
 from tests.people import PASSWORD, new_person
+from tests.services import postgres_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def pytest_generate_tests(metafunc):
+    """A journey marked both_databases runs on SQLite and on PostgreSQL; other browser tests on SQLite
+    (the pages read through the services whose API tests run on both)."""
+    if metafunc.definition.get_closest_marker("both_databases") and "app" in metafunc.fixturenames:
+        metafunc.parametrize("app", BACKENDS, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """Pages on SQLite only: they read through the services whose API tests run on both databases."""
-    yield from initialised_app("sqlite", tmp_path_factory)
+def app(request, tmp_path_factory):
+    backend = getattr(request, "param", "sqlite")
+    overrides = {"DATABASE_URL": browser_database()} if backend == "postgresql" else None
+    yield from initialised_app(backend, tmp_path_factory, overrides)
+
+
+def browser_database() -> str:
+    """A PostgreSQL database of the browser tests' own: the API tests' session app has the test
+    database, and each session app empties its database's schema when it starts."""
+    server = make_url(postgres_url())
+    name = f"{server.database}_browser"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+                               "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import io
 import re
 
 import openpyxl
+import pytest
 from playwright.sync_api import expect
 
 from registry.imports.readers.headers import match_header
@@ -38,6 +39,7 @@ def wait_until_done(page) -> None:
     expect(page.locator("h1 .badge")).to_have_text(re.compile("已完成|失败"), timeout=60_000)
 
 
+@pytest.mark.both_databases
 def test_bad_rows_are_read_fixed_and_uploaded_again(page, live_server, sign_in_as, transport, tmp_path):
     sign_in_as(page, "department", department_uscc=transport["uscc"])
     page.goto(f"{live_server}/department")

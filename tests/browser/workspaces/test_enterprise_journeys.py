@@ -45,6 +45,7 @@ def api(app, key, method, path, **body):
     return answer.json
 
 
+@pytest.mark.both_databases
 def test_an_enterprise_reads_its_notice_and_applies_until_the_reviewer_has_the_case(
         app, live_server, page, sign_in_as, penalty, files):
     record_id, row = penalty

@@ -57,6 +57,7 @@ def verified(live_server: str, pdf: bytes) -> dict:
         return json.loads(answer.read())
 
 
+@pytest.mark.both_databases
 def test_a_bank_gets_a_zip_of_reports_for_a_csv_of_twenty_codes(app, client, live_server, page_without_javascript,
                                                                  sign_in_as, enterprises, bank_uscc):
     page = page_without_javascript  # the batch's page refreshes itself (axe-core needs JavaScript: below)

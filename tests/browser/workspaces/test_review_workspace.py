@@ -51,6 +51,7 @@ def publicly_found(page, base_url, row) -> bool:
     return row["decision_no"] in page.text_content("main")
 
 
+@pytest.mark.both_databases
 def test_a_reviewer_accepts_with_an_item_missing_and_the_approved_record_leaves_public_search(
         app, live_server, page, browser, sign_in_as, case):
     application, row = case["application"], case["row"]
