@@ -159,6 +159,7 @@ def _webargs_errors(exc: HTTPException) -> list[FieldError]:
     errors = []
     for location_messages in messages.values():
         for field, msgs in (location_messages or {}).items():
+            field = field if isinstance(field, str) else "(unnamed)"  # a form part whose name could not be read
             for msg in msgs if isinstance(msgs, list) else [msgs]:
                 errors.append(FieldError(field, "invalid", message_zh=f"参数“{field}”无效：{msg}", message_en=str(msg)))
     return errors

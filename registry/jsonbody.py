@@ -44,8 +44,7 @@ class _ArgumentsParser(FlaskParser):
     def load_querystring(self, req, schema):
         # A NUL in a query is a space, as search reads one pasted in: a filter is never stored, and
         # PostgreSQL refuses a parameter holding one.
-        sent = MultiDict((key, text) for key, value in req.args.items(multi=True)
-                         if (text := value.replace("\x00", " ")).strip())
+        sent = MultiDict((key, value.replace("\x00", " ")) for key, value in req.args.items(multi=True) if value)
         return self._makeproxy(sent, schema)
 
     def load_json(self, req, schema):

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, render_template, request
 
 from ..audit import services
+from ..domain.periods import BEIJING
 from ..errors import RegistryError, ValidationFailed
-from ..reports.presentation import BEIJING
 from .admin_pages import admin_only
 
 bp = Blueprint("audit_pages", __name__, template_folder="templates")

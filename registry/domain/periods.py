@@ -1,7 +1,9 @@
 """Calendar-month periods: adding months with the day clamped to the month's end, and ISO 8601 periods (P1Y6M)."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8))  # the days rules count are days in China: one zone, no daylight saving
 
 
 def add_months(day: date, months: int) -> date:

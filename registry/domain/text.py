@@ -19,3 +19,13 @@ def clean(text: str | None) -> str:
     if text is None:
         return ""
     return fold_width(str(text)).strip()
+
+
+# What a spreadsheet would read as a formula: such a cell is written as text (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell for a CSV or XLSX a person opens: a value that starts like a formula is kept as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

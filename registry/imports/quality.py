@@ -18,10 +18,10 @@ from ..access.services import Viewer
 from ..calendars import calendar
 from ..departments.models import Department
 from ..domain.masking import mask_person_name
+from ..domain.periods import BEIJING
 from ..extensions import db
 from ..records.models import Record
 from ..records.visibility import sees_personal_ids
-from ..reports.presentation import BEIJING
 from ..runtime import settings
 from .models import ImportJob, ImportRejection
 

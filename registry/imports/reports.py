@@ -5,18 +5,13 @@ import io
 
 from sqlalchemy import select
 
+from ..domain.text import spreadsheet_safe
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
 from .models import ImportRejection
 
 CSV_COLUMNS = ("row_number", "field", "value", "code", "message_zh", "message_en")
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def rejections_page(job_id: int, cursor: str | None, limit: int) -> dict:

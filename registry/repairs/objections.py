@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..access.services import Viewer
 from ..calendars import calendar
 from ..db import as_utc, utcnow
+from ..domain.periods import BEIJING
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
@@ -17,7 +18,6 @@ from ..records.models import COLUMN_FOR_KEY, WITHDRAWN, Record
 from ..records.publicity import rules as publicity_rules
 from ..records.services import validate_batch, withdraw
 from ..records.writer import AUDITED, UPDATED
-from ..reports.presentation import BEIJING  # the day an objection is filed on is a day in China
 from ..runtime import settings
 from ..uow import UnitOfWork, transactional
 from .materials import safe_name, store

@@ -25,9 +25,9 @@ from ..access.models import Principal
 from ..access.services import Viewer
 from ..db import utcnow
 from ..domain import uscc as uscc_rules
+from ..domain.text import spreadsheet_safe
 from ..errors import Forbidden, NotFound, RegistryError, ValidationFailed
 from ..extensions import db
-from ..imports.reports import spreadsheet_safe
 from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional, unit_of_work
 from . import services

@@ -1,15 +1,15 @@
 """The facts of a signed report as labelled rows, shared by the HTML and PDF renderings."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import segno
 from markupsafe import Markup
 
+from ..domain.periods import BEIJING
 from .signing import ALGORITHM
 
 TITLE = "专项信用报告"
 SUBTITLE = "（代替无违法违规证明）"
-BEIJING = timezone(timedelta(hours=8))  # China keeps one time zone, without daylight saving
 
 
 def report_view(document: dict) -> dict:

@@ -6,9 +6,9 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from ..db import as_utc
+from ..domain.periods import BEIJING
 from ..records.layout import SEVERITIES
 from ..records.publicity import valid_until_text  # noqa: F401 (templates use it through labels)
-from ..reports.presentation import BEIJING
 
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
 RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..db import as_utc
+from ..domain.periods import BEIJING
 from ..imports.models import DONE, FAILED, QUEUED, RUNNING
 from ..imports.quality import Collection, ImportFigures, LateRecord, Rejections, Timeliness
 from ..records.layout import FIELDS_BY_KEY, KIND_LABELS
 from ..repairs.rules import STATE_LABELS_ZH
 from ..repairs.statistics import RepairFigures, RepairGroup
-from ..reports.presentation import BEIJING
 from .charts import Bar, bar_chart
 
 JOB_STATES = {QUEUED: "排队中", RUNNING: "导入中", DONE: "已完成", FAILED: "失败"}
