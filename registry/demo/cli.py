@@ -1,9 +1,12 @@
 """`registry demo`: the realistic Tongliao data set, loaded into a ready database."""
 
+import json
+
 import click
 
 from ..bootstrap import initialise
 from ..clitools import with_app
+from ..repairs.demo import any_applications, load_demo_repairs
 from ..web.labels import ROLE_LABELS
 from .accounts import demo_accounts
 from .loader import load_demo
@@ -13,13 +16,18 @@ from .loader import load_demo
 @click.option("--seed", default=20261127, show_default=True)
 @click.option("--entities", default=5000, show_default=True, type=click.IntRange(min=1))
 @click.option("--records", default=20000, show_default=True, type=click.IntRange(min=0))
+@click.option("--repairs", default=100, show_default=True, type=click.IntRange(min=0),
+              help="Repair applications walked through the workflow, for the reviewers' queue (first load only).")
 @with_app
-def demo(seed, entities, records):
+def demo(seed, entities, records, repairs):
     initialise()
     summary = load_demo(seed=seed, entity_count=entities, record_count=records)
     click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
                f"({summary['inserted']} new) over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
+    if repairs and not any_applications():
+        filed = load_demo_repairs(repairs, seed)
+        click.echo(f"demo repair applications: {json.dumps(filed, ensure_ascii=False)}")
     click.echo("demo accounts (passwords made now; the reviewer, department and admin set up an authenticator "
                "app at first sign-in):")
     for person in demo_accounts(summary["example_uscc"]):

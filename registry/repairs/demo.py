@@ -20,6 +20,10 @@ DEMO_PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 OUTCOMES = (("approve", 70), ("reject", 8), ("not_accept", 7), ("open", 15))
 
 
+def any_applications() -> bool:
+    return db.session.scalar(select(RepairApplication.id).limit(1)) is not None
+
+
 def load_demo_repairs(count: int, seed: int, today: date | None = None) -> dict:
     """File up to `count` applications for repairable penalties (not applied for yet), decided on past days."""
     today, rng = today or clock_today(), Random(seed)
