@@ -41,7 +41,7 @@ class Config:
 
     # Where the SQLite file, uploads and keys live.
     INSTANCE_DIR: str = field(default_factory=lambda: str(Path.cwd() / "instance"))
-    # "production" requires the public base URL and refuses known default secrets (README, Security).
+    # "production" requires the public base URL and refuses known default secrets (docs: Security).
     ENV: str = "embedded"
     DATABASE_URL: str = ""  # default: SQLite file under INSTANCE_DIR
     DATABASE_PASSWORD: str = ""  # put into DATABASE_URL (which may then leave it out): a secret of its own
@@ -83,7 +83,7 @@ class Config:
     SEARCH_WINDOW: int = 60  # ... per this many seconds
     REPAIR_LOOKUP_LIMIT: int = 10  # repair progress look-ups by number and query code ...
     REPAIR_LOOKUP_WINDOW: int = 300  # ... per this many seconds
-    # Single sign-on (OpenID Connect), on when all four are set; README, "Single sign-on".
+    # Single sign-on (OpenID Connect), on when all four are set (docs: People and single sign-on).
     OIDC_ISSUER: str = ""  # the identity provider's issuer URL (discovery under it)
     OIDC_CLIENT_ID: str = ""  # this service's client at the provider
     OIDC_CLIENT_SECRET: str = ""  # that client's secret
@@ -91,7 +91,7 @@ class Config:
     OBJECTION_WORKDAYS: int = 5  # the source department's answer to an objection (SPEC §5), from filing
     # Statistics and data quality (统计与数据质量): 双公示 data is due within this many working days of its decision.
     SUBMISSION_WORKDAYS: int = 7
-    # Import limits (hostile files, storage): README, "Security".
+    # Import limits (hostile files, storage): docs, Security.
     IMPORT_XLSX_MAX_UNPACKED_BYTES: int = 4 * 1024**3  # a workbook's parts together, unpacked
     IMPORT_XLSX_MAX_PART_BYTES: int = 256 * 1024**2  # a part read whole (the shared strings ...), unpacked
     IMPORT_XLSX_MAX_RATIO: int = 100  # unpacked over packed size of a part (Excel's files: about 15)
@@ -241,7 +241,7 @@ class Config:
 def _kept_secret(path: Path) -> str:
     """The embedded default's signing secret: made once and kept under the instance directory (0600),
     so that every server process, and the next start, signs sessions and forms alike. Real
-    deployments set REGISTRY_SECRET_KEY (README, Configuration)."""
+    deployments set REGISTRY_SECRET_KEY (docs: Configuration)."""
     if not path.exists():
         # Written whole under another name, then linked: processes starting together all read one key.
         draft = path.with_name(f".{path.name}.{os.getpid()}")
