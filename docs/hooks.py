@@ -53,13 +53,15 @@ def settings() -> list[dict]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Text safe in a Markdown table cell: a comment's `<year>` is text, not an HTML tag."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
 def settings_table() -> str:
     lines = ["| variable | default in code | meaning |", "|---|---|---|"]
     for row in settings():
-        lines.append(f"| `{row['name']}` | `{_cell(row['default'])}` | {_cell(row['description'])} |")
+        default = row["default"].replace("|", "\\|")  # in a code span: no entities
+        lines.append(f"| `{row['name']}` | `{default}` | {_cell(row['description'])} |")
     return "\n".join(lines)
 
 
