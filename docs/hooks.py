@@ -1,18 +1,28 @@
-"""MkDocs hook: the configuration reference and the error-code table, generated from the code.
+"""MkDocs hook: the configuration reference, the error-code table and the endpoint list, generated
+from the code.
 
-A page holds `<!-- generated: settings -->` or `<!-- generated: error-codes -->`; the build puts the
-table in its place, so the site never describes a setting or a code that the code no longer has.
+A page holds `<!-- generated: settings -->`, `<!-- generated: error-codes -->` or
+`<!-- generated: endpoints -->`; the build puts the table in its place, so the site never describes
+a setting, a code or an endpoint that the code no longer has.
 """
 
 import ast
 import io
+import json
+import sys
+import tempfile
 import tokenize
+from functools import cache
 from pathlib import Path
+
+from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "registry" / "config.py"
 SETTINGS_MARK = "<!-- generated: settings -->"
 ERRORS_MARK = "<!-- generated: error-codes -->"
+ENDPOINTS_MARK = "<!-- generated: endpoints -->"
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -107,9 +117,44 @@ def error_codes_table() -> str:
     return "\n".join(lines)
 
 
+@cache
+def openapi() -> dict:
+    """The API's OpenAPI description, as the app serves it at /api/v1/openapi.json (an app on a
+    throw-away instance folder: describing the API reads no database)."""
+    sys.path.insert(0, str(ROOT))
+    from registry import create_app
+
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app(overrides={"INSTANCE_DIR": instance})
+        return app.test_client().get("/api/v1/openapi.json").get_json()
+
+
+def endpoints_table() -> str:
+    """One table per tag: method, path and the operation's summary."""
+    by_tag: dict[str, list[str]] = {}
+    for path, operations in openapi()["paths"].items():
+        for method in HTTP_METHODS:
+            if method in operations:
+                operation = operations[method]
+                row = f"| `{method.upper()}` | `{path}` | {_cell(operation.get('summary', ''))} |"
+                by_tag.setdefault((operation.get("tags") or ["other"])[0], []).append(row)
+    sections = [f"## {tag}\n\n| method | path | what it does |\n|---|---|---|\n" + "\n".join(rows)
+                for tag, rows in by_tag.items()]
+    return "\n\n".join(sections)
+
+
+def on_files(files, config, **kwargs):
+    """The whole description as a file of the site beside the endpoints page, for client generators."""
+    content = json.dumps(openapi(), ensure_ascii=False, indent=2)
+    files.append(File.generated(config, "api/openapi.json", content=content))
+    return files
+
+
 def on_page_markdown(markdown: str, **kwargs) -> str:
     if SETTINGS_MARK in markdown:
         markdown = markdown.replace(SETTINGS_MARK, settings_table())
     if ERRORS_MARK in markdown:
         markdown = markdown.replace(ERRORS_MARK, error_codes_table())
+    if ENDPOINTS_MARK in markdown:
+        markdown = markdown.replace(ENDPOINTS_MARK, endpoints_table())
     return markdown

@@ -47,3 +47,15 @@ def test_every_error_code_in_the_code_is_in_the_table():
 def test_the_pages_hold_the_markers_the_hook_fills():
     assert hooks.SETTINGS_MARK in (ROOT / "docs" / "operators" / "configuration.md").read_text(encoding="utf-8")
     assert hooks.ERRORS_MARK in (ROOT / "docs" / "api" / "errors.md").read_text(encoding="utf-8")
+
+
+def test_the_endpoint_list_names_every_api_route_the_app_serves(tmp_path):
+    from registry import create_app
+
+    routes = {(method, re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule))
+              for rule in create_app(overrides={"INSTANCE_DIR": str(tmp_path)}).url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/") and not rule.rule.startswith(("/api/v1/openapi", "/api/v1/docs"))
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    table = hooks.endpoints_table()
+    assert len(routes) > 25
+    assert sorted(f"{method} {path}" for method, path in routes if f"| `{method}` | `{path}` |" not in table) == []
