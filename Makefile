@@ -3,14 +3,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install system run services test lint stop-services
+.PHONY: install system run services test lint stop-services docs
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	python3 -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,docs]'
 	touch $@
 
 # Serve the demo city on the embedded default (SQLite + built-in search), behind nginx.
@@ -38,6 +38,11 @@ test: install system services node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	$(BIN)/python bench/mutation.py --changed-since HEAD~1  # the rule modules the last commit touched
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet  # the docs site: a broken link or a missing page fails
+
+# The docs site, served locally with live reload (http://127.0.0.1:8001).
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
 
 # axe-core, which the browser tests run in the pages (npm: Debian's, where nodejs does not bring its own).
 node_modules/.package-lock.json: package-lock.json

@@ -47,7 +47,8 @@ def project_copy(modules: list[str]) -> Path:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
     settings = ["", "[mutmut]", "source_paths =", *[f"    {m}" for m in modules],
-                "also_copy =", "    registry/", "    README.md", f"pytest_add_cli_args_test_selection = {RULE_TESTS}"]
+                "also_copy =", "    registry/", "    README.md", "    docs/",  # the tests check the docs' examples
+                f"pytest_add_cli_args_test_selection = {RULE_TESTS}"]
     with open(target / "setup.cfg", "a", encoding="utf-8") as config:
         config.write("\n".join(settings) + "\n")
     return target

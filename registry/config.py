@@ -39,29 +39,30 @@ def _int(name: str, raw: str) -> int:
 class Config:
     """Every setting with its embedded default; `from_env` overlays the environment."""
 
+    # Where the SQLite file, uploads and keys live.
     INSTANCE_DIR: str = field(default_factory=lambda: str(Path.cwd() / "instance"))
-    # "production" requires the public base URL and refuses known default secrets (README, Security).
+    # "production" requires the public base URL and refuses known default secrets (docs: Security).
     ENV: str = "embedded"
     DATABASE_URL: str = ""  # default: SQLite file under INSTANCE_DIR
     DATABASE_PASSWORD: str = ""  # put into DATABASE_URL (which may then leave it out): a secret of its own
-    SEARCH_URL: str = "builtin"
+    SEARCH_URL: str = "builtin"  # or http(s)://host:9200 (Elasticsearch 8/9, OpenSearch 2/3)
     SEARCH_PASSWORD: str = ""  # the external engine's password, put into SEARCH_URL (user@ in it)
-    SEARCH_INDEX_PREFIX: str = "registry"
-    SECRET_KEY: str = ""
-    PUBLISH_NATURAL_PERSONS: bool = False
-    PAGE_SIZE_MAX: int = 100
-    BATCH_MAX: int = 1000
+    SEARCH_INDEX_PREFIX: str = "registry"  # index names on an external engine (<prefix>-search alias)
+    SECRET_KEY: str = ""  # signs sessions and forms; default: made once, kept in INSTANCE_DIR/secret-key
+    PUBLISH_NATURAL_PERSONS: bool = False  # SPEC §2: natural persons are not shown publicly
+    PAGE_SIZE_MAX: int = 100  # largest page of a list
+    BATCH_MAX: int = 1000  # most records in one push
     IMPORT_BATCH_ROWS: int = 0  # rows per committed batch of an import; 0: 2,500 on SQLite, 5,000 on PostgreSQL
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
-    LOG_LEVEL: str = "INFO"
+    LOG_LEVEL: str = "INFO"  # DEBUG, INFO, WARNING or ERROR
     CALENDAR_DIR: str = ""  # extra yearly holiday schedules (<year>.json) that replace the shipped ones
-    REPAIR_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
+    REPAIR_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024  # size limit of one repair material
     REPAIR_RESULT_WORKDAYS: int = 10  # result to the applicant, from submission
     REPAIR_DEPARTMENT_WORKDAYS: int = 3  # the source department's decision, from forwarding
     REPAIR_MATERIALS_WORKDAYS: int = 5  # missing materials (容缺受理), from acceptance
     REPAIR_LOCKOUT_MONTHS: int = 12  # no new application after a revoked repair
-    WEBHOOK_MAX_ATTEMPTS: int = 8
-    WEBHOOK_TIMEOUT_SECONDS: int = 5
+    WEBHOOK_MAX_ATTEMPTS: int = 8  # deliveries of one webhook event before it is given up
+    WEBHOOK_TIMEOUT_SECONDS: int = 5  # wait for a partner's answer to one delivery
     SESSION_IDLE_MINUTES: int = 30  # a signed-in person's session ends after this long without a request ...
     SESSION_MAX_HOURS: int = 12  # ... and this long after sign-in, whatever
     SIGN_IN_LOCK_FAILURES: int = 5  # failed sign-ins of one email that lock it ...
@@ -69,28 +70,28 @@ class Config:
     TRUSTED_PROXIES: int = 0  # proxies before the app whose X-Forwarded-For/-Proto it believes (serve's nginx: 1)
     PUBLIC_BASE_URL: str = ""  # where the public pages are served (report QR codes); default: the request's host
     TRUSTED_HOSTS: str = ""  # Host names the app answers, comma-separated; loopback and PUBLIC_BASE_URL's always
-    REPORTS_ISSUER: str = "公共信用信息平台"
+    REPORTS_ISSUER: str = "公共信用信息平台"  # issuer named in reports
     REPORTS_SHOW_REPAIRED: bool = False  # list repaired records marked 已修复 instead of leaving them out
     REPORTS_KEY_DIR: str = ""  # signing keys; default: INSTANCE_DIR/report-keys
-    REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    REPORTS_FONT: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # CJK font for PDFs (503 if missing)
     # Rate limits per client address, counted in the database by every server process (registry.ratelimit):
     REPORTS_VERIFY_LIMIT: int = 30  # verifications per client address ...
     REPORTS_VERIFY_WINDOW: int = 60  # ... per this many seconds
     AUTH_FAILURE_LIMIT: int = 10  # API keys refused, after which the address gets 429 even with a good key ...
     AUTH_FAILURE_WINDOW: int = 300  # ... until this window ends
     SEARCH_LIMIT: int = 120  # searches (API and page) ...
-    SEARCH_WINDOW: int = 60
+    SEARCH_WINDOW: int = 60  # ... per this many seconds
     REPAIR_LOOKUP_LIMIT: int = 10  # repair progress look-ups by number and query code ...
-    REPAIR_LOOKUP_WINDOW: int = 300
-    # Single sign-on (OpenID Connect), on when all four are set; README, "Single sign-on".
+    REPAIR_LOOKUP_WINDOW: int = 300  # ... per this many seconds
+    # Single sign-on (OpenID Connect), on when all four are set (docs: People and single sign-on).
     OIDC_ISSUER: str = ""  # the identity provider's issuer URL (discovery under it)
-    OIDC_CLIENT_ID: str = ""
-    OIDC_CLIENT_SECRET: str = ""
+    OIDC_CLIENT_ID: str = ""  # this service's client at the provider
+    OIDC_CLIENT_SECRET: str = ""  # that client's secret
     OIDC_ROLE_MAP: str = ""  # a JSON file's path, or the JSON itself: rules from claims to a role
     OBJECTION_WORKDAYS: int = 5  # the source department's answer to an objection (SPEC §5), from filing
     # Statistics and data quality (统计与数据质量): 双公示 data is due within this many working days of its decision.
     SUBMISSION_WORKDAYS: int = 7
-    # Import limits (hostile files, storage): README, "Security".
+    # Import limits (hostile files, storage): docs, Security.
     IMPORT_XLSX_MAX_UNPACKED_BYTES: int = 4 * 1024**3  # a workbook's parts together, unpacked
     IMPORT_XLSX_MAX_PART_BYTES: int = 256 * 1024**2  # a part read whole (the shared strings ...), unpacked
     IMPORT_XLSX_MAX_RATIO: int = 100  # unpacked over packed size of a part (Excel's files: about 15)
@@ -240,7 +241,7 @@ class Config:
 def _kept_secret(path: Path) -> str:
     """The embedded default's signing secret: made once and kept under the instance directory (0600),
     so that every server process, and the next start, signs sessions and forms alike. Real
-    deployments set REGISTRY_SECRET_KEY (README, Configuration)."""
+    deployments set REGISTRY_SECRET_KEY (docs: Configuration)."""
     if not path.exists():
         # Written whole under another name, then linked: processes starting together all read one key.
         draft = path.with_name(f".{path.name}.{os.getpid()}")

@@ -1,5 +1,6 @@
 """Fixtures for tests in a real browser: the test app served over HTTP, Debian's Chromium driven by Playwright."""
 
+import os
 import threading
 from pathlib import Path
 
@@ -115,3 +116,18 @@ def assert_accessible(page) -> None:
     bad = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, f"{page.url}: " + "; ".join(bad)
+
+
+# --- Screenshots for the user guides (docs/img) ---------------------------------------------------
+DOCS_SHOTS = os.environ.get("REGISTRY_DOCS_SHOTS", "")
+
+
+def docs_shot(page, name: str) -> None:
+    """Save the page as it is now as <REGISTRY_DOCS_SHOTS>/<name>.png, for the user guides; a no-op
+    unless that variable names a folder (`REGISTRY_DOCS_SHOTS=docs/img pytest tests/browser`)."""
+    if DOCS_SHOTS:
+        Path(DOCS_SHOTS).mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 1600)  # long lists: their top
+        page.screenshot(path=str(Path(DOCS_SHOTS) / f"{name}.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 1280, "height": height})

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.conftest import docs_shot
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def walk_from_search_to_records(page, base_url: str, target: dict) -> None:
     search_for(page, base_url, "兴旺")
     expect(page.locator("#total")).to_have_text("33")  # 2 entities + 31 records
     expect(page.locator(".hit em").first).to_have_text("兴旺")
+    docs_shot(page, "public-search")
 
     page.locator('[data-facet="domain"]').get_by_role("link", name="税务").click()
     expect(page.locator("#total")).to_have_text("6")  # its 5 records and the entity that has them

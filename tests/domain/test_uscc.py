@@ -18,17 +18,19 @@ def test_real_codes_pass(code):
     assert uscc.validate(code) == code
 
 
-# The README's examples name codes after these; a wrong check character makes the example fail.
-_README_CODE = re.compile(r'(?:--uscc |--department |"uscc": "|\bE=)([0-9A-Z]{18})\b')
-README_CODES = sorted(set(_README_CODE.findall((Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8"))))
+# The examples of the README and the docs site name codes after these; a wrong check character fails.
+_ROOT = Path(__file__).parents[2]
+_EXAMPLE_CODE = re.compile(r'(?:--uscc |--department |"uscc": "|\bE=)([0-9A-Z]{18})\b')
+EXAMPLE_CODES = sorted({code for page in [_ROOT / "README.md", *sorted((_ROOT / "docs").rglob("*.md"))]
+                        for code in _EXAMPLE_CODE.findall(page.read_text(encoding="utf-8"))})
 
 
-def test_the_readme_names_codes_in_its_examples():
-    assert len(README_CODES) >= 3
+def test_the_documentation_names_codes_in_its_examples():
+    assert len(EXAMPLE_CODES) >= 3
 
 
-@pytest.mark.parametrize("code", README_CODES)
-def test_the_readme_examples_use_valid_codes(code):
+@pytest.mark.parametrize("code", EXAMPLE_CODES)
+def test_the_documentation_examples_use_valid_codes(code):
     assert uscc.validate(code) == code
 
 

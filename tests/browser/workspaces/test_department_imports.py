@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from registry.imports.readers.headers import match_header
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, docs_shot
 from tests.repairs import conftest as repairs
 
 transport = repairs.transport
@@ -51,6 +51,7 @@ def test_bad_rows_are_read_fixed_and_uploaded_again(page, live_server, sign_in_a
     expect(page.locator("#checked .rejected")).to_have_text("2")
     assert_accessible(page)
     expect(page.locator("#checked table.errors tbody tr")).to_have_count(2)  # checked only: nothing written
+    docs_shot(page, "department-dry-run")
     upload(page, live_server, csv_file(tmp_path / "第一次.csv", rows))
     wait_until_done(page)
     expect(page.locator("dd.inserted")).to_have_text("2")
@@ -60,6 +61,7 @@ def test_bad_rows_are_read_fixed_and_uploaded_again(page, live_server, sign_in_a
     expect(errors.nth(0)).to_contain_text("3")  # file row 3: the second data row
     expect(errors.nth(0)).to_contain_text("统一社会信用代码")
     expect(errors.nth(1)).to_contain_text("决定日期")
+    docs_shot(page, "department-import-job")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSX").click()

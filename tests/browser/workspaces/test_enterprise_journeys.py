@@ -8,7 +8,7 @@ import pytest
 
 from registry.repairs.notices import produce_arrival_notices
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, docs_shot
 from tests.repairs.conftest import PDF, PNG
 
 NAME = "王经理"
@@ -62,6 +62,7 @@ def test_an_enterprise_reads_its_notice_and_applies_until_the_reviewer_has_the_c
     assert_accessible(page)
     page.click("#standing a.apply")
     assert "已全面履行行政处罚决定规定的义务" in page.text_content("#letter")
+    docs_shot(page, "enterprise-repair-form")
     assert_accessible(page)
     page.fill("#signed_name", NAME)
     page.check("input[name=confirm]")
@@ -71,6 +72,7 @@ def test_an_enterprise_reads_its_notice_and_applies_until_the_reviewer_has_the_c
     assert page.text_content("#state").strip() == "已提交"
     assert "查询码" in page.text_content("[role=status]")
     assert "营业执照副本复印件" in page.text_content("#missing")
+    docs_shot(page, "enterprise-application")
     assert_accessible(page)
 
     application_id = int(page.url.rsplit("/", 1)[1])

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, docs_shot
 
 BANK = "通辽农村商业银行"
 
@@ -108,6 +108,7 @@ def test_the_bank_pages_are_accessible(app, client, live_server, page, sign_in_a
     authorise(client, app, uscc, bank_uscc)
     page.goto(f"{live_server}/bank")
     expect(page.locator("table.list")).to_contain_text(name)
+    docs_shot(page, "bank-authorised")
     assert_accessible(page)
     page.click(f"text=申请报告（{name}）")
     page.click("button[type=submit] >> text=出具报告")
@@ -130,6 +131,7 @@ def test_the_bank_pages_are_accessible(app, client, live_server, page, sign_in_a
     page.set_input_files("#file", {"name": "codes.csv", "mimeType": "text/csv", "buffer": uscc.encode()})
     page.click("button >> text=开始批量查询")
     expect(page.locator(".badge.good").first).to_have_text("已完成", timeout=60_000)
+    docs_shot(page, "bank-batch")
     assert_accessible(page)
 
 

@@ -13,7 +13,7 @@ from registry.audit.models import AuditEntry
 from registry.extensions import db
 from registry.repairs import services
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, docs_shot
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -60,6 +60,7 @@ def test_a_reviewer_accepts_with_an_item_missing_and_the_approved_record_leaves_
     page.click("header >> text=工作台")
     page.click(f"text={application['number']}")
     assert page.text_content("#state") == "已提交"
+    docs_shot(page, "reviewer-application")
     assert_accessible(page)
     with page.context.expect_page() as opened:
         page.click("text=查看performance_proof.png")

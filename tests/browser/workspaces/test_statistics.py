@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 
 from tests import factories
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, docs_shot
 from tests.statistics.data import submit_record
 
 DECIDED = date(2026, 9, 28)  # the 7th working day after it is 13 October 2026, the 8th 14 October
@@ -54,6 +54,7 @@ def test_every_chart_matches_its_table_and_the_export_holds_the_pages_figures(ap
     assert shown["归集记录（按报送月份）"][:2] == [["2026-09", "1", "1", "0", "100.0%"],
                                                 ["2026-10", "2", "1", "1", "50.0%"]]
     assert shown["信用修复申请（按认定部门）"] == [[transport["name"], "1", "0", "—", "0"]]
+    docs_shot(page, "reviewer-statistics")
     assert_accessible(page)
 
     with page.expect_download() as download:
