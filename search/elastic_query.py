@@ -1,5 +1,7 @@
 """Search request bodies for Elasticsearch/OpenSearch and the hits read back from their answers."""
 
+from registry.domain.text import fold_width
+
 from .engine import (
     FACET_SIZES,
     FACETS,
@@ -12,10 +14,12 @@ from .engine import (
     cursor_number,
     decode_cursor,
     encode_cursor,
+    finds_decision_prefix,
 )
 
 # Facet name -> indexed field.
-FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
+FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity",
+                "record_kind": "record_kind"}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 # Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three, then
 # three fifths, and seven tenths of more than ten. One character typed wrong (three trigrams) or
@@ -106,10 +110,19 @@ def _uniquely_named(clauses: list[dict]) -> list[dict]:
     return clauses
 
 
+def _decision_no_clauses(raw: str) -> list[dict]:
+    """A record's decision number (文书号) whole, or starting with the text when it holds a digit."""
+    number = raw.strip()
+    clauses = [_term("decision_no", number, "decision_no", 10)]
+    if finds_decision_prefix(number):  # a prefix query is not normalised: fold it as the normalizer does
+        clauses.append({"prefix": {"decision_no": {"value": fold_width(number).lower(), "boost": 8,
+                                                   "_name": "decision_no"}}})
+    return clauses
+
+
 def text_query(text: QueryText) -> dict:
     """At least one way of matching the text must hit; entities get a small bonus."""
-    # A record's decision number (文书号) is part of what it says, matched whole.
-    clauses = [*_name_clauses(text.name), _term("decision_no", text.raw.strip(), "text", 10)]
+    clauses = [*_name_clauses(text.name), *_decision_no_clauses(text.raw)]
     if text.latin:
         clauses += _latin_clauses(text.latin)
     if text.uscc:
@@ -125,6 +138,7 @@ def text_query(text: QueryText) -> dict:
 def filters(query: SearchQuery) -> list[dict]:
     terms = {
         "kind": query.kind,
+        "record_kind": query.record_kind,
         "domain_any": query.domain,
         "department": query.department,
         "district": query.district,
