@@ -26,12 +26,12 @@ def upgrade():
     op.add_column("search_documents", sa.Column("record_kind", sa.String(10), nullable=True))
     op.add_column("search_documents", sa.Column("decision_no", sa.String(128), nullable=True))
     dialect = op.get_bind().dialect.name
-    record_id = "CAST(records.id AS VARCHAR)" if dialect == "postgresql" else "CAST(records.id AS TEXT)"
+    # The record's id from the document's ("record-<id>"), so each row is one primary-key look-up.
+    integer = "BIGINT" if dialect == "postgresql" else "INTEGER"
+    record = f"FROM records WHERE records.id = CAST(SUBSTR(search_documents.id, 8) AS {integer})"
     op.execute(
-        "UPDATE search_documents SET "
-        "record_kind = (SELECT records.kind FROM records WHERE 'record-' || " + record_id + " = search_documents.id), "
-        "decision_no = (SELECT UPPER(REPLACE(records.decision_no, ' ', '')) FROM records "
-        "WHERE 'record-' || " + record_id + " = search_documents.id) "
+        f"UPDATE search_documents SET record_kind = (SELECT records.kind {record}), "
+        f"decision_no = (SELECT UPPER(REPLACE(records.decision_no, ' ', '')) {record}) "
         "WHERE kind = 'record'"
     )
     collation = ' COLLATE "C"' if dialect == "postgresql" else ""
