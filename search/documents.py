@@ -8,7 +8,7 @@ from functools import lru_cache
 from registry.domain.names import normalise_name
 
 # Bump together with a new search/mappings/v{N}.json; `registry reindex` then builds the new index.
-MAPPING_VERSION = 3  # 3: record_kind has doc values (its facet)
+MAPPING_VERSION = 2
 
 # Runs of Han characters (the CJK blocks pypinyin has readings for); everything else is kept as is.
 _HAN_RUN = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")

@@ -6,6 +6,7 @@ from .engine import (
     FACET_SIZES,
     FACETS,
     MATCH_REASONS,
+    RECORD_KINDS,
     Hit,
     InvalidCursor,
     QueryText,
@@ -18,8 +19,10 @@ from .engine import (
 )
 
 # Facet name -> indexed field.
-FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity",
-                "record_kind": "record_kind"}
+FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
+# record_kind is indexed without doc values (mapping v2), so its facet counts each kind by a term filter
+# instead of a terms aggregation: no new mapping, and no reindex before the facet works.
+FILTER_FACETS = {"record_kind": RECORD_KINDS}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 # Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three, then
 # three fifths, and seven tenths of more than ten. One character typed wrong (three trigrams) or
@@ -203,9 +206,25 @@ def search_bodies(query: SearchQuery, count_limit: int) -> tuple[dict, dict]:
         "track_total_hits": True,
         "terminate_after": count_limit,
         "query": {"bool": {"filter": [matching, *filters(query)]}},  # unscored
-        "aggs": {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}} for name in FACETS},
+        "aggs": {name: _facet(name) for name in FACETS},
     }
     return page, counts
+
+
+def _facet(name: str) -> dict:
+    if name in FILTER_FACETS:
+        return {"filters": {"filters": {value: {"term": {name: value}} for value in FILTER_FACETS[name]}}}
+    return {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}}
+
+
+def _buckets(aggregation: dict) -> dict[str, int]:
+    """Counts by value from a terms aggregation (a list), or from a filters one (by name, zeros left out)."""
+    buckets = aggregation.get("buckets", [])
+    if isinstance(buckets, dict):
+        counted = sorted(((key, bucket["doc_count"]) for key, bucket in buckets.items() if bucket["doc_count"]),
+                         key=lambda item: (-item[1], item[0]))
+        return dict(counted)
+    return {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
 
 
 def _matched(names) -> tuple[str, ...]:
@@ -239,7 +258,4 @@ def read_page(answer: dict, size: int) -> tuple[list[Hit], str | None]:
 
 def read_facets(answer: dict) -> dict[str, dict[str, int]]:
     aggregations = answer.get("aggregations") or {}
-    return {
-        name: {str(bucket["key"]): bucket["doc_count"] for bucket in aggregations.get(name, {}).get("buckets", [])}
-        for name in FACETS
-    }
+    return {name: _buckets(aggregations.get(name, {})) for name in FACETS}
