@@ -1,9 +1,12 @@
 """Search request bodies for Elasticsearch/OpenSearch and the hits read back from their answers."""
 
+from registry.domain.text import fold_width
+
 from .engine import (
     FACET_SIZES,
     FACETS,
     MATCH_REASONS,
+    RECORD_KINDS,
     Hit,
     InvalidCursor,
     QueryText,
@@ -12,10 +15,14 @@ from .engine import (
     cursor_number,
     decode_cursor,
     encode_cursor,
+    finds_decision_prefix,
 )
 
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
+# record_kind is indexed without doc values (mapping v2), so its facet counts each kind by a term filter
+# instead of a terms aggregation: no new mapping, and no reindex before the facet works.
+FILTER_FACETS = {"record_kind": RECORD_KINDS}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 # Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three, then
 # three fifths, and seven tenths of more than ten. One character typed wrong (three trigrams) or
@@ -106,10 +113,19 @@ def _uniquely_named(clauses: list[dict]) -> list[dict]:
     return clauses
 
 
+def _decision_no_clauses(raw: str) -> list[dict]:
+    """A record's decision number (文书号) whole, or starting with the text when it holds a digit."""
+    number = raw.strip()
+    clauses = [_term("decision_no", number, "decision_no", 10)]
+    if finds_decision_prefix(number):  # a prefix query is not normalised: fold it as the normalizer does
+        clauses.append({"prefix": {"decision_no": {"value": fold_width(number).lower(), "boost": 8,
+                                                   "_name": "decision_no"}}})
+    return clauses
+
+
 def text_query(text: QueryText) -> dict:
     """At least one way of matching the text must hit; entities get a small bonus."""
-    # A record's decision number (文书号) is part of what it says, matched whole.
-    clauses = [*_name_clauses(text.name), _term("decision_no", text.raw.strip(), "text", 10)]
+    clauses = [*_name_clauses(text.name), *_decision_no_clauses(text.raw)]
     if text.latin:
         clauses += _latin_clauses(text.latin)
     if text.uscc:
@@ -125,6 +141,7 @@ def text_query(text: QueryText) -> dict:
 def filters(query: SearchQuery) -> list[dict]:
     terms = {
         "kind": query.kind,
+        "record_kind": query.record_kind,
         "domain_any": query.domain,
         "department": query.department,
         "district": query.district,
@@ -189,9 +206,25 @@ def search_bodies(query: SearchQuery, count_limit: int) -> tuple[dict, dict]:
         "track_total_hits": True,
         "terminate_after": count_limit,
         "query": {"bool": {"filter": [matching, *filters(query)]}},  # unscored
-        "aggs": {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}} for name in FACETS},
+        "aggs": {name: _facet(name) for name in FACETS},
     }
     return page, counts
+
+
+def _facet(name: str) -> dict:
+    if name in FILTER_FACETS:
+        return {"filters": {"filters": {value: {"term": {name: value}} for value in FILTER_FACETS[name]}}}
+    return {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}}
+
+
+def _buckets(aggregation: dict) -> dict[str, int]:
+    """Counts by value from a terms aggregation (a list), or from a filters one (by name, zeros left out)."""
+    buckets = aggregation.get("buckets", [])
+    if isinstance(buckets, dict):
+        counted = sorted(((key, bucket["doc_count"]) for key, bucket in buckets.items() if bucket["doc_count"]),
+                         key=lambda item: (-item[1], item[0]))
+        return dict(counted)
+    return {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
 
 
 def _matched(names) -> tuple[str, ...]:
@@ -225,7 +258,4 @@ def read_page(answer: dict, size: int) -> tuple[list[Hit], str | None]:
 
 def read_facets(answer: dict) -> dict[str, dict[str, int]]:
     aggregations = answer.get("aggregations") or {}
-    return {
-        name: {str(bucket["key"]): bucket["doc_count"] for bucket in aggregations.get(name, {}).get("buckets", [])}
-        for name in FACETS
-    }
+    return {name: _buckets(aggregations.get(name, {})) for name in FACETS}

@@ -19,6 +19,7 @@ __all__ = [
     "FACETS",
     "FACET_SIZES",
     "KINDS",
+    "RECORD_KINDS",
     "MATCH_REASONS",
     "Hit",
     "IndexingError",
@@ -32,16 +33,19 @@ __all__ = [
     "cursor_number",
     "decode_cursor",
     "encode_cursor",
+    "finds_decision_prefix",
 ]
 
 KINDS = ("entity", "record")
+RECORD_KINDS = ("penalty", "licence")
 # Why a hit matched, in the order they are reported.
-MATCH_REASONS = ("uscc", "name", "former_name", "pinyin", "initials", "text")
+MATCH_REASONS = ("uscc", "name", "former_name", "pinyin", "initials", "text", "decision_no")
 # Facet name -> counts by value. "domain" counts records of the domain and entities with records in it;
-# "district" is the entity's district or the record's department's district.
-FACETS = ("kind", "domain", "district", "severity")
+# "district" is the entity's district or the record's department's district; "record_kind" counts
+# records only (penalty, licence).
+FACETS = ("kind", "domain", "district", "severity", "record_kind")
 # Buckets returned per facet, the same for both engines.
-FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10}
+FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10, "record_kind": 10}
 MAX_SIZE = 1000
 # Totals and facets count matches up to about this many: counting every one of the hundreds of
 # thousands of documents a generic text (有限公司, two characters) matches is what made such searches
@@ -73,6 +77,7 @@ class SearchQuery:
 
     q: str = ""
     kind: str | None = None  # "entity" | "record" | None (both)
+    record_kind: str | None = None  # "penalty" | "licence": records of that kind only
     domain: str | None = None
     department: int | None = None
     district: str | None = None
@@ -85,6 +90,8 @@ class SearchQuery:
     def __post_init__(self):
         if self.kind not in (None, *KINDS):
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        if self.record_kind not in (None, *RECORD_KINDS):
+            raise ValueError(f"record_kind must be one of {RECORD_KINDS}, not {self.record_kind!r}")
         if not 1 <= self.size <= MAX_SIZE:
             raise ValueError(f"size must be between 1 and {MAX_SIZE}")
 
@@ -150,6 +157,13 @@ def analyse_query(q: str) -> QueryText:
     lower = folded.lower()
     latin = _NOT_ALNUM.sub("", lower) if _LATIN.fullmatch(lower) else None
     return QueryText(raw=q, name=normalise_name(folded) if folded else "", uscc=uscc, latin=latin or None)
+
+
+def finds_decision_prefix(raw: str) -> bool:
+    """Whether a text also finds the decision numbers (文书号) starting with it, not only the one it
+    equals: when it holds a digit (a number's year or serial). A name rarely does, so a search for
+    通辽市鑫源 is not flooded with the records of every department whose numbers start 通辽市."""
+    return any(char.isdigit() for char in fold_width(raw or ""))
 
 
 def encode_cursor(sort_values: list) -> str:

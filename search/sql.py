@@ -51,7 +51,8 @@ BATCH = 500
 # keep a search of the most generic text near 100 ms on SQLite at a million documents.
 BUILTIN_COUNT_LIMIT = 2000
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-HIT_COLUMNS = ("seq", "id", "kind", "uscc", "name_normalised", "former", "pinyin", "initials", "former_pinyin")
+HIT_COLUMNS = ("seq", "id", "kind", "uscc", "name_normalised", "former", "pinyin", "initials", "former_pinyin",
+               "decision_no")
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -20,7 +20,7 @@ from registry.outbox import ENTITY, RECORD, SearchOutbox
 from registry.records.models import Record
 
 from .documents import entity_document
-from .sql_documents import document_row, normalised_text
+from .sql_documents import document_row, normalise_text, normalised_text
 from .sql_models import FTS_TABLES
 from .sql_query import docs, texts
 
@@ -46,6 +46,7 @@ def _entity_row(uscc, name, name_normalised, former_names, category, district, c
 FUNCTIONS = {
     "search_fold_name": (1, normalise_name),
     "search_fold_text": (1, lambda text: normalised_text(text or "")),
+    "search_fold_decision_no": (1, lambda number: normalise_text(number or "") or None),
     "search_entity_row": (8, _entity_row),
 }
 
@@ -140,7 +141,8 @@ def _record_rows(which, public):
     empty = literal("")
     return _records(
         which, _record_id(), literal("record"), Department.district_code, Record.severity, Record.department_id,
-        Record.decision_date, literal("|") + Record.domain_key + literal("|"),
+        Record.decision_date, Record.kind, func.search_fold_decision_no(Record.decision_no),
+        literal("|") + Record.domain_key + literal("|"),
         func.upper(func.nullif(Record.uscc, "")), name, empty, empty, empty, empty, Record.version,
     ).outerjoin(Entity, Entity.id == Record.entity_id).where(public)
 

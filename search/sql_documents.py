@@ -66,6 +66,8 @@ def document_row(document: dict) -> tuple[dict, dict]:
         "severity": document.get("severity"),
         "department": document.get("department"),
         "decision_date": date.fromisoformat(decided) if isinstance(decided, str) else decided,
+        "record_kind": document.get("record_kind") if kind == "record" else None,
+        "decision_no": normalise_text(document.get("decision_no") or "") or None,
         "domains": "".join(f"{DOMAIN_DELIMITER}{domain}" for domain in held) + DOMAIN_DELIMITER if held else "",
         "uscc": (document.get("uscc") or "").upper() or None,
         "name_normalised": document.get("name_normalised") or normalise_name(document["name"]),

@@ -15,6 +15,9 @@ from registry.db import Base
 FTS_TABLES = ("search_fts", "search_text_fts")
 TRIGRAM_INDEX_SUFFIX = "_trgm"
 NAME_PREFIX_INDEX = "ix_search_documents_name_prefix"
+# Decision numbers looked up whole or by prefix, as a range of this index ("C"-collated on
+# PostgreSQL); migration 0022 creates it.
+DECISION_NO_INDEX = "ix_search_documents_decision_no"
 # Joins several normalised names or text parts in one column; normalised text never contains it,
 # so no match runs across two of them.
 SEPARATOR = "\n"
@@ -41,6 +44,9 @@ class SearchDocument(Base):
     severity: Mapped[str | None] = mapped_column(String(10), nullable=True)
     department: Mapped[int | None] = mapped_column(Integer, nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # A record's kind (penalty, licence) and its decision number (文书号), folded as record text is.
+    record_kind: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    decision_no: Mapped[str | None] = mapped_column(String(128), nullable=True)
     # A record's domain, or every domain an entity has records in, each between DOMAIN_DELIMITERs.
     domains: Mapped[str] = mapped_column(String(400), default="")
     uscc: Mapped[str | None] = mapped_column(String(18), nullable=True, index=True)
@@ -67,14 +73,14 @@ class SearchDocumentText(Base):
 
 
 def is_migration_only(name: str | None, type_: str) -> bool:
-    """True for the schema objects migrations 0003 and 0007 create outside the SQLAlchemy metadata."""
+    """True for the schema objects migrations 0003, 0007 and 0022 create outside the SQLAlchemy metadata."""
     if not name:
         return False
     if type_ == "table":  # the FTS5 tables and their shadow tables (search_fts_data, ...)
         return any(name == table or name.startswith(f"{table}_") for table in FTS_TABLES)
     if type_ == "index":
         trigram = name.startswith("ix_search_document") and name.endswith(TRIGRAM_INDEX_SUFFIX)
-        return trigram or name == NAME_PREFIX_INDEX
+        return trigram or name in (NAME_PREFIX_INDEX, DECISION_NO_INDEX)
     return False
 
 

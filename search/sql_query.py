@@ -39,13 +39,25 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 
-from .engine import FACET_SIZES, FACETS, InvalidCursor, QueryText, SearchQuery, cursor_number, decode_cursor
+from .engine import (
+    FACET_SIZES,
+    FACETS,
+    InvalidCursor,
+    QueryText,
+    SearchQuery,
+    cursor_number,
+    decode_cursor,
+    finds_decision_prefix,
+)
+from .sql_documents import normalise_text
 from .sql_models import DOMAIN_DELIMITER, FTS_TABLES, SEPARATOR, SearchDocument, SearchDocumentText
 
 docs = SearchDocument.__table__
 texts = SearchDocumentText.__table__
 NAME_FTS, TEXT_FTS = FTS_TABLES
 
+# Columns whose rules find their documents each through a part of their own (see _parts).
+OWN_PARTS = ("uscc", "text", "decision_no")
 TRIGRAM = 3  # the shortest needle a trigram index can look up
 NEAR_NAME_LENGTH = 2 * TRIGRAM  # each half of a text looked up by the trigram index
 NAME_LENGTH_CAP = 999
@@ -108,7 +120,18 @@ def rules_for(text: QueryText) -> list[Rule]:
             ]
         else:  # a former spelling starting with the letters: each is stored after a space
             rules.append(Rule("former_name", 40, "former_pinyin", "contains", " " + latin, True))
-    return sorted(rules, key=lambda rule: -rule.tier)
+    return sorted(rules + _decision_no_rules(text.raw), key=lambda rule: -rule.tier)
+
+
+def _decision_no_rules(raw: str) -> list[Rule]:
+    """A record's decision number (文书号), whole, or starting with the text when it holds a digit."""
+    needle = normalise_text(raw)
+    if not needle:
+        return []
+    if not finds_decision_prefix(raw):
+        return [Rule("decision_no", 95, "decision_no", "eq", needle, True)]
+    return [Rule("decision_no", 95, "decision_no", "eq", needle, False),
+            Rule("decision_no", 88, "decision_no", "starts", needle, True)]
 
 
 def near_rules(text: QueryText) -> list[Rule]:
@@ -178,7 +201,7 @@ def _contains(column, needle: str, dialect: str) -> ColumnElement[bool]:
 def _name_rules(filtering: list[Rule]) -> list[Rule] | None:
     """The filtering rules on the name columns, which one FTS5 query serves, or None when one of them
     cannot use the trigram index (a needle of one or two characters, a prefix test)."""
-    rules = [rule for rule in filtering if rule.column not in ("uscc", "text")]
+    rules = [rule for rule in filtering if rule.column not in OWN_PARTS]
     if any(rule.test != "contains" or len(rule.needle) < TRIGRAM for rule in rules):
         return None
     return rules
@@ -234,6 +257,15 @@ def _name_prefix_part(needle: str, dialect: str) -> Part:
     return Part(found, docs.c.seq, in_tail=False)
 
 
+def _decision_no_part(rule: Rule, dialect: str) -> Part:
+    """Decision numbers equal to the needle, or starting with it as a range of their index."""
+    column = docs.c.decision_no.collate("C") if dialect == "postgresql" else docs.c.decision_no
+    if rule.test == "eq":
+        return Part(select(docs.c.seq).where(column == rule.needle), docs.c.seq)
+    found = select(docs.c.seq).where(column >= rule.needle, column < rule.needle + PAST_EVERY_CHARACTER)
+    return Part(found, docs.c.seq)
+
+
 def _text_part(rule: Rule, dialect: str) -> Part:
     if dialect == "sqlite" and len(rule.needle) >= TRIGRAM:
         return _fts_part(TEXT_FTS, _phrase("text", rule.needle), "text_query")
@@ -254,9 +286,10 @@ def _parts(rules: list[Rule], dialect: str) -> list[Part]:
         parts.append(_name_part(name_rules))
         on_columns = [rule for rule in filtering if rule.column == "uscc"]
     else:  # PostgreSQL ORs the trigram indexes into one bitmap; a short needle is a scan anyway
-        on_columns = [rule for rule in filtering if rule.column != "text"]
+        on_columns = [rule for rule in filtering if rule.column not in ("text", "decision_no")]
     if on_columns:
         parts.append(Part(select(docs.c.seq).where(or_(*(_sql(rule, dialect) for rule in on_columns))), docs.c.seq))
+    parts += [_decision_no_part(rule, dialect) for rule in filtering if rule.column == "decision_no"]
     return parts + [_text_part(rule, dialect) for rule in filtering if rule.column == "text"]
 
 
@@ -330,6 +363,7 @@ def filter_conditions(query: SearchQuery, dialect: str) -> list[ColumnElement[bo
     conditions = []
     for column, value in (
         ("kind", query.kind),
+        ("record_kind", query.record_kind),
         ("department", query.department),
         ("district", query.district),
         ("severity", query.severity),
@@ -373,16 +407,18 @@ def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | N
 
 def facet_statement(where: list):
     """Every facet in one pass over the hits: counts by (kind, district, severity,
-    domains), which read_facets adds up per facet (a few hundred groups at most)."""
-    keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains)
+    domains, record kind), which read_facets adds up per facet (a few hundred groups at most)."""
+    keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains, docs.c.record_kind)
     return select(*keys, func.count()).where(*where).group_by(*keys)
 
 
 def read_facets(rows) -> dict[str, dict[str, int]]:
     """The biggest buckets of each facet, biggest first."""
     counts = {facet: Counter() for facet in FACETS}
-    for kind, district, severity, held, count in rows:
+    for kind, district, severity, held, record_kind, count in rows:
         counts["kind"][kind] += count
+        if record_kind is not None:
+            counts["record_kind"][record_kind] += count
         if district is not None:
             counts["district"][district] += count
         if severity is not None:

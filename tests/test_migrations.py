@@ -17,6 +17,7 @@ from registry import create_app
 from registry.bootstrap import initialise
 from registry.extensions import db
 from search.sql_models import include_object
+from tests import factories
 from tests.services import REPO_DIR, postgres_url
 
 
@@ -114,3 +115,18 @@ def test_two_runs_at_once_both_succeed_and_leave_one_schema_at_head(fresh_postgr
         shipped = json.loads((REPO_DIR / "registry/demo/departments.json").read_text(encoding="utf-8"))
         assert db.session.scalar(text("SELECT count(*) FROM departments")) == len(shipped)
         db.engine.dispose()  # before the database is dropped
+
+
+@pytest.mark.committed
+def test_0022_fills_the_decision_numbers_of_records_indexed_before_it(app, client, push, department):
+    """A record indexed before the decision number had a column is found by it once the migration ran."""
+    record = factories.penalty(department, decision_no="通市监罚〔2026〕 4471号")
+    record_id = push(record).json["results"][0]["id"]
+    with app.app_context():
+        downgrade(revision="0021_report_batches")
+        upgrade()
+    found = client.get("/api/v1/search", query_string={"q": "通市监罚〔2026〕4471号"}).json
+    assert [(hit["record"]["id"], hit["matched"]) for hit in found["items"]] == [(record_id, ["decision_no"])]
+    assert client.get("/api/v1/search", query_string={"q": "通市监", "record_kind": "penalty"}).json["total"] == 0
+    assert client.get("/api/v1/search", query_string={"q": "通市监罚〔2026〕44", "record_kind": "penalty"}
+                      ).json["total"] == 1

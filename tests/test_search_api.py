@@ -117,3 +117,26 @@ def test_highlights_escape_what_a_department_sent_and_mark_only_the_match(push, 
     assert "<script>alert" not in page and "&lt;script&gt;" in page and "&amp;lt;" not in page
     [named] = hits_of(client, q="华丰", kind="entity")["items"]
     assert named["highlights"]["name"] == ["通辽市&lt;b&gt;<em>华丰</em>&lt;/b&gt;商贸有限公司"]
+
+
+def test_a_decision_number_finds_its_record_whole_or_by_its_beginning(push, client, department):
+    record = factories.penalty(department, party_name="通辽市恒远商贸有限公司", decision_no="通市监罚〔2026〕318号")
+    record_id = push(record).json["results"][0]["id"]
+    for q in ("通市监罚〔2026〕318号", "通市监罚〔２０２６〕318号", "通市监罚〔2026〕31"):
+        [hit] = hits_of(client, q=q)["items"]
+        assert hit["record"]["id"] == record_id and hit["matched"] == ["decision_no"]
+        assert hit["highlights"] == {}
+    assert hits_of(client, q="通市监罚")["items"] == []  # a beginning without a digit is no number
+
+
+def test_record_kind_picks_penalties_or_licences(push, client, department):
+    name = "通辽市福康医药有限公司"
+    push([factories.penalty(department, party_name=name),
+          factories.licence(department, party_name=name, uscc=factories.penalty(department)["uscc"])])
+    both = hits_of(client, q="福康医药", kind="record")
+    assert both["facets"]["record_kind"] == {"penalty": 1, "licence": 1}
+    [licence] = hits_of(client, q="福康医药", record_kind="licence")["items"]
+    assert licence["record"]["kind"] == "licence"
+    [penalty] = hits_of(client, q="福康医药", record_kind="penalty")["items"]  # no entity hit: records only
+    assert penalty["record"]["kind"] == "penalty"
+    assert client.get("/api/v1/search", query_string={"record_kind": "list"}).status_code in (400, 422)

@@ -215,3 +215,22 @@ def rejections_by_field(scope: Scope) -> dict[str, int]:
 def department_names() -> dict[int, str]:
     """Every department's name by id, in the order of the names."""
     return dict(db.session.execute(select(Department.id, Department.name).order_by(Department.name)).all())
+
+
+def overview(scope: Scope, viewer: Viewer, *, offset: int = 0, limit: int = 50) -> dict:
+    """A scope's collection quality as one answer (the API's): records received per month with how
+    many came late, rows rejected by field, and one page of the late records."""
+    figures = collection(scope)
+    jobs = imports(scope)
+    rejected = Rejections(sum(job.rows.rows_read for job in jobs), sum(job.rows.rejected for job in jobs))
+    by_field = [{"field": name, "rows": rows} for name, rows in rejections_by_field(scope).items()]
+    return {
+        "from": scope.start, "to": scope.end, "department": scope.department_id, "workday_limit": figures.limit,
+        "received": figures.total, "months": [{"month": month, "submitted": tally.submitted, "late": tally.late,
+                                               "on_time": tally.on_time, "on_time_rate": tally.on_time_rate}
+                                              for month, tally in figures.by_month.items()],
+        "rejections": {"rows_read": rejected.rows_read, "rejected": rejected.rejected, "rate": rejected.rate,
+                       "by_field": by_field},
+        "late": {"total": figures.total.late, "offset": offset, "limit": limit,
+                 "items": late_records(scope, figures, viewer, offset=offset, limit=limit)},
+    }

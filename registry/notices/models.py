@@ -13,7 +13,9 @@ REPAIRABLE_LETTER = "repairable_letter"  # 一企一函
 REPAIR_PROGRESS = "repair_progress"  # a step of an application, to the applicant
 REPAIR_FORWARDED = "repair_forwarded"  # an application to decide, to the source department
 OBJECTION_ESCALATION = "objection_escalation"  # 三单一函 on a late objection, to the source department
-KINDS = (REPAIR_NOTICE, COMMITMENT_TEMPLATE, REPAIRABLE_LETTER, REPAIR_PROGRESS, REPAIR_FORWARDED, OBJECTION_ESCALATION)
+OBJECTION_OUTCOME = "objection_outcome"  # an objection resolved, to the enterprise that filed it
+KINDS = (REPAIR_NOTICE, COMMITMENT_TEMPLATE, REPAIRABLE_LETTER, REPAIR_PROGRESS, REPAIR_FORWARDED, OBJECTION_ESCALATION,
+         OBJECTION_OUTCOME)
 
 ENTERPRISE, DEPARTMENT = "enterprise", "department"
 

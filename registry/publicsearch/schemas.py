@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, post_load, validate
 
+from search.engine import RECORD_KINDS
+
 from ..records.layout import SEVERITIES
 from ..records.schemas import RecordOut
 
@@ -10,6 +12,8 @@ class SearchArgs(Schema):
     q = fields.String(load_default="", validate=validate.Length(max=100),
                       metadata={"description": "name fragment, former name, credit code (or prefix), pinyin, initials"})
     kind = fields.String(validate=validate.OneOf(("entity", "record")))
+    record_kind = fields.String(validate=validate.OneOf(RECORD_KINDS), metadata={
+        "description": "records of this kind only: penalty (行政处罚) or licence (行政许可); implies kind=record"})
     domain = fields.String(validate=validate.Length(max=40))
     department = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     district = fields.String(validate=validate.Regexp(r"^\d{6}$"))
@@ -39,7 +43,9 @@ class EntityHitOut(Schema):
 class HitOut(Schema):
     kind = fields.String()
     score = fields.Float()
-    matched = fields.List(fields.String(), metadata={"description": "uscc, name, former_name, pinyin, initials, text"})
+    matched = fields.List(fields.String(), metadata={
+        "description": "uscc, name, former_name, pinyin, initials, text, "
+                       "decision_no (the record's 文书号, whole or its beginning)"})
     highlights = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     entity = fields.Nested(EntityHitOut)
     record = fields.Nested(RecordOut)

@@ -33,7 +33,9 @@ SEARCH_LIMIT = "SEARCH"  # the rate limit of searches, API and page (registry.ra
 
 def search(args: dict) -> dict:
     """One page of hits for the public; never an empty page in place of an outage."""
-    query = SearchQuery(q=args.get("q") or "", kind=args.get("kind"), domain=args.get("domain"),
+    record_kind = args.get("record_kind")
+    kind = "record" if record_kind else args.get("kind")
+    query = SearchQuery(q=args.get("q") or "", kind=kind, record_kind=record_kind, domain=args.get("domain"),
                         department=args.get("department"), district=args.get("district"),
                         severity=args.get("severity"), date_from=args.get("from"), date_to=args.get("to"),
                         size=args["limit"], cursor=args.get("cursor"))

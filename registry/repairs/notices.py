@@ -12,6 +12,7 @@ from ..notices.models import (
     COMMITMENT_TEMPLATE,
     DEPARTMENT,
     ENTERPRISE,
+    OBJECTION_OUTCOME,
     REPAIR_FORWARDED,
     REPAIR_NOTICE,
     REPAIR_PROGRESS,
@@ -40,6 +41,21 @@ def notify_forwarded(application, today: date) -> None:
             f"{record.decision_no}）已转至贵单位认定，请于{application.department_due}前作出决定。")
     add_notice(REPAIR_FORWARDED, DEPARTMENT, record.department.uscc,
          f"{REPAIR_FORWARDED}:{application.id}:{application.version}", "信用修复申请待认定", body, today)
+
+
+# What the record becomes, told with an objection's outcome.
+OUTCOME_EFFECTS_ZH = {"upheld": "原记录维持不变，继续公示。", "corrected": "记录已按更正后的内容公示。",
+                      "withdrawn": "该记录已撤销，不再公示。"}
+
+
+def notify_objection_outcome(objection, record, outcome_label: str, today: date) -> None:
+    """Tell the enterprise that filed an objection how it was resolved (in the caller's transaction)."""
+    if not objection.applicant_uscc:
+        return
+    body = (f"{record.party_name}：您对{record.decision_no}提出的异议申诉（编号{objection.id}）已处理完毕，"
+            f"结果：{outcome_label}。{OUTCOME_EFFECTS_ZH.get(objection.state, '')}处理说明：{objection.resolution}")
+    add_notice(OBJECTION_OUTCOME, ENTERPRISE, objection.applicant_uscc, f"{OBJECTION_OUTCOME}:{objection.id}",
+               "异议申诉处理结果通知", body, today)
 
 
 def _without_notice(kind: str):

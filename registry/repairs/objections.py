@@ -18,10 +18,11 @@ from ..records.models import COLUMN_FOR_KEY, WITHDRAWN, Record
 from ..records.publicity import rules as publicity_rules
 from ..records.services import validate_batch, withdraw
 from ..records.writer import AUDITED, UPDATED
-from ..runtime import settings
+from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
 from .materials import safe_name, store
 from .models import Objection, ObjectionAttachment
+from .notices import notify_objection_outcome
 from .presenters import clock
 from .services import applicable_record
 
@@ -84,7 +85,8 @@ def _department_of(objection: Objection) -> int:
 @transactional
 def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolution: str, *,
                       uow: UnitOfWork) -> Objection:
-    """Uphold, correct or withdraw the disputed record. Withdrawal is the source department's own act."""
+    """Uphold, correct or withdraw the disputed record, and tell the enterprise. Withdrawal is the source
+    department's own act."""
     objection = visible_objection(viewer, objection_id)
     if viewer.role not in ("department", "reviewer"):
         raise Forbidden(message_en="only the source department or the credit centre resolves an objection",
@@ -100,6 +102,8 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
     objection.resolved_by, objection.resolved_at, objection.open_record_id = viewer.principal_id, utcnow(), None
     if outcome == "withdrawn":
         withdraw(uow, viewer, objection.record_id, f"异议申诉成立：{objection.resolution}")
+    notify_objection_outcome(objection, uow.session.get(Record, objection.record_id), STATE_LABELS_ZH[outcome],
+                             today())
     uow.audit("objection.resolve", viewer, "objection", objection.id,
               {"record_id": objection.record_id, "outcome": outcome})
     uow.session.flush()

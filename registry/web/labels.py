@@ -13,10 +13,12 @@ from ..records.publicity import valid_until_text  # noqa: F401 (templates use it
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
 RECORD_KIND_LABELS = {"penalty": "行政处罚", "licence": "行政许可"}
 MATCH_LABELS = {"uscc": "统一社会信用代码", "name": "名称", "former_name": "曾用名", "pinyin": "拼音",
-                "initials": "拼音首字母", "text": "记录内容"}
-PARAM_LABELS = {"q": "关键词", "kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度",
+                "initials": "拼音首字母", "text": "记录内容", "decision_no": "决定文书号"}
+PARAM_LABELS = {"q": "关键词", "kind": "类型", "record_kind": "记录种类", "domain": "领域", "district": "地区",
+                "severity": "严重程度",
                 "from": "起始日期", "to": "截止日期", "cursor": "分页"}
-FACET_TITLES = {"kind": "类型", "domain": "领域", "district": "地区", "severity": "严重程度"}
+FACET_TITLES = {"kind": "类型", "record_kind": "记录种类", "domain": "领域", "district": "地区",
+                "severity": "严重程度"}
 SEVERITY_LABELS = SEVERITIES
 ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "数据报送单位", "agent": "代办窗口",
                "reviewer": "信用中心审核人员", "admin": "系统管理员"}

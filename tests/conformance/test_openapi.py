@@ -31,6 +31,7 @@ ROLES = (
     ("/api/v1/enterprises/{uscc}/", None, "enterprise"),
     ("/api/v1/principals", None, "admin"),
     ("/api/v1/audit", None, "admin"),
+    ("/api/v1/quality", None, "reviewer"),
 )
 
 

@@ -158,9 +158,12 @@ def test_filters_combine_with_text(loaded):
 
 
 def expected_facets(docs) -> dict[str, dict[str, int]]:
-    facets = {"kind": Counter(), "domain": Counter(), "district": Counter(), "severity": Counter()}
+    facets = {"kind": Counter(), "domain": Counter(), "district": Counter(), "severity": Counter(),
+              "record_kind": Counter()}
     for doc in docs:
         facets["kind"][doc["kind"]] += 1
+        if doc["kind"] == "record":
+            facets["record_kind"][doc["record_kind"]] += 1
         facets["district"][doc["district"]] += 1
         facets["domain"].update([doc["domain"]] if doc.get("domain") else doc.get("domains", []))
         if doc.get("severity"):
@@ -181,7 +184,8 @@ def test_facets_of_a_filtered_search(loaded):
 
 
 def test_facets_of_nothing(loaded):
-    assert search(loaded, "不存在").facets == {"kind": {}, "domain": {}, "district": {}, "severity": {}}
+    assert search(loaded, "不存在").facets == {"kind": {}, "domain": {}, "district": {}, "severity": {},
+                                             "record_kind": {}}
 
 
 # -- paging ------------------------------------------------------------------------------------------
@@ -231,3 +235,31 @@ def test_pages_follow_the_ranking(loaded):
 def test_a_foreign_cursor_is_refused(loaded, cursor):
     with pytest.raises(InvalidCursor):
         loaded.search(SearchQuery(q="鑫源", cursor=cursor))
+
+
+# -- decision numbers (文书号) and record kinds ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", [R3["decision_no"], R3["decision_no"].replace("2024", full_width("2024"))])
+def test_a_decision_number_finds_its_record_first_without_a_highlight(loaded, q):
+    result = search(loaded, q)
+    assert ids(result)[0] == R3["id"]
+    assert result.hits[0].matched == ("decision_no",)
+    assert result.hits[0].highlights == {}  # the number is not in the name or the text shown
+
+
+def test_the_beginning_of_a_decision_number_finds_the_records_it_starts(loaded):
+    result = search(loaded, "通市监罚〔2024〕")
+    assert set(ids(result)) == {R1["id"], R2["id"], R3["id"], R4["id"]}
+    assert all(hit.matched == ("decision_no",) for hit in result.hits)
+    assert ids(search(loaded, "通市监罚〔2024〕3")) == [R3["id"]]
+
+
+def test_a_beginning_without_a_digit_is_not_a_decision_number(loaded):
+    assert ids(search(loaded, "通市监罚")) == []  # the whole number, or up to a digit of it
+
+
+def test_record_kind_filters_penalties_from_licences(loaded):
+    assert set(ids(search(loaded, "鑫源", record_kind="licence"))) == {R4["id"]}
+    assert set(ids(search(loaded, "鑫源", record_kind="penalty"))) == {R1["id"], R2["id"], R3["id"]}
+    assert search(loaded, "鑫源", kind="record").facets["record_kind"] == {"penalty": 3, "licence": 1}

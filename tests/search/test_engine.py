@@ -39,7 +39,7 @@ def test_bad_cursors(cursor):
         decode_cursor(cursor)
 
 
-@pytest.mark.parametrize("bad", [{"kind": "person"}, {"size": 0}, {"size": 1001}])
+@pytest.mark.parametrize("bad", [{"kind": "person"}, {"record_kind": "list_entry"}, {"size": 0}, {"size": 1001}])
 def test_query_validation(bad):
     with pytest.raises(ValueError):
         SearchQuery(**bad)
@@ -50,6 +50,7 @@ def test_body_filters_and_paging():
     query = SearchQuery(
         q="鑫源",
         kind="record",
+        record_kind="penalty",
         domain="tax",
         department=2,
         district="150521",
@@ -65,6 +66,7 @@ def test_body_filters_and_paging():
     assert page["sort"] == [{"_score": "desc"}, {"id": "asc"}]
     expected_filters = [
         {"term": {"kind": "record"}},
+        {"term": {"record_kind": "penalty"}},
         {"term": {"domain_any": "tax"}},
         {"term": {"department": 2}},
         {"term": {"district": "150521"}},
@@ -75,7 +77,7 @@ def test_body_filters_and_paging():
     # The counts match the same documents, unscored, and stop at the limit.
     assert counts["query"]["bool"]["filter"] == [page["query"]["bool"]["must"][0], *expected_filters]
     assert counts["size"] == 0 and counts["terminate_after"] == 500 and counts["track_total_hits"] is True
-    assert set(counts["aggs"]) == {"kind", "domain", "district", "severity"}
+    assert set(counts["aggs"]) == {"kind", "domain", "district", "severity", "record_kind"}
 
 
 def test_empty_text_matches_everything_without_highlights():
@@ -95,9 +97,9 @@ def named_clauses(body) -> set[str]:
 @pytest.mark.parametrize(
     ("q", "names"),
     [
-        ("鑫源", {"name", "former_name", "text"}),
-        ("xinyuan", {"name", "former_name", "text", "pinyin", "initials", "uscc"}),
-        ("91150521", {"name", "former_name", "text", "uscc"}),
+        ("鑫源", {"name", "former_name", "text", "decision_no"}),
+        ("xinyuan", {"name", "former_name", "text", "pinyin", "initials", "uscc", "decision_no"}),
+        ("91150521", {"name", "former_name", "text", "uscc", "decision_no"}),
     ],
 )
 def test_clauses_by_kind_of_text(q, names):

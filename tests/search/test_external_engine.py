@@ -5,12 +5,10 @@ import pytest
 from search.engine import SearchEngine
 from tests.search.corpus import (
     CORPUS,
-    R3,
     SIMILAR,
     TARGET,
     TARGET_NAME,
     entity,
-    full_width,
     hit_for,
     ids,
     new_uscc,
@@ -69,13 +67,6 @@ def test_a_long_text_with_less_than_seven_tenths_of_a_name_in_it_does_not_find_i
 @pytest.mark.parametrize("q", ["ruixiang", "keqqrx"])  # 科尔沁区瑞祥农牧业专业合作社
 def test_pinyin_and_initials_of_former_names(loaded, q):
     assert "former_name" in hit_for(search(loaded, q), TARGET["id"]).matched
-
-
-@pytest.mark.parametrize("q", [R3["decision_no"], R3["decision_no"].replace("2024", full_width("2024"))])
-def test_decision_number(loaded, q):
-    result = search(loaded, q)
-    assert ids(result)[0] == R3["id"]
-    assert result.hits[0].matched == ("text",)
 
 
 def test_highlights_escape_the_text_and_mark_only_the_match(fresh):

@@ -156,3 +156,20 @@ def test_pages_of_results_follow_each_other_without_repeats(push, client, depart
     assert "第 2 页" in following and 'rel="first"' in following
     listed = decision_numbers.findall(results)
     assert listed and set(listed).isdisjoint(decision_numbers.findall(following))
+
+
+def test_the_record_kind_facet_shows_penalties_or_licences(push, client, department):
+    name = "通辽市安泰燃气有限公司"
+    push([factories.penalty(department, party_name=name),
+          factories.licence(department, party_name=name, uscc=factories.penalty(department)["uscc"])])
+    html = page_of(client, "/", q="安泰燃气")
+    assert "记录种类" in html
+    narrowed_url = unescape(re.search(r'<a href="([^"]+)">行政许可</a>\s*<span class="count">1</span>', html).group(1))
+    narrowed = page_of(client, narrowed_url)
+    assert total_of(narrowed) == 1 and 'name="record_kind" value="licence"' in narrowed
+
+
+def test_a_decision_number_typed_in_the_box_finds_the_record(push, client, department):
+    push(factories.penalty(department, party_name="通辽市德润物流有限公司", decision_no="通市监罚〔2026〕527号"))
+    html = page_of(client, "/", q="通市监罚〔2026〕527号")
+    assert total_of(html) == 1 and "决定文书号" in html and "<em>" not in html
