@@ -25,7 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
-    from .imports.quality_views import blp as quality_blp  # search-gaps (issue 17)
+    from .imports.quality_views import blp as quality_blp
     from .imports.views import blp as imports_blp
     from .jsonbody import JSONProvider
     from .notices.views import blp as notices_blp
@@ -94,7 +94,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(enterprise_reports_blp)
     api.register_blueprint(principals_blp)
     api.register_blueprint(audit_blp)
-    # -- search-gaps (issue 17): collection quality in the API --
     api.register_blueprint(quality_blp)
     app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
