@@ -102,6 +102,9 @@ class Config:
     IMPORT_DAILY_BYTES: int = 8 * 1024**3  # a department's uploads over any 24 hours
     # A bank's reports in bulk (registry/reports/batches.py).
     REPORT_BATCH_WORKERS: int = 2  # processes rendering a batch's PDFs; 0: in the batch's own thread
+    # Report batch upkeep: a stalled batch is failed; its PDFs are deleted after retention.
+    REPORT_BATCH_STALL_MINUTES: int = 10  # a queued or running batch without progress this long has died
+    REPORT_BATCH_RETENTION_DAYS: int = 30  # `registry reports purge-batches` deletes older batches' PDFs
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..pagination import InvalidCursor, cursor_id, decode_cursor, encode_cursor
 from ..runtime import settings
 from ..runtime import today as clock_today
-from ..uow import UnitOfWork, transactional
+from ..uow import UnitOfWork, transactional, unit_of_work
 from . import layout
 from .bulk import writer_for
 from .models import WITHDRAWN, Record, RecordVersion, of_entity
@@ -124,19 +124,26 @@ def record_not_found(record_id) -> NotFound:
     return NotFound(message_en=f"no record {record_id}", message_zh=f"记录 {record_id} 不存在", code="record_not_found")
 
 
-@transactional
-def get_record(viewer: Viewer, record_id: int, disputed: Disputed, *, uow: UnitOfWork) -> dict:
+def get_record(viewer: Viewer, record_id: int, disputed: Disputed, *, uow: UnitOfWork | None = None) -> dict:
     record = visible_record(viewer, record_id)
-    note_personal_id_reads(uow, viewer, [record])
     [shown] = present_records([record], viewer, disputed)
+    note_personal_id_reads(uow, viewer, [record])
     return shown
 
 
-def note_personal_id_reads(uow: UnitOfWork, viewer: Viewer, records: list[Record]) -> None:
-    """Each record shown with an ID number unmasked to someone other than the party goes into the audit trail."""
-    for record in records:
-        if serves_personal_ids(viewer, record):
-            uow.audit("personal_id.read", viewer, "record", record.id)
+def note_personal_id_reads(uow: UnitOfWork | None, viewer: Viewer, records: list[Record]) -> None:
+    """Each record shown with an ID number unmasked to someone other than the party goes into the audit
+    trail: in the caller's unit of work, or (uow None) in one of its own opened only when there is
+    something to note, so that a read nobody must log stays one read with no commit."""
+    audited = [record.id for record in records if serves_personal_ids(viewer, record)]
+    if not audited:
+        return
+    if uow is None:
+        with unit_of_work() as own:
+            note_personal_id_reads(own, viewer, records)
+        return
+    for record_id in audited:
+        uow.audit("personal_id.read", viewer, "record", record_id)
 
 
 def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -> list[dict]:
@@ -146,9 +153,8 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
     return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
 
 
-@transactional
 def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,
-                        limit=20, uow: UnitOfWork) -> dict:
+                        limit=20, uow: UnitOfWork | None = None) -> dict:
     """One page of the entity's records the viewer may see, newest decision first."""
     query = select(Record).where(of_entity(uscc), _visible(viewer))
     if kind:
@@ -171,8 +177,9 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
     next_cursor = None
     if len(records) > limit:
         next_cursor = encode_cursor(page[-1].decision_date.isoformat(), page[-1].id)
+    items = present_records(page, viewer, disputed)  # before a commit of the audit would expire them
     note_personal_id_reads(uow, viewer, page)
-    return {"items": present_records(page, viewer, disputed), "next_cursor": next_cursor}
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def count_records_by_kind(viewer: Viewer, entity_id: int) -> dict[str, int]:

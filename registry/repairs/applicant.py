@@ -7,7 +7,7 @@ uses, filing through `file_application`, files through `add_materials`.
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from ..access.services import Viewer
 from ..errors import FieldError, ValidationFailed
@@ -23,7 +23,6 @@ from .services import (
     applicable_record,
     check_eligibility,
     file_application,
-    lockout_of,
     missing_of,
     record_facts,
     visible_application,
@@ -33,25 +32,30 @@ from .services import (
 
 def repair_standing(viewer: Viewer, record_ids: list[int], today: date) -> dict[int, dict]:
     """Per record: whether a penalty can be repaired today (else why and from when), and the latest
-    application for it the viewer may follow. The caller has checked the viewer may see the records."""
+    application for it the viewer may follow. The caller has checked the viewer may see the records.
+    One query: each record with its applicant's lock-out and that latest application beside it."""
     if not record_ids:
         return {}
-    records = db.session.scalars(select(Record).where(Record.id.in_(record_ids))).all()
-    lockouts = {uscc: lockout_of(uscc) for uscc in {r.uscc for r in records}}
-    latest: dict[int, RepairApplication] = {}
-    for application in db.session.scalars(select(RepairApplication).where(
-            RepairApplication.record_id.in_(record_ids), visible_condition(viewer)).order_by(RepairApplication.id)):
-        latest[application.record_id] = application
-    return {r.id: {"decision_no": r.decision_no, "application": _brief(latest.get(r.id)),
-                   "eligibility": rules.eligibility(record_facts(r), today, locked_out_until=lockouts[r.uscc])
-                   if r.kind == "penalty" else None} for r in records}
+    lockout = (select(func.max(RepairApplication.lockout_until))
+               .where(RepairApplication.applicant_uscc == Record.uscc).correlate(Record).scalar_subquery())
+    newest_first = func.row_number().over(partition_by=RepairApplication.record_id,
+                                          order_by=RepairApplication.id.desc()).label("newest_first")
+    followed = select(RepairApplication.id, RepairApplication.number, RepairApplication.state,
+                      RepairApplication.record_id, newest_first).where(
+        RepairApplication.record_id.in_(record_ids), visible_condition(viewer)).subquery()
+    latest = and_(followed.c.record_id == Record.id, followed.c.newest_first == 1)
+    rows = db.session.execute(select(Record, lockout, followed.c.id, followed.c.number, followed.c.state)
+                              .outerjoin(followed, latest).where(Record.id.in_(record_ids))).all()
+    return {r.id: {"decision_no": r.decision_no, "application": _brief(*application),
+                   "eligibility": rules.eligibility(record_facts(r), today, locked_out_until=locked_out_until)
+                   if r.kind == "penalty" else None} for r, locked_out_until, *application in rows}
 
 
-def _brief(application: RepairApplication | None) -> dict | None:
-    if application is None:
+def _brief(application_id: int | None, number: str | None, state: str | None) -> dict | None:
+    if application_id is None:
         return None
-    return {"id": application.id, "number": application.number, "state": application.state,
-            "state_zh": rules.STATE_LABELS_ZH[application.state], "open": application.state in rules.OPEN_STATES}
+    return {"id": application_id, "number": number, "state": state, "state_zh": rules.STATE_LABELS_ZH[state],
+            "open": state in rules.OPEN_STATES}
 
 
 def commitment_for(viewer: Viewer, record_id: int, today: date) -> dict:

@@ -16,7 +16,7 @@ from ..records.models import Record
 from ..uow import UnitOfWork, transactional
 from . import rules
 from .models import Objection
-from .objections import OPEN, answer_clock, visible_objection
+from .objections import OPEN, answer_clock, attachments_of, visible_objection
 
 
 def _reviewer(viewer: Viewer) -> None:
@@ -46,13 +46,14 @@ def objection_queue(viewer: Viewer, today: date) -> list[dict]:
         select(Objection, Record, Department).join(Record, Record.id == Objection.record_id)
         .join(Department, Department.id == Record.department_id)
         .where(Objection.state == OPEN).order_by(Objection.id)).all()
-    taken = _steps_taken([o.id for o, _, _ in rows])
+    taken, files = _steps_taken([o.id for o, _, _ in rows]), attachments_of([o.id for o, _, _ in rows])
     items = []
     for objection, record, department in rows:
         due, steps = answer_clock(objection, today), taken.get(objection.id, [])
         items.append({"id": objection.id, "reason": objection.reason, "filed_at": objection.created_at,
                       "party_name": record.party_name, "uscc": objection.applicant_uscc,
                       "decision_no": record.decision_no, "department": department.name, "clock": due,
+                      "attachments": files.get(objection.id, []),
                       "steps": [{"label": n.title.split("：")[0], "issued_on": n.issued_on} for n in steps],
                       "next_step": rules.next_escalation(len(steps), due["overdue"])})
     return sorted(items, key=lambda item: (item["clock"]["due"], item["id"]))

@@ -36,6 +36,11 @@ def storage_dir() -> Path:
     return Path(settings().INSTANCE_DIR) / "repair-materials"
 
 
+def stored_path(sha256: str) -> Path:
+    """Where the store keeps a file (repair materials and objection attachments alike) by its SHA-256."""
+    return storage_dir() / sha256[:2] / sha256
+
+
 @transactional
 def upload_material(viewer: Viewer, application_id: int, request, today: date, *, uow: UnitOfWork) -> dict:
     """Store one file of a multipart request for the applicant; the last missing item completes a
@@ -90,7 +95,7 @@ def open_material(viewer: Viewer, application_id: int, material_id: int, *,
                        message_zh="该申请没有这份材料", code="material_not_found")
     uow.audit("repair_material.view", viewer, "repair_material", material.id,
               {"application": application.number, "kind": material.kind})
-    return material, storage_dir() / material.sha256[:2] / material.sha256
+    return material, stored_path(material.sha256)
 
 
 def _check_form(kind, upload, application: RepairApplication) -> None:
@@ -131,7 +136,7 @@ def store(stream, limit: int) -> tuple[str, int, str]:
             os.unlink(tmp.name)
             raise
     sha256 = digest.hexdigest()
-    target = directory / sha256[:2] / sha256
+    target = stored_path(sha256)
     target.parent.mkdir(exist_ok=True)
     os.replace(tmp.name, target)  # the same content always lands on the same name
     return sha256, size, content_type

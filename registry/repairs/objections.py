@@ -1,6 +1,7 @@
 """异议申诉: an enterprise disputes a record; it is "under objection" until it is resolved."""
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,7 @@ from ..records.services import validate_batch, withdraw
 from ..records.writer import AUDITED, UPDATED
 from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
-from .materials import safe_name, store
+from .materials import safe_name, store, stored_path
 from .models import Objection, ObjectionAttachment
 from .notices import notify_objection_outcome
 from .presenters import clock
@@ -127,15 +128,39 @@ def objections_of(viewer: Viewer, day: date, record_id: int | None = None) -> li
     if record_id is not None:
         query = query.where(Objection.record_id == record_id)
     found = db.session.scalars(query.order_by(Objection.id.desc())).all()
-    files: dict[int, list] = {}
     numbers = dict(db.session.execute(select(Record.id, Record.decision_no).where(
         Record.id.in_([o.record_id for o in found]))).all()) if found else {}
-    if found:
-        for attachment in db.session.scalars(select(ObjectionAttachment).where(
-                ObjectionAttachment.objection_id.in_([o.id for o in found])).order_by(ObjectionAttachment.id)):
-            files.setdefault(attachment.objection_id, []).append(attachment)
+    files = attachments_of([o.id for o in found])
     return [{**present_objection(o, files.get(o.id, []), day), "decision_no": numbers.get(o.record_id)}
             for o in found]
+
+
+def attachments_of(objection_ids: list[int]) -> dict[int, list[ObjectionAttachment]]:
+    """The files attached to each of these objections, in the order they came. The caller has checked
+    the viewer may see the objections."""
+    files: dict[int, list] = {}
+    if objection_ids:
+        for attachment in db.session.scalars(select(ObjectionAttachment).where(
+                ObjectionAttachment.objection_id.in_(objection_ids)).order_by(ObjectionAttachment.id)):
+            files.setdefault(attachment.objection_id, []).append(attachment)
+    return files
+
+
+@transactional
+def open_attachment(viewer: Viewer, objection_id: int, attachment_id: int, *,
+                    uow: UnitOfWork) -> tuple[ObjectionAttachment, Path]:
+    """A file attached to an objection the viewer may see (the enterprise that filed it, the source
+    department, the credit centre's reviewers), and where it is; each opening goes into the audit
+    trail, as a repair material's does. To anyone else it does not exist."""
+    objection = visible_objection(viewer, objection_id)
+    attachment = uow.session.get(ObjectionAttachment, attachment_id)
+    if attachment is None or attachment.objection_id != objection.id or (
+            viewer.is_credit_centre and not viewer.reads_personal_data):
+        raise NotFound(message_en=f"no attachment {attachment_id} to objection {objection_id}",
+                       message_zh="该异议申诉没有这份附件", code="attachment_not_found")
+    uow.audit("objection_attachment.view", viewer, "objection_attachment", attachment.id,
+              {"objection": objection.id})
+    return attachment, stored_path(attachment.sha256)
 
 
 def present_objection(objection: Objection, attachments: list, day: date) -> dict:

@@ -45,6 +45,12 @@ CHUNK = 20
 SUMMARY_COLUMNS = ("行号", "统一社会信用代码", "主体名称", "报告编号", "验证码", "有记录的领域", "错误")
 
 
+class FilesDeleted(RegistryError):
+    status = 410
+    code = "report_batch_files_deleted"
+    title = "Gone"
+
+
 def _refused(message_zh: str, message_en: str, code: str) -> ValidationFailed:
     return ValidationFailed(message_en=message_en, message_zh=message_zh, code=code)
 
@@ -118,7 +124,7 @@ def run_batch(batch_id: int, base_url: str) -> ReportBatch | None:
     """Issue the batch's pending reports and write their PDFs; None if another run holds the batch."""
     with unit_of_work() as uow:
         claimed = uow.session.execute(update(ReportBatch).where(ReportBatch.id == batch_id, ReportBatch.state == QUEUED)
-                                      .values(state=RUNNING)).rowcount
+                                      .values(state=RUNNING, progressed_at=utcnow())).rowcount
     if not claimed:
         return None
     batch = db.session.get(ReportBatch, batch_id)
@@ -154,7 +160,7 @@ def _issue_all(batch: ReportBatch, base_url: str) -> None:
                 for item in items:
                     _issue(uow, viewer, item, scope, day, base_url, pdfs)
                 uow.session.execute(update(ReportBatch).where(ReportBatch.id == batch.id).values(
-                    done=ReportBatch.done + len(items),
+                    done=ReportBatch.done + len(items), progressed_at=utcnow(),
                     issued=ReportBatch.issued + sum(1 for item in items if item.outcome == ISSUED)))
 
 
@@ -262,7 +268,10 @@ def summary_csv(rows: list[dict]) -> str:
 
 
 def batch_zip(batch: ReportBatch) -> tempfile.SpooledTemporaryFile:
-    """A ZIP of the batch's PDFs and its summary CSV, rewound for sending."""
+    """A ZIP of the batch's PDFs and its summary CSV, rewound for sending (not once the PDFs are deleted)."""
+    if batch.files_deleted_at is not None:
+        raise FilesDeleted(message_en=f"the PDFs of report batch {batch.id} were deleted after the retention period",
+                           message_zh="该批次的 PDF 已超过保存期限被删除；汇总表仍可下载，报告可凭编号和验证码核验")
     rows = batch_rows(batch.id)
     folder = batch_folder(batch.id)
     archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)

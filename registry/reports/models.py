@@ -69,7 +69,7 @@ class ReportBatch(Base):
     """A bank's file of credit codes: one report for each enterprise that authorised the bank.
 
     `done` counts the items processed so far (the page's progress); the PDFs lie in the instance
-    directory under report-batches/<id>/, named by report number."""
+    directory under report-batches/<id>/, named by report number, until the retention period ends."""
 
     __tablename__ = "report_batches"
     __table_args__ = (Index("ix_report_batches_bank_uscc_id", "bank_uscc", "id"),)
@@ -86,6 +86,9 @@ class ReportBatch(Base):
     message_zh: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Claimed and each chunk committed: a queued or running batch that stops moving has lost its process.
+    progressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    files_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ReportBatchItem(Base):

@@ -4,10 +4,10 @@ in bulk from a CSV of credit codes, its past reports, and verification by number
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from ..errors import Forbidden, NotFound, RateLimited, RegistryError, ValidationFailed
-from ..reports import batches, listings, services
+from ..reports import batch_upkeep, batches, listings, services
 from ..reports.presentation import report_view
 from ..reports.ratelimit import check_verify_rate
-from ..runtime import today
+from ..runtime import settings, today
 from .layout import for_roles, menu_item
 from .report_forms import report_file, scope_choices, scope_of
 
@@ -74,6 +74,7 @@ def report(number: str, rendering: str):
 
 
 def _batches_page(status: int = 200, form=None, **shown):
+    batch_upkeep.fail_stalled()  # a batch whose process died shows as failed, not running for ever
     return render_template("workspaces/bank/batches.html", batches=batches.list_batches(g.viewer), form=form,
                            max_codes=batches.MAX_CODES, **scope_choices(), **shown), status
 
@@ -110,8 +111,10 @@ def _own_batch(batch_id: int):
 @for_roles(*ROLES)
 def batch(batch_id: int):
     found = _own_batch(batch_id)
+    if found.state in (batches.QUEUED, batches.RUNNING):
+        batch_upkeep.fail_stalled()  # its commit expires `found`: read again, a dead batch shows as failed
     answer = Response(render_template("workspaces/bank/batch.html", batch=found, rows=batches.batch_rows(found.id),
-                                      refresh=REFRESH_SECONDS))
+                                      refresh=REFRESH_SECONDS, retention_days=settings().REPORT_BATCH_RETENTION_DAYS))
     if found.state in (batches.QUEUED, batches.RUNNING):
         answer.headers["Refresh"] = str(REFRESH_SECONDS)
     return answer
@@ -121,7 +124,11 @@ def batch(batch_id: int):
 @for_roles(*ROLES)
 def batch_zip(batch_id: int):
     found = _own_batch(batch_id)
-    return send_file(batches.batch_zip(found), mimetype="application/zip", as_attachment=True,
+    try:
+        archive = batches.batch_zip(found)
+    except batches.FilesDeleted:
+        return redirect(url_for("bank_workspace.batch", batch_id=batch_id), 303)  # the page says why
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
                      download_name=f"reports-{found.id}.zip", max_age=0)
 
 

@@ -104,6 +104,7 @@ def _objection_page(objection_id: int, status: int = 200, changes: dict | None =
     """The objection with its record, clock and answer form (what was typed kept after a refusal)."""
     objection, record = _disputed(objection_id)
     return _page("objection", status, objection=objection, record=present_record(record, g.viewer),
+                 attachments=objections.attachments_of([objection.id]).get(objection.id, []),
                  clock=objections.answer_clock(objection, today()), fields=objections.correctable_fields(record.kind),
                  values=objections.record_as_sent(record) | (changes or {}), **context)
 

@@ -146,7 +146,9 @@ def test_an_enterprise_disputes_a_record_with_a_file_and_follows_it(live_server,
     page.set_input_files("#attachments", [files("receipt.pdf"), files("report.png")])
     page.click("text=提交异议申诉")
     shown = page.text_content(".workspace-page")
-    assert "数据来源部门将在5个工作日内处理" in shown and "receipt.pdf、report.png" in shown
+    assert "数据来源部门将在5个工作日内处理" in shown and "receipt.pdf" in shown and "report.png" in shown
+    opened = page.request.get(live_server + page.get_attribute("a:has-text('report.png（在新窗口打开）')", "href"))
+    assert opened.ok and opened.headers["content-type"] == "image/png"
     assert "剩余 5 个工作日" in shown and row["decision_no"] in shown
     assert_accessible(page)
     page.click(f"text={row['decision_no']}")

@@ -35,3 +35,20 @@ def test_another_roles_workspace_is_refused(live_server, page, sign_in_as, role,
 def test_a_visitor_who_is_not_signed_in_is_asked_to_sign_in_first(live_server, page):
     page.goto(f"{live_server}/department")
     assert page.title().startswith("登录") and page.url.endswith("/signin?next=/department")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("role", sorted(HOMES) + ["admin"])
+def test_every_page_of_the_menu_and_the_account_page_fit_a_phone(live_server, browser, sign_in_as, role):
+    """At 390 px nothing makes the page scroll sideways (wide tables scroll inside their own box)."""
+    page = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    sign_in_as(page, role, **BINDINGS.get(role, {}))
+    page.goto(f"{live_server}{HOMES.get(role, ('/account',))[0]}")
+    paths = {"/account"} | {link.get_attribute("href") for link in page.locator(".workspace-menu a").all()}
+    for path in sorted(paths):
+        page.goto(f"{live_server}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= PHONE["width"], f"{path} is {wide} px wide on a {PHONE['width']} px phone"
+    page.context.close()
