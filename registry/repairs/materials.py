@@ -85,17 +85,25 @@ def _add(uow: UnitOfWork, viewer: Viewer, application: RepairApplication, upload
 def open_material(viewer: Viewer, application_id: int, material_id: int, *,
                   uow: UnitOfWork) -> tuple[RepairMaterial, Path]:
     """A material of an application the viewer may follow, and where its file is; each opening is
-    logged with who and when (SPEC §6: reading non-public data is logged). The credit centre's
-    administrators keep the system, not cases: to them, as to strangers, it does not exist."""
+    logged with who and when (SPEC §6: reading non-public data is logged)."""
     application = visible_application(viewer, application_id)
-    material = uow.session.get(RepairMaterial, material_id)
-    if material is None or material.application_id != application.id or (
+    return open_case_file(uow, viewer, RepairMaterial, material_id, "application_id", application.id,
+                          NotFound(message_en=f"no material {material_id} in application {application_id}",
+                                   message_zh="该申请没有这份材料", code="material_not_found"),
+                          "repair_material", lambda m: {"application": application.number, "kind": m.kind})
+
+
+def open_case_file(uow: UnitOfWork, viewer: Viewer, model, file_id: int, case_column: str, case_id: int,
+                   missing: NotFound, audit_type: str, details) -> tuple:
+    """A stored file (repair material, objection attachment) of a case the viewer may see, and where
+    it is, with the opening in the audit trail (`details(file)` says what). The credit centre's
+    administrators keep the system, not cases: to them, as to strangers, the file does not exist."""
+    found = uow.session.get(model, file_id)
+    if found is None or getattr(found, case_column) != case_id or (
             viewer.is_credit_centre and not viewer.reads_personal_data):
-        raise NotFound(message_en=f"no material {material_id} in application {application_id}",
-                       message_zh="该申请没有这份材料", code="material_not_found")
-    uow.audit("repair_material.view", viewer, "repair_material", material.id,
-              {"application": application.number, "kind": material.kind})
-    return material, stored_path(material.sha256)
+        raise missing
+    uow.audit(f"{audit_type}.view", viewer, audit_type, found.id, details(found))
+    return found, stored_path(found.sha256)
 
 
 def _check_form(kind, upload, application: RepairApplication) -> None:

@@ -21,7 +21,7 @@ from ..records.services import validate_batch, withdraw
 from ..records.writer import AUDITED, UPDATED
 from ..runtime import settings, today
 from ..uow import UnitOfWork, transactional
-from .materials import safe_name, store, stored_path
+from .materials import open_case_file, safe_name, store
 from .models import Objection, ObjectionAttachment
 from .notices import notify_objection_outcome
 from .presenters import clock
@@ -150,17 +150,12 @@ def attachments_of(objection_ids: list[int]) -> dict[int, list[ObjectionAttachme
 def open_attachment(viewer: Viewer, objection_id: int, attachment_id: int, *,
                     uow: UnitOfWork) -> tuple[ObjectionAttachment, Path]:
     """A file attached to an objection the viewer may see (the enterprise that filed it, the source
-    department, the credit centre's reviewers), and where it is; each opening goes into the audit
-    trail, as a repair material's does. To anyone else it does not exist."""
+    department, the credit centre's reviewers), and where it is; each opening is logged."""
     objection = visible_objection(viewer, objection_id)
-    attachment = uow.session.get(ObjectionAttachment, attachment_id)
-    if attachment is None or attachment.objection_id != objection.id or (
-            viewer.is_credit_centre and not viewer.reads_personal_data):
-        raise NotFound(message_en=f"no attachment {attachment_id} to objection {objection_id}",
-                       message_zh="该异议申诉没有这份附件", code="attachment_not_found")
-    uow.audit("objection_attachment.view", viewer, "objection_attachment", attachment.id,
-              {"objection": objection.id})
-    return attachment, stored_path(attachment.sha256)
+    return open_case_file(uow, viewer, ObjectionAttachment, attachment_id, "objection_id", objection.id,
+                          NotFound(message_en=f"no attachment {attachment_id} to objection {objection_id}",
+                                   message_zh="该异议申诉没有这份附件", code="attachment_not_found"),
+                          "objection_attachment", lambda _: {"objection": objection.id})
 
 
 def present_objection(objection: Objection, attachments: list, day: date) -> dict:

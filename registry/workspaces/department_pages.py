@@ -28,8 +28,7 @@ from ..repairs.rules import FORWARDED
 from ..runtime import today
 from .layout import for_roles, menu_item
 
-bp = Blueprint("department_workspace", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/department/static")
+bp = Blueprint("department_workspace", __name__, template_folder="templates")
 ROLES = ("department",)
 JOBS_PAGE, ERRORS_PAGE, DRY_RUN_SHOWN = 20, 50, 200
 KINDS = {"": "按表头自动识别", **layout.KIND_LABELS}

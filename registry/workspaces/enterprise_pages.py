@@ -17,8 +17,7 @@ from ..repairs.statistics import list_applications
 from ..runtime import today
 from .layout import for_roles, menu_item
 
-bp = Blueprint("enterprise_workspace", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/enterprise/static")
+bp = Blueprint("enterprise_workspace", __name__, template_folder="templates")
 ROLES = ("enterprise", "agent")
 
 menu_item("概览", "enterprise_workspace.home", *ROLES)

@@ -11,7 +11,9 @@ from ..accounts.pages import signed_in
 # role -> [(label, endpoint)], in the order the workspaces add them (their modules, at import).
 MENU: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
-bp = Blueprint("workspace", __name__, template_folder="templates")
+# The workspaces' scripts, served once for all of them.
+bp = Blueprint("workspace", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/workspace/static")
 
 
 def menu_item(label: str, endpoint: str, *roles: str) -> None:
