@@ -19,7 +19,10 @@ _CHOICE_ALIASES = {
     "party_category": PARTY_CATEGORY_ALIASES,
     "severity": SEVERITY_ALIASES,
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
+    "commitment_type": {c: c for c in layout.COMMITMENT_TYPES},
+    "commitment_state": {c: c for c in layout.COMMITMENT_STATES},
 }
+_KIND_NAMES_ZH = "、".join(f"{label}（{kind}）" for kind, label in layout.KIND_LABELS.items())
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
 # The parser of each field type but text and choice: returns the clean value or raises (and _parse
 # makes the error of it).
@@ -84,8 +87,8 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
     kind = layout.kind_of(kind if kind is not None else raw.get("kind", ""))
     if kind is None:
         return None, [FieldError("kind", "invalid_kind",
-                                 message_zh="记录类型应为行政处罚（penalty）或行政许可（licence）",
-                                 message_en="kind must be 'penalty' or 'licence'", value=raw.get("kind"))]
+                                 message_zh=f"记录类型应为{_KIND_NAMES_ZH}之一",
+                                 message_en=f"kind must be one of {', '.join(layout.KINDS)}", value=raw.get("kind"))]
     clean = {"kind": kind}
     errors = []
     get = raw.get
@@ -145,6 +148,29 @@ def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldErr
     if start and end and end < start:
         errors.append(_error(fields["valid_to"], "date_order", message_zh="有效期至早于有效期自",
                              message_en="valid_to is before valid_from", value=end.isoformat()))
+    return errors + _removal_errors(clean, errored, today)
+
+
+def _removal_errors(clean: dict, errored: set, today: date) -> list[FieldError]:
+    """A list entry's removal is a decision taken on a day: not before the listing, not in the future,
+    and with its reason (the public is told why an entry left the list)."""
+    removed, field = clean.get("removed_on"), layout.FIELDS_BY_KEY["removed_on"]
+    if removed is None:
+        if clean.get("removal_reason") and "removed_on" not in errored:
+            return [_error(field, "required", message_zh="填写了移出原因，须同时填写移出日期",
+                           message_en="is required with a removal reason")]
+        return []
+    errors = []
+    decided = clean.get("decision_date")
+    if decided and removed < decided:
+        errors.append(_error(field, "date_order", message_zh="移出日期早于列入日期",
+                             message_en="removed_on is before the listing date", value=removed.isoformat()))
+    if removed > today:
+        errors.append(_error(field, "date_in_future", message_zh="移出日期晚于今天",
+                             message_en=f"{removed.isoformat()} is in the future", value=removed.isoformat()))
+    if not clean.get("removal_reason") and "removal_reason" not in errored:
+        errors.append(_error(layout.FIELDS_BY_KEY["removal_reason"], "required", message_zh="移出名单须说明移出原因",
+                             message_en="is required when an entry is removed"))
     return errors
 
 
