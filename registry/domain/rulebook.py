@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .penalty_types import PENALTY_TYPES
+from .lists import read_list_rules
 from .periods import as_date
 from .rule_data import RuleDataError, RuleReader, RuleSet, Track
 from .severity import SEVERITIES, SEVERITY_RANK, normalise_severity
@@ -27,12 +28,13 @@ class RuleBook:
             data,
             "$",
             required=("schema", "severity", "non_repairable", "special_sectors", "rule_sets"),
-            optional=("revision", "tracks", "obligations"),
+            optional=("revision", "tracks", "obligations", "lists"),
         )
         if data["schema"] != 1:
             r.fail("$.schema", f"unsupported schema {data['schema']!r} (this code reads schema 1)")
         self.revision = data.get("revision")
         self.long_term_dates = self._long_term_dates(r, data.get("obligations", {"long_term_dates": []}))
+        self.lists = read_list_rules(r, data.get("lists", {"kinds": {}}))
 
         sev = r.obj(data["severity"], "$.severity", required=("by_penalty_type",))
         table = r.obj(sev["by_penalty_type"], "$.severity.by_penalty_type", optional=PENALTY_TYPES)

@@ -21,7 +21,8 @@ def choices_of(field: layout.Field) -> tuple:
     return ()
 
 
-_KIND_WORDS = {layout.PENALTY: "处罚", layout.LICENCE: "许可"}
+_KIND_WORDS = {layout.PENALTY: "处罚", layout.LICENCE: "许可", layout.DISHONESTY: "列入", layout.ABNORMAL: "列入",
+               layout.HONOUR: "认定", layout.COMMITMENT: "承诺"}
 
 
 def national_header(field: layout.Field, kind: str) -> str:

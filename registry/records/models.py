@@ -1,4 +1,4 @@
-"""Credit records (penalties and licences) with their natural key, publicity and history."""
+"""Credit records (penalties, licences, list entries, commitments) with their natural key, publicity and history."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -103,6 +103,19 @@ class Record(Timestamps, Versioned, Base):
     valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
     license_status: Mapped[str | None] = _text(50)
+
+    # List entries (名单): which list, why and on what basis, and the removal (移出) when it came.
+    list_name: Mapped[str | None] = _text(200)
+    listing_reason: Mapped[str | None] = _text()
+    listing_basis: Mapped[str | None] = _text()
+    removed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    removal_reason: Mapped[str | None] = _text()
+
+    # Public credit commitments (信用承诺).
+    commitment_type: Mapped[str | None] = _text(20)
+    commitment_matter: Mapped[str | None] = _text(500)
+    commitment_content: Mapped[str | None] = _text()
+    commitment_state: Mapped[str | None] = _text(10)
 
     # Publicity, computed at intake from the rule set in force on the decision date (SPEC §4).
     severity: Mapped[str | None] = _text(10)

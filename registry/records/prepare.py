@@ -46,6 +46,11 @@ _HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: iso_date}
 def content_hash(kind: str, fields: list) -> str:
     """A digest of a record's content (its kind, then the values of the layout's fields in layout
     order): equal digests mean re-sending it changes nothing."""
+    end = len(fields)
+    while end > layout.FIELDS_BEFORE_LISTS and fields[end - 1] is None:
+        end -= 1
+    if end < len(fields):
+        fields = fields[:end]
     part = _HASH_PARTS.get
     payload = "\x1f".join([value if value.__class__ is str else "" if value is None
                            else part(value.__class__, str)(value) for value in fields])

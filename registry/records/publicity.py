@@ -4,6 +4,7 @@ from datetime import date
 from functools import lru_cache
 
 from ..departments.models import Department
+from ..domain.lists import assess_entry
 from ..domain.publicity import assess, is_displayed
 from ..domain.rulebook import RuleBook
 from . import layout
@@ -15,14 +16,18 @@ PUBLICITY_COLUMNS = ("status", "severity", "rule_set", "publicity_start", "repai
 
 
 class PublicityRules:
-    """Computes the publicity columns of a record; licences are published without an end."""
+    """Computes the publicity columns of a record: penalties by the rule sets, list entries and
+    commitments by the rule book's lists, licences published without an end."""
 
     def __init__(self, rulebook: RuleBook):
         self.rulebook = rulebook
 
     def values_for(self, row: dict, department: Department, today: date) -> tuple:
         """The PUBLICITY_COLUMNS of a validated row."""
-        if row["kind"] != layout.PENALTY:
+        kind = row["kind"]
+        if kind in self.rulebook.lists:
+            return self._entry_values(row, today)
+        if kind != layout.PENALTY:
             return PUBLISHED, None, None, row["decision_date"], None, None
         publicity = assess(
             self.rulebook,
@@ -44,6 +49,21 @@ class PublicityRules:
             publicity.repairable_from,
             publicity.publicity_end,
         )
+
+
+    def _entry_values(self, row: dict, today: date) -> tuple:
+        entry = assess_entry(self.rulebook.lists[row["kind"]], listed_on=row["decision_date"],
+                             valid_to=row.get("valid_to"), removed_on=row.get("removed_on"))
+        end = entry.publicity_end
+        status = PUBLISHED if end is None or today < end else EXPIRED
+        return status, entry.severity, "lists", entry.publicity_start, entry.repairable_from, end
+
+    def is_negative(self, record) -> bool:
+        """Whether a record counts against its party: every penalty, negative lists, broken commitments."""
+        rule = self.rulebook.lists.get(record.kind)
+        if rule is None:
+            return record.kind == layout.PENALTY
+        return rule.is_negative(record.commitment_state, layout.COMMITMENT_BROKEN)
 
 
 def status_on(publicity, today: date) -> str:

@@ -19,7 +19,10 @@ _CHOICE_ALIASES = {
     "party_category": PARTY_CATEGORY_ALIASES,
     "severity": SEVERITY_ALIASES,
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
+    "commitment_type": {c: c for c in layout.COMMITMENT_TYPES},
+    "commitment_state": {c: c for c in layout.COMMITMENT_STATES},
 }
+_KIND_NAMES_ZH = "、".join(f"{label}（{kind}）" for kind, label in layout.KIND_LABELS.items())
 NEEDS_USCC = frozenset({"legal_person", "individual_business"})
 # The parser of each field type but text and choice: returns the clean value or raises (and _parse
 # makes the error of it).
@@ -84,8 +87,8 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
     kind = layout.kind_of(kind if kind is not None else raw.get("kind", ""))
     if kind is None:
         return None, [FieldError("kind", "invalid_kind",
-                                 message_zh="记录类型应为行政处罚（penalty）或行政许可（licence）",
-                                 message_en="kind must be 'penalty' or 'licence'", value=raw.get("kind"))]
+                                 message_zh=f"记录类型应为{_KIND_NAMES_ZH}之一",
+                                 message_en=f"kind must be one of {', '.join(layout.KINDS)}", value=raw.get("kind"))]
     clean = {"kind": kind}
     errors = []
     get = raw.get
@@ -145,14 +148,48 @@ def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldErr
     if start and end and end < start:
         errors.append(_error(fields["valid_to"], "date_order", message_zh="有效期至早于有效期自",
                              message_en="valid_to is before valid_from", value=end.isoformat()))
+    return errors + _removal_errors(clean, errored, today)
+
+
+def _removal_errors(clean: dict, errored: set, today: date) -> list[FieldError]:
+    """A list entry's removal is a decision taken on a day: not before the listing, not in the future,
+    and with its reason (the public is told why an entry left the list)."""
+    removed, field = clean.get("removed_on"), layout.FIELDS_BY_KEY["removed_on"]
+    if removed is None:
+        if clean.get("removal_reason") and "removed_on" not in errored:
+            return [_error(field, "required", message_zh="填写了移出原因，须同时填写移出日期",
+                           message_en="is required with a removal reason")]
+        return []
+    errors = []
+    decided = clean.get("decision_date")
+    if decided and removed < decided:
+        errors.append(_error(field, "date_order", message_zh="移出日期早于列入日期",
+                             message_en="removed_on is before the listing date", value=removed.isoformat()))
+    if removed > today:
+        errors.append(_error(field, "date_in_future", message_zh="移出日期晚于今天",
+                             message_en=f"{removed.isoformat()} is in the future", value=removed.isoformat()))
+    if not clean.get("removal_reason") and "removal_reason" not in errored:
+        errors.append(_error(layout.FIELDS_BY_KEY["removal_reason"], "required", message_zh="移出名单须说明移出原因",
+                             message_en="is required when an entry is removed"))
     return errors
 
 
 
-def source_unit_error(clean: dict, department_uscc: str) -> FieldError | None:
-    """A department may only send rows whose source unit is itself (SPEC §3)."""
-    if clean["source_unit_uscc"] == department_uscc:
-        return None
-    return FieldError("source_unit_uscc", "foreign_source_unit",
-                      message_zh="数据来源单位不是当前部门，部门只能报送本部门的记录",
-                      message_en="a department may only send its own records", value=clean["source_unit_uscc"])
+# Kinds of record only one domain's departments keep: the abnormal-operations list is market
+# supervision's (企业信息公示暂行条例).
+_KIND_DOMAINS = {layout.ABNORMAL: ("market_supervision", "市场监管部门")}
+
+
+def sender_error(clean: dict, department) -> FieldError | None:
+    """A department may only send rows whose source unit is itself (SPEC §3), and only kinds of record
+    its domain keeps; `department` has `uscc` and `domain_key`."""
+    if clean["source_unit_uscc"] != department.uscc:
+        return FieldError("source_unit_uscc", "foreign_source_unit",
+                          message_zh="数据来源单位不是当前部门，部门只能报送本部门的记录",
+                          message_en="a department may only send its own records", value=clean["source_unit_uscc"])
+    domain, domain_zh = _KIND_DOMAINS.get(clean["kind"], (None, None))
+    if domain is not None and department.domain_key != domain:
+        return FieldError("kind", "kind_not_for_department",
+                          message_zh=f"{layout.KIND_LABELS[clean['kind']]}只能由{domain_zh}报送",
+                          message_en=f"only {domain} departments send {clean['kind']} records", value=clean["kind"])
+    return None

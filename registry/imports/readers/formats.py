@@ -66,8 +66,8 @@ def _explicit_kind(kind):
     resolved = layout.kind_of(kind)
     if resolved is None:
         raise ImportFileError(
-            message_en=f"unknown record kind {kind!r}: use penalty or licence",
-            message_zh=f"记录类型“{kind}”无法识别，应为 penalty（行政处罚）或 licence（行政许可）",
+            message_en=f"unknown record kind {kind!r}: use one of {', '.join(layout.KINDS)}",
+            message_zh=f"记录类型“{kind}”无法识别，应为{'、'.join(f'{k}（{v}）' for k, v in layout.KIND_LABELS.items())}之一",
             code="invalid_kind",
         )
     return resolved

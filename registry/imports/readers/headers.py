@@ -11,8 +11,8 @@ KIND_KEY = "kind"
 KIND_HEADERS = ("kind", "记录类型")
 HEADER_SEARCH_ROWS = 10  # non-blank rows (titles, notes) looked at to find the header
 
-_PENALTY_ONLY = frozenset(f.key for f in layout.FIELDS if f.kinds == {layout.PENALTY})
-_LICENCE_ONLY = frozenset(f.key for f in layout.FIELDS if f.kinds == {layout.LICENCE})
+# The kinds a column can belong to, for the columns that do not belong to every kind.
+_KINDS_OF_KEY = {f.key: f.kinds for f in layout.FIELDS if f.kinds != layout.ALL}
 _INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 _MARKERS = re.compile(r"^\*+|\*+$|\((?:必填|必填项|选填|非必填|可选|可为空)\)$")
 _CODE_PREFIX = re.compile(r"^行政相对人代码_?\d+\((.+)\)$")
@@ -146,26 +146,31 @@ def map_columns(cells) -> list[tuple[str, str | None]]:
 
 
 def resolve_kind(explicit, keys) -> str | None:
+    """The record kind of a file: the caller's, the one kind its kind-specific columns all fit, or None
+    to read it per row from a kind column."""
     if explicit is not None:
         return explicit
     keys = set(keys)
-    penalty, licence = keys & _PENALTY_ONLY, keys & _LICENCE_ONLY
-    if penalty and not licence:
-        return layout.PENALTY
-    if licence and not penalty:
-        return layout.LICENCE
+    fitting = set(layout.KINDS)
+    for key in keys & _KINDS_OF_KEY.keys():
+        fitting &= _KINDS_OF_KEY[key]
+    specific = keys & _KINDS_OF_KEY.keys()
+    if specific and len(fitting) == 1:
+        return fitting.pop()
     if KIND_KEY in keys:
         return None  # per row, from the kind column
-    if penalty and licence:
+    if specific and not fitting:
         raise ImportFileError(
-            message_en="the columns mix penalty-only and licence-only fields and there is no kind column; "
+            message_en="the columns mix fields of different record kinds and there is no kind column; "
             "add a kind (记录类型) column or pass --kind",
-            message_zh="表头同时含有行政处罚和行政许可的专有字段，且没有“记录类型”列；请增加“记录类型”列或指定 --kind",
+            message_zh="表头同时含有不同类型记录的专有字段，且没有“记录类型”列；请增加“记录类型”列或指定 --kind",
             code="unknown_kind",
         )
+    names = "、".join(layout.KIND_LABELS[k] for k in layout.KINDS if k in fitting)
     raise ImportFileError(
-        message_en="cannot tell penalty from licence; pass --kind",
-        message_zh="无法判断是行政处罚还是行政许可数据，请指定 --kind",
+        message_en=f"cannot tell the record kind from the columns (it may be {', '.join(sorted(fitting))}); "
+        "pass --kind",
+        message_zh=f"无法从表头判断记录类型（可能是{names}），请指定记录类型（--kind）",
         code="unknown_kind",
     )
 
