@@ -93,6 +93,38 @@ def licence(dep: dict, **overrides) -> dict:
     return record
 
 
+# A list entry's or commitment's own fields, per kind (the rest is the party and the listing decision).
+_ENTRY_FIELDS = {
+    "dishonesty": {"list_name": "严重违法失信主体名单", "listing_reason": "拒不履行生效行政处罚决定",
+                   "listing_basis": "《市场监督管理严重违法失信名单管理办法》第十条"},
+    "abnormal": {"listing_reason": "未按照规定期限公示年度报告", "listing_basis": "《企业信息公示暂行条例》第八条"},
+    "honour": {"list_name": "纳税信用A级纳税人"},
+    "commitment": {"commitment_type": "审批替代型", "commitment_matter": "食品经营许可",
+                   "commitment_content": "承诺申报材料真实有效，按期补齐现场核查所需材料",
+                   "commitment_state": "履约中"},
+}
+
+
+def entry(dep: dict, kind: str, **overrides) -> dict:
+    """A valid list entry (dishonesty, abnormal, honour) or credit commitment of `dep` against a new company."""
+    listed = date.today() - timedelta(days=_rng.randint(5, 60))
+    record = {
+        "kind": kind,
+        "party_name": company_name(),
+        "party_category": "法人及非法人组织",
+        "uscc": new_uscc(),
+        "decision_no": f"通列〔{listed.year}〕{_rng.randint(1, 999999)}号",
+        "decision_date": listed.isoformat(),
+        "authority": dep["name"],
+        "authority_uscc": dep["uscc"],
+        "source_unit": dep["name"],
+        "source_unit_uscc": dep["uscc"],
+        **_ENTRY_FIELDS[kind],
+    }
+    record.update(overrides)
+    return record
+
+
 def full_width(text: str) -> str:
     """The text as a Chinese input method may type it: Ａ for A, １ for 1."""
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
