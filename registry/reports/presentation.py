@@ -75,12 +75,18 @@ def _record_rows(record: dict) -> list[tuple[str, str]]:
                      ("异议", record.get("objection")), ("记录编号", str(record["ref"]))])
 
 
+_LISTING_LABELS = ("列入决定文书号", "列入日期", "列入机关")
+_HONOUR_LABELS = ("认定文书号", "认定日期", "认定机关")
+
+
 def _entry_rows(record: dict) -> list:
+    # An honour is conferred (认定), an entry against a party listed (列入).
+    number, day, authority = _HONOUR_LABELS if record.get("kind") == "honour" else _LISTING_LABELS
     return [
         ("名单名称", record["list_name"]),
-        ("列入决定文书号", record["decision_no"]),
-        ("列入日期", record["decision_date"]),
-        ("列入机关", record["authority"]),
+        (number, record["decision_no"]),
+        (day, record["decision_date"]),
+        (authority, record["authority"]),
         ("列入事由", record["reason"]),
         ("列入依据", record["basis"]),
         ("有效期至", record["valid_to"]),
