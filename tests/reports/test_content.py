@@ -163,3 +163,21 @@ def test_removal_and_new_entries_after_issue_are_changes_but_not_to_a_report_of_
     assert [c["change"] for c in changes_since_issue(issued, [removed, later], False)] == ["removed", "new_entry"]
     penalties_only = {**issued, "version": 1, "domains": [{**s, "records": []} for s in issued["domains"]]}
     assert changes_since_issue(penalties_only, [entry(3, "dishonesty", date(2025, 1, 1)), later], False) == []
+
+
+@given(st.lists(st.tuples(st.dates(date(2019, 1, 1), date(2027, 12, 31)), st.one_of(st.none(), st.integers(0, 2000)),
+                          st.sampled_from(["dishonesty", "abnormal", "honour", "commitment"]), statuses, st.booleans()),
+                max_size=30), st.booleans())
+def test_entries_in_force_are_listed_once_negative_per_domain_or_positive_apart(rows, show_repaired):
+    findings = [entry(i, kind, listed, listed + timedelta(days=days) if days is not None else None, status,
+                      negative=kind in ("dishonesty", "abnormal") or (kind == "commitment" and broken))
+                for i, (listed, days, kind, status, broken) in enumerate(rows)]
+    content = build_content(IDENTITY, ENTITY, SCOPE, findings, show_repaired)
+    in_force = {f.ref for f in findings if f.decision_date <= SCOPE.period_to
+                and (f.publicity_end is None or f.publicity_end >= SCOPE.period_from)}
+    counted = {f.ref: f for f in findings if f.ref in in_force and f.status != "withdrawn"
+               and (show_repaired or f.status != "repaired")}
+    assert sorted(refs(content)) == sorted(ref for ref, f in counted.items() if f.negative)
+    assert sorted(r["ref"] for r in content["positive"]["records"]) == sorted(
+        ref for ref, f in counted.items() if f.kind == "honour")
+    assert all((s["conclusion_zh"] == NO_RECORD_ZH) == (not s["records"]) for s in content["domains"])
