@@ -109,8 +109,8 @@ def dishonesty_entry(dep: dict, **overrides) -> dict:
     """A serious-dishonesty list entry of `dep`, listed a few weeks ago (inside its 3 years)."""
     decided = date.today() - timedelta(days=_rng.randint(10, 60))
     return {**_entry(dep, "dishonesty", decided, decision_no=f"通失信认定〔{decided.year}〕{_rng.randint(1, 99999)}号",
-                     list_name="重大税收违法失信主体名单", listing_reason="虚开增值税专用发票，偷税数额较大",
-                     listing_basis="《重大税收违法失信主体信息公布管理办法》第六条"), **overrides}
+                     list_name="严重违法失信主体名单", listing_reason="拒不履行生效行政处罚决定",
+                     listing_basis="《市场监督管理严重违法失信名单管理办法》第十条"), **overrides}
 
 
 def abnormal_entry(dep: dict, **overrides) -> dict:
@@ -124,7 +124,7 @@ def abnormal_entry(dep: dict, **overrides) -> dict:
 def honour(dep: dict, **overrides) -> dict:
     decided = date.today() - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "honour", decided, decision_no=f"通守信〔{decided.year}〕{_rng.randint(1, 99999)}号",
-                     list_name="守合同重信用企业", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
+                     list_name="纳税信用A级纳税人", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
 
 
 def commitment(dep: dict, **overrides) -> dict:
@@ -133,6 +133,14 @@ def commitment(dep: dict, **overrides) -> dict:
                      commitment_type="容缺受理型", commitment_matter="食品经营许可（容缺受理）",
                      commitment_content="承诺在20个工作日内补齐食品安全管理制度文本，逾期未补齐自愿承担相应责任。",
                      commitment_state="履约中"), **overrides}
+
+
+ENTRY_MAKERS = {"dishonesty": dishonesty_entry, "abnormal": abnormal_entry, "honour": honour, "commitment": commitment}
+
+
+def entry(dep: dict, kind: str, **overrides) -> dict:
+    """A valid list entry (dishonesty, abnormal, honour) or credit commitment of `dep` against a new company."""
+    return ENTRY_MAKERS[kind](dep, **overrides)
 
 
 def full_width(text: str) -> str:

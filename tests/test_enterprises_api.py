@@ -1,5 +1,7 @@
 """Entity look-ups and what the public, the enterprise and the department may see."""
 
+from datetime import date
+
 from registry.pagination import encode_cursor
 from tests import factories
 
@@ -12,12 +14,43 @@ def test_entity_with_its_records(push, client, department):
     assert entity["name"] == record["party_name"]
     assert entity["entity_kind"]["key"] == "enterprise"
     assert entity["district"] == {"code": "150502", "name_zh": "科尔沁区"}
-    assert entity["record_counts"] == {"penalty": 1, "licence": 1}
+    assert entity["record_counts"] == {"penalty": 1, "licence": 1, "dishonesty": 0, "abnormal": 0, "honour": 0,
+                                       "commitment": 0}
     assert entity["legal_rep_id_no"] == "150***********1234"
 
     page = client.get(f"/api/v1/enterprises/{record['uscc']}/records").json
     assert {item["kind"] for item in page["items"]} == {"penalty", "licence"}
     assert page["next_cursor"] is None
+
+
+def test_list_entries_are_answered_with_their_own_fields_until_they_leave_display(push, client, department):
+    party = {"uscc": factories.new_uscc(), "party_name": "通辽市宏达建筑工程有限公司"}
+    removed_on = date.today().isoformat()
+    rows = [factories.entry(department, "dishonesty", valid_to="2099-01-01", **party),
+            factories.entry(department, "commitment", commitment_state="未履约", **party),
+            factories.entry(department, "abnormal", removed_on=removed_on, removal_reason="已补报年报", **party),
+            factories.penalty(department, **party)]
+    assert push(rows).status_code == 200
+    entity = client.get(f"/api/v1/enterprises/{party['uscc']}").json
+    assert {k: v for k, v in entity["record_counts"].items() if v} == {"dishonesty": 1, "commitment": 1, "penalty": 1}
+    items = {item["kind"]: item for item in client.get(f"/api/v1/enterprises/{party['uscc']}/records").json["items"]}
+    assert set(items) == {"dishonesty", "commitment", "penalty"}  # the abnormal entry was removed today
+    dishonesty = items["dishonesty"]
+    assert (dishonesty["list_name"], dishonesty["listing_reason"], dishonesty["valid_to"]) == (
+        "严重违法失信主体名单", "拒不履行生效行政处罚决定", "2099-01-01")
+    assert dishonesty["publicity"]["severity"] == "serious" and dishonesty["publicity"]["rule_set"] == "lists"
+    assert "facts" not in dishonesty and "commitment_matter" not in dishonesty  # each kind its own fields
+    commitment = items["commitment"]
+    assert (commitment["commitment_state"], commitment["commitment_matter"]) == ("未履约", "食品经营许可")
+    assert "list_name" not in items["penalty"]
+    only = client.get(f"/api/v1/enterprises/{party['uscc']}/records", query_string={"kind": "commitment"}).json
+    assert [item["kind"] for item in only["items"]] == ["commitment"]
+    own_key = factories.key_for(client.application, "enterprise", uscc=party["uscc"])
+    mine = client.get(f"/api/v1/enterprises/{party['uscc']}/records", query_string={"kind": "abnormal"},
+                      headers=factories.auth(own_key))
+    [removed] = mine.json["items"]  # the enterprise still sees its removed entry, with the removal
+    assert (removed["status"], removed["removed_on"], removed["removal_reason"]) == ("expired", removed_on,
+                                                                                     "已补报年报")
 
 
 def test_lookup_normalises_the_code(push, client, department):

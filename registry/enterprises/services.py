@@ -61,7 +61,7 @@ def get_entity(viewer: Viewer, raw_uscc: str, count_records: Callable[[Viewer, i
         "district": {"code": entity.district_code, "name_zh": district.name_zh if district else None},
         "legal_rep": entity.legal_rep,
         "legal_rep_id_no": entity.legal_rep_id_no if own else mask_id(entity.legal_rep_id_no),
-        "record_counts": {"penalty": counts.get("penalty", 0), "licence": counts.get("licence", 0)},
+        "record_counts": counts,
         "updated_at": entity.updated_at,
     }
 

@@ -183,10 +183,10 @@ def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=N
 
 
 def count_records_by_kind(viewer: Viewer, entity_id: int) -> dict[str, int]:
-    """How many of the entity's records the viewer may see, per kind."""
+    """How many of the entity's records the viewer may see, per kind (every kind of the layout, 0 included)."""
     visible = _visible(viewer)
     counted = select(Record.kind, func.count()).where(Record.entity_id == entity_id, visible).group_by(Record.kind)
-    return dict(db.session.execute(counted).all())
+    return {kind: 0 for kind in layout.KINDS} | dict(db.session.execute(counted).all())
 
 
 def count_records_by_domain(viewer: Viewer, uscc: str) -> dict[str, int]:

@@ -161,6 +161,9 @@ def _all_text(view: dict) -> str:
     for section in view["domains"]:
         parts += [section["name"], section["conclusion"], "第条"]
         parts += [f"{label}{value}" for rows in section["records"] for label, value in rows]
+    if view["positive"]:
+        parts += [view["positive"]["title"], view["positive"]["none"]]
+        parts += [f"{label}{value}" for rows in view["positive"]["records"] for label, value in rows]
     return "".join(parts)
 
 
@@ -197,12 +200,22 @@ class _Writer:
         if clear:
             self._heading("其他领域", size=BODY + 0.5)
             self._rows(clear)
+        if view["positive"]:
+            self._positive(view["positive"])
         self._heading("签名与验证")
         self._rows(view["signature"])
         self._paragraph("扫描二维码或访问以下地址核验本报告：")
         self._paragraph(verify_url)
         self.y += 2
         self._paragraph(view["statement"], size=SMALL)
+
+    def _positive(self, positive: dict) -> None:
+        self._heading(positive["title"])
+        for number, rows in enumerate(positive["records"], start=1):
+            self._paragraph(f"第{number}条")
+            self._rows(rows)
+        if not positive["records"]:
+            self._paragraph(positive["none"])
 
     def _room(self, height: float) -> None:
         if self.y + height > self.bottom:

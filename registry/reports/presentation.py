@@ -34,6 +34,7 @@ def report_view(document: dict) -> dict:
         "domains": [{"name": section["name_zh"], "conclusion": section["conclusion_zh"],
                      "records": [_record_rows(record) for record in section["records"]]}
                     for section in sorted(report["domains"], key=lambda s: not s["records"])],
+        "positive": _positive(report),
         "signature": [("签名算法", f"{ALGORITHM}（{signature['canonicalization']}）"),
                       ("密钥编号", signature["key_id"]), ("签名值", signature["value"])],
         "verify_url": document["verify_url"],
@@ -49,14 +50,66 @@ def _beijing_time(issued_at: str) -> str:
 def _summary(summary: dict) -> str:
     checked, found = summary["domains"], summary["domains_with_records"]
     if not found:
-        return f"共查询{checked}个领域，均无违法违规记录。"
-    text = f"共查询{checked}个领域，其中{found}个领域发现{summary['records']}条记录"
-    return text + ("。" if found == checked else "，其余领域无违法违规记录。")
+        text = f"共查询{checked}个领域，均无违法违规记录。"
+    else:
+        text = f"共查询{checked}个领域，其中{found}个领域发现{summary['records']}条记录"
+        text += "。" if found == checked else "，其余领域无违法违规记录。"
+    if summary.get("positive_records"):
+        text += f"另有{summary['positive_records']}条守信激励正面信息。"
+    return text
+
+
+def _positive(report: dict) -> dict | None:
+    """The section of positive facts (honours); reports of version 1 have none."""
+    positive = report.get("positive")
+    if positive is None:
+        return None
+    return {"title": positive["title_zh"], "none": "查询期间内无守信激励信息。",
+            "records": [[("领域", record["domain_zh"]), *_record_rows(record)] for record in positive["records"]]}
 
 
 def _record_rows(record: dict) -> list[tuple[str, str]]:
-    return _present([
-        ("信息类别", record["category"]),
+    kind = record.get("kind", "penalty")  # reports of version 1 list penalties only, without their kind
+    rows = {"penalty": _penalty_rows, "commitment": _commitment_rows}.get(kind, _entry_rows)(record)
+    return _present([("信息类别", record["category"]), *rows, ("状态", record.get("mark")),
+                     ("异议", record.get("objection")), ("记录编号", str(record["ref"]))])
+
+
+_LISTING_LABELS = ("列入决定文书号", "列入日期", "列入机关")
+_HONOUR_LABELS = ("认定文书号", "认定日期", "认定机关")
+
+
+def _entry_rows(record: dict) -> list:
+    # An honour is conferred (认定), an entry against a party listed (列入).
+    number, day, authority = _HONOUR_LABELS if record.get("kind") == "honour" else _LISTING_LABELS
+    return [
+        ("名单名称", record["list_name"]),
+        (number, record["decision_no"]),
+        (day, record["decision_date"]),
+        (authority, record["authority"]),
+        ("列入事由", record["reason"]),
+        ("列入依据", record["basis"]),
+        ("有效期至", record["valid_to"]),
+        ("移出日期", record["removed_on"]),
+        ("移出原因", record["removal_reason"]),
+    ]
+
+
+def _commitment_rows(record: dict) -> list:
+    return [
+        ("承诺书编号", record["decision_no"]),
+        ("承诺日期", record["decision_date"]),
+        ("承诺受理单位", record["authority"]),
+        ("承诺类型", record["commitment_type"]),
+        ("承诺事项", record["matter"]),
+        ("承诺内容", record["content"]),
+        ("履约状态", record["state"]),
+        ("承诺有效期至", record["valid_to"]),
+    ]
+
+
+def _penalty_rows(record: dict) -> list:
+    return [
         ("决定文书号", record["decision_no"]),
         ("决定日期", record["decision_date"]),
         ("决定机关", record["authority"]),
@@ -65,9 +118,7 @@ def _record_rows(record: dict) -> list[tuple[str, str]]:
         ("处罚内容", record["content"]),
         ("罚款金额（万元）", record["fine_amount"]),
         ("处罚有效期", record.get("valid_until")),
-        ("状态", record.get("mark")),
-        ("记录编号", str(record["ref"])),
-    ])
+    ]
 
 
 def _present(rows):

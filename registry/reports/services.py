@@ -3,7 +3,7 @@
 import hmac
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import PUBLIC, Viewer
@@ -15,7 +15,9 @@ from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..records.layout import PARTY_CATEGORIES
 from ..records.models import Record, of_entity
+from ..records.publicity import rules as publicity_rules
 from ..records.publicity import valid_until_text
+from ..repairs.objections import under_objection
 from ..runtime import Runtime, runtime, settings
 from ..uow import UnitOfWork, transactional
 from . import content as report_content
@@ -147,17 +149,32 @@ def entity_identity(entity) -> dict:
     }
 
 
+_FINDING_COLUMNS = (Record.id, Record.kind, Record.domain_key, Record.status, Record.decision_no,
+                    Record.decision_date, Record.authority, Record.penalty_types, Record.violation_type,
+                    Record.penalty_content, Record.fine_amount, Record.penalty_valid_until, Record.publicity_end,
+                    Record.valid_to, Record.list_name, Record.listing_reason, Record.listing_basis,
+                    Record.removed_on, Record.removal_reason, Record.commitment_type, Record.commitment_matter,
+                    Record.commitment_content, Record.commitment_state)
+
+
 def findings_of(uscc: str, scope: report_content.Scope) -> list:
-    """The entity's negative records in the scope's domains decided since the period's start."""
-    query = select(Record.id, Record.kind, Record.domain_key, Record.status, Record.decision_no,
-                   Record.decision_date, Record.authority, Record.penalty_types, Record.violation_type,
-                   Record.penalty_content, Record.fine_amount, Record.penalty_valid_until).where(
-        of_entity(uscc), Record.kind.in_(report_content.NEGATIVE_KINDS),
-        Record.domain_key.in_([key for key, _ in scope.domains]), Record.decision_date >= scope.period_from)
-    return [report_content.Finding(row.id, row.kind, row.domain_key, row.status, row.decision_no, row.decision_date,
-                                   row.authority, tuple(row.penalty_types or ()), row.violation_type,
-                                   row.penalty_content, row.fine_amount, valid_until_text(row.penalty_valid_until))
-            for row in db.session.execute(query)]
+    """The entity's records a report may list in the scope's domains: penalties decided since the
+    period's start, list entries and commitments not ended before it (SPEC §6)."""
+    entry = Record.kind.in_(report_content.ENTRY_KINDS)
+    query = select(*_FINDING_COLUMNS).where(
+        of_entity(uscc), Record.kind.in_([*report_content.NEGATIVE_KINDS, *report_content.POSITIVE_KINDS]),
+        Record.domain_key.in_([key for key, _ in scope.domains]),
+        or_(and_(~entry, Record.decision_date >= scope.period_from),
+            and_(entry, or_(Record.publicity_end.is_(None), Record.publicity_end >= scope.period_from))))
+    rows = db.session.execute(query).all()
+    disputed = under_objection([row.id for row in rows]) if rows else set()
+    rules = publicity_rules()
+    return [report_content.Finding(
+        row.id, row.kind, row.domain_key, row.status, row.decision_no, row.decision_date, row.authority,
+        tuple(row.penalty_types or ()), row.violation_type, row.penalty_content, row.fine_amount,
+        valid_until_text(row.penalty_valid_until), negative=rules.is_negative(row), publicity_end=row.publicity_end,
+        entry=report_content.entry_fields(row) if row.kind in report_content.ENTRY_KINDS else None,
+        under_objection=row.id in disputed) for row in rows]
 
 
 @transactional

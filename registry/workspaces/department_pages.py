@@ -66,7 +66,7 @@ def home():
     return _page("home", cases=cases["items"], disputes=disputes["items"], jobs=jobs["items"])
 
 
-@bp.get("/department/template/<any(penalty, licence):kind>.xlsx")
+@bp.get(f"/department/template/<any({', '.join(layout.KINDS)}):kind>.xlsx")
 @for_roles(*ROLES)
 def template_file(kind: str):
     """The XLSX template of one kind of record, made from the layout the validator reads."""

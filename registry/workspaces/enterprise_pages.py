@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, g, get_flashed_messages, redirect, re
 from ..enterprises.services import find_entity, parse_uscc
 from ..errors import NotFound, RegistryError
 from ..notices import services as notice_services
+from ..records import layout
 from ..records.services import get_record, list_entity_records
 from ..repairs import applicant, objections, rules
 from ..repairs.materials import add_materials
@@ -26,9 +27,15 @@ menu_item("代办信用修复", "enterprise_workspace.records", "agent")
 menu_item("通知", "enterprise_workspace.notices", "enterprise")
 menu_item("异议申诉", "enterprise_workspace.objection_list", "enterprise")
 
-# A record's status as the enterprise reads it, and the badge it wears.
-STATUS = {"published": ("公示中", "bad"), "not_published": ("不公示", ""), "expired": ("公示期满，已停止公示", "good"),
-          "withdrawn": ("已撤销，不再公示", "good"), "repaired": ("已信用修复，不再公示", "good")}
+# A record's status as the enterprise reads it, and the badge it wears, per kind: a list entry is on
+# or off its list, an honour on display is good news, a commitment's own state says whether it was kept.
+_STATUS = {"published": ("公示中", "bad"), "not_published": ("不公示", ""), "expired": ("公示期满，已停止公示", "good"),
+           "withdrawn": ("已撤销，不再公示", "good"), "repaired": ("已信用修复，不再公示", "good")}
+_LISTED = {**_STATUS, "published": ("列入中，公示中", "bad"), "expired": ("已移出或期满，不再公示", "good")}
+STATUS = {layout.PENALTY: _STATUS, layout.LICENCE: {**_STATUS, "published": ("公示中", "")},
+          layout.DISHONESTY: _LISTED, layout.ABNORMAL: _LISTED,
+          layout.HONOUR: {**_STATUS, "published": ("有效，公示中", "good"), "expired": ("已到期，不再公示", "")},
+          layout.COMMITMENT: {**_STATUS, "published": ("公示中", ""), "expired": ("承诺期满，不再公示", "")}}
 # What the applicant does next, by the application's state.
 NEXT_STEPS = {
     rules.SUBMITTED: "等待信用中心受理。受理前可继续补充下列材料；材料不全的，信用中心可容缺受理并一次性告知所缺材料。",

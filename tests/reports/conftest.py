@@ -43,22 +43,45 @@ def bank_key(app, bank_uscc) -> str:
 
 
 @pytest.fixture
-def penalise(app, client, enterprise):
-    """Push a penalty against the enterprise from the department of `domain`; returns the record id."""
+def push_for(app, client, enterprise):
+    """Push a record made by `make(department, **fields)` against the enterprise from the department of
+    `domain`; returns the record id. `key_of` holds each domain's department key."""
     keys = {}
 
-    def _penalise(domain="market_supervision", **fields) -> int:
+    def _push(make, domain, **fields) -> int:
         with app.app_context():
             dep = factories.department(domain)
         if domain not in keys:
             keys[domain] = factories.key_for(app, "department", department_uscc=dep["uscc"])
-        record = factories.penalty(dep, uscc=enterprise.uscc, party_name=enterprise.name, **fields)
+        record = make(dep, uscc=enterprise.uscc, party_name=enterprise.name, **fields)
         response = client.post("/api/v1/records", json=record, headers=factories.auth(keys[domain]))
         assert response.status_code == 200, response.json
         return response.json["results"][0]["id"]
 
-    _penalise.key_of = keys
+    _push.key_of = keys
+    return _push
+
+
+@pytest.fixture
+def penalise(push_for):
+    """Push a penalty against the enterprise from the department of `domain`; returns the record id."""
+
+    def _penalise(domain="market_supervision", **fields) -> int:
+        return push_for(factories.penalty, domain, **fields)
+
+    _penalise.key_of = push_for.key_of
     return _penalise
+
+
+@pytest.fixture
+def enlist(push_for):
+    """Push a list entry or commitment of `kind` against the enterprise; returns the record id."""
+
+    def _enlist(kind, domain="market_supervision", **fields) -> int:
+        return push_for(lambda dep, **given: factories.entry(dep, kind, **given), domain, **fields)
+
+    _enlist.key_of = push_for.key_of
+    return _enlist
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from tests import factories
 from tests.reports.conftest import days_ago, request_report
 
-NOT_SHOWN = {"type", "version", "key", "signed"}  # machine keys of the JSON, not facts a reader needs
+NOT_SHOWN = {"type", "version", "key", "kind", "domain", "signed"}  # machine keys, not facts a reader needs
 
 
 def facts(node, key=None):

@@ -66,7 +66,7 @@ def test_chosen_domains_and_period_limits(client, enterprise, penalise):
     penalise("transport", decision_date=days_ago(30))
     chosen = request_report(client, enterprise.headers, enterprise.uscc, domains=["tax", "fire"]).json["report"]
     assert [s["key"] for s in chosen["domains"]] == ["fire", "tax"]
-    assert chosen["summary"] == {"domains": 2, "domains_with_records": 1, "records": 1}
+    assert chosen["summary"] == {"domains": 2, "domains_with_records": 1, "records": 1, "positive_records": 0}
 
     five_years = years_from_today(-5)
     on_limit = request_report(client, enterprise.headers, enterprise.uscc, period_from=five_years.isoformat())
