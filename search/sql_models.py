@@ -56,6 +56,9 @@ class SearchDocument(Base):
     initials: Mapped[str] = mapped_column(Text, default="")  # of the name
     # Pinyin and initials of every former name, each after a space: " pinyin1 initials1 pinyin2 ...".
     former_pinyin: Mapped[str] = mapped_column(Text, default="")
+    # An entity's lists: JSON of list kind -> the ISO day its entries end (search.documents.list_until),
+    # compared with the query's day at search time; None when it is on no list.
+    list_until: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(BigInteger)
 
 
