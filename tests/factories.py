@@ -93,6 +93,41 @@ def licence(dep: dict, **overrides) -> dict:
     return record
 
 
+# -- list entries and commitments (issue 17 section 2) ---------------------------------------------
+
+# What each kind of entry says besides the common fields: a realistic list, reason, basis or commitment.
+_ENTRY_FIELDS = {
+    "dishonesty": {"list_name": "严重失信主体名单（拖欠农民工工资）",
+                   "listing_reason": "拖欠农民工工资数额较大，经责令仍拒不支付",
+                   "listing_basis": "《保障农民工工资支付条例》第四十八条"},
+    "abnormal": {"listing_reason": "未按规定期限公示年度报告", "listing_basis": "《企业信息公示暂行条例》第八条"},
+    "honour": {"list_name": "纳税信用A级纳税人名单"},
+    "commitment": {"commitment_type": "审批替代型", "commitment_matter": "食品经营许可证核发",
+                   "commitment_content": "本单位承诺所提交的申请材料真实有效，并在三个月内补齐消防验收证明"},
+}
+
+
+def list_entry(dep: dict, kind: str, **overrides) -> dict:
+    """A complete, valid list entry (dishonesty, abnormal, honour) or commitment of `dep` against a new
+    company, listed some days ago and not removed."""
+    decided = date.today() - timedelta(days=_rng.randint(5, 60))
+    record = {
+        "kind": kind,
+        "party_name": company_name(),
+        "party_category": "法人及非法人组织",
+        "uscc": new_uscc(),
+        "decision_no": f"通列〔{decided.year}〕{_rng.randint(1, 999999)}号",
+        "decision_date": decided.isoformat(),
+        "authority": dep["name"],
+        "authority_uscc": dep["uscc"],
+        "source_unit": dep["name"],
+        "source_unit_uscc": dep["uscc"],
+        **_ENTRY_FIELDS[kind],
+    }
+    record.update(overrides)
+    return record
+
+
 def full_width(text: str) -> str:
     """The text as a Chinese input method may type it: Ａ for A, １ for 1."""
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)

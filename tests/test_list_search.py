@@ -1,0 +1,144 @@
+"""List entries and commitments in the public search, on the built-in engine (SQLite, PostgreSQL) and on the
+real OpenSearch node: found by their list name, reason or commitment, filtered by kind, and their
+entity found by list status until the day its entry's end comes. The clock is moved; no sweep runs.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from registry.publicsearch.engines import configured_engine, sync_search
+from tests import factories
+
+
+@dataclass
+class Registry:
+    """The application under test, searched through the API after each write has reached its engine."""
+
+    app: object
+    client: object
+    key: str
+    department: dict
+
+    def push(self, record: dict) -> dict:
+        response = self.client.post("/api/v1/records", json=record, headers=factories.auth(self.key))
+        assert response.status_code in (200, 201), response.json
+        with self.app.app_context():  # the embedded default synced already; an external engine is drained
+            sync_search()
+            if client := getattr(configured_engine(), "client", None):
+                client.indices.refresh(index=f"{configured_engine().prefix}-*")
+        return response.json["results"][0]
+
+    def search(self, **params) -> dict:
+        response = self.client.get("/api/v1/search", query_string=params)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def records(self, **params) -> set[int]:
+        return {item["record"]["id"] for item in self.search(kind="record", **params)["items"]}
+
+    def entities(self, **params) -> set[str]:
+        return {item["entity"]["uscc"] for item in self.search(**params)["items"] if item["kind"] == "entity"}
+
+
+def builtin(app, client, department) -> Registry:
+    return Registry(app, client, factories.key_for(app, "department", department_uscc=department["uscc"]), department)
+
+
+def external(external_app) -> Registry:
+    with external_app.app_context():
+        department = factories.department("market_supervision")
+    key = factories.key_for(external_app, "department", department_uscc=department["uscc"])
+    return Registry(external_app, external_app.test_client(), key, department)
+
+
+# -- the scenarios, each run on both engines ---------------------------------------------------------
+
+
+def entries_are_found_by_their_words_and_filtered_by_kind(registry: Registry) -> None:
+    name = "通辽市华丰劳务派遣有限公司"
+    listed = registry.push(factories.list_entry(registry.department, "dishonesty", party_name=name))["id"]
+    commitment = factories.list_entry(registry.department, "commitment", party_name="通辽市华丰劳务食品有限公司")
+    committed = registry.push(commitment)["id"]
+    assert registry.records(q="拖欠农民工工资") == {listed}  # its list name and reason
+    assert registry.records(q="拒不支付") == {listed}  # its reason only
+    assert registry.records(q="消防验收证明") == {committed}  # what was committed to
+    assert registry.records(q="食品经营许可证核发") == {committed}  # for which licence
+    assert registry.records(q="华丰劳务", record_kind="dishonesty") == {listed}
+    assert registry.records(q="华丰劳务", record_kind="commitment") == {committed}
+    assert registry.records(q="华丰劳务", record_kind="penalty") == set()
+    assert registry.search(q="华丰劳务", kind="record")["facets"]["record_kind"] == {"commitment": 1, "dishonesty": 1}
+
+
+def an_entity_is_on_the_list_until_its_entrys_end(registry: Registry, clock) -> None:
+    ends = date.today() + timedelta(days=30)
+    entry = factories.list_entry(registry.department, "dishonesty", party_name="通辽市金桥建筑劳务有限公司",
+                                 valid_to=(ends - timedelta(days=1)).isoformat())
+    record_id = registry.push(entry)["id"]
+    honoured = factories.list_entry(registry.department, "honour", party_name="通辽市金桥粮油有限公司")
+    registry.push(honoured)
+    assert date.fromisoformat(registry.client.get(f"/api/v1/records/{record_id}").json["publicity"]["end"]) == ends
+
+    clock(registry.app, ends - timedelta(days=1))
+    assert registry.entities(q="金桥", list_status="dishonesty") == {entry["uscc"]}
+    assert registry.entities(q="金桥", list_status="abnormal") == set()
+    assert registry.search(q="金桥")["facets"]["list_status"] == {"dishonesty": 1, "honour": 1}
+    assert registry.records(q="金桥建筑劳务") == {record_id}
+
+    clock(registry.app, ends)
+    assert registry.entities(q="金桥", list_status="dishonesty") == set()
+    assert registry.search(q="金桥")["facets"]["list_status"] == {"honour": 1}
+    assert registry.records(q="金桥建筑劳务") == set()
+    assert registry.entities(q="金桥", list_status="honour") == {honoured["uscc"]}
+
+
+def a_removed_entry_takes_its_entity_off_the_list(registry: Registry) -> None:
+    entry = factories.list_entry(registry.department, "abnormal", party_name="通辽市锦程电子商务有限公司")
+    record_id = registry.push(entry)["id"]
+    assert registry.entities(q="锦程电子", list_status="abnormal") == {entry["uscc"]}  # no end until removed
+    assert registry.records(q="未按规定期限公示年度报告") >= {record_id}
+
+    removed = registry.push({**entry, "removed_on": date.today().isoformat(), "removal_reason": "已补报年度报告"})
+    assert removed["id"] == record_id
+    assert registry.entities(q="锦程电子", list_status="abnormal") == set()
+    assert registry.search(q="锦程电子")["facets"]["list_status"] == {}
+    assert registry.entities(q="锦程电子") == {entry["uscc"]}  # still found, on no list
+    assert record_id not in registry.records(q="锦程电子") | registry.records(q="未按规定期限公示年度报告")
+
+
+# -- built-in engine, SQLite and PostgreSQL ---------------------------------------------------------
+
+
+def test_entries_are_found_by_their_words_and_filtered_by_kind(app, client, department):
+    entries_are_found_by_their_words_and_filtered_by_kind(builtin(app, client, department))
+
+
+def test_an_entity_is_on_the_list_until_its_entrys_end(app, client, department, clock):
+    an_entity_is_on_the_list_until_its_entrys_end(builtin(app, client, department), clock)
+
+
+def test_a_removed_entry_takes_its_entity_off_the_list(app, client, department):
+    a_removed_entry_takes_its_entity_off_the_list(builtin(app, client, department))
+
+
+def test_list_status_is_checked_and_implies_entities(app, client, department):
+    registry = builtin(app, client, department)
+    entry = factories.list_entry(department, "dishonesty", party_name="通辽市润泽运输有限公司")
+    registry.push(entry)
+    found = registry.search(q="润泽运输", list_status="dishonesty")
+    assert [item["kind"] for item in found["items"]] == ["entity"]  # its entry is a record: not listed here
+    assert client.get("/api/v1/search", query_string={"list_status": "penalty"}).status_code in (400, 422)
+
+
+# -- the external engine (the real OpenSearch node) ---------------------------------------------------
+
+
+def test_entries_are_found_by_their_words_and_filtered_by_kind_on_the_external_engine(external_app):
+    entries_are_found_by_their_words_and_filtered_by_kind(external(external_app))
+
+
+def test_an_entity_is_on_the_list_until_its_entrys_end_on_the_external_engine(external_app, clock):
+    an_entity_is_on_the_list_until_its_entrys_end(external(external_app), clock)
+
+
+def test_a_removed_entry_takes_its_entity_off_the_list_on_the_external_engine(external_app):
+    a_removed_entry_takes_its_entity_off_the_list(external(external_app))
