@@ -3,11 +3,14 @@ real OpenSearch node: found by their list name, reason or commitment, filtered b
 entity found by list status until the day its entry's end comes. The clock is moved; no sweep runs.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import unescape
 
 from registry.publicsearch.engines import configured_engine, sync_search
 from tests import factories
+from tests.web.test_pages import page_of, total_of
 
 
 @dataclass
@@ -127,6 +130,23 @@ def test_list_status_is_checked_and_implies_entities(app, client, department):
     found = registry.search(q="润泽运输", list_status="dishonesty")
     assert [item["kind"] for item in found["items"]] == ["entity"]  # its entry is a record: not listed here
     assert client.get("/api/v1/search", query_string={"list_status": "penalty"}).status_code in (400, 422)
+
+
+def test_the_search_page_filters_by_list_status_under_the_lists_chinese_names(app, client, department):
+    registry = builtin(app, client, department)
+    listed = factories.list_entry(department, "dishonesty", party_name="通辽市兴旺矿业有限公司")
+    honoured = factories.list_entry(department, "honour", party_name="通辽市兴旺乳业有限公司")
+    for entry in (listed, honoured):
+        registry.push(entry)
+    html = page_of(client, "/", q="兴旺")
+    assert total_of(html) == 4  # two entities, their two entries
+    facet = re.search(r'<section class="facet" data-facet="list_status">(.*?)</section>', html, re.S).group(1)
+    assert "<h2>名单状态</h2>" in facet
+    link = re.search(r'<a href="([^"]+)">严重失信主体名单</a>\s*<span class="count">1</span>', facet).group(1)
+    assert re.search(r'<a href="[^"]+">守信激励（红名单）</a>\s*<span class="count">1</span>', facet)
+    narrowed = page_of(client, unescape(link))
+    assert total_of(narrowed) == 1 and listed["uscc"] in narrowed and honoured["uscc"] not in narrowed
+    assert 'name="list_status" value="dishonesty"' in narrowed  # kept by the search box
 
 
 # -- the external engine (the real OpenSearch node) ---------------------------------------------------
