@@ -20,11 +20,11 @@ from registry.records.models import Record
 from registry.runtime import today
 from registry.uow import unit_of_work
 from search.drain import drain
-from search.engine import SearchQuery
+from search.engine import LIST_KINDS, SearchQuery
 from search.sql import BuiltinEngine
 from search.sql_query import docs, texts
 from tests import factories
-from tests.imports.files import write_csv
+from tests.imports.files import write_csv, write_ndjson
 from tests.imports.test_crash_safety import BATCH, committed_rows, department_file, start_import
 
 pytestmark = pytest.mark.committed  # the imports run in an app (or a process) of their own
@@ -112,6 +112,22 @@ def list_entries(department: dict, parties: list[dict]) -> list[dict]:
         factories.list_entry(department, "honour", **third),
         factories.list_entry(department, "commitment", **third),
     ]
+
+
+def test_imported_list_entries_are_indexed_as_the_drain_indexes_them(app, cli, tmp_path, department):
+    rows = department_rows(department, 20)
+    write_csv(tmp_path / "penalties.csv", rows)
+    files = [tmp_path / "penalties.csv"]
+    entries = list_entries(department, rows)
+    for kind in dict.fromkeys(entry["kind"] for entry in entries):  # a file holds one kind
+        files.append(tmp_path / f"{kind}.ndjson")
+        write_ndjson(files[-1], [entry for entry in entries if entry["kind"] == kind])
+    for path in files:
+        assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Record.kind.in_(LIST_KINDS))) == 4
+        assert len(db.session.scalars(select(docs.c.list_until).where(docs.c.list_until.is_not(None))).all()) == 2
+    assert_index_is_the_drains(app)
 
 
 def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department, push):
