@@ -7,13 +7,14 @@ from markupsafe import Markup, escape
 
 from ..db import as_utc
 from ..domain.periods import BEIJING
-from ..records.layout import KIND_LABELS as RECORD_KIND_LABELS  # noqa: F401 (the search page's record kinds)
-from ..records.layout import LIST_KINDS, SEVERITIES
+from ..records import layout
+from ..records.layout import SEVERITIES
 from ..records.publicity import valid_until_text  # noqa: F401 (templates use it through labels)
 
 KIND_LABELS = {"entity": "市场主体", "record": "信用记录"}
+RECORD_KIND_LABELS = layout.KIND_LABELS
 # An entity's list status: the lists it is on today (严重失信主体名单, 经营异常名录, 守信激励（红名单）).
-LIST_STATUS_LABELS = {kind: RECORD_KIND_LABELS[kind] for kind in LIST_KINDS}
+LIST_STATUS_LABELS = {kind: layout.KIND_LABELS[kind] for kind in layout.LIST_KINDS}
 MATCH_LABELS = {"uscc": "统一社会信用代码", "name": "名称", "former_name": "曾用名", "pinyin": "拼音",
                 "initials": "拼音首字母", "text": "记录内容", "decision_no": "决定文书号"}
 PARAM_LABELS = {"q": "关键词", "kind": "类型", "record_kind": "记录种类", "domain": "领域", "district": "地区",
