@@ -276,11 +276,13 @@ def _text_part(rule: Rule, dialect: str) -> Part:
     return Part(found.where(_contains(texts.c.text, rule.needle, dialect)), docs.c.seq)
 
 
-def _parts(rules: list[Rule], dialect: str) -> list[Part]:
-    """Each way the text's documents are found; a blank text finds every document."""
+def _parts(rules: list[Rule], query: SearchQuery, dialect: str) -> list[Part]:
+    """Each way the text's documents are found; a blank text finds every document (only those on some
+    list when the query asks for a list status: few, read through their own partial index)."""
     filtering = [rule for rule in rules if rule.filters]
     if not filtering:
-        return [Part(select(docs.c.seq), docs.c.seq)]
+        every = select(docs.c.seq)
+        return [Part(every.where(docs.c.list_until.is_not(None)) if query.list_status else every, docs.c.seq)]
     parts = [_name_prefix_part(rule.needle, dialect) for rule in rules
              if rule.column == "name_normalised" and rule.test == "starts"]
     name_rules = _name_rules(filtering) if dialect == "sqlite" else None
@@ -313,7 +315,7 @@ def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
     passes = func.coalesce(and_(*conditions), False, type_=Boolean) if conditions else literal(True)
     scan = limit * SCAN_FACTOR if conditions else limit
     found = []
-    for part in _parts(rules, dialect):
+    for part in _parts(rules, query, dialect):
         read = part.found.add_columns(passes.label("passes")).limit(scan + 1).subquery()
         counted = select(read.c.seq, read.c.passes, func.count().over().label("scanned")).subquery()
         # Those that pass first; one that does not still tells how many entries were read.
@@ -342,7 +344,7 @@ def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, not_rank
     (`not_ranked`), and stops after a page. So paging has no wall, though only candidates are ranked."""
     conditions = [*filter_conditions(query, dialect), not_ranked]
     pages = [part.found.where(*conditions, part.key > after_seq).order_by(part.key).limit(size + 1).subquery()
-             for part in _parts(rules, dialect) if part.in_tail]
+             for part in _parts(rules, query, dialect) if part.in_tail]
     found = union(*(select(page.c.seq) for page in pages))
     return (select(docs.c.seq, docs.c.id, score.label("score")).where(docs.c.seq.in_(found))
             .order_by(docs.c.seq).limit(size + 1))
