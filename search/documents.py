@@ -8,7 +8,14 @@ from functools import lru_cache
 from registry.domain.names import normalise_name
 
 # Bump together with a new search/mappings/v{N}.json; `registry reindex` then builds the new index.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
+# A record's fields that make its searchable text, a line each in this order: a penalty's, a licence's,
+# a list entry's (名单名称, 列入事由) and a commitment's (承诺事项, 承诺内容).
+RECORD_TEXT_FIELDS = ("violation_type", "facts", "penalty_content", "content", "list_name", "listing_reason",
+                      "commitment_matter", "commitment_content")
+# The `list_until` of an entry that nothing ends yet (an abnormal-operations entry until its removal):
+# a day past every real one, so "on the list on a day" is one comparison on both engines.
+OPEN_END = "9999-12-31"
 
 # Runs of Han characters (the CJK blocks pypinyin has readings for); everything else is kept as is.
 _HAN_RUN = re.compile(r"([\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+)")
@@ -69,7 +76,12 @@ def entity_document(entity: Mapping) -> dict:
     """The document of one market entity (kind "entity"), id ``entity-<uscc>``.
 
     Keys: uscc, name, former_names, party_category, district_code, record_counts (domain -> count),
-    version, and optionally name_normalised (the stored folded name; saves folding it again).
+    version, and optionally name_normalised (the stored folded name; saves folding it again) and
+    list_until (list kind -> the publicity end of its public entry that ends last, None if none does).
+
+    An entity is on a list on a day before its `list_until` of that kind: the end is compared with
+    the day at search time, so the entity leaves the list when its entry's end comes, with no write
+    (see `on_list`). Left out when the entity is on no list.
     """
     normalised = entity.get("name_normalised") or normalise_name(entity["name"])
     pinyin, initials = pinyin_of(normalised)
@@ -77,7 +89,7 @@ def entity_document(entity: Mapping) -> dict:
     former_normalised = [normalise_name(name) for name in former]
     former_pinyin = [pinyin_of(name) for name in former_normalised]
     counts = dict(entity.get("record_counts") or {})
-    return {
+    document = {
         "id": f"entity-{entity['uscc']}",
         "kind": "entity",
         "uscc": entity["uscc"],
@@ -95,6 +107,19 @@ def entity_document(entity: Mapping) -> dict:
         "counts": counts,
         "version": entity["version"],
     }
+    if lists := list_until(entity.get("list_until")):
+        document["list_until"] = lists
+    return document
+
+
+def list_until(ends: Mapping | None) -> dict[str, str]:
+    """List kind -> the ISO day its entries end (OPEN_END for none), sorted by kind."""
+    return {kind: _iso(end) or OPEN_END for kind, end in sorted((ends or {}).items())}
+
+
+def on_list(document: Mapping, kind: str, today: date) -> bool:
+    """Whether an entity document is on list `kind` on `today` (the engines' filter, said in Python)."""
+    return (document.get("list_until") or {}).get(kind, "") > today.isoformat()
 
 
 def _joined(parts: Iterable[str | None]) -> str:
@@ -105,8 +130,8 @@ def record_document(record: Mapping) -> dict:
     """The document of one credit record (kind "record"), id ``record-<id>``.
 
     Keys: id, kind, uscc, party_name, domain_key, department_id, department_name, district (the
-    department's), severity, decision_date, decision_no, violation_type, facts, penalty_content,
-    content (a licence's), version, and optionally name_normalised (the party name folded already).
+    department's), severity, decision_date, decision_no, the RECORD_TEXT_FIELDS, version, and
+    optionally name_normalised (the party name folded already).
 
     No pinyin: a spelling finds the entity, whose page lists its records. Spelling the party name of
     every record again took a third of the indexing work of a reindex, for hits that only repeat
@@ -126,6 +151,6 @@ def record_document(record: Mapping) -> dict:
         "severity": record.get("severity"),
         "decision_date": _iso(record.get("decision_date")),
         "decision_no": record.get("decision_no"),
-        "text": _joined(record.get(key) for key in ("violation_type", "facts", "penalty_content", "content")),
+        "text": _joined(record.get(key) for key in RECORD_TEXT_FIELDS),
         "version": record["version"],
     }

@@ -18,13 +18,13 @@ from registry.records.models import Record
 from registry.records.visibility import public_condition
 from registry.uow import UnitOfWork
 
-from .documents import entity_document, record_document
-from .engine import IndexingError, SearchEngine
+from .documents import OPEN_END, RECORD_TEXT_FIELDS, entity_document, record_document
+from .engine import LIST_KINDS, IndexingError, SearchEngine
 
 BATCH = 2000
 # What record_document reads: a reindex fetches these, not the fifty-odd columns of a record.
 DOCUMENT_COLUMNS = ("id", "kind", "uscc", "party_name", "domain_key", "department_id", "severity", "decision_date",
-                    "decision_no", "violation_type", "facts", "penalty_content", "content", "version")
+                    "decision_no", *RECORD_TEXT_FIELDS, "version")
 logger = logging.getLogger(__name__)
 
 
@@ -104,7 +104,23 @@ def _entities(session, which, public) -> list:
     )
     for entity_id, domain, count in session.execute(query):
         counts.setdefault(entity_id, {})[domain] = count
-    return [entity_document({**entity, "record_counts": counts.get(entity["id"], {})}) for entity in entities]
+    lists = {}
+    for entity_id, kind, end in session.execute(list_ends(which, public)):
+        lists.setdefault(entity_id, {})[kind] = end
+    return [entity_document({**entity, "record_counts": counts.get(entity["id"], {}),
+                             "list_until": lists.get(entity["id"])}) for entity in entities]
+
+
+def list_ends(which, public):
+    """(entity id, list kind, end) of the entities `which` picks by id: the publicity end of their public
+    entry of that kind that ends last, OPEN_END when one has none. Public is read on the day of
+    indexing; the engines compare the end with the day of each search."""
+    end = func.max(func.coalesce(Record.publicity_end, date.fromisoformat(OPEN_END)))
+    return (
+        select(Record.entity_id, Record.kind, end.label("end"))
+        .where(which(Record.entity_id), public, Record.kind.in_(LIST_KINDS))
+        .group_by(Record.entity_id, Record.kind)
+    )
 
 
 def document_batches(session, publish_natural_persons: bool, size: int = BATCH, *, today: date | None = None):

@@ -5,6 +5,7 @@ from registry.domain.text import fold_width
 from .engine import (
     FACET_SIZES,
     FACETS,
+    LIST_KINDS,
     MATCH_REASONS,
     RECORD_KINDS,
     Hit,
@@ -20,9 +21,9 @@ from .engine import (
 
 # Facet name -> indexed field.
 FACET_FIELDS = {"kind": "kind", "domain": "domain_any", "district": "district", "severity": "severity"}
-# record_kind is indexed without doc values (mapping v2), so its facet counts each kind by a term filter
-# instead of a terms aggregation: no new mapping, and no reindex before the facet works.
-FILTER_FACETS = {"record_kind": RECORD_KINDS}
+# Facets counted by one filter per value: record_kind is indexed without doc values (mapping v2), and an
+# entity's list status is a comparison of its entries' end with the query's day (see `_on_list`).
+FILTER_FACETS = {"record_kind": RECORD_KINDS, "list_status": LIST_KINDS}
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 # Of a short text's grams all must be in the name; of a longer text's trigrams, all up to three, then
 # three fifths, and seven tenths of more than ten. One character typed wrong (three trigrams) or
@@ -148,11 +149,20 @@ def filters(query: SearchQuery) -> list[dict]:
         "severity": query.severity,
     }
     clauses = [{"term": {field: value}} for field, value in terms.items() if value is not None]
+    if query.list_status is not None:
+        clauses.append(_on_list(query.list_status, query))
     bounds = {"gte": query.date_from, "lte": query.date_to}
     bounds = {op: day.isoformat() for op, day in bounds.items() if day is not None}
     if bounds:
         clauses.append({"range": {"decision_date": bounds}})
     return clauses
+
+
+def _on_list(kind: str, query: SearchQuery) -> dict:
+    """Entities on list `kind` on the query's day: the end of its entries (list_until.<kind>, a date
+    mapped by the first document holding it) is after that day. Compared at search time, so an entry
+    whose end has come leaves the list with no write to the index."""
+    return {"range": {f"list_until.{kind}": {"gt": query.today.isoformat()}}}
 
 
 def _highlight(text: QueryText) -> dict:
@@ -206,12 +216,14 @@ def search_bodies(query: SearchQuery, count_limit: int) -> tuple[dict, dict]:
         "track_total_hits": True,
         "terminate_after": count_limit,
         "query": {"bool": {"filter": [matching, *filters(query)]}},  # unscored
-        "aggs": {name: _facet(name) for name in FACETS},
+        "aggs": {name: _facet(name, query) for name in FACETS},
     }
     return page, counts
 
 
-def _facet(name: str) -> dict:
+def _facet(name: str, query: SearchQuery) -> dict:
+    if name == "list_status":
+        return {"filters": {"filters": {kind: _on_list(kind, query) for kind in FILTER_FACETS[name]}}}
     if name in FILTER_FACETS:
         return {"filters": {"filters": {value: {"term": {name: value}} for value in FILTER_FACETS[name]}}}
     return {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZES[name]}}

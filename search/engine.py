@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from registry.domain.names import normalise_name
 from registry.domain.text import fold_width
+from registry.records import layout
 
 from .connection import SearchUnavailable
 
@@ -19,6 +20,7 @@ __all__ = [
     "FACETS",
     "FACET_SIZES",
     "KINDS",
+    "LIST_KINDS",
     "RECORD_KINDS",
     "MATCH_REASONS",
     "Hit",
@@ -37,15 +39,16 @@ __all__ = [
 ]
 
 KINDS = ("entity", "record")
-RECORD_KINDS = ("penalty", "licence")
+RECORD_KINDS = layout.KINDS  # penalty, licence, the list entries' kinds, commitment
+LIST_KINDS = layout.LIST_KINDS  # an entity's list status: the lists it is on today
 # Why a hit matched, in the order they are reported.
 MATCH_REASONS = ("uscc", "name", "former_name", "pinyin", "initials", "text", "decision_no")
 # Facet name -> counts by value. "domain" counts records of the domain and entities with records in it;
 # "district" is the entity's district or the record's department's district; "record_kind" counts
-# records only (penalty, licence).
-FACETS = ("kind", "domain", "district", "severity", "record_kind")
+# records only (RECORD_KINDS); "list_status" counts entities on each list on the query's day.
+FACETS = ("kind", "domain", "district", "severity", "record_kind", "list_status")
 # Buckets returned per facet, the same for both engines.
-FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10, "record_kind": 10}
+FACET_SIZES = {"kind": 10, "domain": 100, "district": 100, "severity": 10, "record_kind": 10, "list_status": 10}
 MAX_SIZE = 1000
 # Totals and facets count matches up to about this many: counting every one of the hundreds of
 # thousands of documents a generic text (有限公司, two characters) matches is what made such searches
@@ -73,11 +76,14 @@ class IndexingError(Exception):
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """One search request. Date bounds are inclusive and apply to records only (entities have no date)."""
+    """One search request. Date bounds are inclusive and apply to records only (entities have no date).
+    `today` is the day list status is read for: an entity is on a list while an entry of it has not
+    reached its publicity end on that day."""
 
     q: str = ""
     kind: str | None = None  # "entity" | "record" | None (both)
-    record_kind: str | None = None  # "penalty" | "licence": records of that kind only
+    record_kind: str | None = None  # one of RECORD_KINDS: records of that kind only
+    list_status: str | None = None  # one of LIST_KINDS: entities on that list on `today` only
     domain: str | None = None
     department: int | None = None
     district: str | None = None
@@ -86,12 +92,15 @@ class SearchQuery:
     date_to: date | None = None
     size: int = 20
     cursor: str | None = None
+    today: date = field(default_factory=date.today)
 
     def __post_init__(self):
         if self.kind not in (None, *KINDS):
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
         if self.record_kind not in (None, *RECORD_KINDS):
             raise ValueError(f"record_kind must be one of {RECORD_KINDS}, not {self.record_kind!r}")
+        if self.list_status not in (None, *LIST_KINDS):
+            raise ValueError(f"list_status must be one of {LIST_KINDS}, not {self.list_status!r}")
         if not 1 <= self.size <= MAX_SIZE:
             raise ValueError(f"size must be between 1 and {MAX_SIZE}")
 

@@ -162,7 +162,7 @@ class BuiltinEngine:
             page = tail_statement(rules, query, dialect, ~candidate, score, after[0], query.size)
         else:
             page = page_statement([candidate], score, after, query.size)
-        return page, facet_statement([candidate])
+        return page, facet_statement([candidate], query.today, dialect)
 
     def search(self, query: SearchQuery) -> SearchResult:
         text = analyse_query(query.q)

@@ -10,7 +10,7 @@ an entity's pinyin (`document_row` itself, so both paths make the same rows: a t
 
 import json
 
-from sqlalchemy import Integer, String, and_, case, cast, column, delete, func, literal, select, table, true
+from sqlalchemy import Integer, String, and_, case, cast, column, delete, func, literal, null, select, table, true
 from sqlalchemy.dialects.sqlite import insert
 
 from registry.departments.models import Department
@@ -19,7 +19,8 @@ from registry.enterprises.models import Entity
 from registry.outbox import ENTITY, RECORD, SearchOutbox
 from registry.records.models import Record
 
-from .documents import entity_document
+from .documents import RECORD_TEXT_FIELDS, entity_document
+from .drain import list_ends
 from .sql_documents import document_row, normalise_text, normalised_text
 from .sql_models import FTS_TABLES
 from .sql_query import docs, texts
@@ -30,14 +31,14 @@ UPDATED_COLUMNS = tuple(name for name in ROW_COLUMNS if name != "id")
 TEXT_COLUMNS = ("text", "document")
 # Entity rows are made once, by Python, into this table, then upserted as documents and texts.
 MADE = table("search_bulk_entities", column("made", String), schema="temp")
-_RECORD_TEXT = ("violation_type", "facts", "penalty_content", "content")
 
 
-def _entity_row(uscc, name, name_normalised, former_names, category, district, counts, version) -> str:
+def _entity_row(uscc, name, name_normalised, former_names, category, district, counts, lists, version) -> str:
     """An entity's document row and text row (ROW_COLUMNS, then TEXT_COLUMNS) as a JSON array."""
     entity = {"uscc": uscc, "name": name, "name_normalised": name_normalised,
               "former_names": json.loads(former_names or "[]"), "party_category": category,
-              "district_code": district, "record_counts": json.loads(counts) if counts else {}, "version": version}
+              "district_code": district, "record_counts": json.loads(counts) if counts else {},
+              "list_until": json.loads(lists) if lists else {}, "version": version}
     row, text = document_row(entity_document(entity))
     return json.dumps([*(row[name] for name in ROW_COLUMNS), *(text[name] for name in TEXT_COLUMNS)],
                       ensure_ascii=False, default=str)
@@ -47,7 +48,7 @@ FUNCTIONS = {
     "search_fold_name": (1, normalise_name),
     "search_fold_text": (1, lambda text: normalised_text(text or "")),
     "search_fold_decision_no": (1, lambda number: normalise_text(number or "") or None),
-    "search_entity_row": (8, _entity_row),
+    "search_entity_row": (9, _entity_row),
 }
 
 
@@ -143,13 +144,14 @@ def _record_rows(which, public):
         which, _record_id(), literal("record"), Department.district_code, Record.severity, Record.department_id,
         Record.decision_date, Record.kind, func.search_fold_decision_no(Record.decision_no),
         literal("|") + Record.domain_key + literal("|"),
-        func.upper(func.nullif(Record.uscc, "")), name, empty, empty, empty, empty, Record.version,
+        func.upper(func.nullif(Record.uscc, "")), name, empty, empty, empty, empty, null(), Record.version,
     ).outerjoin(Entity, Entity.id == Record.entity_id).where(public)
 
 
 def _joined():
     """The record's text parts that are not empty, a line each (as `record_document` joins them)."""
-    lines = [func.coalesce(literal("\n") + func.nullif(Record.__table__.c[name], ""), "") for name in _RECORD_TEXT]
+    parts = (Record.__table__.c[name] for name in RECORD_TEXT_FIELDS)
+    lines = [func.coalesce(literal("\n") + func.nullif(part, ""), "") for part in parts]
     concatenated = lines[0]
     for line in lines[1:]:
         concatenated = concatenated + line
@@ -192,10 +194,23 @@ def _make_entities(connection, which, public) -> None:
         .group_by(by_domain.c.entity_id)
         .subquery()
     )
+    lists = _entity_lists(which, public)
     made = func.search_entity_row(Entity.uscc, Entity.name, Entity.name_normalised, Entity.former_names,
-                                  Entity.party_category, Entity.district_code, counts.c.counts, Entity.version)
-    rows = select(made).select_from(Entity).outerjoin(counts, counts.c.entity_id == Entity.id)
+                                  Entity.party_category, Entity.district_code, counts.c.counts, lists.c.lists,
+                                  Entity.version)
+    rows = (select(made).select_from(Entity).outerjoin(counts, counts.c.entity_id == Entity.id)
+            .outerjoin(lists, lists.c.entity_id == Entity.id))
     connection.execute(MADE.insert().from_select(["made"], rows.where(which(ENTITY, Entity.id))))
+
+
+def _entity_lists(which, public):
+    """Each entity's lists as JSON (list kind -> end), from the drain's `list_ends`."""
+    by_kind = list_ends(lambda column: which(ENTITY, column), public).subquery()
+    return (
+        select(by_kind.c.entity_id, func.json_group_object(by_kind.c.kind, by_kind.c.end).label("lists"))
+        .group_by(by_kind.c.entity_id)
+        .subquery()
+    )
 
 
 def _made(position: int, type_=None):

@@ -75,13 +75,18 @@ def document_row(document: dict) -> tuple[dict, dict]:
         "pinyin": document.get("pinyin") or "",
         "initials": document.get("initials") or "",
         "former_pinyin": "".join(f" {spelling}" for spelling in spellings if spelling),
+        "list_until": _json(document["list_until"]) if document.get("list_until") and kind == "entity" else None,
         "version": version,
     }
     text = {
         "text": normalised_text(document.get("text") or ""),
-        "document": json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str),
+        "document": _json(document),
     }
     return row, text
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def document_rows(documents: Iterable[dict]) -> tuple[list[tuple[dict, dict]], list[tuple[str, str]]]:

@@ -18,6 +18,9 @@ NAME_PREFIX_INDEX = "ix_search_documents_name_prefix"
 # Decision numbers looked up whole or by prefix, as a range of this index ("C"-collated on
 # PostgreSQL); migration 0022 creates it.
 DECISION_NO_INDEX = "ix_search_documents_decision_no"
+# The entities on some list (list_until set), by seq: a search by list status without a text reads
+# those few instead of every document; migration 0025 creates it (a partial index).
+LISTED_INDEX = "ix_search_documents_listed"
 # Joins several normalised names or text parts in one column; normalised text never contains it,
 # so no match runs across two of them.
 SEPARATOR = "\n"
@@ -56,6 +59,9 @@ class SearchDocument(Base):
     initials: Mapped[str] = mapped_column(Text, default="")  # of the name
     # Pinyin and initials of every former name, each after a space: " pinyin1 initials1 pinyin2 ...".
     former_pinyin: Mapped[str] = mapped_column(Text, default="")
+    # An entity's lists: JSON of list kind -> the ISO day its entries end (search.documents.list_until),
+    # compared with the query's day at search time; None when it is on no list.
+    list_until: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -73,14 +79,14 @@ class SearchDocumentText(Base):
 
 
 def is_migration_only(name: str | None, type_: str) -> bool:
-    """True for the schema objects migrations 0003, 0007 and 0022 create outside the SQLAlchemy metadata."""
+    """True for the schema objects migrations 0003, 0007, 0022 and 0025 create outside the SQLAlchemy metadata."""
     if not name:
         return False
     if type_ == "table":  # the FTS5 tables and their shadow tables (search_fts_data, ...)
         return any(name == table or name.startswith(f"{table}_") for table in FTS_TABLES)
     if type_ == "index":
         trigram = name.startswith("ix_search_document") and name.endswith(TRIGRAM_INDEX_SUFFIX)
-        return trigram or name in (NAME_PREFIX_INDEX, DECISION_NO_INDEX)
+        return trigram or name in (NAME_PREFIX_INDEX, DECISION_NO_INDEX, LISTED_INDEX)
     return False
 
 

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     ColumnElement,
+    Date,
     Select,
     String,
     and_,
@@ -42,6 +44,7 @@ from sqlalchemy import text as sql_text
 from .engine import (
     FACET_SIZES,
     FACETS,
+    LIST_KINDS,
     InvalidCursor,
     QueryText,
     SearchQuery,
@@ -273,11 +276,13 @@ def _text_part(rule: Rule, dialect: str) -> Part:
     return Part(found.where(_contains(texts.c.text, rule.needle, dialect)), docs.c.seq)
 
 
-def _parts(rules: list[Rule], dialect: str) -> list[Part]:
-    """Each way the text's documents are found; a blank text finds every document."""
+def _parts(rules: list[Rule], query: SearchQuery, dialect: str) -> list[Part]:
+    """Each way the text's documents are found; a blank text finds every document (only those on some
+    list when the query asks for a list status: few, read through their own partial index)."""
     filtering = [rule for rule in rules if rule.filters]
     if not filtering:
-        return [Part(select(docs.c.seq), docs.c.seq)]
+        every = select(docs.c.seq)
+        return [Part(every.where(docs.c.list_until.is_not(None)) if query.list_status else every, docs.c.seq)]
     parts = [_name_prefix_part(rule.needle, dialect) for rule in rules
              if rule.column == "name_normalised" and rule.test == "starts"]
     name_rules = _name_rules(filtering) if dialect == "sqlite" else None
@@ -310,7 +315,7 @@ def candidates(rules: list[Rule], query: SearchQuery, dialect: str, limit: int):
     passes = func.coalesce(and_(*conditions), False, type_=Boolean) if conditions else literal(True)
     scan = limit * SCAN_FACTOR if conditions else limit
     found = []
-    for part in _parts(rules, dialect):
+    for part in _parts(rules, query, dialect):
         read = part.found.add_columns(passes.label("passes")).limit(scan + 1).subquery()
         counted = select(read.c.seq, read.c.passes, func.count().over().label("scanned")).subquery()
         # Those that pass first; one that does not still tells how many entries were read.
@@ -339,7 +344,7 @@ def tail_statement(rules: list[Rule], query: SearchQuery, dialect: str, not_rank
     (`not_ranked`), and stops after a page. So paging has no wall, though only candidates are ranked."""
     conditions = [*filter_conditions(query, dialect), not_ranked]
     pages = [part.found.where(*conditions, part.key > after_seq).order_by(part.key).limit(size + 1).subquery()
-             for part in _parts(rules, dialect) if part.in_tail]
+             for part in _parts(rules, query, dialect) if part.in_tail]
     found = union(*(select(page.c.seq) for page in pages))
     return (select(docs.c.seq, docs.c.id, score.label("score")).where(docs.c.seq.in_(found))
             .order_by(docs.c.seq).limit(size + 1))
@@ -372,6 +377,8 @@ def filter_conditions(query: SearchQuery, dialect: str) -> list[ColumnElement[bo
             conditions.append(docs.c[column] == value)
     if query.domain is not None:
         conditions.append(_contains(docs.c.domains, f"{DOMAIN_DELIMITER}{query.domain}{DOMAIN_DELIMITER}", dialect))
+    if query.list_status is not None:
+        conditions.append(on_list(query.list_status, query.today, dialect))
     # Entities have no date: a bound leaves them out, as the external engine's range filter does.
     if isinstance(query.date_from, date):
         conditions.append(docs.c.decision_date >= query.date_from)
@@ -405,18 +412,32 @@ def page_statement(where: list, score: ColumnElement, after: tuple[int, str] | N
     return statement.order_by(ranked.c.score.desc(), ranked.c.id).limit(size + 1)
 
 
-def facet_statement(where: list):
-    """Every facet in one pass over the hits: counts by (kind, district, severity,
-    domains, record kind), which read_facets adds up per facet (a few hundred groups at most)."""
+def on_list(kind: str, today: date, dialect: str) -> ColumnElement[bool]:
+    """Entities on list `kind` on `today`: the end of their entries of that kind (list_until) is after
+    it. Compared at search time, so an entry whose end has come leaves the list with no write."""
+    if dialect == "postgresql":
+        end = cast(func.json_extract_path_text(cast(docs.c.list_until, JSON), kind), Date)
+        return end > today
+    return func.json_extract(docs.c.list_until, f"$.{kind}") > today.isoformat()
+
+
+def facet_statement(where: list, today: date, dialect: str):
+    """Every facet in one pass over the hits: counts by (kind, district, severity, domains, record
+    kind), with how many of each group are on each list on `today`, which read_facets adds up per
+    facet (a few hundred groups at most)."""
     keys = (docs.c.kind, docs.c.district, docs.c.severity, docs.c.domains, docs.c.record_kind)
-    return select(*keys, func.count()).where(*where).group_by(*keys)
+    listed = (func.count(case((on_list(kind, today, dialect), 1))) for kind in LIST_KINDS)
+    return select(*keys, func.count(), *listed).where(*where).group_by(*keys)
 
 
 def read_facets(rows) -> dict[str, dict[str, int]]:
     """The biggest buckets of each facet, biggest first."""
     counts = {facet: Counter() for facet in FACETS}
-    for kind, district, severity, held, record_kind, count in rows:
+    for kind, district, severity, held, record_kind, count, *listed in rows:
         counts["kind"][kind] += count
+        for list_kind, on in zip(LIST_KINDS, listed, strict=True):
+            if on:
+                counts["list_status"][list_kind] += on
         if record_kind is not None:
             counts["record_kind"][record_kind] += count
         if district is not None:

@@ -2,10 +2,14 @@
 
 from marshmallow import Schema, fields, post_load, validate
 
-from search.engine import RECORD_KINDS
+from search.engine import LIST_KINDS, RECORD_KINDS
 
-from ..records.layout import SEVERITIES
+from ..records.layout import KIND_LABELS, SEVERITIES
 from ..records.schemas import RecordOut
+
+
+def _named(kinds) -> str:
+    return ", ".join(f"{kind} ({KIND_LABELS[kind]})" for kind in kinds)
 
 
 class SearchArgs(Schema):
@@ -13,7 +17,10 @@ class SearchArgs(Schema):
                       metadata={"description": "name fragment, former name, credit code (or prefix), pinyin, initials"})
     kind = fields.String(validate=validate.OneOf(("entity", "record")))
     record_kind = fields.String(validate=validate.OneOf(RECORD_KINDS), metadata={
-        "description": "records of this kind only: penalty (行政处罚) or licence (行政许可); implies kind=record"})
+        "description": "records of this kind only: " + _named(RECORD_KINDS) + "; implies kind=record"})
+    list_status = fields.String(validate=validate.OneOf(LIST_KINDS), metadata={
+        "description": "entities on this list today (an entry of it published and not past its end): "
+                       + _named(LIST_KINDS) + "; implies kind=entity"})
     domain = fields.String(validate=validate.Length(max=40))
     department = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     district = fields.String(validate=validate.Regexp(r"^\d{6}$"))
@@ -59,6 +66,7 @@ class SearchOut(Schema):
                        "2,000 per index on the built-in one): total and facets then count a part of them, "
                        "and paging still goes through every hit"})
     facets = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-                         metadata={"description": "counts by value over the hits counted in total"})
+                         metadata={"description": "counts by value over the hits counted in total; list_status "
+                                               "counts the entities on each list today"})
     next_cursor = fields.String(allow_none=True)
     engine = fields.String()

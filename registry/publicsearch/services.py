@@ -33,12 +33,12 @@ SEARCH_LIMIT = "SEARCH"  # the rate limit of searches, API and page (registry.ra
 
 def search(args: dict) -> dict:
     """One page of hits for the public; never an empty page in place of an outage."""
-    record_kind = args.get("record_kind")
-    kind = "record" if record_kind else args.get("kind")
-    query = SearchQuery(q=args.get("q") or "", kind=kind, record_kind=record_kind, domain=args.get("domain"),
-                        department=args.get("department"), district=args.get("district"),
+    record_kind, list_status = args.get("record_kind"), args.get("list_status")
+    kind = "record" if record_kind else "entity" if list_status else args.get("kind")
+    query = SearchQuery(q=args.get("q") or "", kind=kind, record_kind=record_kind, list_status=list_status,
+                        domain=args.get("domain"), department=args.get("department"), district=args.get("district"),
                         severity=args.get("severity"), date_from=args.get("from"), date_to=args.get("to"),
-                        size=args["limit"], cursor=args.get("cursor"))
+                        size=args["limit"], cursor=args.get("cursor"), today=today())
     try:
         result = configured_engine().search(query)
     except SearchUnavailable:

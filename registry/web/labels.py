@@ -23,13 +23,15 @@ NO_REPAIR_ZH = {layout.LICENCE: "行政许可信息，无需信用修复", layou
                 layout.COMMITMENT: "信用承诺信息不适用信用修复"}
 # The badge a negative list entry or a broken commitment wears; honours wear a positive one.
 _NEGATIVE_BADGES = {layout.DISHONESTY: "严重失信", layout.ABNORMAL: "经营异常", layout.COMMITMENT: "未履行承诺"}
+# An entity's list status: the lists it is on today (严重失信主体名单, 经营异常名录, 守信激励（红名单）).
+LIST_STATUS_LABELS = {kind: layout.KIND_LABELS[kind] for kind in layout.LIST_KINDS}
 MATCH_LABELS = {"uscc": "统一社会信用代码", "name": "名称", "former_name": "曾用名", "pinyin": "拼音",
                 "initials": "拼音首字母", "text": "记录内容", "decision_no": "决定文书号"}
 PARAM_LABELS = {"q": "关键词", "kind": "类型", "record_kind": "记录种类", "domain": "领域", "district": "地区",
-                "severity": "严重程度",
+                "severity": "严重程度", "list_status": "名单状态",
                 "from": "起始日期", "to": "截止日期", "cursor": "分页"}
 FACET_TITLES = {"kind": "类型", "record_kind": "记录种类", "domain": "领域", "district": "地区",
-                "severity": "严重程度"}
+                "severity": "严重程度", "list_status": "名单状态"}
 SEVERITY_LABELS = SEVERITIES
 ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "数据报送单位", "agent": "代办窗口",
                "reviewer": "信用中心审核人员", "admin": "系统管理员"}

@@ -21,7 +21,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 PAGE_SIZE = 20
 # Query parameters a link to another page of the same search keeps.
-SEARCH_PARAMS = ("q", "kind", "record_kind", "domain", "district", "severity", "from", "to")
+SEARCH_PARAMS = ("q", "kind", "record_kind", "list_status", "domain", "district", "severity", "from", "to")
 
 
 @bp.app_context_processor
@@ -86,7 +86,7 @@ def _facet_options(facets: dict[str, dict[str, int]], params: dict) -> list[dict
     """Each facet with its values by count; a value's link narrows the search to it, or lifts the filter
     when it is the one already chosen."""
     names = {**reference_names(), "kind": labels.KIND_LABELS, "severity": labels.SEVERITY_LABELS,
-             "record_kind": labels.RECORD_KIND_LABELS}
+             "record_kind": labels.RECORD_KIND_LABELS, "list_status": labels.LIST_STATUS_LABELS}
     options = []
     for facet, counts in facets.items():
         values = []

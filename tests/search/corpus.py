@@ -4,7 +4,7 @@ from datetime import date
 from itertools import count
 
 from registry.domain import uscc as uscc_rules
-from search.documents import entity_document, record_document
+from search.documents import OPEN_END, entity_document, record_document
 from search.engine import SearchQuery
 
 _serial = count(1)
@@ -38,6 +38,7 @@ def entity(name: str, uscc: str | None = None, district: str = "150502", version
             "party_category": "法人及非法人组织",
             "district_code": district,
             "record_counts": extra.get("counts", {}),
+            "list_until": extra.get("lists"),
             "version": version,
         }
     )
@@ -108,12 +109,28 @@ R4 = record(
     penalty_content=None,
     content="建筑工程施工许可",
 )
-CORPUS = [TARGET, *SIMILAR, *PAGED, R1, R2, R3, R4]
+# The day the corpus is searched on, and entities on lists: one on the serious-dishonesty list until
+# LISTED_UNTIL and on the abnormal-operations list with no end, one on a red list; their entries.
+TODAY = date(2026, 12, 6)
+LISTED_UNTIL = date(2027, 6, 1)
+LISTED_NAME = "库伦旗宏达运输有限公司"
+LISTED = entity(LISTED_NAME, district="150524", lists={"dishonesty": LISTED_UNTIL, "abnormal": None})
+HONOURED = entity("扎鲁特旗金穗农业科技有限公司", district="150526", lists={"honour": date(2027, 1, 1)})
+ENTRY = dict(domain_key="human_resources", department_id=4, department_name="通辽市人力资源和社会保障局",
+             district="150524", severity=None, decision_date=date(2022, 5, 20), violation_type=None, facts=None,
+             penalty_content=None)
+L1 = record(5, LISTED_NAME, LISTED["uscc"], kind="dishonesty", decision_no="通人社列〔2022〕5号",
+            list_name="严重失信主体名单（拖欠农民工工资）", listing_reason="拖欠农民工工资数额较大，经责令仍拒不支付",
+            **ENTRY)
+C1 = record(6, LISTED_NAME, LISTED["uscc"], kind="commitment", decision_no="通人社诺〔2022〕6号",
+            commitment_matter="劳务派遣经营许可", commitment_content="承诺按月足额支付劳动者工资", **ENTRY)
+assert LISTED["list_until"] == {"abnormal": OPEN_END, "dishonesty": "2027-06-01"}
+CORPUS = [TARGET, *SIMILAR, *PAGED, R1, R2, R3, R4, LISTED, HONOURED, L1, C1]
 TARGET_AND_RECORDS = {TARGET["id"], R1["id"], R2["id"], R3["id"]}
 
 
 def search(engine, q="", **filters):
-    return engine.search(SearchQuery(q=q, size=filters.pop("size", 100), **filters))
+    return engine.search(SearchQuery(q=q, size=filters.pop("size", 100), today=filters.pop("today", TODAY), **filters))
 
 
 def ids(result) -> list[str]:

@@ -5,14 +5,20 @@ only one engine does (its stricter ranking, its writes, its index plans) stays i
 """
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from search.engine import InvalidCursor, SearchQuery, encode_cursor
+from search.documents import on_list
+from search.engine import LIST_KINDS, InvalidCursor, SearchQuery, encode_cursor
 from tests.search.corpus import (
+    C1,
     CORPUS,
     FORMER_NAME,
+    L1,
+    LISTED,
+    LISTED_NAME,
+    LISTED_UNTIL,
     PAGED,
     PAGED_COUNT,
     PAGED_NAME,
@@ -25,6 +31,7 @@ from tests.search.corpus import (
     TARGET_AND_RECORDS,
     TARGET_NAME,
     TARGET_USCC,
+    TODAY,
     full_width,
     hit_for,
     ids,
@@ -134,7 +141,7 @@ def test_nothing_matches(loaded):
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"kind": "record"}, {R1["id"], R2["id"], R3["id"], R4["id"]}),
+        ({"kind": "record"}, {R1["id"], R2["id"], R3["id"], R4["id"], L1["id"], C1["id"]}),
         ({"kind": "entity", "district": "150521"}, {TARGET["id"]}),
         ({"domain": "tax"}, {TARGET["id"], R3["id"]}),  # an entity counts in the domains it has records in
         ({"domain": "housing_construction"}, {R4["id"]}),
@@ -157,11 +164,12 @@ def test_filters_combine_with_text(loaded):
     assert set(ids(search(loaded, "鑫源商贸", domain="tax"))) == {TARGET["id"], R3["id"]}
 
 
-def expected_facets(docs) -> dict[str, dict[str, int]]:
+def expected_facets(docs, today: date = TODAY) -> dict[str, dict[str, int]]:
     facets = {"kind": Counter(), "domain": Counter(), "district": Counter(), "severity": Counter(),
-              "record_kind": Counter()}
+              "record_kind": Counter(), "list_status": Counter()}
     for doc in docs:
         facets["kind"][doc["kind"]] += 1
+        facets["list_status"].update(kind for kind in LIST_KINDS if on_list(doc, kind, today))
         if doc["kind"] == "record":
             facets["record_kind"][doc["record_kind"]] += 1
         facets["district"][doc["district"]] += 1
@@ -185,7 +193,7 @@ def test_facets_of_a_filtered_search(loaded):
 
 def test_facets_of_nothing(loaded):
     assert search(loaded, "不存在").facets == {"kind": {}, "domain": {}, "district": {}, "severity": {},
-                                             "record_kind": {}}
+                                             "record_kind": {}, "list_status": {}}
 
 
 # -- paging ------------------------------------------------------------------------------------------
@@ -195,7 +203,7 @@ def test_facets_of_nothing(loaded):
 def test_cursor_pages_through_every_hit_once(loaded, q):
     seen, cursor, pages = [], None, 0
     while True:
-        result = loaded.search(SearchQuery(q=q, district="150525", size=10, cursor=cursor))
+        result = loaded.search(SearchQuery(q=q, district="150525", size=10, cursor=cursor, today=TODAY))
         assert result.total == PAGED_COUNT and result.total_exact
         seen += ids(result)
         pages += 1
@@ -263,3 +271,45 @@ def test_record_kind_filters_penalties_from_licences(loaded):
     assert set(ids(search(loaded, "鑫源", record_kind="licence"))) == {R4["id"]}
     assert set(ids(search(loaded, "鑫源", record_kind="penalty"))) == {R1["id"], R2["id"], R3["id"]}
     assert search(loaded, "鑫源", kind="record").facets["record_kind"] == {"penalty": 3, "licence": 1}
+
+
+# -- list entries, commitments and an entity's list status -------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["拖欠农民工工资", "严重失信主体名单", "拒不支付"])
+def test_an_entry_is_found_by_its_list_name_and_reason(loaded, q):
+    result = search(loaded, q)
+    assert ids(result) == [L1["id"]] and result.hits[0].matched == ("text",)
+    assert f"<em>{q}</em>" in result.hits[0].highlights["text"][0]
+
+
+@pytest.mark.parametrize("q", ["劳务派遣经营许可", "足额支付劳动者工资"])
+def test_a_commitment_is_found_by_its_matter_and_content(loaded, q):
+    assert ids(search(loaded, q)) == [C1["id"]]
+
+
+def test_record_kind_takes_every_kind_of_the_layout(loaded):
+    assert ids(search(loaded, LISTED_NAME, record_kind="dishonesty")) == [L1["id"]]
+    assert ids(search(loaded, LISTED_NAME, record_kind="commitment")) == [C1["id"]]
+    assert ids(search(loaded, LISTED_NAME, record_kind="abnormal")) == []
+    assert search(loaded, kind="record").facets["record_kind"] == {"penalty": 3, "licence": 1, "dishonesty": 1,
+                                                                  "commitment": 1}
+
+
+@pytest.mark.parametrize(("today", "dishonesty"), [(LISTED_UNTIL - timedelta(days=1), True), (LISTED_UNTIL, False)])
+def test_an_entity_is_on_a_list_until_its_entrys_end(loaded, today, dishonesty):
+    assert ids(search(loaded, list_status="dishonesty", today=today)) == ([LISTED["id"]] if dishonesty else [])
+    assert ids(search(loaded, list_status="abnormal", today=today)) == [LISTED["id"]]  # no end: on it until removed
+    assert ids(search(loaded, "宏达", list_status="abnormal", today=today)) == [LISTED["id"]]
+    assert ids(search(loaded, "鑫源", list_status="abnormal", today=today)) == []
+
+
+@pytest.mark.parametrize(("today", "lists"), [
+    (TODAY, {"dishonesty": 1, "abnormal": 1, "honour": 1}),
+    (date(2027, 1, 1), {"dishonesty": 1, "abnormal": 1}),  # the red list's entry ended that day
+    (LISTED_UNTIL, {"abnormal": 1}),
+])
+def test_list_status_facet_counts_the_entities_on_each_list_that_day(loaded, today, lists):
+    assert search(loaded, today=today).facets["list_status"] == lists
+    assert search(loaded, today=today).facets == expected_facets(CORPUS, today)
+    assert search(loaded, "宏达", today=today).facets["list_status"] == {kind: 1 for kind in lists if kind != "honour"}

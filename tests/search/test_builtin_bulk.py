@@ -20,10 +20,11 @@ from registry.records.models import Record
 from registry.runtime import today
 from registry.uow import unit_of_work
 from search.drain import drain
-from search.engine import SearchQuery
+from search.engine import LIST_KINDS, SearchQuery
 from search.sql import BuiltinEngine
 from search.sql_query import docs, texts
-from tests.imports.files import write_csv
+from tests import factories
+from tests.imports.files import write_csv, write_ndjson
 from tests.imports.test_crash_safety import BATCH, committed_rows, department_file, start_import
 
 pytestmark = pytest.mark.committed  # the imports run in an app (or a process) of their own
@@ -98,11 +99,46 @@ def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path,
     assert_index_is_the_drains(app)
 
 
-def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department):
+def list_entries(department: dict, parties: list[dict]) -> list[dict]:
+    """Entries of every list kind and a commitment for the parties of penalties: entities with records
+    and lists, two lists on one of them, an entry that ends, one with no end, one removed already."""
+    listed, ends = date.today() - timedelta(days=30), date.today() + timedelta(days=90)
+    (first, second, third) = ({"party_name": row["party_name"], "uscc": row["uscc"]} for row in parties[:3])
+    return [
+        factories.entry(department, "dishonesty", **first, valid_to=ends.isoformat()),
+        factories.entry(department, "abnormal", **first),
+        factories.entry(department, "abnormal", **second, decision_date=listed.isoformat(),
+                        removed_on=date.today().isoformat(), removal_reason="已补报年度报告"),
+        factories.entry(department, "honour", **third),
+        factories.entry(department, "commitment", **third),
+    ]
+
+
+def test_imported_list_entries_are_indexed_as_the_drain_indexes_them(app, cli, tmp_path, department):
+    rows = department_rows(department, 20)
+    write_csv(tmp_path / "penalties.csv", rows)
+    files = [tmp_path / "penalties.csv"]
+    entries = list_entries(department, rows)
+    for kind in dict.fromkeys(entry["kind"] for entry in entries):  # a file holds one kind
+        files.append(tmp_path / f"{kind}.ndjson")
+        write_ndjson(files[-1], [entry for entry in entries if entry["kind"] == kind])
+    for path in files:
+        assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Record.kind.in_(LIST_KINDS))) == 4
+        assert len(db.session.scalars(select(docs.c.list_until).where(docs.c.list_until.is_not(None))).all()) == 2
+    assert_index_is_the_drains(app)
+
+
+def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department, push):
     path = tmp_path / "penalties.csv"
-    write_csv(path, department_rows(department, 300))
+    rows = department_rows(department, 300)
+    write_csv(path, rows)
     assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    assert push(list_entries(department, rows)).status_code == 200
     drained = drained_one_by_one(app)
+    on_lists = [doc["document"]["list_until"] for doc in drained.values() if doc["list_until"]]
+    assert sorted(map(sorted, on_lists)) == [["abnormal", "dishonesty"], ["honour"]]
     with app.app_context():
         assert rebuild_index()["indexed"] == len(drained)
     assert indexed(app) == drained

@@ -259,3 +259,14 @@ def test_short_fragments_scan_names_but_not_record_text(loaded):
     assert "search_document_texts" not in plan and "search_text_fts" not in plan
     if db.session.connection().dialect.name == "sqlite":
         assert "SCAN search_documents" in plan
+
+
+def test_a_list_status_without_a_text_reads_the_entities_on_lists_only(loaded):
+    dialect = db.session.connection().dialect.name
+    if dialect == "postgresql":  # as above: the corpus's statistics, and a corpus too small to need an index
+        db.session.execute(db.text("ANALYZE search_documents"))
+        db.session.execute(db.text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(loaded.explain(SearchQuery(list_status="dishonesty")))
+    db.session.rollback()
+    assert "ix_search_documents_listed" in plan
+    assert "SCAN search_documents\n" not in plan + "\n" and "Seq Scan" not in plan

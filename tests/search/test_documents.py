@@ -5,7 +5,7 @@ from datetime import date
 
 from pypinyin import Style, lazy_pinyin
 
-from search.documents import MAPPING_VERSION, entity_document, pinyin_of, record_document
+from search.documents import MAPPING_VERSION, entity_document, on_list, pinyin_of, record_document
 from search.elastic import mapping
 from search.elastic_query import FACET_FIELDS
 
@@ -137,6 +137,25 @@ def test_licence_text_is_its_content():
     assert doc["record_kind"] == "licence"
     assert doc["text"] == "食品经营许可"
     assert doc["severity"] is None
+
+
+def test_a_list_entry_is_searched_by_its_list_name_and_reason_and_a_commitment_by_what_it_promises():
+    blank = dict.fromkeys(("violation_type", "facts", "penalty_content"))
+    entry = {**RECORD, **blank, "kind": "dishonesty", "list_name": "严重失信主体名单",
+             "listing_reason": "拖欠农民工工资"}
+    commitment = {**RECORD, **blank, "kind": "commitment", "commitment_matter": "食品经营许可",
+                  "commitment_content": "承诺如实提交材料"}
+    assert record_document(entry)["text"] == "严重失信主体名单\n拖欠农民工工资"
+    assert record_document(entry)["record_kind"] == "dishonesty"
+    assert record_document(commitment)["text"] == "食品经营许可\n承诺如实提交材料"
+
+
+def test_an_entity_on_lists_carries_the_end_of_each_list():
+    doc = entity_document({**ENTITY, "list_until": {"dishonesty": date(2027, 6, 1), "abnormal": None}})
+    assert doc["list_until"] == {"abnormal": "9999-12-31", "dishonesty": "2027-06-01"}  # no end yet: none
+    assert on_list(doc, "dishonesty", date(2027, 5, 31)) and not on_list(doc, "dishonesty", date(2027, 6, 1))
+    assert on_list(doc, "abnormal", date(9999, 12, 30)) and not on_list(doc, "honour", date(2027, 1, 1))
+    assert "list_until" not in entity_document(ENTITY)  # on no list: the document of before lists
 
 
 def test_pinyin_is_cached_per_name():

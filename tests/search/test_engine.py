@@ -39,7 +39,8 @@ def test_bad_cursors(cursor):
         decode_cursor(cursor)
 
 
-@pytest.mark.parametrize("bad", [{"kind": "person"}, {"record_kind": "list_entry"}, {"size": 0}, {"size": 1001}])
+@pytest.mark.parametrize("bad", [{"kind": "person"}, {"record_kind": "list_entry"}, {"size": 0}, {"size": 1001},
+                                 {"list_status": "penalty"}, {"list_status": "commitment"}])
 def test_query_validation(bad):
     with pytest.raises(ValueError):
         SearchQuery(**bad)
@@ -77,7 +78,16 @@ def test_body_filters_and_paging():
     # The counts match the same documents, unscored, and stop at the limit.
     assert counts["query"]["bool"]["filter"] == [page["query"]["bool"]["must"][0], *expected_filters]
     assert counts["size"] == 0 and counts["terminate_after"] == 500 and counts["track_total_hits"] is True
-    assert set(counts["aggs"]) == {"kind", "domain", "district", "severity", "record_kind"}
+    assert set(counts["aggs"]) == {"kind", "domain", "district", "severity", "record_kind", "list_status"}
+
+
+def test_list_status_compares_the_entries_end_with_the_querys_day():
+    query = SearchQuery(list_status="dishonesty", today=date(2026, 12, 6))
+    page, counts = search_bodies(query, count_limit=500)
+    on_list = {"range": {"list_until.dishonesty": {"gt": "2026-12-06"}}}
+    assert page["query"]["bool"]["filter"] == [on_list]
+    assert counts["aggs"]["list_status"]["filters"]["filters"]["dishonesty"] == on_list
+    assert set(counts["aggs"]["list_status"]["filters"]["filters"]) == {"dishonesty", "abnormal", "honour"}
 
 
 def test_empty_text_matches_everything_without_highlights():
