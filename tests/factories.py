@@ -130,7 +130,7 @@ def honour(dep: dict, **overrides) -> dict:
 def commitment(dep: dict, **overrides) -> dict:
     decided = date.today() - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "commitment", decided, decision_no=f"CN{decided.year}{_rng.randint(100000, 999999)}",
-                     commitment_type="容缺受理型", commitment_matter="食品经营许可",
+                     commitment_type="审批替代型", commitment_matter="食品经营许可",
                      commitment_content="承诺在20个工作日内补齐食品安全管理制度文本，逾期未补齐自愿承担相应责任。",
                      commitment_state="履约中"), **overrides}
 

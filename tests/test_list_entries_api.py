@@ -18,7 +18,8 @@ def test_each_kind_is_pushed_read_back_and_public(push, client, department, kind
     assert response.status_code == 200, response.json
     shown = client.get(f"/api/v1/records/{response.json['results'][0]['id']}").json
     assert (shown["kind"], shown["status"], shown["decision_no"]) == (kind, "published", row["decision_no"])
-    own = {k: v for k, v in row.items() if k in ("list_name", "listing_reason", "commitment_matter", "commitment_state")}
+    own = {k: v for k, v in row.items()
+           if k in ("list_name", "listing_reason", "commitment_matter", "commitment_state")}
     assert {k: shown[k] for k in own} == own
     assert "penalty_types" not in shown and "violation_type" not in shown
     listed = client.get(f"/api/v1/enterprises/{row['uscc']}/records").json["items"]

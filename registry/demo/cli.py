@@ -25,7 +25,8 @@ def demo(seed, entities, records, repairs, objections):
     initialise()
     summary = load_demo(seed=seed, entity_count=entities, record_count=records)
     click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records and "
-               f"{summary['list_entries']} list entries and commitments ({summary['inserted']} new) over {summary['domains']} domains and "
+               f"{summary['list_entries']} list entries and commitments ({summary['inserted']} new)"
+               f" over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
     if repairs and not any_applications():
         filed = load_demo_repairs(repairs, seed)

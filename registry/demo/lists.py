@@ -17,12 +17,15 @@ SPAN_DAYS = 4 * 365
 ABNORMAL_CAUSES = (  # (reason, basis, weight, how it ends when removed)
     ("未按照《企业信息公示暂行条例》第八条规定的期限公示年度报告", "《企业信息公示暂行条例》第十七条第一款", 70,
      "已补报并公示年度报告"),
-    ("通过登记的住所或者经营场所无法联系", "《市场监督管理严重违法失信名单管理办法》第十三条", 20, "已依法办理住所变更登记"),
+    ("通过登记的住所或者经营场所无法联系", "《市场监督管理严重违法失信名单管理办法》第十三条", 20,
+     "已依法办理住所变更登记"),
     ("公示企业信息隐瞒真实情况、弄虚作假", "《企业信息公示暂行条例》第十七条第一款", 7, "已更正公示信息"),
-    ("未在市场监督管理部门依照条例责令的期限内公示有关企业信息", "《企业信息公示暂行条例》第十七条第一款", 3, "已按要求公示"),
+    ("未在市场监督管理部门依照条例责令的期限内公示有关企业信息", "《企业信息公示暂行条例》第十七条第一款", 3,
+     "已按要求公示"),
 )
 DISHONESTY_LISTS = {  # domain: (list name, reason, basis)
-    "tax": ("重大税收违法失信主体名单", "虚开增值税专用发票，偷税数额在100万元以上", "《重大税收违法失信主体信息公布管理办法》第六条"),
+    "tax": ("重大税收违法失信主体名单", "虚开增值税专用发票，偷税数额在100万元以上",
+            "《重大税收违法失信主体信息公布管理办法》第六条"),
     "human_resources": ("拖欠农民工工资失信联合惩戒对象名单", "拖欠农民工工资数额较大，经责令限期支付逾期未支付",
                         "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》第五条"),
     "emergency_management": ("安全生产严重失信主体名单", "发生较大生产安全事故并负有责任",
@@ -30,8 +33,8 @@ DISHONESTY_LISTS = {  # domain: (list name, reason, basis)
     "market_supervision": ("市场监督管理严重违法失信名单", "提交虚假材料取得登记，情节严重",
                            "《市场监督管理严重违法失信名单管理办法》第九条"),
 }
-HONOURS = {"tax": "纳税信用A级纳税人", "market_supervision": "守合同重信用企业", "human_resources": "劳动保障守法诚信企业",
-           "housing_construction": "诚信建筑业企业"}
+HONOURS = {"tax": "纳税信用A级纳税人", "market_supervision": "守合同重信用企业",
+           "human_resources": "劳动保障守法诚信企业", "housing_construction": "诚信建筑业企业"}
 COMMITMENT_MATTERS = {  # domain: (type, matter)
     "market_supervision": ("容缺受理型", "食品经营许可（容缺受理）"),
     "housing_construction": ("审批替代型", "建筑业企业资质证书延续"),
@@ -75,7 +78,8 @@ def generate_list_entries(entities: list[dict], departments: list[dict], seed: i
 def _abnormal(rng: Random, entity: dict, department: dict, listed: date, today: date, number: int) -> dict:
     reason, basis, _, fix = rng.choices(ABNORMAL_CAUSES, [c[2] for c in ABNORMAL_CAUSES])[0]
     removal = _removal(rng, listed, today, 0.35, fix)
-    return _row(entity, department, layout.ABNORMAL, listed, f"{department.get('abbr', '')}异〔{listed.year}〕{number}号",
+    return _row(entity, department, layout.ABNORMAL, listed,
+                f"{department.get('abbr', '')}异〔{listed.year}〕{number}号",
                 listing_reason=reason, listing_basis=basis, **removal)
 
 

@@ -44,7 +44,8 @@ def load_demo(seed: int, entity_count: int, record_count: int, today: date | Non
 def _load_rows(rows, departments: dict, today: date, totals: dict) -> int:
     """Validate and write generated rows, per department in batches; returns how many there were."""
     pending, count = defaultdict(list), 0
-    for count, raw in enumerate(rows, 1):
+    for raw in rows:
+        count += 1
         clean, errors = validate_record(raw, today=today)
         if errors:
             raise ValueError(f"the demo generator produced an invalid record: {errors[0]}")

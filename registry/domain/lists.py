@@ -29,7 +29,8 @@ class ListRule:
 
     def is_negative(self, kept_state: str | None, broken_state: str) -> bool:
         """Whether an entry in this state counts against its party (reports, badges)."""
-        return self.negative == NEGATIVE_ALWAYS or (self.negative == NEGATIVE_WHEN_BROKEN and kept_state == broken_state)
+        return self.negative == NEGATIVE_ALWAYS or (
+            self.negative == NEGATIVE_WHEN_BROKEN and kept_state == broken_state)
 
 
 @dataclass(frozen=True)

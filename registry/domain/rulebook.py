@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .penalty_types import PENALTY_TYPES
 from .lists import read_list_rules
+from .penalty_types import PENALTY_TYPES
 from .periods import as_date
 from .rule_data import RuleDataError, RuleReader, RuleSet, Track
 from .severity import SEVERITIES, SEVERITY_RANK, normalise_severity

@@ -121,7 +121,8 @@ FIELDS = (
           max_length=2000, headers=("列入原因", "列入经营异常名录原因", "认定事由")),
     Field("listing_basis", "列入依据", kinds=_only(DISHONESTY, ABNORMAL), required=_req(DISHONESTY),
           max_length=2000, headers=("认定依据",)),
-    Field("removed_on", "移出日期", DATE, kinds=frozenset(LIST_KINDS), headers=("移出名单日期", "移出经营异常名录日期")),
+    Field("removed_on", "移出日期", DATE, kinds=frozenset(LIST_KINDS),
+          headers=("移出名单日期", "移出经营异常名录日期")),
     Field("removal_reason", "移出原因", kinds=frozenset(LIST_KINDS), max_length=2000,
           headers=("移出经营异常名录原因",)),
     # Public credit commitments.

@@ -16,7 +16,8 @@ REPAIRABLE_STATUSES = frozenset({"published", "not_published"})
 # The kinds of record a repair applies to, each with its mode in the applicant's words: a penalty is
 # taken off display; a list entry is removed from its list early (移出, SPEC §5). Honours and
 # commitments are not repaired (a broken commitment is corrected by its department).
-REPAIR_MODES_ZH = {"penalty": "行政处罚信息信用修复", "dishonesty": "移出严重失信主体名单", "abnormal": "移出经营异常名录"}
+REPAIR_MODES_ZH = {"penalty": "行政处罚信息信用修复", "dishonesty": "移出严重失信主体名单",
+                   "abnormal": "移出经营异常名录"}
 _STATUS_LABELS_ZH = {"expired": "公示期已满", "withdrawn": "已被撤销", "repaired": "已完成信用修复"}
 
 

@@ -50,7 +50,8 @@ class ClockOut(Schema):
 
 class RecordRefOut(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "penalty, or the list (dishonesty, abnormal) an early removal is for"})
+    kind = fields.String(metadata={
+        "description": "penalty, or the list (dishonesty, abnormal) an early removal is for"})
     decision_no = fields.String()
     authority = fields.String()
     decision_date = fields.Date()

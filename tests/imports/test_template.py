@@ -11,10 +11,10 @@ from registry.imports.template import choices_of, template_workbook
 from registry.records import layout
 from registry.records.validation import validate_record
 
-
 # Each kind's decision number under the national layout's wording for it.
-DECISION_NO_HEADERS = {"penalty": "*行政处罚决定书文号", "licence": "*行政许可决定文书号", "dishonesty": "*列入决定文书号",
-                       "abnormal": "*列入决定文书号", "honour": "*认定文书号", "commitment": "*承诺书编号"}
+DECISION_NO_HEADERS = {"penalty": "*行政处罚决定书文号", "licence": "*行政许可决定文书号",
+                       "dishonesty": "*列入决定文书号", "abnormal": "*列入决定文书号", "honour": "*认定文书号",
+                       "commitment": "*承诺书编号"}
 
 
 @pytest.mark.parametrize("kind", layout.KINDS)

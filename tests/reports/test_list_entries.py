@@ -47,8 +47,8 @@ def test_entries_in_force_during_the_period_are_negative_facts_and_honours_posit
     assert independently_verified(client, document)
 
     html = client.get(f"/api/v1/reports/{report['number']}.html", headers=enterprise.headers).get_data(as_text=True)
-    for text in ("正面信息（守信激励）", "纳税信用A级纳税人", "名单名称", "列入事由", "移出日期", "已补报年报", "认定机关",
-                 "承诺事项", "另有1条守信激励正面信息"):
+    for text in ("正面信息（守信激励）", "纳税信用A级纳税人", "名单名称", "列入事由", "移出日期", "已补报年报",
+                 "认定机关", "承诺事项", "另有1条守信激励正面信息"):
         assert text in html
     pdf = client.get(f"/api/v1/reports/{report['number']}.pdf", headers=enterprise.headers)
     text = body_text(PdfReader(BytesIO(pdf.data)))

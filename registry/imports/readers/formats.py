@@ -67,7 +67,8 @@ def _explicit_kind(kind):
     if resolved is None:
         raise ImportFileError(
             message_en=f"unknown record kind {kind!r}: use one of {', '.join(layout.KINDS)}",
-            message_zh=f"记录类型“{kind}”无法识别，应为{'、'.join(f'{k}（{v}）' for k, v in layout.KIND_LABELS.items())}之一",
+            message_zh=f"记录类型“{kind}”无法识别，应为"
+                       f"{'、'.join(f'{k}（{v}）' for k, v in layout.KIND_LABELS.items())}之一",
             code="invalid_kind",
         )
     return resolved
