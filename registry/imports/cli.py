@@ -12,6 +12,7 @@ from ..clitools import with_app
 from ..departments.models import Department
 from ..domain import uscc as uscc_rules
 from ..extensions import db
+from ..records import layout
 from ..stages import StageTimes
 from . import services
 from .limits import TooManyRejections, purge_uploads
@@ -19,10 +20,12 @@ from .models import FAILED, STOPPED
 from .readers import ImportFileError
 
 
-@click.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties or licences.")
+@click.command("import", help="Import a department's file (CSV, XLSX, NDJSON) of penalties, licences, list entries "
+                              "or commitments.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--department", "department_uscc", required=True, help="USCC of the sending department.")
-@click.option("--kind", type=click.Choice(["penalty", "licence"]), default=None, help="Default: from the headers.")
+@click.option("--kind", type=click.Choice(layout.KINDS), default=None,
+              help="Default: from the headers (a file whose columns fit several kinds needs it).")
 @click.option("--encoding", type=click.Choice(["utf-8", "utf-8-sig", "gb18030"]), default=None,
               help="CSV encoding; default: detected.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ndjson"]), default=None,

@@ -9,6 +9,7 @@ from ..access.models import CREDIT_CENTRE
 from ..errors import ValidationFailed
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
+from ..records import layout
 from . import reports, services, uploads
 from .schemas import ImportJobOut, RejectionPageOut
 
@@ -16,7 +17,7 @@ blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="
 
 
 class UploadForm(Schema):
-    kind = fields.String(validate=validate.OneOf(("penalty", "licence")))
+    kind = fields.String(validate=validate.OneOf(layout.KINDS))
     encoding = fields.String(validate=validate.OneOf(("utf-8", "utf-8-sig", "gb18030")))
     # Loaded under the name readers.open_rows takes, as the CLI's --format is.
     fmt = fields.String(data_key="format", validate=validate.OneOf(("csv", "xlsx", "ndjson")))

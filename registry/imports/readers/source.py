@@ -10,7 +10,7 @@ class RowSource:
     """An open file; iterate it (once) for `(row_number, raw dict or RowProblem)`.
 
     Attributes: `format` ("csv", "xlsx", "ndjson"), `encoding` (CSV/NDJSON), `delimiter` (CSV),
-    `sheet` (XLSX), `kind` ("penalty", "licence", or None when a kind column decides per row),
+    `sheet` (XLSX), `kind` (a record kind of the layout, or None when a kind column decides per row),
     `header_row`, `columns` [(header, layout key or "kind" or None)] and `unknown_columns`.
     For NDJSON `columns` starts with the keys of the first object and grows when later objects
     bring new keys. Use it as a context manager (or call `close()`) to release the file early.
