@@ -24,6 +24,7 @@ from tests.services import opensearch_url, postgres_url
 settings.load_profile("ci")
 
 BACKENDS = ("sqlite", "postgresql")
+pytest_plugins = ("tests.engines",)  # `engine_app`: the built-in engine and a real OpenSearch node
 
 
 def database_url(backend: str, tmp_path_factory) -> str:
@@ -63,7 +64,7 @@ def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = Non
 
 # Fixtures that reach the database other than through the test's connection, so their tests need
 # committed data: the CLI builds an app of its own, the live server answers from its own threads.
-COMMITTED_FIXTURES = {"cli", "live_server"}
+COMMITTED_FIXTURES = {"cli", "live_server", "engine_app"}  # engine_app: another app on the same database
 
 
 # Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
