@@ -1,11 +1,9 @@
-"""Operations endpoints: liveness, readiness (database), Prometheus metrics."""
+"""Operations endpoints: liveness and readiness (database, search engine); metrics: registry.monitoring."""
 
-import time
 from functools import lru_cache
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Flask, Response, current_app, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from flask import Blueprint, current_app
 from sqlalchemy import inspect, text
 
 from search.connection import SearchUnavailable, server_info
@@ -55,25 +53,3 @@ def _last_migration(directory: str) -> str:
     """Read once: the migration scripts do not change while the code runs."""
     return ScriptDirectory(directory).get_current_head()
 
-
-def init_metrics(app: Flask) -> None:
-    registry = CollectorRegistry()
-    requests = Counter("registry_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
-                       registry=registry)
-    latency = Histogram("registry_http_request_seconds", "HTTP request latency", ["endpoint"], registry=registry)
-
-    @app.before_request
-    def start_timer():
-        g.request_started = time.perf_counter()
-
-    @app.after_request
-    def record(response):
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        requests.labels(request.method, endpoint, response.status_code).inc()
-        if "request_started" in g:
-            latency.labels(endpoint).observe(time.perf_counter() - g.request_started)
-        return response
-
-    @app.get("/metrics")
-    def metrics():
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
