@@ -27,6 +27,9 @@ FEATURE_COMMANDS = {
     "reindex": "registry.publicsearch.cli:reindex",
     "reports": "registry.reports.cli:reports_group",
     "audit": "registry.audit.cli:audit_group",
+    # Operations: backups.
+    "backup": "registry.backups.cli:backup",
+    "restore": "registry.backups.cli:restore",
 }
 
 
