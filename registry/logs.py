@@ -5,6 +5,7 @@ import json
 import logging
 import re
 import sys
+import time
 
 from flask import g, has_request_context
 
@@ -57,8 +58,10 @@ def current_request_id() -> str | None:
 
 
 class JsonLines(logging.Formatter):
+    converter = time.gmtime  # times in UTC, marked Z
+
     def format(self, record: logging.LogRecord) -> str:
-        event = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+        event = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
                  "level": record.levelname, "logger": record.name, "message": record.getMessage(),
                  "request_id": getattr(record, "request_id", "-")}
         event.update({name: getattr(record, name) for name in JSON_FIELDS if hasattr(record, name)})
@@ -98,4 +101,5 @@ def configure(level: str, style: str) -> None:
         handler = protect(_Stderr())
         root.addHandler(handler)
     handler.setFormatter(JsonLines() if style == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.setLevel(level.upper())  # a library that turns its own logger to DEBUG is not written below it
     logging.getLogger("registry").setLevel(level.upper())
