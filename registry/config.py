@@ -109,6 +109,8 @@ class Config:
     # Operations: metrics and logs (docs: Monitoring).
     METRICS_NETWORKS: str = "127.0.0.1/32,::1/128"  # CIDRs that may read /metrics without a key (else an admin key)
     LOG_FORMAT: str = "text"  # or json: one JSON object a line, with the request id, route, status and latency
+    # /readyz answers 503 once the search engine is this many seconds behind the database; 0: never for that.
+    READY_OUTBOX_LAG_SECONDS: int = 0
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -230,6 +232,8 @@ class Config:
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigError(f"REGISTRY_LOG_FORMAT must be text or json, got {self.LOG_FORMAT!r}")
         _networks(self.METRICS_NETWORKS)
+        if self.READY_OUTBOX_LAG_SECONDS < 0:
+            raise ConfigError("REGISTRY_READY_OUTBOX_LAG_SECONDS must be 0 (not checked) or a number of seconds")
 
     @property
     def metrics_networks(self) -> list:

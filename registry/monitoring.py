@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from . import metrics
 from .access.http import current_viewer
-from .db import as_utc, utcnow
 from .errors import Forbidden
 from .extensions import db
-from .outbox import SearchOutbox
+from .outbox import lag_seconds
 from .repairs.models import RepairApplication
 from .repairs.rules import STATE_LABELS_ZH
 from .runtime import settings
@@ -84,10 +83,9 @@ class _DatabaseState:
     """Gauges read from the database at scrape time, so every process and command agrees on them."""
 
     def collect(self):
-        oldest = db.session.scalar(select(func.min(SearchOutbox.created_at)))
         lag = GaugeMetricFamily("registry_outbox_lag_seconds", "Age of the oldest change the search engine has "
                                 "not been sent yet (0: none pending)")
-        lag.add_metric([], max((utcnow() - as_utc(oldest)).total_seconds(), 0.0) if oldest else 0.0)
+        lag.add_metric([], lag_seconds(db.session))
         states = dict.fromkeys(STATE_LABELS_ZH, 0)
         by_state = select(RepairApplication.state, func.count()).group_by(RepairApplication.state)
         states.update({state: count for state, count in db.session.execute(by_state)})

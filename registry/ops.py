@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 from search.connection import SearchUnavailable, server_info
 
 from .extensions import db
+from .outbox import lag_seconds
 from .runtime import settings
 
 bp = Blueprint("ops", __name__)
@@ -36,8 +37,18 @@ def readyz():
             checks["search_engine"] = f"{info.distribution} {info.version}"
         except SearchUnavailable as exc:
             checks["search"] = f"error: {exc}"
-    ready = checks["database"] == "ok" and checks["search"] == "ok"
+    ready = checks["database"] == "ok" and checks["search"] == "ok" and _outbox_in_bound(checks)
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+def _outbox_in_bound(checks: dict) -> bool:
+    """Whether the search engine is behind the database by less than REGISTRY_READY_OUTBOX_LAG_SECONDS
+    (always, when that is 0); the lag is reported either way once the database answers."""
+    if checks["database"] != "ok":
+        return False
+    checks["outbox_lag_seconds"] = round(lag_seconds(db.session), 1)
+    bound = settings().READY_OUTBOX_LAG_SECONDS
+    return not bound or checks["outbox_lag_seconds"] <= bound
 
 
 def _schema_state() -> str:

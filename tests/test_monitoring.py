@@ -3,13 +3,17 @@
 import json
 import re
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from registry import create_app
 from registry.bootstrap import initialise
+from registry.db import utcnow
+from registry.extensions import db
 from registry.logs import configure, mask_secrets
+from registry.outbox import SearchOutbox
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import wait_for_job
@@ -71,6 +75,36 @@ def test_import_rows_and_reports_issued_are_counted(cli, client, app, tmp_path, 
         assert value(after, "registry_import_rows_total", outcome=outcome) == \
             value(before, "registry_import_rows_total", outcome=outcome) + added
     assert value(after, "registry_reports_issued_total") == value(before, "registry_reports_issued_total") + 1
+
+
+def test_an_engine_that_does_not_answer_shows_as_errors_and_outbox_lag(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
+                      "SEARCH_URL": "http://127.0.0.1:9"})  # nothing listens there
+    with app.app_context():
+        initialise()
+        db.session.add(SearchOutbox(kind="record", ref=1, created_at=utcnow() - timedelta(seconds=120)))
+        db.session.commit()
+    client = app.test_client()
+    before = scrape(client)
+    assert client.get("/api/v1/search", query_string={"q": "食品"}).status_code == 503
+    after = scrape(client)
+    assert value(after, "registry_search_errors_total", operation="search") == \
+        value(before, "registry_search_errors_total", operation="search") + 1
+    assert 120 <= value(after, "registry_outbox_lag_seconds") < 600
+
+
+def test_readiness_fails_once_the_outbox_lags_past_its_bound(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
+                      "READY_OUTBOX_LAG_SECONDS": 60})
+    with app.app_context():
+        initialise()
+    client = app.test_client()
+    assert client.get("/readyz").json["checks"]["outbox_lag_seconds"] == 0
+    with app.app_context():
+        db.session.add(SearchOutbox(kind="record", ref=1, created_at=utcnow() - timedelta(seconds=61)))
+        db.session.commit()
+    late = client.get("/readyz")
+    assert late.status_code == 503 and late.json["checks"]["outbox_lag_seconds"] >= 61
 
 
 def test_other_networks_need_an_admin_key(client, app, department_key):
