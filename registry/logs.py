@@ -12,9 +12,10 @@ from flask import g, has_request_context
 from .access.services import KEY_PREFIX
 from .domain.masking import mask_id
 
-# An ID number (居民身份证号码): 17 digits and a check character, not part of a longer code. A USCC made
-# only of digits is masked as well: better a masked credit code in a log than a person's number kept.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# An ID number (居民身份证号码): 17 digits and a check character, not part of a longer number, whatever
+# letters touch it (id=…, ID…). A USCC made only of digits is masked as well: better a masked credit
+# code in a log than a person's number kept.
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 API_KEY = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{8,}")
 KEY_SHOWN = 12  # characters of a key kept in a log: its prefix, as the key pages show it
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -33,7 +34,10 @@ class MaskSecrets(logging.Filter):
     whichever logger made it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask_secrets(record.getMessage()), None
+        try:
+            record.msg, record.args = mask_secrets(record.getMessage()), None
+        except (TypeError, ValueError):  # a malformed call: its arguments are dropped, not written unmasked
+            record.msg, record.args = mask_secrets(str(record.msg)), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

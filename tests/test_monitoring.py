@@ -1,6 +1,7 @@
 """Operations: /metrics as Prometheus reads it, who may read it, request ids and the masked log."""
 
 import json
+import logging
 import re
 import urllib.request
 from datetime import timedelta
@@ -12,7 +13,7 @@ from registry import create_app
 from registry.bootstrap import initialise
 from registry.db import utcnow
 from registry.extensions import db
-from registry.logs import configure, mask_secrets
+from registry.logs import MaskSecrets, configure, mask_secrets
 from registry.outbox import SearchOutbox
 from tests import factories
 from tests.imports.files import write_csv
@@ -136,12 +137,19 @@ def test_the_request_id_is_taken_or_made_and_returned(client):
 @pytest.mark.parametrize(("text", "logged"), [
     ("id 150502198003151234 end", "id 150***********1234 end"),
     ("id 15050219800315123X", "id 150***********123X"),
+    ("ID150502198003151234.", "ID150***********1234."),
     ("uscc 91150502MA0N1234X5 stays", "uscc 91150502MA0N1234X5 stays"),  # letters: a credit code, not an ID
     ("19 digits 1505021980031512345 stay", "19 digits 1505021980031512345 stay"),
     ("key crk_AbCdEfGhIjKlMnOpQrStUv-_w", "key crk_AbCdEfGh…"),
 ])
 def test_masking_at_its_boundaries(text, logged):
     assert mask_secrets(text) == logged
+
+
+def test_a_malformed_log_call_is_masked_without_its_arguments():
+    record = logging.LogRecord("registry.test", logging.WARNING, __file__, 1,
+                               "row %s of 150502198003151234 and %s", ("only one",), None)
+    assert MaskSecrets().filter(record) and record.getMessage() == "row %s of 150***********1234 and %s"
 
 
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
