@@ -77,9 +77,6 @@ class JsonLines(logging.Formatter):
 class _Stderr(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (a test's capture, a redirected stream)."""
 
-    def __init__(self):
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
