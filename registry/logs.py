@@ -7,9 +7,10 @@ import re
 import sys
 import time
 
-from flask import g, has_request_context
+from flask import has_request_context
 
 from .access.services import KEY_PREFIX
+from .audit.services import request_id
 from .domain.masking import mask_id
 
 # An ID number (居民身份证号码): 17 digits and a check character, not part of a longer number, whatever
@@ -58,7 +59,7 @@ class RequestId(logging.Filter):
 
 def current_request_id() -> str | None:
     """The id of the request being answered (a task started by it carries it on, as `extra={"request_id": ...}`)."""
-    return g.get("request_id") if has_request_context() else None
+    return request_id() if has_request_context() else None
 
 
 class JsonLines(logging.Formatter):

@@ -1,11 +1,10 @@
-"""Request instrumentation (a request id, a log line and the HTTP metrics of every answer) and `/metrics`,
-which only configured networks and admin keys may read."""
+"""Request instrumentation (a log line with the request's id and the HTTP metrics of every answer) and
+`/metrics`, which only configured networks and admin keys may read."""
 
 import ipaddress
 import logging
 import re
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -21,9 +20,6 @@ from .repairs.models import RepairApplication
 from .repairs.rules import STATE_LABELS_ZH
 from .runtime import settings
 
-REQUEST_ID_HEADER = "X-Request-ID"
-# A caller's request id is kept when it is a plain token (a proxy's or a client's); anything else is replaced.
-CALLER_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 CONVERTER_ARGUMENTS = re.compile(r"<(\w+)\([^)]*\):")  # <int(max=9223372036854775807):id> is <int:id>
 UNMATCHED = "unmatched"  # the route of a request no URL rule matched (404s of stray paths)
 log = logging.getLogger("registry.request")
@@ -37,16 +33,12 @@ def init_app(app: Flask) -> None:
 
 def _start() -> None:
     g.request_started = time.perf_counter()
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = given if CALLER_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 def _finish(response: Response) -> Response:
     route = CONVERTER_ARGUMENTS.sub(r"<\1:", request.url_rule.rule) if request.url_rule else UNMATCHED
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
     metrics.observe_request(route, request.method, response.status_code, seconds)
-    if "request_id" in g:  # not when a request was refused before the first before_request ran
-        response.headers[REQUEST_ID_HEADER] = g.request_id
     # The route, not the path: paths carry report numbers and repair query codes.
     fields = {"client": request.remote_addr, "route": route, "method": request.method,
               "status": response.status_code, "latency_ms": round(seconds * 1000, 1)}
