@@ -10,7 +10,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from sqlalchemy import event
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import calendars, forms, headers, ops, workspaces
+    from . import calendars, forms, headers, logs, monitoring, ops, workspaces
     from .access import http as access_http
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
@@ -72,7 +72,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
     app.json = JSONProvider(app)
     app.json.ensure_ascii = False
-    app.logger.setLevel(config.LOG_LEVEL.upper())
+    logs.configure(config.LOG_LEVEL, config.LOG_FORMAT)  # operations: masked text or JSON lines
     db.init_app(app)
     if config.is_sqlite:
         with app.app_context():
@@ -105,7 +105,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(audit_pages_bp)
     workspaces.init_app(app)
     sso_pages.init_app(app, runtime)  # single sign-on, when REGISTRY_OIDC_* is set
-    ops.init_metrics(app)
+    monitoring.init_app(app)  # operations: request ids, request log lines, /metrics
     headers.init_app(app)
     accounts_http.init_app(app)  # before access: a signed-in person is the viewer of the pages
     forms.init_app(app)

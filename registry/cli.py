@@ -27,6 +27,9 @@ FEATURE_COMMANDS = {
     "reindex": "registry.publicsearch.cli:reindex",
     "reports": "registry.reports.cli:reports_group",
     "audit": "registry.audit.cli:audit_group",
+    # Operations: backups.
+    "backup": "registry.backups.cli:backup",
+    "restore": "registry.backups.cli:restore",
 }
 
 
@@ -96,8 +99,7 @@ def serve(bind, workers, timeout, front):
     # --limit-request-line: gunicorn's most (its default, 4094, answers longer lines with an HTML 414
     # before the front's own limit, which answers problem+json).
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
-                "--limit-request-line", "8190",
-                "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT, "registry:create_app()"]
+                "--limit-request-line", "8190", *_operations_options(app.config["REGISTRY"]), "registry:create_app()"]
     if front is None:
         front = nginx_available()
     if front and not nginx_available():
@@ -105,6 +107,18 @@ def serve(bind, workers, timeout, front):
     if not front:
         os.execvp(gunicorn[0], [*gunicorn, "--bind", bind])
     sys.exit(serve_behind_nginx(bind, gunicorn, app.config["REGISTRY"].INSTANCE_DIR))
+
+
+# --- Operations (metrics and logs): gunicorn's workers share their metrics through files ---
+def _operations_options(config) -> list[str]:
+    """gunicorn's options for metrics and logs: PROMETHEUS_MULTIPROC_DIR set (and emptied) before the
+    workers start; with JSON logs the application's request lines are the access log."""
+    from .metrics import MULTIPROC_DIR, fresh_multiprocess_dir
+
+    os.environ[MULTIPROC_DIR] = fresh_multiprocess_dir(config.INSTANCE_DIR)
+    access_log = [] if config.LOG_FORMAT == "json" else ["--access-logfile", "-", "--access-logformat",
+                                                         ACCESS_LOG_FORMAT]
+    return ["--config", "python:registry.gunicorn_conf", *access_log]
 
 
 if __name__ == "__main__":

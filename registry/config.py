@@ -1,5 +1,6 @@
 """Settings, read once from REGISTRY_* environment variables and validated at start-up."""
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
@@ -105,6 +106,11 @@ class Config:
     # Report batch upkeep: a stalled batch is failed; its PDFs are deleted after retention.
     REPORT_BATCH_STALL_MINUTES: int = 10  # a queued or running batch without progress this long has died
     REPORT_BATCH_RETENTION_DAYS: int = 30  # `registry reports purge-batches` deletes older batches' PDFs
+    # Operations: metrics and logs (docs: Monitoring).
+    METRICS_NETWORKS: str = "127.0.0.1/32,::1/128"  # CIDRs that may read /metrics without a key (else an admin key)
+    LOG_FORMAT: str = "text"  # or json: one JSON object a line, with the request id, route, status and latency
+    # /readyz answers 503 once the search engine is this many seconds behind the database; 0: never for that.
+    READY_OUTBOX_LAG_SECONDS: int = 0
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -185,6 +191,7 @@ class Config:
         if self.SEARCH_URL != "builtin":
             self.SEARCH_URL = _with_password("SEARCH", self.SEARCH_URL, self.SEARCH_PASSWORD)
         self._check_single_sign_on()
+        self._check_operations()
 
     def _check_import_limits(self) -> None:
         for name in ("IMPORT_XLSX_MAX_UNPACKED_BYTES", "IMPORT_XLSX_MAX_PART_BYTES", "IMPORT_XLSX_MAX_RATIO",
@@ -221,6 +228,18 @@ class Config:
             raise ConfigError("REGISTRY_OIDC_ISSUER must be an https:// URL (http:// only on 127.0.0.1 or "
                               f"localhost), got {self.OIDC_ISSUER!r}")
 
+    def _check_operations(self) -> None:
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigError(f"REGISTRY_LOG_FORMAT must be text or json, got {self.LOG_FORMAT!r}")
+        _networks(self.METRICS_NETWORKS)
+        if self.READY_OUTBOX_LAG_SECONDS < 0:
+            raise ConfigError("REGISTRY_READY_OUTBOX_LAG_SECONDS must be 0 (not checked) or a number of seconds")
+
+    @property
+    def metrics_networks(self) -> list:
+        """The networks whose clients read /metrics without a key."""
+        return _networks(self.METRICS_NETWORKS)
+
     @property
     def production(self) -> bool:
         return self.ENV == "production"
@@ -239,6 +258,13 @@ class Config:
     @property
     def single_sign_on(self) -> bool:
         return bool(self.OIDC_ISSUER)
+
+
+def _networks(raw: str) -> list:
+    try:
+        return [ipaddress.ip_network(cidr.strip()) for cidr in raw.split(",") if cidr.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"REGISTRY_METRICS_NETWORKS must be CIDRs separated by commas: {exc}") from None
 
 
 def _kept_secret(path: Path) -> str:

@@ -1,16 +1,15 @@
-"""Operations endpoints: liveness, readiness (database), Prometheus metrics."""
+"""Operations endpoints: liveness and readiness (database, search engine); metrics: registry.monitoring."""
 
-import time
 from functools import lru_cache
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Flask, Response, current_app, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from flask import Blueprint, current_app
 from sqlalchemy import inspect, text
 
 from search.connection import SearchUnavailable, server_info
 
 from .extensions import db
+from .outbox import lag_seconds
 from .runtime import settings
 
 bp = Blueprint("ops", __name__)
@@ -38,8 +37,18 @@ def readyz():
             checks["search_engine"] = f"{info.distribution} {info.version}"
         except SearchUnavailable as exc:
             checks["search"] = f"error: {exc}"
-    ready = checks["database"] == "ok" and checks["search"] == "ok"
+    ready = checks["database"] == "ok" and checks["search"] == "ok" and _outbox_in_bound(checks)
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+def _outbox_in_bound(checks: dict) -> bool:
+    """Whether the search engine is behind the database by less than REGISTRY_READY_OUTBOX_LAG_SECONDS
+    (always, when that is 0); the lag is reported either way once the database answers."""
+    if checks["database"] != "ok":
+        return False
+    checks["outbox_lag_seconds"] = round(lag_seconds(db.session), 1)
+    bound = settings().READY_OUTBOX_LAG_SECONDS
+    return not bound or checks["outbox_lag_seconds"] <= bound
 
 
 def _schema_state() -> str:
@@ -55,25 +64,3 @@ def _last_migration(directory: str) -> str:
     """Read once: the migration scripts do not change while the code runs."""
     return ScriptDirectory(directory).get_current_head()
 
-
-def init_metrics(app: Flask) -> None:
-    registry = CollectorRegistry()
-    requests = Counter("registry_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
-                       registry=registry)
-    latency = Histogram("registry_http_request_seconds", "HTTP request latency", ["endpoint"], registry=registry)
-
-    @app.before_request
-    def start_timer():
-        g.request_started = time.perf_counter()
-
-    @app.after_request
-    def record(response):
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        requests.labels(request.method, endpoint, response.status_code).inc()
-        if "request_started" in g:
-            latency.labels(endpoint).observe(time.perf_counter() - g.request_started)
-        return response
-
-    @app.get("/metrics")
-    def metrics():
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

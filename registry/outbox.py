@@ -7,10 +7,10 @@ Only the unit of work (registry.uow) and the bulk writers' set-based form below 
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, text
+from sqlalchemy import DateTime, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, sqlite_timestamp, utcnow
+from .db import Base, as_utc, sqlite_timestamp, utcnow
 
 RECORD, ENTITY = "record", "entity"
 
@@ -56,3 +56,9 @@ def rows_from_sql(changed: str) -> str:
         f"SELECT '{RECORD}', id, now() FROM {changed} UNION ALL "
         f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM {changed} WHERE entity_id IS NOT NULL"
     )
+
+
+def lag_seconds(session: Session) -> float:
+    """How long the oldest change not yet sent to the search engine has waited (0 when none waits)."""
+    oldest = session.scalar(select(func.min(SearchOutbox.created_at)))
+    return max((utcnow() - as_utc(oldest)).total_seconds(), 0.0) if oldest else 0.0

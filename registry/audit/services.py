@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +24,17 @@ SYSTEM = "system"  # the role of the platform itself: a daily job, a command at 
 _REQUEST_ID = "registry.request_id"
 
 
+# A caller's X-Request-Id (a proxy's, a client's) is kept when it is a plain token that fits the column.
+CALLER_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
 def request_id() -> str:
-    """The current request's id, made on first use; its response carries it in X-Request-Id."""
-    return request.environ.setdefault(_REQUEST_ID, uuid.uuid4().hex)
+    """The current request's id, taken from its X-Request-Id or made, on first use; its response carries it
+    in X-Request-Id, and the log lines written while it is answered name it."""
+    if _REQUEST_ID not in request.environ:
+        given = request.headers.get("X-Request-Id", "")
+        request.environ[_REQUEST_ID] = given if CALLER_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    return request.environ[_REQUEST_ID]
 
 
 def note(action: str, actor, object_type: str | None = None, object_id=None, details: dict | None = None) -> dict:

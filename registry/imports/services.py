@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import insert, select, text
 
+from .. import metrics
 from ..access.models import Principal
 from ..access.services import Viewer
 from ..db import utcnow
@@ -132,8 +133,8 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     department = uow.session.get(Department, job.department_id)
     job.state, job.started_at, job.message_en, job.message_zh = RUNNING, job.started_at or utcnow(), None, None
     uow.commit()
-    tally = Tally(job.rows_read, job.rows_committed, job.bytes_read,
-                  {name: getattr(job, name) for name in COUNTERS}, seconds, list(job.warnings or ()))
+    before = {name: getattr(job, name) for name in COUNTERS}
+    tally = Tally(job.rows_read, job.rows_committed, job.bytes_read, dict(before), seconds, list(job.warnings or ()))
     try:
         with _explained():
             for meta_or_tally in _run(uow, Path(job.path), job.options, department, tally, job.id,
@@ -162,6 +163,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     uow.commit(tally.seconds)
+    metrics.count_import_rows({name: getattr(job, name) - before[name] for name in COUNTERS})  # this run's
     return job
 
 

@@ -3,8 +3,9 @@
 from flask import Flask
 
 from search.drain import drain
-from search.engine import SearchEngine
+from search.engine import SearchEngine, SearchUnavailable
 
+from .. import metrics
 from ..config import Config
 from ..extensions import db
 from ..runtime import Runtime, runtime, settings, today
@@ -38,7 +39,11 @@ def configured_engine() -> SearchEngine:
 
 def sync_search(limit: int | None = None) -> int:
     """Send pending changes to the engine; how many outbox rows were handled."""
-    return drain(db.session, configured_engine(), settings().PUBLISH_NATURAL_PERSONS, limit, today=today())
+    try:
+        return drain(db.session, configured_engine(), settings().PUBLISH_NATURAL_PERSONS, limit, today=today())
+    except SearchUnavailable:
+        metrics.count_search_error("drain")
+        raise
 
 
 def builtin_engine():

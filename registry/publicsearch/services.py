@@ -6,6 +6,7 @@ from sqlalchemy import select
 from search.engine import InvalidCursor as EngineCursor
 from search.engine import SearchQuery, SearchUnavailable
 
+from .. import metrics
 from ..access.services import PUBLIC
 from ..departments.models import District
 from ..enterprises.models import Entity
@@ -42,6 +43,7 @@ def search(args: dict) -> dict:
     try:
         result = configured_engine().search(query)
     except SearchUnavailable:
+        metrics.count_search_error("search")
         raise SearchUnavailableError(
             message_en="the search engine does not answer; look-ups by credit code still work",
             message_zh="搜索服务暂时不可用，请稍后再试；按统一社会信用代码查询不受影响",

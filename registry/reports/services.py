@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import metrics
 from ..access.services import PUBLIC, Viewer
 from ..db import utcnow
 from ..departments.models import District, Domain
@@ -65,6 +66,7 @@ def request_report(viewer: Viewer, data: dict, today: date, *, uow: UnitOfWork) 
     report, issued = _day_report_or_issue(uow.session, viewer, entity, scope, key, today)
     log_query(uow.session, viewer, uscc, REQUEST, report.number, purpose)
     if issued:
+        metrics.count_report_issued()
         uow.audit("report.issue", viewer, "report", report.number, {"uscc": uscc, "purpose": purpose})
     else:  # the day's report, served again
         _note_download(uow, viewer, report, "json")

@@ -17,7 +17,7 @@ LAYERS = (
     ("domain", ("registry.domain",)),
     ("core", ("registry.config", "registry.db", "registry.errors", "registry.stages", "registry.jsonout",
               "registry.runtime", "registry.extensions", "registry.outbox", "registry.uow", "registry.pagination",
-              "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit")),
+              "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit", "registry.metrics")),
     ("reference data", ("registry.departments",)),
     ("principals", ("registry.access",)),
     ("entities", ("registry.enterprises",)),

@@ -1,0 +1,1 @@
+"""`registry backup` and `registry restore`: the database and the instance's files, with a manifest of checksums."""
