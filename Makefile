@@ -22,13 +22,16 @@ run: install system
 system:
 	deploy/apt-install.sh
 
-# Start the real services the tests use: PostgreSQL, an OpenSearch node and Keycloak (single sign-on).
+# Start the real services the tests use: PostgreSQL, an OpenSearch node, Keycloak (single sign-on) and
+# Redis (the task queue's, for scale-out workers).
 services:
 	deploy/postgres.sh start
 	deploy/opensearch.sh start
 	deploy/keycloak.sh start
+	deploy/redis.sh start
 
 stop-services:
+	-deploy/redis.sh stop
 	-deploy/keycloak.sh stop
 	-deploy/opensearch.sh stop
 	-deploy/postgres.sh stop

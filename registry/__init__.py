@@ -10,7 +10,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from sqlalchemy import event
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import calendars, forms, headers, ops, workspaces
+    from . import calendars, forms, headers, ops, tasks, workspaces
     from .access import http as access_http
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
@@ -104,6 +104,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(key_pages_bp)
     app.register_blueprint(audit_pages_bp)
     workspaces.init_app(app)
+    tasks.init_app(app)  # the task queue (imports, notices, the sweep, webhooks, the drain)
     sso_pages.init_app(app, runtime)  # single sign-on, when REGISTRY_OIDC_* is set
     ops.init_metrics(app)
     headers.init_app(app)

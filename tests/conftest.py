@@ -15,6 +15,7 @@ from registry.cli import main
 from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from registry.runtime import runtime
+from registry.tasks.queue import consumer
 from tests import factories
 from tests.database import empty_database, rolled_back
 from tests.services import opensearch_url, postgres_url
@@ -56,7 +57,11 @@ def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = Non
     reset_schema(app)
     with app.app_context():
         initialise()
+    # The queue's workers, as `registry serve` runs them (without the schedule: tests run its tasks).
+    workers = consumer(app, 2, periodic=False, quiet=True)
+    workers.start()
     yield app
+    workers.stop()
     with app.app_context():
         db.engine.dispose()
 

@@ -1,0 +1,127 @@
+"""The tasks: thin wrappers of the services, each run in an application context by a queue worker.
+
+TASKS are what requests and commands put on the queue; SCHEDULED are what the schedule
+(registry.tasks.schedule) offers, each called with the moment it runs at.
+"""
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from search.engine import SearchUnavailable
+
+from ..calendars import calendar
+from ..extensions import db
+from ..imports.locks import JobLock
+from ..imports.models import QUEUED, RUNNING, ImportJob
+from ..imports.services import JobBusy, run_job
+from ..notices.webhooks import deliver
+from ..publicsearch.engines import sync_search
+from ..publicsearch.reindex import rebuild_index
+from ..records.sweep import end_expired_publicity
+from ..repairs.jobs import lapse_overdue
+from ..repairs.notices import produce_arrival_notices, send_repairable_letters
+from ..reports.batches import run_batch
+from ..runtime import settings
+from .once import once_a_day, while_held
+from .queue import enqueue
+from .schedule import beijing_day, calendar_missing
+
+log = logging.getLogger(__name__)
+DRAIN_SECONDS = 55  # a drain task keeps draining this long; the schedule starts the next each minute
+DRAIN_IDLE_SLEEP = 1.0  # the outbox lag it allows, when there is nothing to send
+RECOVER_QUEUED_AFTER = timedelta(minutes=5)  # a queued import no worker has taken by then is offered again
+
+
+def import_job(job_id: int) -> str | None:
+    """Run (or resume) an import job; nothing when it is finished or another worker runs it."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.state not in (QUEUED, RUNNING):
+        return None
+    try:
+        return run_job(job_id).state
+    except JobBusy:
+        return None
+
+
+def report_batch(batch_id: int, base_url: str) -> None:
+    run_batch(batch_id, base_url)
+
+
+def reindex() -> dict:
+    return rebuild_index()
+
+
+def publicity_sweep(now: datetime):
+    return once_a_day("publicity_sweep", beijing_day(now), lambda day: {"ended": end_expired_publicity(day)})
+
+
+def repairs_lapse(now: datetime):
+    return once_a_day("repairs_lapse", beijing_day(now), lambda day: {"lapsed": lapse_overdue(day)})
+
+
+def notices_send(now: datetime):
+    return once_a_day("notices_send", beijing_day(now), lambda day: {
+        "repair_notices": produce_arrival_notices(day), "letters": send_repairable_letters(day)})
+
+
+def calendar_check(now: datetime):
+    """From 1 November, a warning a day until next year's working-day calendar is loaded."""
+    missing = calendar_missing(beijing_day(now), calendar().years())
+    if missing:
+        log.warning("the working-day calendar of %s is not loaded: load the State Council's schedule with "
+                    "`registry calendar load` (%s年工作日历尚未导入)", missing, missing)
+    return {"missing_year": missing}
+
+
+def webhooks_deliver(now: datetime):
+    return while_held("webhooks_deliver", lambda: deliver(now))
+
+
+def search_drain(now: datetime):
+    """Send the outbox to the external engine for about a minute, as soon as changes come."""
+    def drain():
+        sent, until = 0, time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < until:
+            try:
+                handled = sync_search()
+            except SearchUnavailable as exc:
+                log.warning("the search engine does not answer (%s); the changes wait", exc)
+                return sent
+            sent += handled
+            if not handled:
+                time.sleep(DRAIN_IDLE_SLEEP)
+        return sent
+
+    return while_held("search_drain", drain)
+
+
+def imports_recover(now: datetime) -> list[int]:
+    """Offer again the imports whose worker died (running, nobody holds them) or that no worker took."""
+    stale = now - RECOVER_QUEUED_AFTER
+    candidates = db.session.scalars(select(ImportJob.id).where(
+        or_(ImportJob.state == RUNNING, (ImportJob.state == QUEUED) & (ImportJob.created_at < stale)))).all()
+    db.session.rollback()
+    offered = [job_id for job_id in candidates if _free(job_id)]
+    for job_id in offered:
+        enqueue("import_job", job_id)
+    return offered
+
+
+def _free(job_id: int) -> bool:
+    lock = JobLock(job_id, settings().INSTANCE_DIR)
+    if not lock.acquire():
+        return False
+    lock.release()
+    return True
+
+
+TASKS = {
+    "import_job": (import_job, {}),  # a dead worker's import is offered again by imports_recover
+    "report_batch": (report_batch, {}),  # a dead worker's batch stalls and is failed (reports.batch_upkeep)
+    "reindex": (reindex, {"retries": 2, "retry_delay": 60}),
+}
+SCHEDULED = {function.__name__: function for function in (
+    publicity_sweep, repairs_lapse, notices_send, calendar_check, webhooks_deliver, search_drain, imports_recover)}

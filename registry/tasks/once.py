@@ -1,0 +1,38 @@
+"""Run once in effect: a task's lock (one holder at a time, released when its process dies) and the
+daily runs' record (a day's run that finished is not run again, whoever offers it next)."""
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from ..db import utcnow
+from ..extensions import db
+from ..locks import ProcessLock
+from ..runtime import settings
+from ..uow import unit_of_work
+from .models import TaskRun
+
+
+def exclusive(task: str) -> ProcessLock:
+    """The lock of `task`: one worker of the deployment runs it at a time."""
+    key = int.from_bytes(hashlib.sha256(f"credit-registry task {task}".encode()).digest()[:8], "big", signed=True)
+    return ProcessLock(key, f"task-{task}.lock", settings().INSTANCE_DIR)
+
+
+def once_a_day(task: str, day: date, work: Callable[[date], dict]) -> dict | None:
+    """work(day) unless the day's run of `task` has finished or is under way elsewhere (then None).
+    A run killed midway leaves no record, so the next offer runs it again: the work must be idempotent."""
+    with exclusive(task) as held:
+        if not held or db.session.get(TaskRun, (task, day.isoformat())) is not None:
+            db.session.rollback()
+            return None
+        result = work(day)
+        with unit_of_work() as uow:
+            uow.session.add(TaskRun(task=task, slot=day.isoformat(), finished_at=utcnow(), result=result))
+        return result
+
+
+def while_held(task: str, work: Callable[[], object]):
+    """work() if no other worker is running `task` now, else None."""
+    with exclusive(task) as held:
+        return work() if held else None
