@@ -68,18 +68,18 @@ def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = Non
 
 # Fixtures that reach the database other than through the test's connection, so their tests need
 # committed data: the CLI builds an app of its own, the live server answers from its own threads.
-COMMITTED_FIXTURES = {"cli", "live_server"}
+COMMITTED_FIXTURES = {"cli", "live_server", "redis"}
 
 
 # Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
-SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch"}
+SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch", "redis": "redis"}
 SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch"}
-SERVICE_MARKS = ("postgres", "opensearch", "keycloak")
+SERVICE_MARKS = ("postgres", "opensearch", "keycloak", "redis")
 
 
 def pytest_addoption(parser):
     parser.addoption("--backend", choices=("all", "sqlite"), default="all",
-                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch or Keycloak)")
+                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch, Keycloak or Redis)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here

@@ -63,8 +63,10 @@ def repairs_lapse(now: datetime):
 
 
 def notices_send(now: datetime):
+    """The day's notices and letters, then their webhooks at once (not at the next minute's delivery)."""
     return once_a_day("notices_send", beijing_day(now), lambda day: {
-        "repair_notices": produce_arrival_notices(day), "letters": send_repairable_letters(day)})
+        "repair_notices": produce_arrival_notices(day), "letters": send_repairable_letters(day),
+        "webhooks": webhooks_deliver(now)})
 
 
 def calendar_check(now: datetime):
