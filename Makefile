@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install system run services test lint stop-services docs
+.PHONY: install system run services test lint stop-services docs wheel-check
 
 install: $(VENV)/.installed
 
@@ -54,3 +54,13 @@ node_modules/.package-lock.json: package-lock.json
 
 lint: install
 	$(BIN)/ruff check .
+
+# --- The built wheel is complete: installed alone into a fresh virtualenv (its dependencies from the
+# package index), `registry init` works on a new instance outside the checkout. ---
+wheel-check: install
+	rm -rf build dist .wheel-venv
+	$(BIN)/pip wheel -q --no-deps -w dist .
+	python3 -m venv .wheel-venv
+	.wheel-venv/bin/pip install -q dist/*.whl
+	instance="$$(mktemp -d)" && cd "$$instance" && env -u PYTHONPATH REGISTRY_INSTANCE_DIR="$$instance" \
+		$(CURDIR)/.wheel-venv/bin/registry init && rm -rf "$$instance"

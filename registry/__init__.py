@@ -128,4 +128,4 @@ def _sqlite_pragmas(dbapi_connection, _record):
 def _migrations_dir() -> str:
     from pathlib import Path
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(Path(__file__).resolve().parent / "migrations")  # a link to ../migrations in a checkout
