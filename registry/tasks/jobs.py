@@ -30,8 +30,11 @@ from .queue import enqueue
 from .schedule import beijing_day, calendar_missing
 
 log = logging.getLogger(__name__)
-DRAIN_SECONDS = 55  # a drain task keeps draining this long; the schedule starts the next each minute
-DRAIN_IDLE_SLEEP = 1.0  # the outbox lag it allows, when there is nothing to send
+# A drain keeps draining for the minute until the schedule's next offer, which waits for it to let go:
+# one worker thread drains without a gap.
+DRAIN_SECONDS = 60
+DRAIN_HANDOVER_SECONDS = 15
+DRAIN_IDLE_SLEEP = 0.5  # the outbox lag it allows when it has caught up
 RECOVER_QUEUED_AFTER = timedelta(minutes=5)  # a queued import no worker has taken by then is offered again
 
 
@@ -94,10 +97,11 @@ def search_drain(now: datetime):
                 return sent
             sent += handled
             if not handled:
+                db.session.rollback()  # no transaction stays open while it waits
                 time.sleep(DRAIN_IDLE_SLEEP)
         return sent
 
-    return while_held("search_drain", drain)
+    return while_held("search_drain", drain, wait=DRAIN_HANDOVER_SECONDS)
 
 
 def imports_recover(now: datetime) -> list[int]:

@@ -2,6 +2,7 @@
 daily runs' record (a day's run that finished is not run again, whoever offers it next)."""
 
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -11,6 +12,8 @@ from ..locks import ProcessLock
 from ..runtime import settings
 from ..uow import unit_of_work
 from .models import TaskRun
+
+LOCK_POLL_SECONDS = 0.2
 
 
 def exclusive(task: str) -> ProcessLock:
@@ -32,7 +35,14 @@ def once_a_day(task: str, day: date, work: Callable[[date], dict]) -> dict | Non
         return result
 
 
-def while_held(task: str, work: Callable[[], object]):
-    """work() if no other worker is running `task` now, else None."""
-    with exclusive(task) as held:
-        return work() if held else None
+def while_held(task: str, work: Callable[[], object], wait: float = 0.0):
+    """work() if no other worker is running `task` now or within `wait` seconds, else None."""
+    lock, deadline = exclusive(task), time.monotonic() + wait
+    while not lock.acquire():
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(LOCK_POLL_SECONDS)
+    try:
+        return work()
+    finally:
+        lock.release()
