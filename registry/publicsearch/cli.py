@@ -8,6 +8,7 @@ import click
 from search.engine import SearchUnavailable
 
 from ..clitools import with_app
+from ..tasks import enqueue
 from .engines import sync_search
 from .reindex import rebuild_index
 
@@ -36,6 +37,12 @@ def search_drain(follow):
 
 
 @click.command(help="Rebuild the search index from the database and swap it in atomically.")
+@click.option("--queue", "queued", is_flag=True, help="Put the rebuild on the task queue; a worker runs it "
+                                                      "(default: run it here, now).")
 @with_app
-def reindex():
+def reindex(queued):
+    if queued:
+        enqueue("reindex")
+        click.echo(json.dumps({"queued": "reindex"}))
+        return
     click.echo(json.dumps(rebuild_index()))
