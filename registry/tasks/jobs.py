@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from ..calendars import calendar
 from ..extensions import db
+from ..imports.limits import purge_uploads
 from ..imports.locks import JobLock
 from ..imports.models import QUEUED, RUNNING, ImportJob
 from ..imports.services import JobBusy, run_job
@@ -21,10 +22,11 @@ from ..publicsearch.reindex import rebuild_index
 from ..records.sweep import end_expired_publicity
 from ..repairs.jobs import lapse_overdue
 from ..repairs.notices import produce_arrival_notices, send_repairable_letters
+from ..reports.batch_upkeep import fail_stalled, purge_batch_files
 from ..reports.batches import run_batch
 from ..runtime import settings
 from .once import once_a_day, while_held
-from .queue import enqueue
+from .queue import enqueue, waiting
 from .schedule import beijing_day, calendar_missing
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,18 @@ def notices_send(now: datetime):
         "webhooks": webhooks_deliver(now)})
 
 
+def uploads_purge(now: datetime):
+    """Uploaded files past REGISTRY_IMPORT_RETENTION_DAYS go (`registry imports purge`)."""
+    return once_a_day("uploads_purge", beijing_day(now),
+                      lambda day: {"deleted": len(purge_uploads(settings().INSTANCE_DIR, None))})
+
+
+def report_batches_upkeep(now: datetime):
+    """Stalled report batches fail, and old batches' PDFs go (`registry reports purge-batches`)."""
+    return once_a_day("report_batches_upkeep", beijing_day(now),
+                      lambda day: {"failed": fail_stalled(), "purged": purge_batch_files()})
+
+
 def calendar_check(now: datetime):
     """From 1 November, a warning a day until next year's working-day calendar is loaded."""
     missing = calendar_missing(beijing_day(now), calendar().years())
@@ -97,7 +111,8 @@ def imports_recover(now: datetime) -> list[int]:
     candidates = db.session.scalars(select(ImportJob.id).where(
         or_(ImportJob.state == RUNNING, (ImportJob.state == QUEUED) & (ImportJob.created_at < stale)))).all()
     db.session.rollback()
-    offered = [job_id for job_id in candidates if _free(job_id)]
+    already = waiting("import_job")  # a backlog's imports are not offered again every minute
+    offered = [job_id for job_id in candidates if (job_id,) not in already and _free(job_id)]
     for job_id in offered:
         enqueue("import_job", job_id)
     return offered
@@ -117,4 +132,5 @@ TASKS = {
     "reindex": (reindex, {"retries": 2, "retry_delay": 60}),
 }
 SCHEDULED = {function.__name__: function for function in (
-    publicity_sweep, repairs_lapse, notices_send, calendar_check, webhooks_deliver, search_drain, imports_recover)}
+    publicity_sweep, repairs_lapse, notices_send, uploads_purge, report_batches_upkeep, calendar_check,
+    webhooks_deliver, search_drain, imports_recover)}

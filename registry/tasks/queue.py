@@ -105,6 +105,11 @@ def enqueue(name: str, *args) -> None:
     queue_of().tasks[name](*args)
 
 
+def waiting(name: str) -> set[tuple]:
+    """The arguments of the tasks `name` waiting on the current application's queue."""
+    return {task.args for task in queue_of().huey.pending() if task.name == name}
+
+
 class QuietConsumer(Consumer):
     """A consumer that leaves signals to its host: `registry serve`'s worker and the tests run one."""
 

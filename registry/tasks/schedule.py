@@ -29,6 +29,8 @@ SCHEDULE = (
     Entry("publicity_sweep", time(0, 5)),  # just after midnight: records leave display on their end date
     Entry("repairs_lapse", time(0, 15)),
     Entry("notices_send", time(8, 0)),  # office hours: letters and notices arrive as the day starts
+    Entry("uploads_purge", time(3, 0)),
+    Entry("report_batches_upkeep", time(3, 10)),
     Entry("calendar_check", time(9, 0)),
     Entry("webhooks_deliver"),
     Entry("imports_recover"),
