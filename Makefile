@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BIND ?= 127.0.0.1:8000
 
-.PHONY: install system run services test test-calendar lint stop-services docs
+.PHONY: install system run services test test-calendar lint stop-services docs wheel-check
 
 install: $(VENV)/.installed
 
@@ -22,13 +22,16 @@ run: install system
 system:
 	deploy/apt-install.sh
 
-# Start the real services the tests use: PostgreSQL, an OpenSearch node and Keycloak (single sign-on).
+# Start the real services the tests use: PostgreSQL, an OpenSearch node, Keycloak (single sign-on) and
+# Redis (the task queue's, for scale-out workers).
 services:
 	deploy/postgres.sh start
 	deploy/opensearch.sh start
 	deploy/keycloak.sh start
+	deploy/redis.sh start
 
 stop-services:
+	-deploy/redis.sh stop
 	-deploy/keycloak.sh stop
 	-deploy/opensearch.sh stop
 	-deploy/postgres.sh stop
@@ -63,3 +66,13 @@ node_modules/.package-lock.json: package-lock.json
 
 lint: install
 	$(BIN)/ruff check .
+
+# --- The built wheel is complete: installed alone into a fresh virtualenv (its dependencies from the
+# package index), `registry init` works on a new instance outside the checkout. ---
+wheel-check: install
+	rm -rf build dist .wheel-venv
+	$(BIN)/pip wheel -q --no-deps -w dist .
+	python3 -m venv .wheel-venv
+	.wheel-venv/bin/pip install -q dist/*.whl
+	instance="$$(mktemp -d)" && cd "$$instance" && env -u PYTHONPATH REGISTRY_INSTANCE_DIR="$$instance" \
+		$(CURDIR)/.wheel-venv/bin/registry init && rm -rf "$$instance"

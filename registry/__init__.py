@@ -10,7 +10,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from sqlalchemy import event
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import calendars, forms, headers, logs, monitoring, ops, workspaces
+    from . import calendars, forms, headers, logs, monitoring, ops, tasks, workspaces
     from .access import http as access_http
     from .access.views import blp as principals_blp
     from .accounts import http as accounts_http
@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .reports.views import blp as reports_blp
     from .reports.views import enterprise_blp as enterprise_reports_blp
     from .runtime import EXTENSION, Runtime
+    from .web.api_docs import bp as api_docs_bp
     from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
@@ -58,8 +59,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_REDOC_PATH="/docs",
-        OPENAPI_REDOC_URL="https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
         API_SPEC_OPTIONS={
             "components": {"securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "an API key (registry principals)"},
@@ -99,11 +98,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(api_docs_bp)  # the API docs page, its assets from swagger-ui-bundle
     app.register_blueprint(accounts_bp)
     app.register_blueprint(account_admin_bp)
     app.register_blueprint(key_pages_bp)
     app.register_blueprint(audit_pages_bp)
     workspaces.init_app(app)
+    tasks.init_app(app)  # the task queue (imports, notices, the sweep, webhooks, the drain)
     sso_pages.init_app(app, runtime)  # single sign-on, when REGISTRY_OIDC_* is set
     monitoring.init_app(app)  # operations: request ids, request log lines, /metrics
     headers.init_app(app)
@@ -127,4 +128,4 @@ def _sqlite_pragmas(dbapi_connection, _record):
 def _migrations_dir() -> str:
     from pathlib import Path
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(Path(__file__).resolve().parent / "migrations")  # a link to ../migrations in a checkout

@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import subprocess
 import sys
 
 import click
@@ -30,6 +31,7 @@ FEATURE_COMMANDS = {
     # Operations: backups.
     "backup": "registry.backups.cli:backup",
     "restore": "registry.backups.cli:restore",
+    "worker": "registry.tasks.cli:worker",  # the task queue's workers
 }
 
 
@@ -91,7 +93,10 @@ def init():
               help="Seconds a worker may spend on one request before it is restarted.")
 @click.option("--front/--no-front", default=None,
               help="Put nginx before gunicorn, buffering slow requests and uploads [default: when installed].")
-def serve(bind, workers, timeout, front):
+@click.option("--worker/--no-worker", default=None,
+              help="Run the queue's tasks and schedule beside the server [default: on the embedded queue, "
+                   "without REGISTRY_QUEUE_URL; with Redis, start `registry worker` instead].")
+def serve(bind, workers, timeout, front, worker):
     try:
         app = build_app()  # fail here, in one line, on a bad setting rather than in every worker
     except ConfigError as exc:
@@ -100,6 +105,13 @@ def serve(bind, workers, timeout, front):
     # before the front's own limit, which answers problem+json).
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", str(timeout),
                 "--limit-request-line", "8190", *_operations_options(app.config["REGISTRY"]), "registry:create_app()"]
+    # --- Task queue: the embedded default's worker and schedule run beside gunicorn, as a child that
+    # ends with this process (which becomes gunicorn, or runs it behind nginx). ---
+    if worker is None:
+        worker = not app.config["REGISTRY"].QUEUE_URL
+    if worker:
+        subprocess.Popen([sys.executable, "-m", "registry.cli", "worker", "--parent", str(os.getpid())])
+    # --- end of the task queue's part ---
     if front is None:
         front = nginx_available()
     if front and not nginx_available():

@@ -111,6 +111,15 @@ class Config:
     LOG_FORMAT: str = "text"  # or json: one JSON object a line, with the request id, route, status and latency
     # /readyz answers 503 once the search engine is this many seconds behind the database; 0: never for that.
     READY_OUTBOX_LAG_SECONDS: int = 0
+    # --- Task queue (docs: operators/jobs.md) ---
+    # Empty: a SQLite queue under INSTANCE_DIR, worked by `registry serve` itself (the embedded default);
+    # redis://host:port/db: Redis, worked by `registry worker` processes on any number of machines.
+    QUEUE_URL: str = ""
+    QUEUE_NAME: str = "registry"  # the queue's name in Redis (deployments that share one Redis differ here)
+    QUEUE_WORKERS: int = 2  # threads running tasks in `registry serve` (and `registry worker`'s default)
+    # Drills and tests only: the schedule's clock starts at this UTC moment (ISO 8601) and runs on from there.
+    QUEUE_CLOCK_START: str = ""
+    # --- end of the task queue's settings ---
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -143,6 +152,9 @@ class Config:
                               "name a file (sqlite:////path/registry.sqlite3)")
         if self.DATABASE_URL.startswith("postgresql://"):
             self.DATABASE_URL = "postgresql+psycopg://" + self.DATABASE_URL[len("postgresql://"):]
+        if self.QUEUE_URL and not self.QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"REGISTRY_QUEUE_URL must be empty (the embedded queue) or a redis:// URL, "
+                              f"got {self.QUEUE_URL!r}")
         if self.SEARCH_URL != "builtin" and not self.SEARCH_URL.startswith(("http://", "https://")):
             raise ConfigError(f"REGISTRY_SEARCH_URL must be 'builtin' or an http(s) URL, got {self.SEARCH_URL!r}")
         if not self.SEARCH_INDEX_PREFIX or self.SEARCH_INDEX_PREFIX != self.SEARCH_INDEX_PREFIX.lower():

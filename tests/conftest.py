@@ -15,6 +15,7 @@ from registry.cli import main
 from registry.extensions import db
 from registry.publicsearch.engines import configured_engine
 from registry.runtime import runtime
+from registry.tasks.queue import consumer
 from tests import factories
 from tests.database import empty_database, rolled_back
 from tests.services import opensearch_url, postgres_url
@@ -57,25 +58,29 @@ def initialised_app(backend: str, tmp_path_factory, overrides: dict | None = Non
     reset_schema(app)
     with app.app_context():
         initialise()
+    # The queue's workers, as `registry serve` runs them (without the schedule: tests run its tasks).
+    workers = consumer(app, 2, periodic=False, quiet=True)
+    workers.start()
     yield app
+    workers.stop()
     with app.app_context():
         db.engine.dispose()
 
 
 # Fixtures that reach the database other than through the test's connection, so their tests need
 # committed data: the CLI builds an app of its own, the live server answers from its own threads.
-COMMITTED_FIXTURES = {"cli", "live_server", "engine_app"}  # engine_app: another app on the same database
+COMMITTED_FIXTURES = {"cli", "live_server", "redis", "engine_app"}  # engine_app: another app on the same database
 
 
 # Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
-SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch"}
+SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch", "redis": "redis"}
 SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch"}
-SERVICE_MARKS = ("postgres", "opensearch", "keycloak")
+SERVICE_MARKS = ("postgres", "opensearch", "keycloak", "redis")
 
 
 def pytest_addoption(parser):
     parser.addoption("--backend", choices=("all", "sqlite"), default="all",
-                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch or Keycloak)")
+                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch, Keycloak or Redis)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here

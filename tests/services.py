@@ -1,14 +1,14 @@
 """The real services the tests use, started on demand by the scripts in deploy/.
 
-``postgres_url()``, ``opensearch_url()`` and ``keycloak_url()`` run
-``deploy/postgres.sh start``, ``deploy/opensearch.sh start`` and
-``deploy/keycloak.sh start`` (idempotent and fast when the service is already
+``postgres_url()``, ``opensearch_url()``, ``keycloak_url()`` and ``redis_url()`` run
+``deploy/postgres.sh start``, ``deploy/opensearch.sh start``, ``deploy/keycloak.sh start``
+and ``deploy/redis.sh start`` (idempotent and fast when the service is already
 up) once per process and return the URL the script printed last.
 ``stop_opensearch()`` and ``start_opensearch()`` serve outage tests; the node
 comes back on the same URL, with its indices kept.
 
-Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL`` or
-``REGISTRY_TEST_KEYCLOAK_URL`` to use a service started some other way; nothing
+Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL``,
+``REGISTRY_TEST_KEYCLOAK_URL`` or ``REGISTRY_TEST_REDIS_URL`` to use a service started some other way; nothing
 is then started (or stopped) here.
 """
 
@@ -25,6 +25,7 @@ DEPLOY_DIR = REPO_DIR / "deploy"
 POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 OPENSEARCH_URL_ENV = "REGISTRY_TEST_OPENSEARCH_URL"
 KEYCLOAK_URL_ENV = "REGISTRY_TEST_KEYCLOAK_URL"
+REDIS_URL_ENV = "REGISTRY_TEST_REDIS_URL"
 
 # Generous: a fresh machine installs PostgreSQL from apt, or downloads the
 # OpenSearch jars or Keycloak from Maven Central, on the first start.
@@ -90,6 +91,11 @@ def opensearch_url() -> str:
 def keycloak_url() -> str:
     """Issuer URL (``http://127.0.0.1:PORT/realms/tongliao``) of the test realm, started if need be."""
     return _start("keycloak", "keycloak.sh", KEYCLOAK_URL_ENV)
+
+
+def redis_url() -> str:
+    """URL (``redis://127.0.0.1:PORT/0``) of the test Redis, the task queue's, started if need be."""
+    return _start("redis", "redis.sh", REDIS_URL_ENV)
 
 
 def opensearch_is_managed() -> bool:

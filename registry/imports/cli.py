@@ -14,6 +14,7 @@ from ..domain import uscc as uscc_rules
 from ..extensions import db
 from ..records import layout
 from ..stages import StageTimes
+from ..tasks import enqueue
 from . import services
 from .limits import TooManyRejections, purge_uploads
 from .models import FAILED, STOPPED
@@ -32,13 +33,15 @@ from .readers import ImportFileError
               help="Default: from the file name.")
 @click.option("--dry-run", is_flag=True, help="Count what would be inserted, updated, unchanged and rejected; "
                                               "write nothing.")
+@click.option("--queue", "queued", is_flag=True, help="Put the job on the task queue and print it; a worker runs "
+                                                      "it (default: run it here, now).")
 @with_app
-def import_file(file, department_uscc, kind, encoding, fmt, dry_run):
-    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run)
+def import_file(file, department_uscc, kind, encoding, fmt, dry_run, queued):
+    code = run_import(file, department_uscc, {"kind": kind, "encoding": encoding, "fmt": fmt}, dry_run, queued)
     sys.exit(code)
 
 
-def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -> int:
+def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool, queued: bool = False) -> int:
     """Exit 0 when the file was processed (rejected rows included), 1 when it could not be read or
     was stopped for too many rejected rows."""
     department = db.session.scalar(select(Department).where(Department.uscc == uscc_rules.normalise(department_uscc)))
@@ -50,6 +53,10 @@ def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool) -
     if dry_run:
         return _dry_run(department, path, options)
     job = services.start_job(department, path.resolve(), path.name, options)
+    if queued:
+        enqueue("import_job", job.id)
+        click.echo(json.dumps({"job": job.id, "state": job.state, "file": str(path)}, ensure_ascii=False))
+        return 0
     seconds = StageTimes()
     with _ProgressBar(job.size) as bar:
         job = services.run_job(job.id, progress=bar.update, seconds=seconds)

@@ -1,55 +1,11 @@
-"""A per-job lock that its holder's death releases, so a killed import can be resumed at once.
+"""A per-job lock that its holder's death releases, so a killed import can be resumed at once."""
 
-PostgreSQL: a session advisory lock on a connection of its own (works across hosts).
-SQLite: an flock on a file under the instance directory (the embedded default is one host).
-"""
-
-import fcntl
-import os
-from pathlib import Path
-
-from sqlalchemy import text
-
-from ..extensions import db
+from ..locks import ProcessLock
 
 _NAMESPACE = 0x494D_0000_0000  # keeps import-job keys apart from any other advisory lock
 
 
-class JobLock:
+class JobLock(ProcessLock):
     def __init__(self, job_id: int, instance_dir: str):
+        super().__init__(_NAMESPACE + job_id, f"import-{job_id}.lock", instance_dir)
         self.job_id = job_id
-        self.instance_dir = instance_dir
-        self._connection = None
-        self._fd = None
-
-    def acquire(self) -> bool:
-        """True if this process now holds the job; False if another live process does."""
-        if db.engine.dialect.name == "postgresql":
-            self._connection = db.engine.connect()
-            held = self._connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
-                                            {"key": _NAMESPACE + self.job_id}).scalar()
-            self._connection.commit()  # a connection of its own: the lock outlives the job's transactions
-            if not held:
-                self._connection.close()
-                self._connection = None
-            return bool(held)
-        folder = Path(self.instance_dir) / "locks"
-        folder.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(folder / f"import-{self.job_id}.lock", os.O_CREAT | os.O_RDWR)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._fd)
-            self._fd = None
-            return False
-        return True
-
-    def release(self) -> None:
-        if self._connection is not None:
-            self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _NAMESPACE + self.job_id})
-            self._connection.close()
-            self._connection = None
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None

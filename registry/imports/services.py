@@ -7,12 +7,10 @@ row exactly once. Rejected rows are stored with their file row number, field, va
 
 import hashlib
 import logging
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask
 from sqlalchemy import insert, select, text
 
 from .. import metrics
@@ -31,7 +29,7 @@ from ..records.writer import AUDITED
 from ..runtime import runtime, settings
 from ..runtime import today as clock_today
 from ..stages import StageTimes
-from ..uow import UnitOfWork, transactional, unit_of_work
+from ..uow import UnitOfWork, transactional
 from .limits import RejectionLimit, TooManyRejections, check_daily_quota
 from .locks import JobLock
 from .models import DONE, FAILED, QUEUED, RUNNING, STOPPED, ImportJob, ImportRejection
@@ -289,42 +287,7 @@ def get_job(department_id: int | None, job_id: int) -> ImportJob:
     if job is None or (department_id is not None and job.department_id != department_id):
         raise NotFound(message_en=f"no import job {job_id}", message_zh=f"导入任务 {job_id} 不存在",
                        code="import_not_found")
-    if job.state == RUNNING:
-        _fail_if_orphaned(job)
     return job
-
-
-def _fail_if_orphaned(job: ImportJob) -> None:
-    """A job left running by a process that died (a server worker killed mid-file) says so: nobody
-    holds its lock. Uploading the same file again resumes it."""
-    lock = JobLock(job.id, settings().INSTANCE_DIR)
-    if not lock.acquire():
-        return  # running now
-    try:
-        with unit_of_work() as uow:
-            uow.session.refresh(job)
-            if job.state == RUNNING:
-                job.state, job.finished_at = FAILED, utcnow()
-                job.message_en, job.message_zh = _failure_messages(
-                    "the import stopped when the process running it ended; upload the same file again to resume it",
-                    "导入进程意外终止；再次上传同一文件即可继续导入", job.rows_committed)
-    finally:
-        lock.release()
-
-
-def run_in_background(app: Flask, job_id: int) -> threading.Thread:
-    """Run a job on a thread of this process (the embedded default has no separate worker)."""
-
-    def work():
-        with app.app_context():
-            try:
-                run_job(job_id)
-            except JobBusy:
-                pass  # the process already running it will finish it
-
-    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
 
 
 def department_of(viewer) -> Department:

@@ -10,6 +10,7 @@ from ..errors import ValidationFailed
 from ..jsonbody import Blueprint
 from ..pagination import MAX_ID
 from ..records import layout
+from ..tasks import enqueue
 from . import reports, services, uploads
 from .schemas import ImportJobOut, RejectionPageOut
 
@@ -62,7 +63,7 @@ class Imports(MethodView):
                                    message_zh="请以 multipart 表单字段 file 上传文件", code="file_required")
         job = uploads.receive(upload, services.department_of(viewer), options, viewer.principal_id,
                               current_app.config["REGISTRY"].INSTANCE_DIR)
-        services.run_in_background(current_app._get_current_object(), job.id)
+        enqueue("import_job", job.id)
         return job, 202, {"Location": url_for("imports.ImportById", job_id=job.id)}
 
 

@@ -11,14 +11,12 @@ import logging
 import multiprocessing
 import shutil
 import tempfile
-import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from flask import Flask
 from sqlalchemy import select, update
 
 from ..access.models import Principal
@@ -215,18 +213,6 @@ def _issue(uow: UnitOfWork, viewer: Viewer, item: ReportBatchItem, scope: dict, 
 
 def batch_folder(batch_id: int) -> Path:
     return Path(settings().INSTANCE_DIR) / "report-batches" / str(batch_id)
-
-
-def run_in_background(app: Flask, batch_id: int, base_url: str) -> threading.Thread:
-    """Run a batch on a thread of this process, as an uploaded import runs."""
-
-    def work():
-        with app.app_context():
-            run_batch(batch_id, base_url)
-
-    thread = threading.Thread(target=work, name=f"report-batch-{batch_id}", daemon=True)
-    thread.start()
-    return thread
 
 
 def get_batch(viewer: Viewer, batch_id: int) -> ReportBatch:

@@ -1,13 +1,14 @@
 """The bank workspace (金融机构): the enterprises that authorised it, their reports one at a time or
 in bulk from a CSV of credit codes, its past reports, and verification by number and code."""
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, send_file, url_for
 
 from ..errors import Forbidden, NotFound, RateLimited, RegistryError, ValidationFailed
 from ..reports import batch_upkeep, batches, listings, services
 from ..reports.presentation import report_view
 from ..reports.ratelimit import check_verify_rate
 from ..runtime import settings, today
+from ..tasks import enqueue
 from .layout import for_roles, menu_item
 from .report_forms import report_file, scope_choices, scope_of
 
@@ -96,7 +97,7 @@ def start_batch():
                                     scope_of(form), today())
     except RegistryError as exc:
         return _batches_page(exc.status, form, error=f"{exc.message_zh}（文件需重新选择）")
-    batches.run_in_background(current_app._get_current_object(), batch.id, request.host_url)
+    enqueue("report_batch", batch.id, request.host_url)
     return redirect(url_for("bank_workspace.batch", batch_id=batch.id), 303)
 
 

@@ -26,6 +26,7 @@ from ..records import layout
 from ..repairs import objections, statistics
 from ..repairs.rules import FORWARDED
 from ..runtime import today
+from ..tasks import enqueue
 from .layout import for_roles, menu_item
 
 bp = Blueprint("department_workspace", __name__, template_folder="templates")
@@ -96,7 +97,7 @@ def upload():
         job = services.start_job(department, path, uploaded.filename, options, g.viewer.principal_id)
     except (RegistryError, ImportFileError) as exc:
         return _page("upload", 422, form=form, error=f"{exc.message_zh}（请重新选择文件后再提交）")
-    services.run_in_background(current_app._get_current_object(), job.id)
+    enqueue("import_job", job.id)
     return redirect(url_for(".job", job_id=job.id), 303)
 
 

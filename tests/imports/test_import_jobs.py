@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from registry.extensions import db
 from registry.imports import services
 from registry.imports.locks import JobLock
 from registry.records.models import RecordVersion
+from registry.tasks import jobs
 from tests import factories
 from tests.imports.files import headers_for, write_csv, write_ndjson, write_xlsx
 
@@ -272,30 +274,28 @@ def test_request_bodies_are_capped_but_department_files_are_not(client, tmp_path
     assert wait_for_job(client, response.headers["Location"], headers)["inserted"] == 30
 
 
-@pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own
-def test_a_job_whose_process_died_says_so_and_resumes_on_the_next_upload(app, client, tmp_path, department,
-                                                                         department_key):
+@pytest.mark.committed  # the job runs on the queue's worker threads, through sessions of their own
+def test_a_job_whose_process_died_is_offered_again_by_the_queue_and_finishes(app, client, tmp_path, department,
+                                                                            department_key):
     rows = [factories.penalty(department) for _ in range(5)]
     path = tmp_path / "upload.csv"
     write_csv(path, rows)
     with app.app_context():
         sender = db.session.scalar(select(Department).where(Department.uscc == department["uscc"]))
         job = services.start_job(sender, path, path.name, {})
-        job.state = services.RUNNING  # as a server worker killed mid-file leaves it
+        job.state = services.RUNNING  # as a worker killed mid-file leaves it
         db.session.commit()
-        held = JobLock(job.id, app.config["REGISTRY"].INSTANCE_DIR)
-        assert held.acquire()  # while a live process runs it, it is running
+        job_id = job.id
+        held = JobLock(job_id, app.config["REGISTRY"].INSTANCE_DIR)
+        assert held.acquire()  # while a live process runs it, it is running, and nobody offers it again
+        assert jobs.imports_recover(datetime.now(UTC)) == []
     headers = factories.auth(department_key)
-    assert client.get(f"/api/v1/imports/{job.id}", headers=headers).json["state"] == "running"
+    assert client.get(f"/api/v1/imports/{job_id}", headers=headers).json["state"] == "running"
     held.release()  # the process dies
-    orphan = client.get(f"/api/v1/imports/{job.id}", headers=headers).json
-    assert orphan["state"] == "failed" and "upload the same file again" in orphan["message_en"]
-    with open(path, "rb") as stream:
-        again = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")}, headers=headers,
-                            content_type="multipart/form-data")
-    assert again.json["id"] == job.id
-    finished = wait_for_job(client, again.headers["Location"], headers)
-    assert finished["inserted"] == 5, (finished["state"], finished["message_en"])
+    with app.app_context():
+        assert jobs.imports_recover(datetime.now(UTC)) == [job_id]
+    finished = wait_for_job(client, f"/api/v1/imports/{job_id}", headers)
+    assert (finished["state"], finished["inserted"]) == ("done", 5), finished["message_en"]
 
 
 @pytest.mark.committed  # the upload's job runs on a thread of its own, through a session of its own

@@ -17,7 +17,8 @@ LAYERS = (
     ("domain", ("registry.domain",)),
     ("core", ("registry.config", "registry.db", "registry.errors", "registry.stages", "registry.jsonout",
               "registry.runtime", "registry.extensions", "registry.outbox", "registry.uow", "registry.pagination",
-              "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit", "registry.metrics")),
+              "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit", "registry.metrics",
+              "registry.locks")),
     ("reference data", ("registry.departments",)),
     ("principals", ("registry.access",)),
     ("entities", ("registry.enterprises",)),
@@ -27,6 +28,7 @@ LAYERS = (
     ("use cases", ("registry.imports", "registry.repairs", "registry.reports", "registry.publicsearch")),
     ("accounts", ("registry.accounts",)),
     ("demo data", ("registry.demo",)),
+    ("tasks", ("registry.tasks",)),  # the queue's tasks wrap the use cases; requests and commands enqueue them
     ("interface", ("registry", "registry.web", "registry.ops", "registry.bootstrap", "registry.cli",
                    "registry.clitools", "registry.front", "registry.forms",
                    "registry.headers", "registry.workspaces")),

@@ -1,0 +1,148 @@
+"""Queue benchmark: an import run by a `registry worker` against the same import run inline, on
+PostgreSQL with an external search engine; and the outbox lag the worker's drain keeps meanwhile.
+
+    python bench/task_queue.py [--rows 100000] [--repeat 1] [--search-url URL] [--redis URL]
+
+Each run starts from a fresh PostgreSQL database (`<test database>_bench`, recreated) and a
+`registry worker --workers 2` on a Redis queue of its own, whose scheduled drain keeps the engine
+in step in both modes, so the two imports compete with the same drain:
+  * inline: `registry import FILE` (the import in the command's own process);
+  * queued: `registry import FILE --queue`, run by the worker (a thread beside the drain).
+An import's time is its job's, from its creation to its end (the database's timestamps). The
+outbox lag is the age of the oldest pending change, sampled every 0.25 s while the import runs;
+`caught up` is how long after the import's end the outbox was empty. Prints one line per run, then
+the queued/inline ratio of the medians and the largest lag.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MARKET_SUPERVISION = "11150500011620002E"
+_spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import.py")
+bench_import = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_import)
+
+
+def service_url(script: str) -> str:
+    out = subprocess.run(["bash", str(ROOT / "deploy" / script), "start"], check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+class LagSampler:
+    """The outbox's oldest pending change, in seconds, every 0.25 s until stopped."""
+
+    def __init__(self, url: str):
+        self.url, self.samples, self._stop = url, [], threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self._stop.wait(0.25):
+                age = connection.execute("SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM search_outbox"
+                                         ).fetchone()[0]
+                self.samples.append(float(age or 0))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def job_row(url: str, job_id: int | None = None):
+    with psycopg.connect(url) as connection:
+        where = "WHERE id = %s" if job_id else "ORDER BY id DESC LIMIT 1"
+        return connection.execute(f"SELECT id, state, EXTRACT(EPOCH FROM finished_at - created_at), rows_read "
+                                  f"FROM import_jobs {where}", (job_id,) if job_id else ()).fetchone()
+
+
+def outbox_empty_after(url: str, limit: float = 600) -> float:
+    start = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as connection:
+        while connection.execute("SELECT count(*) FROM search_outbox").fetchone()[0]:
+            if time.monotonic() - start > limit:
+                raise RuntimeError("the outbox did not empty")
+            time.sleep(0.25)
+    return time.monotonic() - start
+
+
+def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str) -> dict:
+    database = bench_import.fresh_postgres(admin)
+    plain = database.replace("postgresql+psycopg://", "postgresql://")
+    instance = tempfile.mkdtemp(prefix="registry-bench-queue-")
+    tag = uuid.uuid4().hex[:8]
+    env = {**os.environ, "REGISTRY_DATABASE_URL": database, "REGISTRY_INSTANCE_DIR": instance,
+           "REGISTRY_SEARCH_URL": search_url, "REGISTRY_SEARCH_INDEX_PREFIX": f"bench-queue-{tag}",
+           "REGISTRY_QUEUE_URL": redis_url, "REGISTRY_QUEUE_NAME": f"bench-{tag}", "REGISTRY_LOG_LEVEL": "WARNING"}
+    subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    worker = subprocess.Popen([str(BIN / "registry"), "worker", "--workers", "2"], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)  # the worker is up and its drain running
+        command = [str(BIN / "registry"), "import", str(path), "--department", MARKET_SUPERVISION]
+        with LagSampler(plain) as lag:
+            if mode == "inline":
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                job_id = job_row(plain)[0]
+            else:
+                out = subprocess.run([*command, "--queue"], env=env, check=True, capture_output=True, text=True)
+                job_id = json.loads(out.stdout.strip().splitlines()[-1])["job"]
+                while job_row(plain, job_id)[1] in ("queued", "running"):
+                    time.sleep(0.2)
+        _, state, seconds, rows = job_row(plain, job_id)
+        caught_up = outbox_empty_after(plain)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    if state != "done":
+        raise RuntimeError(f"the {mode} import ended {state}")
+    return {"mode": mode, "seconds": float(seconds), "rows": rows, "lag_max": max(lag.samples, default=0.0),
+            "lag_p95": statistics.quantiles(lag.samples, n=20)[-1] if len(lag.samples) > 1 else 0.0,
+            "caught_up": caught_up}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each mode, alternating")
+    parser.add_argument("--search-url", default=None, help="default: deploy/opensearch.sh start")
+    parser.add_argument("--redis", default=None, help="default: deploy/redis.sh start")
+    args = parser.parse_args()
+    path = bench_import.ensure_file(args.rows, MARKET_SUPERVISION)
+    admin = bench_import.postgres_admin_url()
+    search_url = args.search_url or service_url("opensearch.sh")
+    redis_url = args.redis or service_url("redis.sh")
+    runs = []
+    for _ in range(args.repeat):
+        for mode in ("inline", "queued"):
+            run = one_run(mode, path, admin, search_url, redis_url)
+            runs.append(run)
+            rate = run["rows"] / run["seconds"]
+            print(f"{mode:7} {run['rows']:>9,} rows  {run['seconds']:7.1f} s  {rate:8,.0f} rows/s"
+                  f"  outbox lag p95 {run['lag_p95']:.1f} s, max {run['lag_max']:.1f} s;"
+                  f" caught up {run['caught_up']:.1f} s after", flush=True)
+    inline = statistics.median(r["seconds"] for r in runs if r["mode"] == "inline")
+    queued = statistics.median(r["seconds"] for r in runs if r["mode"] == "queued")
+    print(f"queued / inline: {queued / inline:.3f} ({(queued / inline - 1) * 100:+.1f}%);"
+          f" largest outbox lag while importing: {max(r['lag_max'] for r in runs):.1f} s")
+
+
+if __name__ == "__main__":
+    main()
