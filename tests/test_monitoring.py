@@ -15,6 +15,7 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.logs import MaskSecrets, configure, mask_secrets
 from registry.outbox import SearchOutbox
+from registry.tasks.queue import queue_of
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import wait_for_job
@@ -213,3 +214,12 @@ def test_gunicorn_workers_add_up_in_one_scrape(tmp_path):
 def served_scrape(base: str) -> dict:
     with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
         return parsed(answer.read().decode())
+
+
+def test_task_runs_are_counted_by_name_and_outcome(client, app):
+    """A task run by a worker (here called in place, as the consumer calls it) moves the task counter."""
+    before = scrape(client)
+    queue_of(app).tasks["reindex"].call_local()
+    after = scrape(client)
+    assert value(after, "registry_task_runs_total", task="reindex", outcome="ok") == \
+        value(before, "registry_task_runs_total", task="reindex", outcome="ok") + 1

@@ -19,6 +19,7 @@ from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
 from ..config import Config
+from ..metrics import count_task
 
 EXTENSION = "registry.queue"
 log = logging.getLogger(__name__)
@@ -52,12 +53,12 @@ def build(app: Flask, tasks: dict[str, tuple[Callable, dict]], schedule, schedul
     huey = _huey(config)
     queue = Queue(huey)
     for name, (function, options) in tasks.items():
-        queue.tasks[name] = huey.task(name=name, **options)(_in_context(app, function))
+        queue.tasks[name] = huey.task(name=name, **options)(_in_context(app, function, name))
     external_search = config.SEARCH_URL != "builtin"
     for entry in schedule:
         if entry.external_search_only and not external_search:
             continue
-        work = _in_context(app, _at_now(huey, scheduled[entry.task]))
+        work = _in_context(app, _at_now(huey, scheduled[entry.task]), f"schedule.{entry.task}")
         huey.periodic_task(entry.due, name=f"schedule.{entry.task}", retries=2, retry_delay=60)(work)
     app.extensions[EXTENSION] = queue
     return queue
@@ -87,10 +88,17 @@ def _at_now(huey: RegistryHuey, function: Callable) -> Callable:
     return scheduled
 
 
-def _in_context(app: Flask, function: Callable) -> Callable:
+def _in_context(app: Flask, function: Callable, name: str) -> Callable:
+    """The task's function run in an application context, each run counted by name and outcome (/metrics)."""
     def in_context(*args, **kwargs):
         with app.app_context():
-            return function(*args, **kwargs)
+            try:
+                result = function(*args, **kwargs)
+            except BaseException:
+                count_task(name, ok=False)
+                raise
+            count_task(name, ok=True)
+            return result
 
     in_context.__name__ = function.__name__
     return in_context
