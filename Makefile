@@ -27,8 +27,13 @@ services:
 	deploy/postgres.sh start
 	deploy/opensearch.sh start
 	deploy/keycloak.sh start
+	# -- elastic (issue 23): the search contract also runs on Elasticsearch 8 and 9 (small heaps).
+	deploy/elasticsearch.sh start 8
+	deploy/elasticsearch.sh start 9
 
 stop-services:
+	-deploy/elasticsearch.sh stop 9
+	-deploy/elasticsearch.sh stop 8
 	-deploy/keycloak.sh stop
 	-deploy/opensearch.sh stop
 	-deploy/postgres.sh stop

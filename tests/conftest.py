@@ -67,9 +67,10 @@ COMMITTED_FIXTURES = {"cli", "live_server"}
 
 
 # Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
-SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch"}
-SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch"}
-SERVICE_MARKS = ("postgres", "opensearch", "keycloak")
+SERVICE_FIXTURES = {"external_app": "opensearch"}
+SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch",
+                  "elasticsearch8": "elasticsearch", "elasticsearch9": "elasticsearch"}
+SERVICE_MARKS = ("postgres", "opensearch", "elasticsearch", "keycloak")
 
 
 def pytest_addoption(parser):

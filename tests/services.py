@@ -1,13 +1,15 @@
 """The real services the tests use, started on demand by the scripts in deploy/.
 
-``postgres_url()``, ``opensearch_url()`` and ``keycloak_url()`` run
-``deploy/postgres.sh start``, ``deploy/opensearch.sh start`` and
-``deploy/keycloak.sh start`` (idempotent and fast when the service is already
-up) once per process and return the URL the script printed last.
+``postgres_url()``, ``opensearch_url()``, ``elasticsearch_url(major)`` and
+``keycloak_url()`` run ``deploy/postgres.sh start``, ``deploy/opensearch.sh
+start``, ``deploy/elasticsearch.sh start MAJOR`` and ``deploy/keycloak.sh
+start`` (idempotent and fast when the service is already up) once per process
+and return the URL the script printed last.
 ``stop_opensearch()`` and ``start_opensearch()`` serve outage tests; the node
 comes back on the same URL, with its indices kept.
 
-Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL`` or
+Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL``,
+``REGISTRY_TEST_ELASTICSEARCH8_URL``, ``REGISTRY_TEST_ELASTICSEARCH9_URL`` or
 ``REGISTRY_TEST_KEYCLOAK_URL`` to use a service started some other way; nothing
 is then started (or stopped) here.
 """
@@ -25,6 +27,7 @@ DEPLOY_DIR = REPO_DIR / "deploy"
 POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 OPENSEARCH_URL_ENV = "REGISTRY_TEST_OPENSEARCH_URL"
 KEYCLOAK_URL_ENV = "REGISTRY_TEST_KEYCLOAK_URL"
+ELASTICSEARCH_URL_ENV = "REGISTRY_TEST_ELASTICSEARCH{major}_URL"
 
 # Generous: a fresh machine installs PostgreSQL from apt, or downloads the
 # OpenSearch jars or Keycloak from Maven Central, on the first start.
@@ -64,13 +67,13 @@ def _tail(stderr: str | bytes | None) -> str:
     return "\n".join(stderr.splitlines()[-STDERR_TAIL_LINES:]) or "(no stderr)"
 
 
-def _start(key: str, script: str, env_var: str) -> str:
+def _start(key: str, script: str, env_var: str, *args: str) -> str:
     override = os.environ.get(env_var)
     if override:
         return override
     with _lock:
         if key not in _urls:
-            url = _run_script(script, "start")
+            url = _run_script(script, "start", *args)
             if not url:
                 raise RuntimeError(f"deploy/{script} start printed no URL")
             _urls[key] = url
@@ -85,6 +88,11 @@ def postgres_url() -> str:
 def opensearch_url() -> str:
     """Base URL (``http://127.0.0.1:PORT``) of the test OpenSearch node, started if need be."""
     return _start("opensearch", "opensearch.sh", OPENSEARCH_URL_ENV)
+
+
+def elasticsearch_url(major: int) -> str:
+    """Base URL of the test Elasticsearch node of this major version (8 or 9), started if need be."""
+    return _start(f"elasticsearch{major}", "elasticsearch.sh", ELASTICSEARCH_URL_ENV.format(major=major), str(major))
 
 
 def keycloak_url() -> str:

@@ -1,4 +1,5 @@
-"""The external engine on the real OpenSearch node: the engine contract, and what it does beyond it."""
+"""The external engine on each real engine node (OpenSearch, Elasticsearch 8 and 9): the engine contract,
+and what it does beyond it."""
 
 import pytest
 
@@ -16,8 +17,6 @@ from tests.search.corpus import (
     search,
 )
 from tests.search.engine_contract import *  # noqa: F403 (the tests every engine passes)
-
-pytestmark = pytest.mark.opensearch
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
 import org.apache.lucene.analysis.cjk.CJKWidthFilter;
 import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.analysis.TokenFilterFactory;
+import org.elasticsearch.lucene.analysis.miscellaneous.DisableGraphAttribute;
 import org.elasticsearch.index.analysis.TokenizerFactory;
 import org.elasticsearch.indices.analysis.AnalysisModule.AnalysisProvider;
 import org.elasticsearch.plugins.AnalysisPlugin;
@@ -48,7 +50,15 @@ public abstract class RegistryAnalysisPlugin extends Plugin implements AnalysisP
         Options.only(settings, "output_unigrams");
         boolean unigrams = settings.getAsBoolean("output_unigrams", false);
         int scripts = CJKBigramFilter.HAN | CJKBigramFilter.HIRAGANA | CJKBigramFilter.KATAKANA | CJKBigramFilter.HANGUL;
-        return new Filter(name, in -> new CJKBigramFilter(in, scripts, unigrams));
+        return new Filter(name, in -> {
+            TokenStream bigrams = new CJKBigramFilter(in, scripts, unigrams);
+            if (unigrams) {
+                // Unigrams and bigrams overlap: read as a graph, a phrase of n characters would become
+                // some 2^n phrase queries. Elasticsearch's own cjk_bigram marks such streams the same way.
+                bigrams.addAttribute(DisableGraphAttribute.class);
+            }
+            return bigrams;
+        });
     }
 
     private static TokenFilterFactory edgeNGram(String name, Settings settings) {
