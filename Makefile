@@ -27,9 +27,9 @@ services:
 	deploy/postgres.sh start
 	deploy/opensearch.sh start
 	deploy/keycloak.sh start
-	# -- elastic (issue 23): the search contract also runs on Elasticsearch 8 and 9 (small heaps).
-	deploy/elasticsearch.sh start 8
-	deploy/elasticsearch.sh start 9
+	# -- elastic (issue 23): the search contract also runs on Elasticsearch 8 and 9 (small heaps), started
+	# side by side; either failing fails the target.
+	deploy/elasticsearch.sh start 8 & es8=$$!; deploy/elasticsearch.sh start 9 && wait $$es8
 
 stop-services:
 	-deploy/elasticsearch.sh stop 9

@@ -75,7 +75,8 @@ SERVICE_MARKS = ("postgres", "opensearch", "elasticsearch", "keycloak")
 
 def pytest_addoption(parser):
     parser.addoption("--backend", choices=("all", "sqlite"), default="all",
-                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch or Keycloak)")
+                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch, Elasticsearch"
+                          " or Keycloak)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here
