@@ -79,7 +79,15 @@ ensure_user() {
 # Unpack the distribution from Maven's cache (downloading it on first use) into home/.
 install_distribution() {
     [[ -x "$HOME_DIR/bin/elasticsearch" ]] && return
-    command -v mvn >/dev/null || die "Maven is needed to fetch $ARTIFACT (apt-get install maven)"
+    local tool missing=()
+    for tool in mvn unzip curl; do
+        command -v "$tool" >/dev/null || missing+=("$tool")
+    done
+    if ((${#missing[@]})); then
+        [[ $EUID -eq 0 ]] || die "missing ${missing[*]} and this is not root"
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            "${missing[@]/mvn/maven}" >&2
+    fi
     log "fetching $ARTIFACT with Maven (about 110 MB on first use)"
     local tmp="$STATE_DIR/download"
     rm -rf "$tmp" "$HOME_DIR.tmp"

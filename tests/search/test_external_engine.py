@@ -3,6 +3,7 @@ and what it does beyond it."""
 
 import pytest
 
+from search.connection import client_for, server_info
 from search.engine import SearchEngine
 from tests.search.corpus import (
     CORPUS,
@@ -25,6 +26,14 @@ def loaded(make_engine):
     engine.ensure_index()
     engine.write(CORPUS, [], refresh=True)
     return engine
+
+
+def test_the_node_names_its_engine_and_answers_a_ping(search_node, request):
+    # On Elasticsearch GET / and HEAD / come from the test nodes' plugin (deploy/es-plugin).
+    info = server_info(search_node)
+    engine = request.node.callspec.params["search_node"]  # opensearch, elasticsearch8 or elasticsearch9
+    assert f"{info.distribution}{info.version.split('.')[0]}".startswith(engine)
+    assert client_for(search_node, info).ping()
 
 
 def test_is_a_search_engine(loaded):
