@@ -30,10 +30,10 @@ def search_node(request):
 
 @pytest.fixture(scope="session")
 def make_engine(search_node):
-    """ExternalEngine on a prefix of its own (no index is created)."""
+    """ExternalEngine on a prefix of its own (no index is created), with no replica unless told."""
 
-    def make(name: str | None = None) -> ExternalEngine:
-        return ExternalEngine(search_node, prefix=f"{PREFIX}-{name or next(_serial)}", replicas=0)
+    def make(name: str | None = None, replicas: int | None = 0) -> ExternalEngine:
+        return ExternalEngine(search_node, prefix=f"{PREFIX}-{name or next(_serial)}", replicas=replicas)
 
     return make
 

@@ -71,6 +71,15 @@ def test_an_index_gets_a_shard_per_core_once_it_is_big_enough_to_split(documents
     assert shard_count(documents, processors) == shards
 
 
+def test_without_a_replica_count_an_index_on_one_node_has_no_replica_and_is_green(make_engine):
+    engine = make_engine(replicas=None)
+    engine.ensure_index()
+    (index,) = engine.aliased_indices()
+    settings = engine.client.indices.get_settings(index=index)[index]["settings"]["index"]
+    assert settings["number_of_replicas"] == "0"
+    assert engine.client.cluster.health(index=index, wait_for_status="green")["status"] == "green"
+
+
 def test_a_big_reindex_splits_the_index_and_still_finds_everything(fresh):
     nodes = fresh.client.nodes.info(metric="os")["nodes"].values()
     processors = sum(node["os"]["allocated_processors"] for node in nodes)
