@@ -28,6 +28,7 @@ POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 OPENSEARCH_URL_ENV = "REGISTRY_TEST_OPENSEARCH_URL"
 KEYCLOAK_URL_ENV = "REGISTRY_TEST_KEYCLOAK_URL"
 ELASTICSEARCH_URL_ENV = "REGISTRY_TEST_ELASTICSEARCH{major}_URL"
+OPENSEARCH_CLUSTER_URL_ENV = "REGISTRY_TEST_OPENSEARCH_CLUSTER_URL"
 
 # Generous: a fresh machine installs PostgreSQL from apt, or downloads the
 # OpenSearch jars or Keycloak from Maven Central, on the first start.
@@ -93,6 +94,24 @@ def opensearch_url() -> str:
 def elasticsearch_url(major: int) -> str:
     """Base URL of the test Elasticsearch node of this major version (8 or 9), started if need be."""
     return _start(f"elasticsearch{major}", "elasticsearch.sh", ELASTICSEARCH_URL_ENV.format(major=major), str(major))
+
+
+def opensearch_cluster_url() -> str:
+    """URL of node 1 of the three-node OpenSearch cluster (deploy/opensearch-cluster.sh), started, or
+    brought back to three nodes, if need be."""
+    return _start("opensearch-cluster", "opensearch-cluster.sh", OPENSEARCH_CLUSTER_URL_ENV)
+
+
+def restart_cluster_nodes() -> str:
+    """Start the cluster's nodes that do not run (after a test killed one); returns node 1's URL."""
+    with _lock:
+        _urls.pop("opensearch-cluster", None)
+    return opensearch_cluster_url()
+
+
+def cluster_node_pid(node: int) -> int:
+    """The pid of cluster node `node` (1 to 3), for a test that kills it."""
+    return int(_run_script("opensearch-cluster.sh", "pid", str(node)))
 
 
 def keycloak_url() -> str:
