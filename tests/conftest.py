@@ -189,12 +189,19 @@ def _quiet_logs():
 @pytest.fixture
 def external_app(tmp_path):
     """An app on its own SQLite file that searches with the real OpenSearch node, under a unique prefix."""
+    yield from app_searching(opensearch_url(), tmp_path)
+
+
+def app_searching(search_url: str, tmp_path):
+    """An app on its own SQLite file searching with the engine at `search_url` under a unique prefix,
+    whose indices are deleted after the test."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
-                      "SEARCH_URL": opensearch_url(), "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
+                      "SEARCH_URL": search_url, "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
     with app.app_context():
         initialise()
         configured_engine().ensure_index()
     yield app
     with app.app_context():
         engine = configured_engine()
-        engine.client.indices.delete(index=f"{engine.prefix}-*")
+        for index in engine.client.indices.get(index=f"{engine.prefix}-*"):  # Elasticsearch refuses wildcards
+            engine.client.indices.delete(index=index)
