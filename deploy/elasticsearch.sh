@@ -18,7 +18,8 @@
 # with security off, one shard copy and a small heap, on 127.0.0.1 only.
 #
 # Environment:
-#   REGISTRY_SERVICES_DIR         state root (default <repo>/.services); this script keeps each
+#   REGISTRY_SERVICES_DIR         state root (default <repo>/.services, or a folder under /var/tmp
+#                                 when a parent folder keeps others out); this script keeps each
 #                                 version in elasticsearch/VERSION/: home/ (the unpacked zip with
 #                                 the plugin), config/, data/, logs/, pid, url
 #   ELASTICSEARCH_HEAP            JVM heap (default 384m)
@@ -45,7 +46,22 @@ case "${2:-9}" in
 esac
 readonly VERSION MAJOR=${VERSION%%.*}
 readonly HTTP_PORT=$((9400 + MAJOR * 10)) TRANSPORT_OFFSET=100
-readonly STATE_DIR="${REGISTRY_SERVICES_DIR:-$REPO_DIR/.services}/elasticsearch/$VERSION"
+# True when every folder from / down to $1 lets others through (the node's user must reach its files).
+world_traversable() {
+    local path=$1
+    while [[ -n "$path" && "$path" != / ]]; do
+        if [[ -e "$path" ]] && ! (( 8#$(stat -c %a "$path") & 1 )); then
+            return 1
+        fi
+        path="${path%/*}"
+    done
+}
+SERVICES_ROOT="${REGISTRY_SERVICES_DIR:-$REPO_DIR/.services}"
+if ! world_traversable "$SERVICES_ROOT"; then
+    # A checkout under a private folder (such as /root): keep the node's files where its user can read.
+    SERVICES_ROOT="/var/tmp/credit-registry-services-$(printf %s "$REPO_DIR" | md5sum | cut -c1-12)"
+fi
+readonly STATE_DIR="$SERVICES_ROOT/elasticsearch/$VERSION"
 readonly HOME_DIR="$STATE_DIR/home" CONF_DIR="$STATE_DIR/config" DATA_DIR="$STATE_DIR/data"
 readonly PID_FILE="$STATE_DIR/pid" URL_FILE="$STATE_DIR/url" LOCK_FILE="$STATE_DIR/lock"
 readonly LOG_FILE="$STATE_DIR/logs/console.log"
