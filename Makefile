@@ -29,8 +29,15 @@ services:
 	deploy/opensearch.sh start
 	deploy/keycloak.sh start
 	deploy/redis.sh start
+	# -- elastic (issue 23): the search contract also runs on Elasticsearch 8 and 9 (small heaps), started
+	# side by side; either failing fails the target.
+	deploy/elasticsearch.sh start 8 & es8=$$!; deploy/elasticsearch.sh start 9 && wait $$es8
+	deploy/opensearch-cluster.sh start  # three OpenSearch nodes for the node-loss drill
 
 stop-services:
+	-deploy/opensearch-cluster.sh stop
+	-deploy/elasticsearch.sh stop 9
+	-deploy/elasticsearch.sh stop 8
 	-deploy/redis.sh stop
 	-deploy/keycloak.sh stop
 	-deploy/opensearch.sh stop

@@ -1,6 +1,8 @@
 """Connecting to an external engine and telling Elasticsearch from OpenSearch by its own answer."""
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import unquote
 
 import urllib3
@@ -46,4 +48,30 @@ def client_for(url: str, info: ServerInfo | None = None, timeout: float = 10):
         return OpenSearch(url, timeout=timeout)
     from elasticsearch import Elasticsearch
 
-    return Elasticsearch(url, request_timeout=timeout)
+    return Elasticsearch(url, request_timeout=timeout, transport_class=_transport_for(info.version.split(".")[0]))
+
+
+_COMPATIBLE_WITH = re.compile(r"compatible-with=(\d+)")
+
+
+@cache
+def _transport_for(major: str):
+    """The elasticsearch client's transport, asking for the REST compatibility of the server's major
+    version when the client is newer: a 9.x client says compatible-with=9, which Elasticsearch 8
+    refuses with HTTP 400 (Elasticsearch 9 accepts an 8.x client's compatible-with=8 itself)."""
+    from elastic_transport import Transport
+
+    def older(match: re.Match) -> str:
+        return f"compatible-with={min(int(match[1]), int(major))}" if major.isdigit() else match[0]
+
+    class CompatibleTransport(Transport):
+        def perform_request(self, method, target, *, headers=None, **options):
+            if headers:
+                headers = headers.copy()
+                for name in ("accept", "content-type"):
+                    if name in headers:
+                        headers[name] = _COMPATIBLE_WITH.sub(older, headers[name])
+                options["headers"] = headers
+            return super().perform_request(method, target, **options)
+
+    return CompatibleTransport

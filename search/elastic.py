@@ -186,10 +186,16 @@ class ExternalEngine:
 
     def _index_body(self, **settings) -> dict:
         body = copy.deepcopy(mapping())
-        if self.replicas is not None:
-            settings["number_of_replicas"] = self.replicas
+        settings["number_of_replicas"] = self._replica_count()
         body["settings"]["index"].update(settings)
         return body
+
+    def _replica_count(self) -> int:
+        """The replicas asked for, else one copy on another node once the cluster has more than one data
+        node (a node lost then loses no shard) and none on a single node (whose index stays green)."""
+        if self.replicas is not None:
+            return self.replicas
+        return 1 if len(self._data_nodes()) > 1 else 0
 
     def aliased_indices(self) -> list[str]:
         """The concrete indices behind the alias (one, or none before ensure_index)."""
@@ -313,10 +319,12 @@ class ExternalEngine:
         return self._index_body(refresh_interval="-1", number_of_shards=shards)
 
     def _data_processors(self) -> int:
+        return sum(node["os"].get("allocated_processors", 1) for node in self._data_nodes())
+
+    def _data_nodes(self) -> list[dict]:
         with self._answering("reading the nodes"):
             nodes = self.client.nodes.info(metric="os")["nodes"].values()
-        return sum(node["os"].get("allocated_processors", 1) for node in nodes
-                   if any(role.startswith("data") for role in node.get("roles", ())))
+        return [node for node in nodes if any(role.startswith("data") for role in node.get("roles", ()))]
 
     def _open_for_search(self, index: str) -> None:
         interval = mapping()["settings"]["index"].get("refresh_interval")

@@ -73,14 +73,16 @@ COMMITTED_FIXTURES = {"cli", "live_server", "redis", "engine_app"}  # engine_app
 
 
 # Fixtures (and fixture parameters) that need a service, so a test's marks follow what it uses.
-SERVICE_FIXTURES = {"external_app": "opensearch", "opensearch": "opensearch", "redis": "redis"}
-SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch"}
-SERVICE_MARKS = ("postgres", "opensearch", "keycloak", "redis")
+SERVICE_FIXTURES = {"external_app": "opensearch", "redis": "redis"}
+SERVICE_PARAMS = {"postgresql": "postgres", "opensearch": "opensearch",
+                  "elasticsearch8": "elasticsearch", "elasticsearch9": "elasticsearch"}
+SERVICE_MARKS = ("postgres", "opensearch", "elasticsearch", "keycloak", "redis")
 
 
 def pytest_addoption(parser):
     parser.addoption("--backend", choices=("all", "sqlite"), default="all",
-                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch, Keycloak or Redis)")
+                     help="sqlite: only the tests that need no service (no PostgreSQL, OpenSearch, Elasticsearch,"
+                          " Keycloak or Redis)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by the marks added here
@@ -198,12 +200,19 @@ def _quiet_logs():
 @pytest.fixture
 def external_app(tmp_path):
     """An app on its own SQLite file that searches with the real OpenSearch node, under a unique prefix."""
+    yield from app_searching(opensearch_url(), tmp_path)
+
+
+def app_searching(search_url: str, tmp_path):
+    """An app on its own SQLite file searching with the engine at `search_url` under a unique prefix,
+    whose indices are deleted after the test."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
-                      "SEARCH_URL": opensearch_url(), "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
+                      "SEARCH_URL": search_url, "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
     with app.app_context():
         initialise()
         configured_engine().ensure_index()
     yield app
     with app.app_context():
         engine = configured_engine()
-        engine.client.indices.delete(index=f"{engine.prefix}-*")
+        for index in engine.client.indices.get(index=f"{engine.prefix}-*"):  # Elasticsearch refuses wildcards
+            engine.client.indices.delete(index=index)

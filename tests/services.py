@@ -1,13 +1,15 @@
 """The real services the tests use, started on demand by the scripts in deploy/.
 
-``postgres_url()``, ``opensearch_url()``, ``keycloak_url()`` and ``redis_url()`` run
-``deploy/postgres.sh start``, ``deploy/opensearch.sh start``, ``deploy/keycloak.sh start``
-and ``deploy/redis.sh start`` (idempotent and fast when the service is already
-up) once per process and return the URL the script printed last.
+``postgres_url()``, ``opensearch_url()``, ``elasticsearch_url(major)``, ``keycloak_url()`` and
+``redis_url()`` run ``deploy/postgres.sh start``, ``deploy/opensearch.sh start``,
+``deploy/elasticsearch.sh start MAJOR``, ``deploy/keycloak.sh start`` and ``deploy/redis.sh start``
+(idempotent and fast when the service is already up) once per process and return the URL the
+script printed last.
 ``stop_opensearch()`` and ``start_opensearch()`` serve outage tests; the node
 comes back on the same URL, with its indices kept.
 
 Set ``REGISTRY_TEST_POSTGRES_URL``, ``REGISTRY_TEST_OPENSEARCH_URL``,
+``REGISTRY_TEST_ELASTICSEARCH8_URL``, ``REGISTRY_TEST_ELASTICSEARCH9_URL``,
 ``REGISTRY_TEST_KEYCLOAK_URL`` or ``REGISTRY_TEST_REDIS_URL`` to use a service started some other way; nothing
 is then started (or stopped) here.
 """
@@ -26,6 +28,8 @@ POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 OPENSEARCH_URL_ENV = "REGISTRY_TEST_OPENSEARCH_URL"
 KEYCLOAK_URL_ENV = "REGISTRY_TEST_KEYCLOAK_URL"
 REDIS_URL_ENV = "REGISTRY_TEST_REDIS_URL"
+ELASTICSEARCH_URL_ENV = "REGISTRY_TEST_ELASTICSEARCH{major}_URL"
+OPENSEARCH_CLUSTER_URL_ENV = "REGISTRY_TEST_OPENSEARCH_CLUSTER_URL"
 
 # Generous: a fresh machine installs PostgreSQL from apt, or downloads the
 # OpenSearch jars or Keycloak from Maven Central, on the first start.
@@ -65,13 +69,13 @@ def _tail(stderr: str | bytes | None) -> str:
     return "\n".join(stderr.splitlines()[-STDERR_TAIL_LINES:]) or "(no stderr)"
 
 
-def _start(key: str, script: str, env_var: str) -> str:
+def _start(key: str, script: str, env_var: str, *args: str) -> str:
     override = os.environ.get(env_var)
     if override:
         return override
     with _lock:
         if key not in _urls:
-            url = _run_script(script, "start")
+            url = _run_script(script, "start", *args)
             if not url:
                 raise RuntimeError(f"deploy/{script} start printed no URL")
             _urls[key] = url
@@ -86,6 +90,29 @@ def postgres_url() -> str:
 def opensearch_url() -> str:
     """Base URL (``http://127.0.0.1:PORT``) of the test OpenSearch node, started if need be."""
     return _start("opensearch", "opensearch.sh", OPENSEARCH_URL_ENV)
+
+
+def elasticsearch_url(major: int) -> str:
+    """Base URL of the test Elasticsearch node of this major version (8 or 9), started if need be."""
+    return _start(f"elasticsearch{major}", "elasticsearch.sh", ELASTICSEARCH_URL_ENV.format(major=major), str(major))
+
+
+def opensearch_cluster_url() -> str:
+    """URL of node 1 of the three-node OpenSearch cluster (deploy/opensearch-cluster.sh), started, or
+    brought back to three nodes, if need be."""
+    return _start("opensearch-cluster", "opensearch-cluster.sh", OPENSEARCH_CLUSTER_URL_ENV)
+
+
+def restart_cluster_nodes() -> str:
+    """Start the cluster's nodes that do not run (after a test killed one); returns node 1's URL."""
+    with _lock:
+        _urls.pop("opensearch-cluster", None)
+    return opensearch_cluster_url()
+
+
+def cluster_node_pid(node: int) -> int:
+    """The pid of cluster node `node` (1 to 3), for a test that kills it."""
+    return int(_run_script("opensearch-cluster.sh", "pid", str(node)))
 
 
 def keycloak_url() -> str:

@@ -1,4 +1,5 @@
-"""Search test fixtures: the real OpenSearch node and engines on index prefixes unique to this run."""
+"""Search test fixtures: the real engine nodes (OpenSearch 2, Elasticsearch 8 and 9) and engines on index
+prefixes unique to this run. Every test that uses them runs once on each node."""
 
 from itertools import count
 from uuid import uuid4
@@ -7,16 +8,20 @@ import pytest
 
 from search.connection import client_for
 from search.elastic import ExternalEngine
-from tests.services import opensearch_url
+from tests.services import elasticsearch_url, opensearch_url
 
 PREFIX = f"test-{uuid4().hex[:8]}"
 _serial = count(1)
 
 
-@pytest.fixture(scope="session")
-def opensearch():
-    """The node's URL; every index of this run is deleted at the end."""
-    url = opensearch_url()
+NODES = {"opensearch": opensearch_url, "elasticsearch8": lambda: elasticsearch_url(8),
+         "elasticsearch9": lambda: elasticsearch_url(9)}
+
+
+@pytest.fixture(scope="session", params=list(NODES))
+def search_node(request):
+    """A node's URL, for each node in turn; every index of this run on it is deleted at the end."""
+    url = NODES[request.param]()
     yield url
     client = client_for(url)
     for index in client.indices.get(index=f"{PREFIX}-*"):
@@ -24,11 +29,11 @@ def opensearch():
 
 
 @pytest.fixture(scope="session")
-def make_engine(opensearch):
-    """ExternalEngine on a prefix of its own (no index is created)."""
+def make_engine(search_node):
+    """ExternalEngine on a prefix of its own (no index is created), with no replica unless told."""
 
-    def make(name: str | None = None) -> ExternalEngine:
-        return ExternalEngine(opensearch, prefix=f"{PREFIX}-{name or next(_serial)}", replicas=0)
+    def make(name: str | None = None, replicas: int | None = 0) -> ExternalEngine:
+        return ExternalEngine(search_node, prefix=f"{PREFIX}-{name or next(_serial)}", replicas=replicas)
 
     return make
 

@@ -139,8 +139,9 @@ def ids(result) -> list[str]:
 
 def stored(engine, doc_id):
     """The stored document (with _version), or None."""
-    answer = engine.client.get(index=engine.alias, id=doc_id, ignore=404)
-    return answer if answer.get("found") else None
+    if not engine.client.exists(index=engine.alias, id=doc_id):  # both clients raise on a 404 from get
+        return None
+    return engine.client.get(index=engine.alias, id=doc_id)
 
 
 def hit_for(result, doc_id):

@@ -1,7 +1,9 @@
-"""The external engine on the real OpenSearch node: the engine contract, and what it does beyond it."""
+"""The external engine on each real engine node (OpenSearch, Elasticsearch 8 and 9): the engine contract,
+and what it does beyond it."""
 
 import pytest
 
+from search.connection import client_for, server_info
 from search.engine import SearchEngine
 from tests.search.corpus import (
     CORPUS,
@@ -17,8 +19,6 @@ from tests.search.corpus import (
 )
 from tests.search.engine_contract import *  # noqa: F403 (the tests every engine passes)
 
-pytestmark = pytest.mark.opensearch
-
 
 @pytest.fixture(scope="module")
 def loaded(make_engine):
@@ -26,6 +26,14 @@ def loaded(make_engine):
     engine.ensure_index()
     engine.write(CORPUS, [], refresh=True)
     return engine
+
+
+def test_the_node_names_its_engine_and_answers_a_ping(search_node, request):
+    # On Elasticsearch GET / and HEAD / come from the test nodes' plugin (deploy/es-plugin).
+    info = server_info(search_node)
+    engine = request.node.callspec.params["search_node"]  # opensearch, elasticsearch8 or elasticsearch9
+    assert f"{info.distribution}{info.version.split('.')[0]}".startswith(engine)
+    assert client_for(search_node, info).ping()
 
 
 def test_is_a_search_engine(loaded):
