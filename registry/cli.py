@@ -27,6 +27,9 @@ FEATURE_COMMANDS = {
     "reindex": "registry.publicsearch.cli:reindex",
     "reports": "registry.reports.cli:reports_group",
     "audit": "registry.audit.cli:audit_group",
+    # Open data: the change feed and bulk exports.
+    "changes": "registry.feed.cli:changes",
+    "exports": "registry.feed.cli:exports",
 }
 
 

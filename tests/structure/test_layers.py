@@ -16,7 +16,8 @@ PACKAGES = ("registry", "search")
 LAYERS = (
     ("domain", ("registry.domain",)),
     ("core", ("registry.config", "registry.db", "registry.errors", "registry.stages", "registry.jsonout",
-              "registry.runtime", "registry.extensions", "registry.outbox", "registry.uow", "registry.pagination",
+              "registry.runtime", "registry.extensions", "registry.outbox", "registry.changes", "registry.signing",
+              "registry.uow", "registry.pagination",
               "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit")),
     ("reference data", ("registry.departments",)),
     ("principals", ("registry.access",)),
@@ -25,6 +26,7 @@ LAYERS = (
     ("search engines", ("search",)),
     ("notices", ("registry.notices",)),
     ("use cases", ("registry.imports", "registry.repairs", "registry.reports", "registry.publicsearch")),
+    ("open data", ("registry.feed",)),
     ("accounts", ("registry.accounts",)),
     ("demo data", ("registry.demo",)),
     ("interface", ("registry", "registry.web", "registry.ops", "registry.bootstrap", "registry.cli",
