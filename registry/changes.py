@@ -135,10 +135,11 @@ def staging_sql() -> str:
 
 def staged_events_sql(changed: str) -> str:
     """PostgreSQL's bulk writer: an INSERT that stages an event for each record of the relation `changed`
-    (columns id, entity_id, kind, domain_key, department_id, party_category, is_new, fields)."""
+    (columns id, entity_id, kind, domain_key, department_id, party_category, is_new, fields), in the
+    order of their ids, as `write` orders a transaction's noted events."""
     return (
         f"INSERT INTO {STAGING} (kind, record_id, entity_id, record_kind, domain_key, district, natural_person, "
         f"fields) SELECT CASE WHEN c.is_new THEN '{PUBLISHED}' ELSE '{UPDATED}' END, c.id, c.entity_id, c.kind, "
         "c.domain_key, d.district_code, c.party_category = 'natural_person', c.fields "
-        f"FROM {changed} c JOIN departments d ON d.id = c.department_id"
+        f"FROM {changed} c JOIN departments d ON d.id = c.department_id ORDER BY c.id"
     )

@@ -1,5 +1,6 @@
 """GET /api/v1/changes: what changed, in commit order, as the caller may see it now."""
 
+import json
 import threading
 import time
 from datetime import date, timedelta
@@ -132,3 +133,21 @@ def _years_later():
     from registry.db import utcnow
 
     return utcnow() + timedelta(days=800)
+
+
+def test_the_same_events_stream_as_server_sent_events(client, push, department):
+    start = changes(client)["next"]
+    pushed(push, factories.penalty(department), factories.penalty(department))
+    expected = changes(client, start)["events"]
+    stream = client.get("/api/v1/changes/stream", headers={"Last-Event-ID": str(start)}, buffered=False)
+    assert stream.status_code == 200 and stream.mimetype == "text/event-stream"
+    received, chunks = [], iter(stream.response)
+    while len(received) < len(expected):
+        chunk = next(chunks)
+        chunk = chunk.decode() if isinstance(chunk, bytes) else chunk
+        if chunk.startswith("id: "):
+            cursor, kind, data = (line.split(": ", 1)[1] for line in chunk.strip().split("\n"))
+            received.append((int(cursor), kind, json.loads(data)))
+    stream.close()
+    assert [(c, k) for c, k, _ in received] == [(e["cursor"], e["kind"]) for e in expected]
+    assert [data for _, _, data in received] == expected
