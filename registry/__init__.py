@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .enterprises.views import blp as enterprises_blp
     from .errors import register_error_handlers
     from .extensions import api, db, migrate
+    from .feed.views import blp as feed_blp  # open data: change feed and exports
     from .imports.quality_views import blp as quality_blp
     from .imports.views import blp as imports_blp
     from .jsonbody import JSONProvider
@@ -94,6 +95,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(principals_blp)
     api.register_blueprint(audit_blp)
     api.register_blueprint(quality_blp)
+    api.register_blueprint(feed_blp)  # open data: change feed and exports
     app.register_blueprint(report_pages_bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(repair_pages_bp)

@@ -32,6 +32,9 @@ FEATURE_COMMANDS = {
     "backup": "registry.backups.cli:backup",
     "restore": "registry.backups.cli:restore",
     "worker": "registry.tasks.cli:worker",  # the task queue's workers
+    # Open data: the change feed and bulk exports.
+    "changes": "registry.feed.cli:changes",
+    "exports": "registry.feed.cli:exports",
 }
 
 

@@ -120,6 +120,12 @@ class Config:
     # Drills and tests only: the schedule's clock starts at this UTC moment (ISO 8601) and runs on from there.
     QUEUE_CLOCK_START: str = ""
     # --- end of the task queue's settings ---
+    # --- Open data: the change feed and bulk exports (registry/feed) ---
+    FEED_RETENTION_DAYS: int = 365  # `registry changes purge` deletes older events (older cursors: 410)
+    FEED_WAIT_MAX_SECONDS: int = 30  # longest long-poll (`wait=`) of GET /api/v1/changes
+    FEED_STREAM_SECONDS: int = 300  # a server-sent-events stream ends after this long (clients reconnect)
+    EXPORT_DIR: str = ""  # the daily exports; default: INSTANCE_DIR/exports
+    EXPORT_KEEP_DAYS: int = 7  # `registry exports build` deletes exports older than this
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -170,6 +176,7 @@ class Config:
         if not 1 <= self.IMPORT_WORKERS <= 16:
             raise ConfigError("REGISTRY_IMPORT_WORKERS must be between 1 and 16")
         self._check_import_limits()
+        self._check_open_data()
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
@@ -213,6 +220,14 @@ class Config:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if not 1 <= self.IMPORT_MAX_REJECTED_PERCENT <= 100:
             raise ConfigError("REGISTRY_IMPORT_MAX_REJECTED_PERCENT must be between 1 and 100")
+
+    def _check_open_data(self) -> None:
+        for name in ("FEED_RETENTION_DAYS", "FEED_WAIT_MAX_SECONDS", "FEED_STREAM_SECONDS", "EXPORT_KEEP_DAYS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
+        if not self.EXPORT_DIR:
+            self.EXPORT_DIR = str(Path(self.INSTANCE_DIR) / "exports")
+
     def _refuse_known_secrets(self) -> None:
         """Production starts only with secrets of its own: not a value shipped in an example, and an
         external search engine that asks for a password (OpenSearch's security plugin on)."""

@@ -14,7 +14,7 @@ from functools import wraps
 
 from sqlalchemy.orm import Session
 
-from . import outbox
+from . import changes, outbox
 from .audit import services as audit_trail
 from .extensions import db
 from .runtime import runtime
@@ -28,6 +28,8 @@ class UnitOfWork:
         self._actions: list[Callable[[], None]] = []
         self._audited: list[dict] = []
         self.noted_changes = False  # the search index has something to learn from this transaction
+        self._events: list[tuple] = []  # for the change feed, written just before the commit
+        self.staged_events = False  # a bulk writer staged events in SQL (`changes.staged_events_sql`)
 
     def changed(self, *, records: Iterable[int] = (), entities: Iterable[int] = ()) -> None:
         """Note changed records and entities (by id) for the search index, in this transaction."""
@@ -44,6 +46,12 @@ class UnitOfWork:
     def changed_in_bulk(self) -> None:
         """A bulk writer noted its changes in SQL, set-based (`outbox.rows_from_sql`)."""
         self.noted_changes = True
+
+    def event(self, kind: str, *, records: Iterable[int] = (), entities: Iterable[int] = (),
+              fields: Iterable[str] | None = None) -> None:
+        """Note an event of the change feed (`changes.EVENT_KINDS`) for these records or entities; an
+        update names the `fields` it changed."""
+        self._events.append((kind, list(records), list(entities), fields))
 
     def audit(self, action: str, actor, object_type: str | None = None, object_id=None,
               details: dict | None = None) -> None:
@@ -64,6 +72,10 @@ class UnitOfWork:
             with stages.timing("audit"):
                 audit_trail.append(self.session, self._audited)
             self._audited = []
+        if self._events or self.staged_events:
+            with stages.timing("feed"):
+                changes.write(self.session, self._events, self.staged_events)
+            self._events, self.staged_events = [], False
         with stages.timing("commit"):
             self.session.commit()
         if not run_hooks:
@@ -80,7 +92,8 @@ class UnitOfWork:
         self.session.rollback()
         self._actions.clear()
         self._audited.clear()
-        self.noted_changes = False
+        self._events.clear()
+        self.noted_changes = self.staged_events = False
 
 
 def next_version(table: str) -> str:

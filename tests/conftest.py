@@ -18,6 +18,7 @@ from registry.runtime import runtime
 from registry.tasks.queue import consumer
 from tests import factories
 from tests.database import empty_database, rolled_back
+from tests.receivers import receiver  # noqa: F401 (a fixture: a real webhook receiver)
 from tests.services import opensearch_url, postgres_url
 
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no

@@ -23,4 +23,5 @@ def notices_webhook(enterprise_uscc, department_uscc, url):
         raise click.UsageError("give exactly one of --enterprise and --department")
     kind = "enterprise" if enterprise_uscc else "department"
     hook = set_webhook(kind, enterprise_uscc or department_uscc, url)
-    click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url}))
+    # The secret that signs each delivery (Registry-Signature): give it to the recipient.
+    click.echo(json.dumps({"webhook": hook.id, "recipient": hook.recipient, "url": hook.url, "secret": hook.secret}))

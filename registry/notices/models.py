@@ -66,6 +66,7 @@ class Webhook(Timestamps, Base):
     recipient_kind: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(18))
     url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(100), nullable=True)  # signs deliveries (registry.signing)
 
 
 class WebhookDelivery(Base):

@@ -1,4 +1,5 @@
-"""Webhooks: each notice is POSTed as JSON to its recipient's URL, retried with backoff until it lands."""
+"""Webhooks: each notice is POSTed as JSON to its recipient's URL, signed with the webhook's secret
+(registry.signing), retried with backoff until it lands."""
 
 import http.client
 import json
@@ -12,6 +13,7 @@ from ..enterprises.services import parse_uscc
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..runtime import settings
+from ..signing import HEADER, new_secret, signature
 from ..uow import UnitOfWork, transactional, unit_of_work
 from .models import DEPARTMENT, ENTERPRISE, Notice, Webhook, WebhookDelivery
 
@@ -30,7 +32,7 @@ def set_webhook(recipient_kind: str, recipient: str, url: str, *, uow: UnitOfWor
     if hook is None:
         hook = Webhook(recipient_kind=recipient_kind, recipient=recipient)
         uow.session.add(hook)
-    hook.url = url
+    hook.url, hook.secret = url, hook.secret or new_secret()
     uow.session.flush()
     return hook
 
@@ -65,7 +67,7 @@ def _attempt(delivery: WebhookDelivery, now: datetime) -> None:
     hook, notice = db.session.get(Webhook, delivery.webhook_id), db.session.get(Notice, delivery.notice_id)
     delivery.attempts += 1
     try:
-        status = _post(hook.url, payload(notice), config.WEBHOOK_TIMEOUT_SECONDS)
+        status = post_signed(hook.url, payload(notice), hook.secret, config.WEBHOOK_TIMEOUT_SECONDS)
         error = None if 200 <= status < 300 else f"HTTP {status}"
     except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, unreachable, not HTTP
         status, error = None, str(exc)[:500]
@@ -83,9 +85,13 @@ def payload(notice: Notice) -> dict:
             "body": notice.body, "issued_on": notice.issued_on.isoformat()}
 
 
-def _post(url: str, body: dict, timeout: int) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
+def post_signed(url: str, body, secret: str | None, timeout: int) -> int:
+    """POST `body` as JSON, signed with `secret` (registry.signing); the answer's HTTP status."""
+    data = json.dumps(body, ensure_ascii=False, default=str).encode()
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if secret:
+        headers[HEADER] = signature(secret, data)
+    request = urllib.request.Request(url, data=data, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (configured URLs only)
             return response.status

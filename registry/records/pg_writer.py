@@ -16,12 +16,14 @@ from decimal import Decimal
 from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError
 
+from ..changes import ENTITY_ADDED, staged_events_sql, staging_sql
 from ..domain.values import iso_date
 from ..outbox import rows_from_sql
 from ..uow import next_version
 from .models import Record
 from .prepare import PREPARED_COLUMNS
 from .writer import (
+    BOOKKEEPING,
     ENTITY_COLUMNS,
     INSERTED,
     NATURAL_KEY,
@@ -190,13 +192,14 @@ class CopyRecordWriter(RecordWriter):
         connection = self.session.connection()
         if not self.names_entities:
             staged = ", ".join("NULL" if c == "name_as_of" else c for c in ENTITY_COLUMNS)
-            connection.execute(text(
+            self.uow.event(ENTITY_ADDED, entities=connection.execute(text(
                 f"INSERT INTO entities ({', '.join(ENTITY_COLUMNS)}, former_names, version, created_at, updated_at) "
-                f"SELECT {staged}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING"))
+                f"SELECT {staged}, '[]', 1, now(), now() FROM {ENTITY_STAGING} ON CONFLICT (uscc) DO NOTHING "
+                "RETURNING id")).scalars().all())
             self.check_names(connection.execute(text(f"SELECT uscc, name FROM {ENTITY_STAGING}")).all())
             return
         columns = ", ".join(ENTITY_COLUMNS)
-        self.note_renamed(connection.execute(text(
+        upserted = connection.execute(text(
             f"WITH upserted AS (INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
             f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
             "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
@@ -209,26 +212,44 @@ class CopyRecordWriter(RecordWriter):
             "history AS (INSERT INTO entity_name_history (entity_id, old_name, new_name, department_id, changed_by, "
             "changed_at) SELECT id, former_names::jsonb ->> -1, name, :department, :by, now() "
             "FROM upserted WHERE NOT is_new) "
-            "SELECT uscc FROM upserted WHERE NOT is_new"),
-            {"department": self.department.id, "by": self.changed_by}).scalars().all())
+            "SELECT id, uscc, is_new FROM upserted"),
+            {"department": self.department.id, "by": self.changed_by}).all()
+        self.uow.event(ENTITY_ADDED, entities=[entity_id for entity_id, _, is_new in upserted if is_new])
+        self.note_renamed([(entity_id, code) for entity_id, code, is_new in upserted if not is_new])
 
     def _apply(self, columns: tuple, report: str, upsert: bool = True) -> list:
-        """The insert (or upsert, with the history of the records it changes) and its outbox rows, in
-        one statement; what `report` selects of the inserted and updated records (`changed`; the
-        others were unchanged). The search outbox learns of every changed record and of the entities
-        they name: no ids travel back and forth."""
+        """The insert (or upsert, with the history of the records it changes), its outbox rows and its
+        feed events, in one statement; what `report` selects of the inserted and updated records
+        (`changed`; the others were unchanged). The search outbox learns of every changed record and
+        of the entities they name, the feed's staging of each record published or updated (with the
+        columns it changed): no ids travel back and forth."""
         on_conflict, kept = _upsert_clauses(columns) if upsert else ("", "")
+        connection = self.session.connection()
+        connection.execute(text(staging_sql()))
         with self.stages.timing("upsert_versions_outbox" if upsert else "insert_outbox"):
-            reported = self.session.connection().execute(text(
+            reported = connection.execute(text(
                 f"WITH changed AS (INSERT INTO records ({', '.join(columns)}, entity_id, version, created_at, "
                 f"updated_at) SELECT {', '.join('s.' + c for c in columns)}, {_ENTITY_OF_ROW}, 1, now(), now() "
                 f"FROM {STAGING} s {on_conflict}"
-                "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id), "
+                "RETURNING id, decision_no, party_key, (xmax = 0) AS is_new, entity_id, kind, domain_key, "
+                "department_id, party_category, CASE WHEN xmax = 0 THEN NULL ELSE to_jsonb(records) END AS after), "
                 f"{kept}"
-                f"noted AS ({rows_from_sql('changed')}) "
+                f"noted AS ({rows_from_sql('changed')}), "
+                f"evented AS ({staged_events_sql(_WITH_FIELDS)}) "
                 f"{report}"), {"by": self.changed_by}).all()
         self.uow.changed_in_bulk()
+        self.uow.staged_events = True
         return reported
+
+
+# The changed records with the columns an update changed (NULL for a new record), compared with the
+# stored row, which every part of the statement reads as it was before it.
+_WITH_FIELDS = (
+    "(SELECT c.*, CASE WHEN c.is_new THEN NULL ELSE (SELECT json_agg(o.key ORDER BY o.key) "
+    "FROM records r, jsonb_each(to_jsonb(r)) o WHERE r.id = c.id "
+    f"AND o.key NOT IN ({', '.join(repr(c) for c in sorted(BOOKKEEPING))}) "
+    "AND o.value IS DISTINCT FROM (c.after -> o.key)) END AS fields FROM changed c)"
+)
 
 
 def _upsert_clauses(columns: tuple) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from ..access.services import Viewer
+from ..changes import STATUS_EVENTS
 from ..db import utcnow
 from ..departments.models import Department
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -245,3 +246,4 @@ def change_record_status(uow: UnitOfWork, record: Record, status: str, change: s
                                   data=snapshot(record), reason=reason, changed_by=changed_by))
     record.status = status
     uow.changed_record(record)
+    uow.event(STATUS_EVENTS[change], records=[record.id])

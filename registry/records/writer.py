@@ -17,6 +17,7 @@ from operator import itemgetter
 
 from sqlalchemy import insert, select
 
+from .. import changes
 from ..access.services import Viewer
 from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
@@ -52,6 +53,15 @@ def _jsonable(value):
     if isinstance(value, date):
         return value.isoformat()
     return str(value) if isinstance(value, Decimal) else value
+
+
+# Columns whose change is no change a partner sees (the feed's updated event leaves them out).
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at", "content_hash"})
+
+
+def changed_fields(before, after) -> list[str]:
+    """The columns (other than bookkeeping) whose values differ between two states of a record."""
+    return sorted(c for c in after.keys() if c not in BOOKKEEPING and before[c] != after[c])
 
 
 def snapshot(record) -> dict:
@@ -189,11 +199,14 @@ class RecordWriter:
         connection = self.session.connection().connection.driver_connection
         stamp = sqlite_timestamp(utcnow())
         with self.stages.timing("entities"):
+            [(first_new,)] = connection.execute("SELECT coalesce(max(id), 0) FROM entities")
             if batch.entities and self.names_entities:
                 self._name_entities(connection, stamp, batch.entities)
             elif batch.entities:
                 connection.executemany(_entity_insert(stamp), batch.entities)
                 self.check_names([(code, name) for code, name, *_ in batch.entities])
+            self.uow.event(changes.ENTITY_ADDED, entities=[entity_id for (entity_id,) in connection.execute(
+                "SELECT id FROM entities WHERE id > ?", (first_new,))])
         with self.stages.timing("insert"):
             [(before,)] = connection.execute("SELECT coalesce(max(id), 0) FROM records")
             connection.executemany(_record_insert(stamp), batch.records)
@@ -209,6 +222,8 @@ class RecordWriter:
         with self.stages.timing("outbox"):
             changed = [record_id for outcome, record_id in outcomes.values() if outcome != UNCHANGED]
             self.uow.changed(records=changed, entities=entity_ids)
+            self.uow.event(changes.PUBLISHED, records=[record_id for outcome, record_id in outcomes.values()
+                                               if outcome == INSERTED])
         return outcomes
 
     def _name_entities(self, connection, stamp: str, entities: list) -> None:
@@ -224,16 +239,18 @@ class RecordWriter:
             self.session.execute(insert(EntityNameChange), [
                 {"entity_id": entity_id, "old_name": old, "new_name": new, "department_id": self.department.id,
                  "changed_by": self.changed_by, "changed_at": utcnow()} for entity_id, _, old, new in renamed])
-        self.note_renamed([code for _, code, _, _ in renamed])
+        self.note_renamed([(entity_id, code) for entity_id, code, _, _ in renamed])
 
     def check_names(self, named: list[tuple[str, str]]) -> None:
         """Warn of the names another department's batch gives that are not its entities' (nor former) names."""
         self.name_warnings += names_off_register(self.session, named)
 
-    def note_renamed(self, codes: list[str]) -> None:
-        """One audit entry for the entities a batch renamed (a newer decision names them otherwise), if any."""
-        if codes:
-            self.uow.audit("entity.rename", self.actor, "entity", details={"codes": sorted(codes)})
+    def note_renamed(self, renamed: list[tuple[int, str]]) -> None:
+        """One audit entry and a feed event for the entities (id, USCC) a batch renamed (a newer decision
+        names them otherwise), if any."""
+        if renamed:
+            self.uow.audit("entity.rename", self.actor, "entity", details={"codes": sorted(c for _, c in renamed)})
+            self.uow.event(changes.ENTITY_RENAMED, entities=[entity_id for entity_id, _ in renamed])
 
     def _update_existing(self, batch: ParameterBatch, outcomes: dict) -> list:
         """Compare the batch's records that were already stored and update the changed ones, keeping
@@ -249,11 +266,16 @@ class RecordWriter:
                 changed.append((params, record))
         if not changed:
             return []
+        current_by_id = {record["id"]: record for _, record in changed}
         self.session.execute(insert(RecordVersion), [self._version_of(record, "update") for _, record in changed])
         connection = self.session.connection().connection.driver_connection
         connection.executemany(_record_update(sqlite_timestamp(utcnow())), [params for params, _ in changed])
         ids = [record["id"] for _, record in changed]
-        return self.session.scalars(select(Record.entity_id).where(among(Record.id, ids, "sqlite"))).all()
+        after = self.session.connection().execute(
+            select(*Record.__table__.columns).where(among(Record.id, ids, "sqlite"))).mappings().all()
+        for new in after:
+            self.uow.event(changes.UPDATED, records=[new["id"]], fields=changed_fields(current_by_id[new["id"]], new))
+        return [new["entity_id"] for new in after]
 
     def _existing(self, keys: list) -> dict:
         """The stored records of these natural keys, by key."""

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
 from ..calendars import calendar
+from ..changes import OBJECTION_OPENED, OBJECTION_RESOLVED
 from ..db import as_utc, utcnow
 from ..domain.periods import BEIJING
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -58,6 +59,7 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, attachments=(), 
                        code="objection_open") from None
     _attach(uow, viewer, objection, attachments)
     uow.audit("objection.file", viewer, "objection", objection.id, {"record_id": record.id})
+    uow.event(OBJECTION_OPENED, records=[record.id])
     return objection
 
 
@@ -107,6 +109,7 @@ def resolve_objection(viewer: Viewer, objection_id: int, outcome: str, resolutio
                              today())
     uow.audit("objection.resolve", viewer, "objection", objection.id,
               {"record_id": objection.record_id, "outcome": outcome})
+    uow.event(OBJECTION_RESOLVED, records=[objection.record_id])
     uow.session.flush()
     return objection
 

@@ -4,43 +4,12 @@ import json
 import socketserver
 import threading
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from registry.signing import verify
 from tests import factories
 from tests.repairs.conftest import REPAIRABLE_AGE
-
-
-@pytest.fixture
-def receiver():
-    """A real HTTP server in a thread that records what it receives; `failures` answers 503 first."""
-
-    class Receiver:
-        received: list = []
-        failures = 0
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if Receiver.failures > 0:
-                Receiver.failures -= 1
-                self.send_response(503)
-            else:
-                Receiver.received.append(body)
-                self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Receiver.url = f"http://127.0.0.1:{server.server_port}/hook"
-    yield Receiver
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture
@@ -137,7 +106,9 @@ def test_notices_are_the_enterprises_own(client, penalty, keys, cli):
 
 def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, penalty, receiver, keys, transport):
     _, row = penalty()
-    assert cli("notices", "webhook", "--enterprise", row["uscc"], "--url", receiver.url).exit_code == 0
+    configured = cli("notices", "webhook", "--enterprise", row["uscc"], "--url", receiver.url)
+    assert configured.exit_code == 0
+    secret = json.loads(configured.stdout)["secret"]
     receiver.failures = 1
     today = date.today()
     first = send(cli, today)["webhooks"]
@@ -147,6 +118,9 @@ def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, pen
     assert sorted(n["kind"] for n in receiver.received) == ["commitment_template", "repair_notice",
                                                              "repairable_letter"]
     assert all(n["recipient"] == row["uscc"] for n in receiver.received)
+    # Each delivery is signed with the webhook's own secret (Registry-Signature: t=...,v1=HMAC-SHA256).
+    assert all(verify(secret, raw, header) for raw, header in receiver.signed)
+    assert not verify("whsec_another", *receiver.signed[0])
     assert send(cli, today + timedelta(days=2))["webhooks"]["delivered"] == 0
 
 

@@ -16,9 +16,9 @@ PACKAGES = ("registry", "search")
 LAYERS = (
     ("domain", ("registry.domain",)),
     ("core", ("registry.config", "registry.db", "registry.errors", "registry.stages", "registry.jsonout",
-              "registry.runtime", "registry.extensions", "registry.outbox", "registry.uow", "registry.pagination",
-              "registry.jsonbody", "registry.calendars", "registry.audit", "registry.ratelimit", "registry.metrics",
-              "registry.locks")),
+              "registry.runtime", "registry.extensions", "registry.outbox", "registry.changes", "registry.signing",
+              "registry.uow", "registry.pagination", "registry.jsonbody", "registry.calendars", "registry.audit",
+              "registry.ratelimit", "registry.metrics", "registry.locks")),
     ("reference data", ("registry.departments",)),
     ("principals", ("registry.access",)),
     ("entities", ("registry.enterprises",)),
@@ -26,6 +26,7 @@ LAYERS = (
     ("search engines", ("search",)),
     ("notices", ("registry.notices",)),
     ("use cases", ("registry.imports", "registry.repairs", "registry.reports", "registry.publicsearch")),
+    ("open data", ("registry.feed",)),
     ("accounts", ("registry.accounts",)),
     ("demo data", ("registry.demo",)),
     ("tasks", ("registry.tasks",)),  # the queue's tasks wrap the use cases; requests and commands enqueue them

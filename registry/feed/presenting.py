@@ -1,0 +1,44 @@
+"""What the feed and the exports show of a record or an entity: the same presenters as the records API,
+so that a partner's copy built from an export and the feed is the record as the API shows it."""
+
+from sqlalchemy import and_, select
+
+from ..access.services import Viewer
+from ..db import among
+from ..enterprises.models import Entity
+from ..extensions import db
+from ..records.models import Record
+from ..records.services import note_personal_id_reads, present_records
+from ..records.visibility import visible_condition
+from ..repairs.objections import under_objection
+from ..runtime import settings, today
+
+
+def visible_records(viewer: Viewer, ids) -> dict[int, dict]:
+    """The records among `ids` the viewer may see now, as it sees them, by id."""
+    if not ids:
+        return {}
+    condition = visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
+    records = list(db.session.scalars(
+        select(Record).where(and_(among(Record.id, ids, db.engine.dialect.name), condition))))
+    note_personal_id_reads(None, viewer, records)
+    return {shown["id"]: shown for shown in present_records(records, viewer, under_objection)}
+
+
+def entity_view(entity) -> dict:
+    """An entity (ORM object or row mapping) as anyone may see it: no personal identifier."""
+    get = entity.get if isinstance(entity, dict) else lambda name: getattr(entity, name)
+    return {"id": get("id"), "uscc": get("uscc"), "name": get("name"), "former_names": get("former_names") or [],
+            "party_category": get("party_category"), "district": get("district_code"),
+            "legal_rep": get("legal_rep"), "updated_at": get("updated_at")}
+
+
+def visible_entities(ids) -> dict[int, dict]:
+    """The entities among `ids`, as anyone may see them (a natural person's only where they are
+    published), by id."""
+    if not ids:
+        return {}
+    query = select(Entity).where(among(Entity.id, ids, db.engine.dialect.name))
+    if not settings().PUBLISH_NATURAL_PERSONS:
+        query = query.where(Entity.party_category != "natural_person")
+    return {entity.id: entity_view(entity) for entity in db.session.scalars(query)}

@@ -1,0 +1,62 @@
+"""The daily bulk export: gzip'd NDJSON and CSV with BOM, a manifest that checks out, downloads logged."""
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+
+import pytest
+from sqlalchemy import select
+
+from registry.audit.models import AuditEntry
+from registry.extensions import db
+from tests import factories
+
+PERSON = {"party_name": "欧阳建华", "party_category": "自然人", "uscc": "", "id_type": "身份证",
+          "id_no": "150502199001011234"}
+
+
+@pytest.mark.committed  # the command builds its export on its own connection
+def test_the_export_holds_the_public_record_and_its_manifest_checks_out(app, client, cli, push, department,
+                                                                        department_key):
+    rows = [factories.penalty(department) for _ in range(3)]
+    assert push([*rows, factories.licence(department), factories.penalty(department, **PERSON)]).status_code == 200
+    withdrawn = push(factories.penalty(department)).json["results"][0]["id"]
+    client.delete(f"/api/v1/records/{withdrawn}", json={"reason": "撤销"}, headers=factories.auth(department_key))
+    built = cli("exports", "build")
+    assert built.exit_code == 0
+    manifest = json.loads(built.stdout)
+    assert manifest["cursor"] == client.get("/api/v1/changes", query_string={"limit": 1000}).json["next"]
+    assert (manifest["schema_version"], manifest["audience"]) == (1, "public")
+    counts = {entry["name"]: entry["rows"] for entry in manifest["files"]}
+    assert counts == {"records.ndjson.gz": 4, "records.csv.gz": 4, "entities.ndjson.gz": 5, "entities.csv.gz": 5}
+
+    latest = client.get("/api/v1/exports/latest").json
+    assert latest == client.get(f"/api/v1/exports/{manifest['day']}").json
+    files = {}
+    for entry in latest["files"]:
+        download = client.get(entry["url"])
+        assert download.status_code == 200
+        files[entry["name"]] = download.data
+        assert hashlib.sha256(download.data).hexdigest() == entry["sha256"]
+    records = [json.loads(line) for line in gzip.decompress(files["records.ndjson.gz"]).splitlines()]
+    assert sorted(r["party_name"] for r in records if r["kind"] == "penalty") == sorted(r["party_name"] for r in rows)
+    assert all(r["legal_rep_id_no"] != rows[0]["legal_rep_id_no"] for r in records)  # masked, as to the public
+    text = gzip.decompress(files["records.csv.gz"])
+    assert text.startswith("\ufeff".encode())  # UTF-8 with BOM: Excel opens it as UTF-8
+    table = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+    assert {row["id"] for row in table} == {str(r["id"]) for r in records}
+    assert PERSON["party_name"] not in text.decode("utf-8-sig")
+
+    bank = factories.key_for(app, "bank")
+    assert client.get(latest["files"][0]["url"], headers=factories.auth(bank)).status_code == 200
+    with app.app_context():
+        logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.download")).all()
+    assert len(logged) == 5 and logged[-1].actor_role == "bank"
+    assert logged[0].object_id == f"{manifest['day']}/{latest['files'][0]['name']}"
+
+
+def test_no_export_yet_or_of_that_day_answers_404(client):
+    assert client.get("/api/v1/exports/1999-01-01").status_code == 404
+    assert client.get("/api/v1/exports/1999-01-01/records.csv.gz").status_code == 404
