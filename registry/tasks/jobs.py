@@ -13,6 +13,9 @@ from sqlalchemy import or_, select
 
 from ..calendars import calendar
 from ..extensions import db
+from ..feed.exports import build_export
+from ..feed.retention import purge_events
+from ..feed.webhooks import deliver_changes
 from ..imports.limits import purge_uploads
 from ..imports.locks import JobLock
 from ..imports.models import QUEUED, RUNNING, ImportJob
@@ -96,6 +99,21 @@ def webhooks_deliver(now: datetime):
     return while_held("webhooks_deliver", lambda: deliver(now))
 
 
+def changes_deliver(now: datetime):
+    """The change feed's signed deliveries to its subscribers (`registry changes deliver`)."""
+    return while_held("changes_deliver", lambda: deliver_changes(now))
+
+
+def changes_purge(now: datetime):
+    """Feed events past REGISTRY_FEED_RETENTION_DAYS go (`registry changes purge`)."""
+    return once_a_day("changes_purge", beijing_day(now), lambda day: {"deleted": purge_events(now)})
+
+
+def exports_build(now: datetime):
+    """The day's export of the public record (`registry exports build`), after the night's sweep."""
+    return once_a_day("exports_build", beijing_day(now), lambda day: {"cursor": build_export(day).get("cursor")})
+
+
 def search_drain(now: datetime):
     """`registry search drain --follow` for a minute, in a process of its own: it never competes with an
     import's writer for this worker's interpreter lock. A drain killed with its worker ends within the
@@ -133,4 +151,4 @@ TASKS = {
 }
 SCHEDULED = {function.__name__: function for function in (
     publicity_sweep, repairs_lapse, notices_send, uploads_purge, report_batches_upkeep, calendar_check,
-    webhooks_deliver, search_drain, imports_recover)}
+    webhooks_deliver, search_drain, imports_recover, changes_deliver, changes_purge, exports_build)}

@@ -32,8 +32,11 @@ SCHEDULE = (
     Entry("uploads_purge", time(3, 0)),
     Entry("report_batches_upkeep", time(3, 10)),
     Entry("calendar_check", time(9, 0)),
+    Entry("exports_build", time(1, 0)),  # after the sweep: the day's export shows what the public sees that day
+    Entry("changes_purge", time(3, 20)),
     Entry("webhooks_deliver"),
     Entry("imports_recover"),
+    Entry("changes_deliver"),  # the change feed's subscribers
     Entry("search_drain", external_search_only=True),  # keeps draining for the minute it runs
 )
 

@@ -21,7 +21,8 @@ def test_a_daily_task_is_offered_at_its_beijing_minute_then_hourly_until_the_day
 
 def test_every_minute_tasks_are_always_offered_and_the_day_is_beijing_s():
     minutely = [entry for entry in SCHEDULE if entry.daily_at is None]
-    assert {entry.task for entry in minutely} == {"webhooks_deliver", "imports_recover", "search_drain"}
+    assert {entry.task for entry in minutely} == {"webhooks_deliver", "imports_recover", "search_drain",
+                                                  "changes_deliver"}
     assert all(entry.due(datetime(2026, 1, 1, 3, 17, tzinfo=UTC)) for entry in minutely)
     assert beijing_day(datetime(2026, 6, 21, 16, 0, tzinfo=UTC)) == date(2026, 6, 22)
     assert beijing_day(datetime(2026, 6, 21, 15, 59, tzinfo=UTC)) == date(2026, 6, 21)
