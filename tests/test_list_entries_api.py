@@ -100,3 +100,14 @@ def test_resending_an_unchanged_entry_changes_nothing(push, department):
     row = factories.commitment(department)
     push(row)
     assert push(row).json["counts"] == {"inserted": 0, "updated": 0, "unchanged": 1}
+
+
+def test_a_list_entry_added_and_removed_reads_in_the_change_feed(push, client, department):
+    row = factories.dishonesty_entry(department)
+    record_id = push(row).json["results"][0]["id"]
+    push({**row, "removed_on": date.today().isoformat(), "removal_reason": "信用修复，提前移出"})
+    events = [e for e in client.get("/api/v1/changes", query_string={"after": 0, "record_kind": "dishonesty"})
+              .json["events"] if e["record_id"] == record_id]
+    assert [e["kind"] for e in events] == ["record.published", "record.updated"]
+    assert {"removed_on", "removal_reason"} <= set(events[1]["fields"])
+    assert [(e["visible"], e["record"]) for e in events] == [(False, None), (False, None)]  # off display now
