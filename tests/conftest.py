@@ -149,6 +149,11 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def _factories_seeded_per_test(request):
+    factories.reseed(request.node.nodeid)
+
+
 @pytest.fixture
 def app_context(app):
     with app.app_context():

@@ -1,6 +1,7 @@
 """Realistic test data: valid USCCs, Chinese names, complete records in the national layout."""
 
 import random
+import zlib
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -11,6 +12,11 @@ from registry.domain import uscc as uscc_rules
 from registry.extensions import db
 
 _rng = random.Random(20261127)
+
+
+def reseed(test_id: str) -> None:
+    """Draw a test's data from its own seed, so that a failing test draws the same alone as in the suite."""
+    _rng.seed(zlib.crc32(test_id.encode()))
 _TRADE = ("鑫源", "恒通", "华丰", "金桥", "瑞祥", "宏达", "锦程", "兴旺", "嘉禾", "润泽")
 _INDUSTRY = ("商贸", "建材", "餐饮", "物流", "农牧业", "食品", "医药", "化工", "汽车服务", "文化传媒")
 
@@ -93,36 +99,46 @@ def licence(dep: dict, **overrides) -> dict:
     return record
 
 
-# A list entry's or commitment's own fields, per kind (the rest is the party and the listing decision).
-_ENTRY_FIELDS = {
-    "dishonesty": {"list_name": "严重违法失信主体名单", "listing_reason": "拒不履行生效行政处罚决定",
-                   "listing_basis": "《市场监督管理严重违法失信名单管理办法》第十条"},
-    "abnormal": {"listing_reason": "未按照规定期限公示年度报告", "listing_basis": "《企业信息公示暂行条例》第八条"},
-    "honour": {"list_name": "纳税信用A级纳税人"},
-    "commitment": {"commitment_type": "审批替代型", "commitment_matter": "食品经营许可",
-                   "commitment_content": "承诺申报材料真实有效，按期补齐现场核查所需材料",
-                   "commitment_state": "履约中"},
-}
+def _entry(dep: dict, kind: str, decided: date, **fields) -> dict:
+    return {"kind": kind, "party_name": company_name(), "party_category": "legal_person", "uscc": new_uscc(),
+            "decision_date": decided.isoformat(), "authority": dep["name"], "authority_uscc": dep["uscc"],
+            "source_unit": dep["name"], "source_unit_uscc": dep["uscc"], **fields}
+
+
+def dishonesty_entry(dep: dict, **overrides) -> dict:
+    """A serious-dishonesty list entry of `dep`, listed a few weeks ago (inside its 3 years)."""
+    decided = date.today() - timedelta(days=_rng.randint(10, 60))
+    return {**_entry(dep, "dishonesty", decided, decision_no=f"通失信认定〔{decided.year}〕{_rng.randint(1, 99999)}号",
+                     list_name="重大税收违法失信主体名单", listing_reason="虚开增值税专用发票，偷税数额较大",
+                     listing_basis="《重大税收违法失信主体信息公布管理办法》第六条"), **overrides}
+
+
+def abnormal_entry(dep: dict, **overrides) -> dict:
+    """An abnormal-operations list entry (market supervision's), listed a few weeks ago."""
+    decided = date.today() - timedelta(days=_rng.randint(10, 60))
+    return {**_entry(dep, "abnormal", decided, decision_no=f"通市监异〔{decided.year}〕{_rng.randint(1, 99999)}号",
+                     listing_reason="未按照规定期限公示年度报告",
+                     listing_basis="《企业信息公示暂行条例》第十七条"), **overrides}
+
+
+def honour(dep: dict, **overrides) -> dict:
+    decided = date.today() - timedelta(days=_rng.randint(10, 300))
+    return {**_entry(dep, "honour", decided, decision_no=f"通守信〔{decided.year}〕{_rng.randint(1, 99999)}号",
+                     list_name="守合同重信用企业", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
+
+
+def commitment(dep: dict, **overrides) -> dict:
+    decided = date.today() - timedelta(days=_rng.randint(10, 300))
+    return {**_entry(dep, "commitment", decided, decision_no=f"CN{decided.year}{_rng.randint(100000, 999999)}",
+                     commitment_type="容缺受理型", commitment_matter="食品经营许可（容缺受理）",
+                     commitment_content="承诺在20个工作日内补齐食品安全管理制度文本，逾期未补齐自愿承担相应责任。",
+                     commitment_state="履约中"), **overrides}
 
 
 def entry(dep: dict, kind: str, **overrides) -> dict:
-    """A valid list entry (dishonesty, abnormal, honour) or credit commitment of `dep` against a new company."""
-    listed = date.today() - timedelta(days=_rng.randint(5, 60))
-    record = {
-        "kind": kind,
-        "party_name": company_name(),
-        "party_category": "法人及非法人组织",
-        "uscc": new_uscc(),
-        "decision_no": f"通列〔{listed.year}〕{_rng.randint(1, 999999)}号",
-        "decision_date": listed.isoformat(),
-        "authority": dep["name"],
-        "authority_uscc": dep["uscc"],
-        "source_unit": dep["name"],
-        "source_unit_uscc": dep["uscc"],
-        **_ENTRY_FIELDS[kind],
-    }
-    record.update(overrides)
-    return record
+    """A list entry or commitment of `kind` (dishonesty, abnormal, honour, commitment) of `dep`."""
+    makers = {"dishonesty": dishonesty_entry, "abnormal": abnormal_entry, "honour": honour, "commitment": commitment}
+    return makers[kind](dep, **overrides)
 
 
 def full_width(text: str) -> str:

@@ -72,8 +72,12 @@ def test_demo_loads_a_searchable_city(cli, client):
     assert entity["record_counts"]["penalty"] + entity["record_counts"]["licence"] >= 1
     filed = json.loads(result.output.split("demo repair applications: ")[1].splitlines()[0])
     assert filed["applications"] > 0  # the reviewers' queue and statistics have cases to show
+    assert json.loads(result.output.split("demo objections: ")[1].splitlines()[0])["objections"] == 30
+    entries = int(re.search(r"records and (\d+) list entries", result.output).group(1))
+    assert 10 < entries < 60  # about one legal person in eight is on a list or has made a commitment
     again = cli("demo", "--entities", "300", "--records", "1500", "--seed", "7")
     assert "(0 new)" in again.output and "demo repair applications" not in again.output
+    assert "demo objections" not in again.output
 
 
 def test_the_demo_prints_an_account_of_each_role_that_signs_in(cli, client):

@@ -6,7 +6,7 @@ import click
 
 from ..bootstrap import initialise
 from ..clitools import with_app
-from ..repairs.demo import any_applications, load_demo_repairs
+from ..repairs.demo import any_applications, any_objections, load_demo_objections, load_demo_repairs
 from ..web.labels import ROLE_LABELS
 from .accounts import demo_accounts
 from .loader import load_demo
@@ -18,16 +18,21 @@ from .loader import load_demo
 @click.option("--records", default=20000, show_default=True, type=click.IntRange(min=0))
 @click.option("--repairs", default=100, show_default=True, type=click.IntRange(min=0),
               help="Repair applications walked through the workflow, for the reviewers' queue (first load only).")
+@click.option("--objections", default=30, show_default=True, type=click.IntRange(min=0),
+              help="Objections filed on published penalties, most of them answered (first load only).")
 @with_app
-def demo(seed, entities, records, repairs):
+def demo(seed, entities, records, repairs, objections):
     initialise()
     summary = load_demo(seed=seed, entity_count=entities, record_count=records)
-    click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records "
-               f"({summary['inserted']} new) over {summary['domains']} domains and "
+    click.echo(f"demo loaded: {summary['entities']} entities, {summary['records']} records and "
+               f"{summary['list_entries']} list entries and commitments ({summary['inserted']} new) over {summary['domains']} domains and "
                f"{summary['departments']} departments; example: {summary['example_uscc']}")
     if repairs and not any_applications():
         filed = load_demo_repairs(repairs, seed)
         click.echo(f"demo repair applications: {json.dumps(filed, ensure_ascii=False)}")
+    if objections and not any_objections():
+        filed = load_demo_objections(objections, seed)
+        click.echo(f"demo objections: {json.dumps(filed, ensure_ascii=False)}")
     click.echo("demo accounts (passwords made now; the reviewer, department and admin set up an authenticator "
                "app at first sign-in):")
     for person in demo_accounts(summary["example_uscc"]):

@@ -17,6 +17,7 @@ from ..records.validation import validate_record
 from ..runtime import today as clock_today
 from ..uow import UnitOfWork, transactional, unit_of_work
 from .generator import generate_entities, generate_records
+from .lists import generate_list_entries
 
 BATCH = 2000
 
@@ -31,9 +32,19 @@ def load_demo(seed: int, entity_count: int, record_count: int, today: date | Non
         {"uscc": d.uscc, "name": d.name, "domain": d.domain_key, "district": d.district_code, "code": d.code}
         for d in departments.values()
     ]
-    pending = defaultdict(list)
     totals = {"inserted": 0, "updated": 0, "unchanged": 0}
-    for raw in generate_records(entities, shipped, record_count, seed, today):
+    _load_rows(generate_records(entities, shipped, record_count, seed, today), departments, today, totals)
+    entries = 0
+    if record_count:  # list entries and commitments in the proportions of a city of this size
+        entries = _load_rows(generate_list_entries(entities, shipped, seed, today), departments, today, totals)
+    return {"entities": len(entities), "records": record_count, "list_entries": entries, **totals, **_spread(),
+            "example_uscc": _example_uscc()}
+
+
+def _load_rows(rows, departments: dict, today: date, totals: dict) -> int:
+    """Validate and write generated rows, per department in batches; returns how many there were."""
+    pending, count = defaultdict(list), 0
+    for count, raw in enumerate(rows, 1):
         clean, errors = validate_record(raw, today=today)
         if errors:
             raise ValueError(f"the demo generator produced an invalid record: {errors[0]}")
@@ -44,7 +55,7 @@ def load_demo(seed: int, entity_count: int, record_count: int, today: date | Non
     for code, batch in pending.items():
         if batch:
             _write(departments[code], batch, today, totals)
-    return {"entities": len(entities), "records": record_count, **totals, **_spread(), "example_uscc": _example_uscc()}
+    return count
 
 
 def _write(department: Department, batch: list, today: date, totals: dict) -> None:

@@ -2,7 +2,7 @@
 
 Pure rules over the rule book's `lists` section (SPEC §1, §4, §5). An entry is displayed from its
 listing date until the first of: its removal date (移出日期: the listing authority's removal takes it
-off at once, well inside the 3 working days SPEC §5 allows), the day after its planned end
+off at once, so the 3 working days SPEC §5 allows for taking it off are never used), the day after its planned end
 (有效期至), and the listing date plus the list's maximum period. Early removal from a list that the
 rule book marks repairable is a repair mode of its own (移出), open from the listing date plus the
 list's minimum period.
@@ -51,13 +51,9 @@ def assess_entry(rule: ListRule, *, listed_on: date, valid_to: date | None, remo
     return EntryPublicity(rule.severity, listed_on, repairable_from, min(ends) if ends else None)
 
 
-def read_list_rules(r: RuleReader, raw, path: str = "$.lists") -> tuple[dict, int]:
-    """The `lists` section: a ListRule per kind, and the working days within which a removal must
-    take an entry off display."""
-    section = r.obj(raw, path, required=("removal_display_workdays", "kinds"))
-    workdays = section["removal_display_workdays"]
-    if isinstance(workdays, bool) or not isinstance(workdays, int) or workdays < 0:
-        r.fail(f"{path}.removal_display_workdays", "expected a whole number of working days")
+def read_list_rules(r: RuleReader, raw, path: str = "$.lists") -> dict:
+    """The `lists` section: a ListRule per kind."""
+    section = r.obj(raw, path, required=("kinds",))
     rules = {}
     for kind, spec in r.mapping(section["kinds"], f"{path}.kinds").items():
         where = f"{path}.kinds.{kind}"
@@ -71,4 +67,4 @@ def read_list_rules(r: RuleReader, raw, path: str = "$.lists") -> tuple[dict, in
             else None,
             max_months=r.period(spec["max"], f"{where}.max") if spec.get("max") else None,
         )
-    return rules, workdays
+    return rules

@@ -34,8 +34,7 @@ class RuleBook:
             r.fail("$.schema", f"unsupported schema {data['schema']!r} (this code reads schema 1)")
         self.revision = data.get("revision")
         self.long_term_dates = self._long_term_dates(r, data.get("obligations", {"long_term_dates": []}))
-        self.lists, self.removal_display_workdays = read_list_rules(
-            r, data.get("lists", {"removal_display_workdays": 3, "kinds": {}}))
+        self.lists = read_list_rules(r, data.get("lists", {"kinds": {}}))
 
         sev = r.obj(data["severity"], "$.severity", required=("by_penalty_type",))
         table = r.obj(sev["by_penalty_type"], "$.severity.by_penalty_type", optional=PENALTY_TYPES)

@@ -22,7 +22,7 @@ from time import perf_counter
 from ..errors import FieldError
 from ..records.prepare import DepartmentRef, prepare
 from ..records.publicity import rules
-from ..records.validation import source_unit_error, validate_record
+from ..records.validation import sender_error, validate_record
 from ..stages import StageTimes
 from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
@@ -213,6 +213,6 @@ def _check(raw, kind, department: DepartmentRef, today: date) -> tuple[dict | No
     clean, errors = validate_record(raw, kind=kind, today=today)
     if errors:
         return None, errors
-    if foreign := source_unit_error(clean, department.uscc):
+    if foreign := sender_error(clean, department):
         return None, [foreign]
     return clean, []

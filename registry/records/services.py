@@ -19,7 +19,7 @@ from .bulk import writer_for
 from .models import WITHDRAWN, Record, RecordVersion, of_entity
 from .presenters import present_record
 from .publicity import rules
-from .validation import source_unit_error, validate_record
+from .validation import sender_error, validate_record
 from .visibility import serves_personal_ids, visible_condition
 from .writer import AUDITED, snapshot
 
@@ -88,7 +88,7 @@ def validate_batch(rows: list, department: Department, today: date) -> tuple[lis
         row_errors += [FieldError(k, "unknown_field", message_zh=f"未知字段“{k}”",
                                   message_en=f"unknown field {k!r}") for k in raw
                        if k not in ACCEPTED_KEYS]
-        if clean and (foreign := source_unit_error(clean, department.uscc)):
+        if clean and (foreign := sender_error(clean, department)):
             row_errors.append(foreign)
         if clean and not row_errors:
             key = (clean["decision_no"], clean["party_key"])

@@ -175,10 +175,21 @@ def _removal_errors(clean: dict, errored: set, today: date) -> list[FieldError]:
 
 
 
-def source_unit_error(clean: dict, department_uscc: str) -> FieldError | None:
-    """A department may only send rows whose source unit is itself (SPEC §3)."""
-    if clean["source_unit_uscc"] == department_uscc:
-        return None
-    return FieldError("source_unit_uscc", "foreign_source_unit",
-                      message_zh="数据来源单位不是当前部门，部门只能报送本部门的记录",
-                      message_en="a department may only send its own records", value=clean["source_unit_uscc"])
+# Kinds of record only one domain's departments keep: the abnormal-operations list is market
+# supervision's (企业信息公示暂行条例).
+_KIND_DOMAINS = {layout.ABNORMAL: ("market_supervision", "市场监管部门")}
+
+
+def sender_error(clean: dict, department) -> FieldError | None:
+    """A department may only send rows whose source unit is itself (SPEC §3), and only kinds of record
+    its domain keeps; `department` has `uscc` and `domain_key`."""
+    if clean["source_unit_uscc"] != department.uscc:
+        return FieldError("source_unit_uscc", "foreign_source_unit",
+                          message_zh="数据来源单位不是当前部门，部门只能报送本部门的记录",
+                          message_en="a department may only send its own records", value=clean["source_unit_uscc"])
+    domain, domain_zh = _KIND_DOMAINS.get(clean["kind"], (None, None))
+    if domain is not None and department.domain_key != domain:
+        return FieldError("kind", "kind_not_for_department",
+                          message_zh=f"{layout.KIND_LABELS[clean['kind']]}只能由{domain_zh}报送",
+                          message_en=f"only {domain} departments send {clean['kind']} records", value=clean["kind"])
+    return None

@@ -12,8 +12,8 @@ from ..extensions import db
 from ..records.models import PUBLISHED, Record
 from ..runtime import today as clock_today
 from ..uow import unit_of_work
-from . import materials, rules, services
-from .models import RepairApplication, RepairMaterial
+from . import materials, objections, rules, services
+from .models import Objection, RepairApplication, RepairMaterial
 
 DEMO_PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Outcomes in the proportions a city reports: most cases end repaired.
@@ -65,6 +65,36 @@ def _walk(application_id: int, outcome: str, day: date, reviewer: Viewer, depart
     for viewer, action, reason in steps:
         day += timedelta(days=rng.randint(0, 3))
         services.decide(viewer, application_id, action, reason, None, day)
+
+
+# Objections: most are answered, a few by withdrawing the record; the rest wait for the department.
+OBJECTION_OUTCOMES = (("upheld", 45), ("withdrawn", 15), ("open", 40))
+OBJECTION_REASONS = ("处罚决定已被复议机关撤销，请求停止公示", "公示的罚款金额与处罚决定书不一致",
+                     "当事人名称有误，该处罚不是本企业的", "违法事实描述与决定书不符，请求更正")
+
+
+def any_objections() -> bool:
+    return db.session.scalar(select(Objection.id).limit(1)) is not None
+
+
+def load_demo_objections(count: int, seed: int) -> dict:
+    """File up to `count` objections (异议申诉) on published penalties and answer most of them."""
+    rng = Random(seed ^ 0x0B7E)
+    candidates = db.session.scalars(
+        select(Record.id).where(Record.kind == "penalty", Record.status == PUBLISHED, Record.uscc.is_not(None),
+                                ~exists().where(Objection.record_id == Record.id)).order_by(Record.id)).all()
+    departments: dict[int, Viewer] = {}
+    for record_id in rng.sample(candidates, min(count, len(candidates))):
+        record = db.session.get(Record, record_id)
+        enterprise = _viewer(*create_principal("enterprise", None, uscc=record.uscc))
+        objection = objections.file_objection(enterprise, record_id, rng.choice(OBJECTION_REASONS))
+        outcome = rng.choices([o for o, _ in OBJECTION_OUTCOMES], [w for _, w in OBJECTION_OUTCOMES])[0]
+        if outcome != "open":
+            department = departments.get(record.department_id) or departments.setdefault(
+                record.department_id, _viewer(*create_principal("department", None, _uscc_of(record.department_id))))
+            answer = "经核查，原公示信息准确无误" if outcome == "upheld" else "经核查，异议成立，撤销该条公示信息"
+            objections.resolve_objection(department, objection.id, outcome, answer)
+    return {"objections": min(count, len(candidates))}
 
 
 def _viewer(principal, _key) -> Viewer:

@@ -13,6 +13,10 @@ from ..domain.periods import add_months
 
 # Record statuses from which a repair can take a record off display (or out of reports).
 REPAIRABLE_STATUSES = frozenset({"published", "not_published"})
+# The kinds of record a repair applies to, each with its mode in the applicant's words: a penalty is
+# taken off display; a list entry is removed from its list early (移出, SPEC §5). Honours and
+# commitments are not repaired (a broken commitment is corrected by its department).
+REPAIR_MODES_ZH = {"penalty": "行政处罚信息信用修复", "dishonesty": "移出严重失信主体名单", "abnormal": "移出经营异常名录"}
 _STATUS_LABELS_ZH = {"expired": "公示期已满", "withdrawn": "已被撤销", "repaired": "已完成信用修复"}
 
 
@@ -49,17 +53,19 @@ def eligibility(record: RecordFacts, today: date, *, locked_out_until: date | No
     Checks run from the permanent reasons to the ones that pass with time, so the answer names
     the reason that matters most and the earliest date is the latest of those still running.
     """
-    if record.kind != "penalty":
-        return _no("not_a_penalty", "只有行政处罚信息可以申请信用修复", "only penalties can be repaired")
+    if record.kind not in REPAIR_MODES_ZH:
+        return _no("kind_not_repairable", "只有行政处罚信息、严重失信主体名单和经营异常名录可以申请信用修复",
+                   "only penalties and serious-dishonesty or abnormal-operations list entries can be repaired")
     if record.repairable_from is None:
-        return _no("not_repairable", "该处罚信息依规定不予修复（如欺诈、非法集资等）",
-                   "the rules mark this penalty as not repairable")
+        return _no("not_repairable", "该信息依规定不予修复（如欺诈、非法集资等）",
+                   "the rules mark this record as not repairable")
     if record.status not in REPAIRABLE_STATUSES:
         return _no(f"status_{record.status}", f"该记录{status_label_zh(record.status)}，无需或不能申请信用修复",
                    f"a record in status {record.status} cannot be repaired")
     waits = []
     if today < record.repairable_from:
-        waits.append(("too_early", record.repairable_from, f"最短公示期未满，{record.repairable_from}起可申请",
+        period = "最短列入期" if record.kind != "penalty" else "最短公示期"
+        waits.append(("too_early", record.repairable_from, f"{period}未满，{record.repairable_from}起可申请",
                       f"the minimum publicity period runs until {record.repairable_from - timedelta(days=1)}"))
     if record.obligations_until is not None and today <= record.obligations_until:
         after = record.obligations_until + timedelta(days=1)

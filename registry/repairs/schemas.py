@@ -50,6 +50,7 @@ class ClockOut(Schema):
 
 class RecordRefOut(Schema):
     id = fields.Integer()
+    kind = fields.String(metadata={"description": "penalty, or the list (dishonesty, abnormal) an early removal is for"})
     decision_no = fields.String()
     authority = fields.String()
     decision_date = fields.Date()
@@ -99,6 +100,7 @@ class ApplicationOut(Schema):
     query_code = fields.String(metadata={"description": "only in the answer to filing, shown once"})
     state = fields.String()
     state_zh = fields.String()
+    mode_zh = fields.String(metadata={"description": "行政处罚信息信用修复, 移出严重失信主体名单 or 移出经营异常名录"})
     version = fields.Integer()
     record = fields.Nested(RecordRefOut)
     applicant = fields.Nested(ApplicantOut)

@@ -124,6 +124,15 @@ def test_the_signed_letter_is_no_upload_and_agents_add_a_power_of_attorney():
     assert "power_of_attorney" in rules.missing_materials(["performance_proof"], by_agent=True)
 
 
-def test_only_penalties_are_repaired():
-    licence = rules.RecordFacts("licence", "published", None)
-    assert rules.eligibility(licence, D("2026-01-01")).reason == "not_a_penalty"
+@pytest.mark.parametrize("kind", ["licence", "honour", "commitment"])
+def test_only_penalties_and_negative_list_entries_are_repaired(kind):
+    record = rules.RecordFacts(kind, "published", D("2025-01-01"))
+    assert rules.eligibility(record, D("2026-01-01")).reason == "kind_not_repairable"
+
+
+def test_early_removal_from_the_dishonesty_list_opens_after_the_minimum_listing_period():
+    entry = rules.RecordFacts("dishonesty", "published", D("2025-02-28"))  # listed 2024-02-29, P1Y
+    day_before = rules.eligibility(entry, D("2025-02-27"))
+    assert (day_before.reason, day_before.earliest, day_before.message_zh) == (
+        "too_early", D("2025-02-28"), "最短列入期未满，2025-02-28起可申请")
+    assert rules.eligibility(entry, D("2025-02-28")).eligible
