@@ -124,7 +124,7 @@ def abnormal_entry(dep: dict, **overrides) -> dict:
 def honour(dep: dict, **overrides) -> dict:
     decided = date.today() - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "honour", decided, decision_no=f"通守信〔{decided.year}〕{_rng.randint(1, 99999)}号",
-                     list_name="纳税信用A级纳税人", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
+                     list_name="守合同重信用企业", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
 
 
 def commitment(dep: dict, **overrides) -> dict:

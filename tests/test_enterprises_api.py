@@ -37,11 +37,11 @@ def test_list_entries_are_answered_with_their_own_fields_until_they_leave_displa
     assert set(items) == {"dishonesty", "commitment", "penalty"}  # the abnormal entry was removed today
     dishonesty = items["dishonesty"]
     assert (dishonesty["list_name"], dishonesty["listing_reason"], dishonesty["valid_to"]) == (
-        "严重违法失信主体名单", "拒不履行生效行政处罚决定", "2099-01-01")
+        "重大税收违法失信主体名单", "虚开增值税专用发票，偷税数额较大", "2099-01-01")
     assert dishonesty["publicity"]["severity"] == "serious" and dishonesty["publicity"]["rule_set"] == "lists"
     assert "facts" not in dishonesty and "commitment_matter" not in dishonesty  # each kind its own fields
     commitment = items["commitment"]
-    assert (commitment["commitment_state"], commitment["commitment_matter"]) == ("未履约", "食品经营许可")
+    assert (commitment["commitment_state"], commitment["commitment_matter"]) == ("未履约", "食品经营许可（容缺受理）")
     assert "list_name" not in items["penalty"]
     only = client.get(f"/api/v1/enterprises/{party['uscc']}/records", query_string={"kind": "commitment"}).json
     assert [item["kind"] for item in only["items"]] == ["commitment"]

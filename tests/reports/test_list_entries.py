@@ -38,8 +38,8 @@ def test_entries_in_force_during_the_period_are_negative_facts_and_honours_posit
     assert set(records) == {on_first_day, dishonest, broken}  # not the one removed the day before the period
     first = records[on_first_day]
     assert first["category"] == "经营异常名录" and first["removed_on"] == start.isoformat()
-    assert (records[dishonest]["list_name"], records[dishonest]["reason"]) == ("严重违法失信主体名单",
-                                                                              "拒不履行生效行政处罚决定")
+    assert (records[dishonest]["list_name"], records[dishonest]["reason"]) == ("重大税收违法失信主体名单",
+                                                                              "虚开增值税专用发票，偷税数额较大")
     assert records[broken]["category"] == "未履行信用承诺" and records[broken]["state"] == "未履约"
     assert [r["ref"] for r in report["positive"]["records"]] == [honour]
     by_domain = {s["key"]: s["conclusion_zh"] for s in report["domains"]}
@@ -47,7 +47,7 @@ def test_entries_in_force_during_the_period_are_negative_facts_and_honours_posit
     assert independently_verified(client, document)
 
     html = client.get(f"/api/v1/reports/{report['number']}.html", headers=enterprise.headers).get_data(as_text=True)
-    for text in ("正面信息（守信激励）", "纳税信用A级纳税人", "名单名称", "列入事由", "移出日期", "已补报年报",
+    for text in ("正面信息（守信激励）", "守合同重信用企业", "名单名称", "列入事由", "移出日期", "已补报年报",
                  "认定机关", "承诺事项", "另有1条守信激励正面信息"):
         assert text in html
     pdf = client.get(f"/api/v1/reports/{report['number']}.pdf", headers=enterprise.headers)

@@ -46,14 +46,15 @@ def test_the_entity_page_shows_each_entry_with_its_fields_and_badge(client, list
     uscc = listed["dishonesty"][0]["uscc"]
     html = client.get(f"/enterprises/{uscc}").get_data(as_text=True)
     dishonesty = _section(html, listed["dishonesty"][1])
-    for text in ("严重失信主体名单", "名单名称", "严重违法失信主体名单", "列入事由", "拒不履行生效行政处罚决定",
-                 "列入依据", "列入日期", "列入机关", 'class="badge warn list-badge">严重失信'):
+    row = listed["dishonesty"][0]
+    for text in ("严重失信主体名单", "名单名称", row["list_name"], "列入事由", row["listing_reason"], "列入依据",
+                 "列入日期", "列入机关", 'class="badge warn list-badge">严重失信'):
         assert text in dishonesty
     assert 'class="badge warn list-badge">经营异常' in _section(html, listed["abnormal"][1])
     honour = _section(html, listed["honour"][1])
     assert 'class="badge good list-badge">正面信息' in honour and "守合同重信用企业" in honour and "认定日期" in honour
     broken = _section(html, listed["broken"][1])
-    for text in ("承诺类型", "审批替代型", "承诺事项", "食品经营许可", "承诺内容", "履约状态", "未履约", "承诺受理单位",
+    for text in ("承诺类型", "容缺受理型", "承诺事项", "食品经营许可", "承诺内容", "履约状态", "未履约", "承诺受理单位",
                  'class="badge warn list-badge">未履行承诺'):
         assert text in broken
     kept = _section(html, listed["kept"][1])

@@ -42,13 +42,16 @@ def test_a_filled_list_template_passes_the_check(clerk, transport, kind):  # noq
 
 
 def test_records_filter_by_a_list_kind_and_an_entry_reads_with_its_fields(clerk, client, transport, keys):  # noqa: F811
-    rows = [factories.entry(transport, "abnormal", decision_no="交运列〔2026〕1号"),
-            factories.entry(transport, "honour", decision_no="交运认〔2026〕1号")]
+    rows = [factories.entry(transport, "dishonesty", decision_no="交运失信〔2026〕1号"),
+            factories.entry(transport, "honour", decision_no="交运认〔2026〕1号", valid_to=None)]
     pushed = client.post("/api/v1/records", json=rows, headers=factories.auth(keys.department))
     assert pushed.status_code == 200, pushed.json
-    listed = clerk.get("/department/records?kind=abnormal").get_data(as_text=True)
-    assert "交运列〔2026〕1号" in listed and "交运认〔2026〕1号" not in listed and "<td>经营异常名录</td>" in listed
+    entry_id, honour_id = (result["id"] for result in pushed.json["results"])
+    listed = clerk.get("/department/records?kind=dishonesty").get_data(as_text=True)
+    assert "交运失信〔2026〕1号" in listed and "交运认〔2026〕1号" not in listed
+    assert "<td>严重失信主体名单</td>" in listed
     assert '<option value="honour">守信激励（红名单）</option>' in listed
-    page = clerk.get(f"/department/records/{pushed.json['results'][0]['id']}").get_data(as_text=True)
-    for text in ("经营异常名录：交运列〔2026〕1号", "列入事由", "未按照规定期限公示年度报告", "列入依据", "至移出名单"):
+    page = clerk.get(f"/department/records/{entry_id}").get_data(as_text=True)
+    for text in ("严重失信主体名单：交运失信〔2026〕1号", "列入事由", rows[0]["listing_reason"], "列入依据"):
         assert text in page
+    assert "至移出名单" in clerk.get(f"/department/records/{honour_id}").get_data(as_text=True)  # no end of its own
