@@ -109,8 +109,8 @@ def dishonesty_entry(dep: dict, **overrides) -> dict:
     """A serious-dishonesty list entry of `dep`, listed a few weeks ago (inside its 3 years)."""
     decided = date.today() - timedelta(days=_rng.randint(10, 60))
     return {**_entry(dep, "dishonesty", decided, decision_no=f"通失信认定〔{decided.year}〕{_rng.randint(1, 99999)}号",
-                     list_name="严重违法失信主体名单", listing_reason="拒不履行生效行政处罚决定",
-                     listing_basis="《市场监督管理严重违法失信名单管理办法》第十条"), **overrides}
+                     list_name="重大税收违法失信主体名单", listing_reason="虚开增值税专用发票，偷税数额较大",
+                     listing_basis="《重大税收违法失信主体信息公布管理办法》第六条"), **overrides}
 
 
 def abnormal_entry(dep: dict, **overrides) -> dict:
@@ -130,7 +130,7 @@ def honour(dep: dict, **overrides) -> dict:
 def commitment(dep: dict, **overrides) -> dict:
     decided = date.today() - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "commitment", decided, decision_no=f"CN{decided.year}{_rng.randint(100000, 999999)}",
-                     commitment_type="审批替代型", commitment_matter="食品经营许可",
+                     commitment_type="容缺受理型", commitment_matter="食品经营许可（容缺受理）",
                      commitment_content="承诺在20个工作日内补齐食品安全管理制度文本，逾期未补齐自愿承担相应责任。",
                      commitment_state="履约中"), **overrides}
 

@@ -31,8 +31,8 @@ from .services import (
 
 
 def repair_standing(viewer: Viewer, record_ids: list[int], today: date) -> dict[int, dict]:
-    """Per record: whether a penalty can be repaired today (else why and from when), and the latest
-    application for it the viewer may follow. The caller has checked the viewer may see the records.
+    """Per record: whether a penalty or list entry can be repaired today (else why and from when), and the
+    latest application for it the viewer may follow. The caller has checked the viewer may see the records.
     One query: each record with its applicant's lock-out and that latest application beside it."""
     if not record_ids:
         return {}
@@ -48,7 +48,7 @@ def repair_standing(viewer: Viewer, record_ids: list[int], today: date) -> dict[
                               .outerjoin(followed, latest).where(Record.id.in_(record_ids))).all()
     return {r.id: {"decision_no": r.decision_no, "application": _brief(*application),
                    "eligibility": rules.eligibility(record_facts(r), today, locked_out_until=locked_out_until)
-                   if r.kind == "penalty" else None} for r, locked_out_until, *application in rows}
+                   if r.kind in rules.REPAIR_MODES_ZH else None} for r, locked_out_until, *application in rows}
 
 
 def _brief(application_id: int | None, number: str | None, state: str | None) -> dict | None:

@@ -76,6 +76,11 @@ def test_the_enterprise_sees_its_entries_with_their_state_in_its_workspace(app, 
     assert "已到期，不再公示" in ended[:1500]
     assert "列入中，公示中" in html and "有效，公示中" in html and "履约状态：未履约" in html
     assert "守信激励信息，无需信用修复" in html and "信用承诺信息不适用信用修复" in html
+    # Early removal (移出): from the abnormal list at once, from the dishonesty list after a year.
+    abnormal = html[html.index(f'id="record-{listed["abnormal"][1]}"'):][:2000]
+    assert "可申请信用修复" in abnormal
+    dishonesty = html[html.index(f'id="record-{listed["dishonesty"][1]}"'):][:2000]
+    assert "最短列入期未满" in dishonesty and "可申请信用修复" not in dishonesty
     page = client.get(f"/enterprise/records/{listed['removed'][1]}").get_data(as_text=True)
     for text in ("移出日期", "移出原因", "已补报年度报告", "列入事由", "通过登记的住所无法联系", "列入机关"):
         assert text in page
