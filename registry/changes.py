@@ -14,31 +14,23 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, Text, bindparam, text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, bindparam, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import Base, utcnow
 
 RECORD, ENTITY = "record", "entity"
-# Every kind of event, with what it names: published and updated come from the record writers, the
-# status changes from `STATUS_EVENTS`, display ended from the publicity sweep.
-EVENT_KINDS = {
-    "record.published": RECORD,
-    "record.updated": RECORD,
-    "record.withdrawn": RECORD,
-    "record.repaired": RECORD,
-    "record.repair_revoked": RECORD,
-    "record.display_ended": RECORD,
-    "objection.opened": RECORD,
-    "objection.resolved": RECORD,
-    "entity.added": ENTITY,
-    "entity.renamed": ENTITY,
-}
 PUBLISHED, UPDATED, DISPLAY_ENDED = "record.published", "record.updated", "record.display_ended"
 OBJECTION_OPENED, OBJECTION_RESOLVED = "objection.opened", "objection.resolved"
 ENTITY_ADDED, ENTITY_RENAMED = "entity.added", "entity.renamed"
 # The event of each status change a record's history names (registry.records.services.change_record_status).
 STATUS_EVENTS = {"withdraw": "record.withdrawn", "repair": "record.repaired", "repair_revoked": "record.repair_revoked"}
+# Every kind of event, with what it names: published and updated come from the record writers, the
+# status changes from `STATUS_EVENTS`, display ended from the publicity sweep.
+EVENT_KINDS = {
+    PUBLISHED: RECORD, UPDATED: RECORD, **dict.fromkeys(STATUS_EVENTS.values(), RECORD), DISPLAY_ENDED: RECORD,
+    OBJECTION_OPENED: RECORD, OBJECTION_RESOLVED: RECORD, ENTITY_ADDED: ENTITY, ENTITY_RENAMED: ENTITY,
+}
 
 STAGING = "feed_staging"
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"credit-registry change feed").digest()[:8], "big", signed=True)
@@ -70,7 +62,6 @@ class FeedHorizon(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     purged_through: Mapped[int] = mapped_column(BigInteger, default=0)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 def write(session: Session, noted: list[tuple], staged: bool) -> None:

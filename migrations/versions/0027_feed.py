@@ -38,7 +38,6 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("purged_through", sa.BigInteger(), nullable=False),
         sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("note", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_horizon")),
     )
     op.create_table(

@@ -1,0 +1,122 @@
+"""Open-data benchmark: the daily export and the change feed, each against the raw query in the same run.
+
+    python bench/open_data.py --database-url postgresql+psycopg://... [--records 100000] [--keep]
+
+Loads the demo city with `--records` records into the PostgreSQL database given (its schema is
+replaced; `--keep` reuses what an earlier run loaded: the demo's writes leave their events in the
+feed), then measures:
+  * `registry exports build` in its own process: wall time and peak RSS; against it, psycopg's
+    `COPY (the public records) TO STDOUT` gzip'd into a file, the limit of reading them out;
+  * one reader following the whole feed as the public through `GET /api/v1/changes?limit=1000`
+    (Flask's test client: no network): events a second; against it, the same pages of events with
+    their records read raw through psycopg.
+"""
+
+import argparse
+import ast
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+REGISTRY = str(Path(sys.executable).parent / "registry")
+PUBLIC = ("r.status = 'published' AND (r.publicity_end IS NULL OR r.publicity_end > CURRENT_DATE) "
+          "AND r.party_category <> 'natural_person'")
+RAW_PAGE = ("SELECT e.*, r.* FROM feed_events e LEFT JOIN records r ON r.id = e.record_id AND " + PUBLIC +
+            " WHERE e.id > %s ORDER BY e.id LIMIT 1000")
+
+
+def load(url: str, records: int) -> None:
+    with psycopg.connect(_plain(url), autocommit=True) as connection:
+        connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_LOG_LEVEL": "WARNING"}
+    subprocess.run([REGISTRY, "demo", "--entities", str(max(records // 5, 100)), "--records", str(records)], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def export(url: str, directory: str) -> tuple[float, float, dict]:
+    """Seconds, peak RSS (MB) and manifest of `registry exports build` in its own process."""
+    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_EXPORT_DIR": directory,
+           "REGISTRY_LOG_LEVEL": "WARNING"}
+    # A parent of its own, whose only child is the export: its children's peak RSS is the export's.
+    measure = ("import resource, subprocess, sys, time; began = time.perf_counter(); "
+               f"out = subprocess.run([{REGISTRY!r}, 'exports', 'build'], check=True, capture_output=True).stdout; "
+               "sys.stdout.write(repr((time.perf_counter() - began, "
+               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, out.decode())))")
+    done = subprocess.run([sys.executable, "-c", measure], env=env, check=True, capture_output=True, text=True)
+    seconds, peak, manifest = ast.literal_eval(done.stdout)
+    return seconds, peak, json.loads(manifest)
+
+
+def raw_copy(url: str, directory: str) -> float:
+    began = time.perf_counter()
+    query = f"COPY (SELECT r.* FROM records r WHERE {PUBLIC} ORDER BY r.id) TO STDOUT"
+    with psycopg.connect(_plain(url)) as connection, gzip.open(Path(directory) / "raw.gz", "wb") as out, \
+            connection.cursor().copy(query) as copy:
+        for block in copy:
+            out.write(block)
+    return time.perf_counter() - began
+
+
+def follow_feed(url: str) -> tuple[int, float]:
+    """Events read and seconds, following the whole feed as the public through the API."""
+    os.environ.update(REGISTRY_DATABASE_URL=url, REGISTRY_LOG_LEVEL="WARNING")
+    from registry import create_app
+
+    client, after, events = create_app().test_client(), 0, 0
+    began = time.perf_counter()
+    while True:
+        page = client.get("/api/v1/changes", query_string={"after": after, "limit": 1000}).json
+        events += len(page["events"])
+        if page["next"] == after:
+            return events, time.perf_counter() - began
+        after = page["next"]
+
+
+def raw_feed(url: str) -> tuple[int, float]:
+    rows, after = 0, 0
+    began = time.perf_counter()
+    with psycopg.connect(_plain(url)) as connection:
+        while page := connection.execute(RAW_PAGE, (after,)).fetchall():
+            rows += len(page)
+            after = page[-1][0]
+    return rows, time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    if not args.keep:
+        began = time.perf_counter()
+        load(args.database_url, args.records)
+        print(f"loaded the demo city with {args.records:,} records in {time.perf_counter() - began:.1f} s")
+    with tempfile.TemporaryDirectory() as directory:
+        seconds, peak, manifest = export(args.database_url, directory)
+        raw = raw_copy(args.database_url, directory)
+    rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
+    print(f"export       {rows['records.ndjson.gz']:>9,} records {rows['entities.ndjson.gz']:>8,} entities "
+          f"{seconds:7.1f} s  peak RSS {peak:.0f} MB")
+    print(f"raw COPY     {rows['records.ndjson.gz']:>9,} records (gzip'd, one format) {raw:7.1f} s  "
+          f"export / raw = {seconds / raw:.1f}x")
+    events, seconds = follow_feed(args.database_url)
+    raw_rows, raw_seconds = raw_feed(args.database_url)
+    print(f"feed (API)   {events:>9,} events {seconds:7.1f} s  {events / seconds:9,.0f} events/s")
+    print(f"raw query    {raw_rows:>9,} events {raw_seconds:7.1f} s  {raw_rows / raw_seconds:9,.0f} events/s  "
+          f"feed / raw = {raw_seconds / seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
