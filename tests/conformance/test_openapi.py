@@ -37,7 +37,8 @@ ROLES = (
 
 @pytest.fixture(scope="module")
 def conformance_app(tmp_path_factory):
-    yield from initialised_app("sqlite", tmp_path_factory)
+    # The change feed's long poll and event stream answer within a second here, not after 30 s and 5 min.
+    yield from initialised_app("sqlite", tmp_path_factory, {"FEED_WAIT_MAX_SECONDS": 1, "FEED_STREAM_SECONDS": 1})
 
 
 @pytest.fixture(scope="module")
