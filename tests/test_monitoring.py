@@ -15,7 +15,7 @@ from registry.db import utcnow
 from registry.extensions import db
 from registry.logs import MaskSecrets, configure, mask_secrets
 from registry.outbox import SearchOutbox
-from registry.tasks.queue import queue_of
+from registry.tasks.queue import consumer, queue_of
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import wait_for_job
@@ -173,6 +173,8 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
         raise RuntimeError(leak)
 
     client, headers = app.test_client(), factories.auth(key)
+    workers = consumer(app, 1, periodic=False, quiet=True)  # the upload's import runs on the task queue
+    workers.start()
     try:
         rows = [factories.penalty(dep, legal_rep_id_no=person) for _ in range(3)]
         rows.append(factories.penalty(dep, legal_rep_id_no=person, decision_date="not a date"))
@@ -187,6 +189,7 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
         traced = client.get("/explode", headers={**headers, "X-Request-ID": "trace-1"})
         assert traced.status_code == 500
     finally:
+        workers.stop()
         configure("WARNING", "text")
     lines = capsys.readouterr().err.splitlines()
     events = [json.loads(line) for line in lines]

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 from datetime import date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select, update
@@ -60,34 +59,11 @@ def test_the_schedule_ends_publicity_on_the_end_date_once_however_many_scheduler
     assert read(app, select(func.count()).select_from(TaskRun).where(TaskRun.task == "publicity_sweep")) == [(1,)]
 
 
-@pytest.fixture
-def receiver():
-    """A webhook peer that records every notice it is sent."""
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["id"])
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", received
-    server.shutdown()
-    thread.join()
-
-
 def test_two_workers_with_two_schedulers_send_each_notice_once(app, department, push, workers, receiver):
-    url, received = receiver
     record = factories.penalty(department)
     push(record)
     with app.app_context():
-        set_webhook("enterprise", record["uscc"], url)
+        set_webhook("enterprise", record["uscc"], receiver.url)
     for _ in range(2):  # each with its scheduler, in the notices' hour
         workers(clock=beijing(DAY, time(8, 0, 10)))
 
@@ -97,9 +73,10 @@ def test_two_workers_with_two_schedulers_send_each_notice_once(app, department, 
 
     [(result,)] = wait_for(sent)
     assert result["repair_notices"] >= 1
-    wait_for(lambda: received)
+    wait_for(lambda: receiver.received)
     threading.Event().wait(5)  # the other worker's offers of the same minute, and the next minute's delivery
-    assert len(received) == len(set(received)) >= 1
+    sent_ids = [notice["id"] for notice in receiver.received]
+    assert len(sent_ids) == len(set(sent_ids)) >= 1
 
 
 def test_a_worker_killed_mid_import_loses_nothing_and_another_finishes_it(app, workers, tmp_path):

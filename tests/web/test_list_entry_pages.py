@@ -37,6 +37,11 @@ def listed(push, department):
     return {name: (row, record_id) for (name, row), record_id in zip(rows.items(), ids, strict=True)}
 
 
+def _article(html: str, record_id: int) -> str:
+    start = html.index(f'id="record-{record_id}"')
+    return html[start:html.index("</article>", start)]
+
+
 def _section(html: str, record_id: int) -> str:
     start = html.index(f'id="record-{record_id}"')
     return html[start:html.index("</section>", start)]
@@ -77,9 +82,8 @@ def test_the_enterprise_sees_its_entries_with_their_state_in_its_workspace(app, 
     assert "列入中，公示中" in html and "有效，公示中" in html and "履约状态：未履约" in html
     assert "守信激励信息，无需信用修复" in html and "信用承诺信息不适用信用修复" in html
     # Early removal (移出): from the abnormal list at once, from the dishonesty list after a year.
-    abnormal = html[html.index(f'id="record-{listed["abnormal"][1]}"'):][:2000]
-    assert "可申请信用修复" in abnormal
-    dishonesty = html[html.index(f'id="record-{listed["dishonesty"][1]}"'):][:2000]
+    assert "可申请信用修复" in _article(html, listed["abnormal"][1])
+    dishonesty = _article(html, listed["dishonesty"][1])
     assert "最短列入期未满" in dishonesty and "可申请信用修复" not in dishonesty
     page = client.get(f"/enterprise/records/{listed['removed'][1]}").get_data(as_text=True)
     for text in ("移出日期", "移出原因", "已补报年度报告", "列入事由", "通过登记的住所无法联系", "列入机关"):
