@@ -7,10 +7,8 @@ import re
 import sys
 import time
 
-from flask import has_request_context
-
 from .access.services import KEY_PREFIX
-from .audit.services import request_id
+from .audit.services import current_request_id
 from .domain.masking import mask_id
 
 # An ID number (居民身份证号码): 17 digits and a check character, not part of a longer number, whatever
@@ -49,17 +47,13 @@ class MaskSecrets(logging.Filter):
 
 
 class RequestId(logging.Filter):
-    """Adds the current request's id to a record ("-" outside a request, unless the record has one)."""
+    """Adds the current request's id to a record: the request being answered, or the one that started the
+    task being run ("-" for neither, unless the record has one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = current_request_id() or "-"
         return True
-
-
-def current_request_id() -> str | None:
-    """The id of the request being answered (a task started by it carries it on, as `extra={"request_id": ...}`)."""
-    return request_id() if has_request_context() else None
 
 
 class JsonLines(logging.Formatter):

@@ -8,8 +8,10 @@ from datetime import timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
 from registry import create_app
+from registry.audit.models import AuditEntry
 from registry.bootstrap import initialise
 from registry.db import utcnow
 from registry.extensions import db
@@ -158,7 +160,8 @@ ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
     """Imports, pushes and searches of records that carry ID numbers, keys good and bad, and an
-    unexpected error quoting both: every JSON line is masked and carries its request's id."""
+    unexpected error quoting both: every JSON line is masked and carries its request's id, the queued
+    import's lines and audit entries the id of the upload that started it."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
                       "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json"})
     with app.app_context():
@@ -180,14 +183,18 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
         rows.append(factories.penalty(dep, legal_rep_id_no=person, decision_date="not a date"))
         write_csv(tmp_path / "upload.csv", rows)
         with open(tmp_path / "upload.csv", "rb") as stream:
-            upload = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")}, headers=headers)
+            upload = client.post("/api/v1/imports", data={"file": (stream, "upload.csv")},
+                                 headers={**headers, "X-Request-ID": "upload-1"})
         assert wait_for_job(client, upload.headers["Location"], headers)["state"] == "done"
-        assert client.post("/api/v1/records", json=factories.penalty(dep, legal_rep_id_no=person),
-                           headers=headers).status_code == 200
+        push = client.post("/api/v1/records", json=factories.penalty(dep, legal_rep_id_no=person), headers=headers)
+        assert push.status_code == 200
         assert client.get("/api/v1/search", query_string={"q": rows[0]["party_name"]}).status_code == 200
         assert client.get("/api/v1/records", headers=factories.auth(key[:-2] + "zz")).status_code == 401
         traced = client.get("/explode", headers={**headers, "X-Request-ID": "trace-1"})
         assert traced.status_code == 500
+        with app.app_context():
+            imported = db.session.scalars(select(AuditEntry.request_id).where(AuditEntry.action == "record.insert"))
+            assert set(imported) == {"upload-1", push.headers["X-Request-ID"]}
     finally:
         workers.stop()
         configure("WARNING", "text")
@@ -199,6 +206,8 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
     answered = [event for event in events if event["logger"] == "registry.request"]
     assert {"/api/v1/imports", "/api/v1/records", "/api/v1/search"} <= {event["route"] for event in answered}
     assert all(event["request_id"] != "-" and event["latency_ms"] >= 0 for event in answered)
+    queued = next(event for event in events if event.get("task") == "import_job")
+    assert queued["request_id"] == "upload-1" and queued["message"].startswith("task import_job done in ")
 
 
 def test_gunicorn_workers_add_up_in_one_scrape(tmp_path):

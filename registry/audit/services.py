@@ -4,6 +4,9 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +25,8 @@ from .models import AuditEntry
 CHAIN_LOCK_KEY = int.from_bytes(hashlib.sha256(b"credit-registry audit trail").digest()[:8], "big", signed=True)
 SYSTEM = "system"  # the role of the platform itself: a daily job, a command at the terminal
 _REQUEST_ID = "registry.request_id"
+# The id of the request that started the task being run: its log lines and audit entries name it too.
+_CARRIED_REQUEST_ID: ContextVar[str | None] = ContextVar("carried_request_id", default=None)
 
 
 # A caller's X-Request-Id (a proxy's, a client's) is kept when it is a plain token that fits the column.
@@ -37,6 +42,21 @@ def request_id() -> str:
     return request.environ[_REQUEST_ID]
 
 
+def current_request_id() -> str | None:
+    """The id of the request being answered, or of the request that started the task being run."""
+    return request_id() if has_request_context() else _CARRIED_REQUEST_ID.get()
+
+
+@contextmanager
+def carrying(request_id: str | None) -> Iterator[None]:
+    """Run a task started by the request `request_id` (None: started by the schedule or a command)."""
+    token = _CARRIED_REQUEST_ID.set(request_id)
+    try:
+        yield
+    finally:
+        _CARRIED_REQUEST_ID.reset(token)
+
+
 def note(action: str, actor, object_type: str | None = None, object_id=None, details: dict | None = None) -> dict:
     """An entry's values but its hashes, taken when the action is done: who did it (a Viewer, or None
     for the platform itself), to what, when, from which address in which request."""
@@ -50,7 +70,7 @@ def note(action: str, actor, object_type: str | None = None, object_id=None, det
         "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),
         "address": request.remote_addr if in_request else None,
-        "request_id": request_id() if in_request else None,
+        "request_id": current_request_id(),
         # As the JSON column gives it back (lists, not tuples), so that the hash reads the same then as now.
         "details": json.loads(json.dumps(details or {}, ensure_ascii=False)),
     }

@@ -8,6 +8,7 @@ tasks' hourly offers). Tasks are idempotent, so a task offered twice has its eff
 """
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,10 +19,12 @@ from huey import Huey
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
+from ..audit.services import carrying, current_request_id
 from ..config import Config
 from ..metrics import count_task
 
 EXTENSION = "registry.queue"
+STARTED_BY = "request_id"  # the keyword a task is enqueued with: the request that started it
 log = logging.getLogger(__name__)
 
 
@@ -53,12 +56,13 @@ def build(app: Flask, tasks: dict[str, tuple[Callable, dict]], schedule, schedul
     huey = _huey(config)
     queue = Queue(huey)
     for name, (function, options) in tasks.items():
-        queue.tasks[name] = huey.task(name=name, **options)(_in_context(app, function, name))
+        queue.tasks[name] = huey.task(name=name, **options)(_in_context(app, function, name, logging.INFO))
     external_search = config.SEARCH_URL != "builtin"
     for entry in schedule:
         if entry.external_search_only and not external_search:
             continue
-        work = _in_context(app, _at_now(huey, scheduled[entry.task]), f"schedule.{entry.task}")
+        # The schedule offers its tasks every minute or hour: their runs are logged only when debugging.
+        work = _in_context(app, _at_now(huey, scheduled[entry.task]), f"schedule.{entry.task}", logging.DEBUG)
         huey.periodic_task(entry.due, name=f"schedule.{entry.task}", retries=2, retry_delay=60)(work)
     app.extensions[EXTENSION] = queue
     return queue
@@ -88,16 +92,21 @@ def _at_now(huey: RegistryHuey, function: Callable) -> Callable:
     return scheduled
 
 
-def _in_context(app: Flask, function: Callable, name: str) -> Callable:
-    """The task's function run in an application context, each run counted by name and outcome (/metrics)."""
+def _in_context(app: Flask, function: Callable, name: str, done_level: int) -> Callable:
+    """The task's function run in an application context, carrying the id of the request that started
+    it into its log lines and audit entries; each run counted by name and outcome (/metrics) and logged
+    (a failure as a warning, a success at `done_level`)."""
     def in_context(*args, **kwargs):
-        with app.app_context():
+        with app.app_context(), carrying(kwargs.pop(STARTED_BY, None)):
+            started = time.monotonic()
             try:
                 result = function(*args, **kwargs)
             except BaseException:
                 count_task(name, ok=False)
+                log.warning("task %s failed after %.1f s", name, time.monotonic() - started, extra={"task": name})
                 raise
             count_task(name, ok=True)
+            log.log(done_level, "task %s done in %.1f s", name, time.monotonic() - started, extra={"task": name})
             return result
 
     in_context.__name__ = function.__name__
@@ -109,8 +118,9 @@ def queue_of(app: Flask | None = None) -> Queue:
 
 
 def enqueue(name: str, *args) -> None:
-    """Put the task `name` on the current application's queue."""
-    queue_of().tasks[name](*args)
+    """Put the task `name` on the current application's queue, marked with the request that started it."""
+    started_by = current_request_id()
+    queue_of().tasks[name](*args, **({STARTED_BY: started_by} if started_by else {}))
 
 
 def waiting(name: str) -> set[tuple]:
