@@ -26,7 +26,8 @@ from tests.services import opensearch_url, postgres_url
 settings.load_profile("ci")
 
 BACKENDS = ("sqlite", "postgresql")
-pytest_plugins = ("tests.engines",)  # `engine_app`: the built-in engine and a real OpenSearch node
+# `engine_app`: the built-in engine and a real OpenSearch node; the check that no log line leaked a secret.
+pytest_plugins = ("tests.engines", "tests.logscan")
 
 
 def database_url(backend: str, tmp_path_factory) -> str:
@@ -192,10 +193,10 @@ def push(client, department_key):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _quiet_logs():
-    """Warnings and errors only. (A missing service fails its tests, in CI and locally alike:
-    tests/services.py raises, it never skips.)"""
-    os.environ.setdefault("REGISTRY_LOG_LEVEL", "WARNING")
+def _logs_as_deployed():
+    """The default level of a deployment (INFO: a line per request and per queued task), so that the
+    suite's last check (tests/logscan.py) reads what an operator's log would hold."""
+    os.environ.setdefault("REGISTRY_LOG_LEVEL", "INFO")
 
 
 @pytest.fixture

@@ -31,15 +31,18 @@ def served(instance_dir: Path, *serve_options: str, env: dict | None = None, log
     subprocess.run([*REGISTRY, "init"], env=env, check=True, capture_output=True)
     port = free_port()
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed with the server)
+    errors_path = instance_dir.with_name(f"{instance_dir.name}-serve-{port}.log")  # read by tests/logscan.py
+    errors = open(errors_path, "wb")  # noqa: SIM115 (closed with the server)
     server = subprocess.Popen([*REGISTRY, "serve", "--bind", f"{HOST}:{port}", *serve_options], env=env,
-                              stdout=output, stderr=subprocess.PIPE, start_new_session=True)
+                              stdout=output, stderr=errors, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
-        _wait_ready(base, server)
+        _wait_ready(base, server, errors_path)
         yield base
     finally:
         os.killpg(server.pid, 15)
         server.wait(30)
+        errors.close()
         if log:
             output.close()
 
@@ -52,16 +55,16 @@ def registry_command(instance_dir: Path, *args: str) -> subprocess.CompletedProc
 
 def _instance_env(instance_dir: Path, env: dict | None = None) -> dict:
     """The environment of a command on the instance's own SQLite database."""
-    env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance_dir), "REGISTRY_LOG_LEVEL": "WARNING", **(env or {})}
+    env = {**os.environ, "REGISTRY_INSTANCE_DIR": str(instance_dir), **(env or {})}
     env.pop("REGISTRY_DATABASE_URL", None)
     return env
 
 
-def _wait_ready(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_ready(base: str, server: subprocess.Popen, errors: Path, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"registry serve stopped: {server.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"registry serve stopped: {errors.read_text(errors='replace')[-2000:]}")
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2):
                 return

@@ -21,6 +21,7 @@ from registry.tasks.queue import consumer, queue_of
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import wait_for_job
+from tests.logscan import leaked_lines
 from tests.served import served
 
 RECORD_ROUTE = "/api/v1/records/<int:record_id>"  # the URL rule, its converter's arguments left out
@@ -235,3 +236,15 @@ def test_task_runs_are_counted_by_name_and_outcome(client, app):
     after = scrape(client)
     assert value(after, "registry_task_runs_total", task="reindex", outcome="ok") == \
         value(before, "registry_task_runs_total", task="reindex", outcome="ok") + 1
+
+
+@pytest.mark.parametrize(("line", "leaked"), [
+    ("party 110101199003074512 fined", True),
+    ("party 110***********4512 fined", False),
+    ("key crk_" + "A" * 43 + " refused", True),
+    ("key crk_AbCdEfGh… refused", False),
+    ("job 1505021980031512345 (19 digits)", False),
+])
+def test_the_suites_log_check_finds_a_full_id_number_or_key(line, leaked):
+    """tests/logscan.py, which fails the run when any of its log lines leaked: it must see a leak."""
+    assert bool(leaked_lines(f"before\n{line}\nafter")) is leaked

@@ -27,7 +27,7 @@ def workers(app, redis, tmp_path):
     config = app.config["REGISTRY"]
     name = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "REGISTRY_DATABASE_URL": config.DATABASE_URL, "REGISTRY_INSTANCE_DIR": config.INSTANCE_DIR,
-           "REGISTRY_QUEUE_URL": redis, "REGISTRY_QUEUE_NAME": name, "REGISTRY_LOG_LEVEL": "WARNING"}
+           "REGISTRY_QUEUE_URL": redis, "REGISTRY_QUEUE_NAME": name}
     started = []
 
     def start(*options, clock=None):
