@@ -87,6 +87,19 @@ class ContentTooLarge(RegistryError):
     title = "Content too large"
 
 
+class StorageFull(RegistryError):
+    """The server's disk has no room for what the request would store; nothing of it was kept."""
+
+    status = 507
+    code = "storage_full"
+    title = "Insufficient storage"
+
+    def __init__(self, what_en: str, what_zh: str):
+        super().__init__(message_en=f"the server has no disk space left for {what_en}; nothing was stored. "
+                                    "Try again later; the operators have been told",
+                         message_zh=f"服务器磁盘空间不足，无法保存{what_zh}，未保存任何内容。请稍后重试，已通知运维人员")
+
+
 class RateLimited(RegistryError):
     status = 429
     code = "rate_limited"
