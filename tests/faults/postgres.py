@@ -41,18 +41,16 @@ class ThrowawayPostgres:
                           "--locale=C.UTF-8")
         self.start()
         self._as_postgres("psql", "-h", self.folder, "-p", self.port, "-qX", "-v", "ON_ERROR_STOP=1",
-                          "-c", f"CREATE DATABASE {DATABASE} TEMPLATE template0 ENCODING 'UTF8'",
-                          "-c", "SELECT 1", bin_of="psql")
+                          "-c", f"CREATE DATABASE {DATABASE} TEMPLATE template0 ENCODING 'UTF8'")
         self._as_postgres("psql", "-h", self.folder, "-p", self.port, "-d", DATABASE, "-qX",
-                          "-c", "CREATE EXTENSION pg_trgm", bin_of="psql")
+                          "-c", "CREATE EXTENSION pg_trgm")
 
     @property
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{DATABASE}"
 
-    def _as_postgres(self, program: str, *args, bin_of: str | None = None) -> None:
-        executable = self.bin / program if bin_of is None else shutil.which(program) or self.bin / program
-        command = ["runuser", "-u", "postgres", "--", str(executable), *map(str, args)]
+    def _as_postgres(self, program: str, *args) -> None:
+        command = ["runuser", "-u", "postgres", "--", str(self.bin / program), *map(str, args)]
         done = subprocess.run(command, cwd="/", capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"{program} failed: {done.stderr.strip()}\n{self._log_tail()}")
@@ -80,7 +78,12 @@ class ThrowawayPostgres:
             time.sleep(0.1)
         self.start()
 
+    def halt(self) -> None:
+        """pg_ctl stop -m fast: down until start()."""
+        self._pg_ctl("stop", "-m", "fast")
+
     def stop(self) -> None:
+        """Stopped for good: the folder goes too."""
         self._pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
 

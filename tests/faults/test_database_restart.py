@@ -67,3 +67,23 @@ def test_no_acknowledged_write_is_lost_when_the_database_restarts(restartable_ap
         stored = set(db.session.scalars(select(Record.uscc).where(Record.uscc.in_(sent))))
     assert pushes.accepted() <= stored  # nothing acknowledged was lost
     assert len(stored) >= len(pushes.accepted()) >= at_fault + AFTER
+
+
+def test_while_the_database_is_down_people_are_told_to_come_back_and_then_served(restartable_app, throwaway_postgres):
+    app, client = restartable_app, restartable_app.test_client()
+    with app.app_context():
+        department = factories.department("market_supervision")
+    record = factories.penalty(department)
+    headers = factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"]))
+    assert client.post("/api/v1/records", json=record, headers=headers).status_code == 200
+    throwaway_postgres.halt()
+    try:
+        api = client.get(f"/api/v1/enterprises/{record['uscc']}")
+        page = client.get(f"/enterprises/{record['uscc']}", headers={"Accept": "text/html"})
+    finally:
+        throwaway_postgres.start()
+    assert (api.status_code, api.json["code"], api.headers["Retry-After"]) == (503, "database_unavailable", "5")
+    assert page.status_code == 503 and "服务暂时不可用" in page.get_data(as_text=True)
+    assert page.headers["Retry-After"] == "5"
+    assert client.get(f"/api/v1/enterprises/{record['uscc']}").json["name"] == record["party_name"]
+    assert client.get(f"/enterprises/{record['uscc']}").status_code == 200
