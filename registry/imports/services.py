@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .. import metrics
 from ..access.models import Principal
@@ -220,20 +220,24 @@ def _explained():
         yield
     except ImportFileError:
         raise
-    except OperationalError as exc:
-        cause = (str(exc.orig or exc).splitlines() or ["?"])[0][:200]
-        log.error("import cut: the database connection was lost (%s)", cause)
-        raise ImportFileError(message_en=f"the database connection was lost ({cause}); upload the same file again "
-                                         "to resume after the last committed row",
-                              message_zh=f"数据库连接中断（{cause}）；重新上传同一文件即可从最后入库的行之后继续",
-                              code="database_unavailable") from exc
     except Exception as exc:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:  # restarted, killed, failed over
+            raise _connection_lost(exc) from exc
         # One readable line (a CLI user gets no traceback); the traceback too when debugging.
         cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
         log.error("import stopped unexpectedly: %s", cause, exc_info=log.isEnabledFor(logging.DEBUG))
         raise ImportFileError(message_en=f"the import stopped unexpectedly ({cause})",
                               message_zh=f"导入意外中断（{cause}）",
                               code="internal_error") from exc
+
+
+def _connection_lost(exc: DBAPIError) -> ImportFileError:
+    cause = (str(exc.orig or exc).splitlines() or ["?"])[0][:200]
+    log.error("import cut: the database connection was lost (%s)", cause)
+    return ImportFileError(message_en=f"the database connection was lost ({cause}); upload the same file again to "
+                                      "resume after the last committed row",
+                           message_zh=f"数据库连接中断（{cause}）；重新上传同一文件即可从最后入库的行之后继续",
+                           code="database_unavailable")
 
 
 def _save_progress(job: ImportJob, tally: Tally) -> None:
