@@ -4,6 +4,7 @@ from dataclasses import KW_ONLY, asdict, dataclass
 
 from flask import Flask, Response, json, render_template, request
 from marshmallow import Schema, fields
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .domain.errors import BilingualError
@@ -87,10 +88,41 @@ class ContentTooLarge(RegistryError):
     title = "Content too large"
 
 
+class StorageFull(RegistryError):
+    """The server's disk has no room for what the request would store; nothing of it was kept."""
+
+    status = 507
+    code = "storage_full"
+    title = "Insufficient storage"
+
+    def __init__(self, what_en: str, what_zh: str):
+        super().__init__(message_en=f"the server has no disk space left for {what_en}; nothing was stored. "
+                                    "Try again later; the operators have been told",
+                         message_zh=f"服务器磁盘空间不足，无法保存{what_zh}，未保存任何内容。请稍后重试，已通知运维人员")
+
+
+class DatabaseUnavailable(RegistryError):
+    """The database could not be reached or dropped the connection (restarted, failed over): retryable.
+    What the request wrote was not acknowledged, so the caller sends it again (pushes are idempotent)."""
+
+    status = 503
+    code = "database_unavailable"
+    title = "Service unavailable"
+    page_title = "服务暂时不可用"  # a page's heading, where a person reads this error
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self):
+        super().__init__(message_en="the database is unavailable for a moment; nothing of this request was "
+                                    f"acknowledged, send it again in {self.RETRY_AFTER_SECONDS} s",
+                         message_zh=f"数据库暂时不可用，本次请求未被确认，请{self.RETRY_AFTER_SECONDS}秒后重新提交",
+                         headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)})
+
+
 class RateLimited(RegistryError):
     status = 429
     code = "rate_limited"
     title = "Too many requests"
+    page_title = "请求过于频繁"
 
     def __init__(self, retry_after: int):
         super().__init__(message_en=f"too many requests; try again in {retry_after} s",
@@ -174,8 +206,8 @@ def _wants_a_page() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(RegistryError)
     def handle_registry_error(exc: RegistryError):
-        if isinstance(exc, RateLimited) and _wants_a_page():
-            page = render_template("web/error.html", title="请求过于频繁", details=[exc.message_zh], params={})
+        if isinstance(exc, (RateLimited, DatabaseUnavailable)) and _wants_a_page():
+            page = render_template("web/error.html", title=exc.page_title, details=[exc.message_zh], params={})
             return page, exc.status, exc.headers
         return problem(exc.status, exc.code, exc.title, message_en=exc.message_en, message_zh=exc.message_zh,
                        errors=exc.errors, headers=exc.headers)
@@ -191,6 +223,13 @@ def register_error_handlers(app: Flask) -> None:
         headers = {k: v for k, v in exc.get_headers() if k != "Content-Type"}  # Allow of a 405, for one
         return problem(status, code, exc.name, message_en=exc.description or exc.name,
                        message_zh=_HTTP_ZH.get(status, exc.name), errors=errors, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unavailable(exc: OperationalError):
+        # The pool's pre-ping replaces a dead connection at checkout; one lost mid-request ends that
+        # request here, and the session is discarded with the request's context.
+        app.logger.warning("database unavailable: %s", (str(exc.orig or exc).splitlines() or ["?"])[0])
+        return handle_registry_error(DatabaseUnavailable())
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

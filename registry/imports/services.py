@@ -7,11 +7,13 @@ row exactly once. Rejected rows are stored with their file row number, field, va
 
 import hashlib
 import logging
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .. import metrics
 from ..access.models import Principal
@@ -41,6 +43,9 @@ COUNTERS = ("inserted", "updated", "unchanged", "rejected")
 WARNINGS_KEPT = 100  # a job's report keeps its first warnings, not one a row of a million
 BULK_CACHE_KB = 32 * 1024
 BULK_CHECKPOINT_PAGES = 16384  # of 4 KB
+# How long a job cut by a lost database connection waits for the database to say so in the job: a
+# restart takes seconds. Past that the job stays running until the schedule offers it again.
+DATABASE_RETURN_SECONDS = 30
 
 
 @dataclass
@@ -156,13 +161,26 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
         job.state, job.finished_at = STOPPED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     except ImportFileError as exc:
-        uow.rollback()
-        job = uow.session.get(ImportJob, job_id)
+        job = _reread(uow, job_id)
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     uow.commit(tally.seconds)
     metrics.count_import_rows({name: getattr(job, name) - before[name] for name in COUNTERS})  # this run's
     return job
+
+
+def _reread(uow: UnitOfWork, job_id: int) -> ImportJob:
+    """The job, after rolling its failed batch back; waits DATABASE_RETURN_SECONDS at most for a
+    database that went away (the batch failed because it did)."""
+    deadline = time.monotonic() + DATABASE_RETURN_SECONDS
+    while True:
+        uow.rollback()
+        try:
+            return uow.session.get(ImportJob, job_id)
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def _uploader(principal_id: int | None) -> Viewer | None:
@@ -203,12 +221,23 @@ def _explained():
     except ImportFileError:
         raise
     except Exception as exc:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:  # restarted, killed, failed over
+            raise _connection_lost(exc) from exc
         # One readable line (a CLI user gets no traceback); the traceback too when debugging.
         cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
         log.error("import stopped unexpectedly: %s", cause, exc_info=log.isEnabledFor(logging.DEBUG))
         raise ImportFileError(message_en=f"the import stopped unexpectedly ({cause})",
                               message_zh=f"导入意外中断（{cause}）",
                               code="internal_error") from exc
+
+
+def _connection_lost(exc: DBAPIError) -> ImportFileError:
+    cause = (str(exc.orig or exc).splitlines() or ["?"])[0][:200]
+    log.error("import cut: the database connection was lost (%s)", cause)
+    return ImportFileError(message_en=f"the database connection was lost ({cause}); upload the same file again to "
+                                      "resume after the last committed row",
+                           message_zh=f"数据库连接中断（{cause}）；重新上传同一文件即可从最后入库的行之后继续",
+                           code="database_unavailable")
 
 
 def _save_progress(job: ImportJob, tally: Tally) -> None:

@@ -1,7 +1,9 @@
 """Storing uploaded files under the instance directory, named by their content hash, and making
 them jobs unless the limits refuse them."""
 
+import errno
 import hashlib
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -9,11 +11,13 @@ from pathlib import Path
 from werkzeug.datastructures import FileStorage
 
 from ..departments.models import Department
-from ..errors import RegistryError, ValidationFailed
+from ..errors import RegistryError, StorageFull, ValidationFailed
 from . import limits, services
 from .models import ImportJob
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx", ".ndjson", ".jsonl"}
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+log = logging.getLogger(__name__)
 
 
 def store(upload: FileStorage, instance_dir: str) -> Path:
@@ -25,13 +29,20 @@ def store(upload: FileStorage, instance_dir: str) -> Path:
                                           "请上传 .csv、.xlsx 或 .ndjson 文件",
                                code="unsupported_file_type")
     folder = Path(instance_dir) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".partial-{uuid.uuid4().hex}"
     digest = hashlib.sha256()
-    with open(partial, "wb") as out:
-        while chunk := upload.stream.read(1 << 20):
-            digest.update(chunk)
-            out.write(chunk)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as out:
+            while chunk := upload.stream.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)  # a half-written file is no upload: nothing of it stays
+        if exc.errno not in NO_SPACE:
+            raise
+        log.error("an upload was refused: no space left in %s (%s)", folder, exc.strerror)
+        raise StorageFull("the uploaded file", "上传的文件") from None
     final = folder / f"{digest.hexdigest()}{suffix}"
     os.replace(partial, final)
     return final

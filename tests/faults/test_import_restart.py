@@ -1,0 +1,69 @@
+"""PostgreSQL restarted, or its postmaster killed, in the middle of an uploaded import: the job fails with
+a message that says what happened and how far it got, the same file uploaded again resumes it, and every
+row then lands exactly once."""
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.imports.models import ImportJob
+from registry.records.models import Record
+from tests import factories
+from tests.faults.conftest import BATCH_ROWS
+from tests.imports.files import write_csv
+from tests.imports.test_import_jobs import wait_for_job
+
+pytestmark = pytest.mark.postgres
+
+ROWS = 4000
+
+
+def upload(client, path, headers):
+    with open(path, "rb") as stream:
+        answer = client.post("/api/v1/imports", data={"file": (stream, path.name)}, headers=headers,
+                             content_type="multipart/form-data")
+    assert answer.status_code == 202, answer.json
+    return answer
+
+
+def committed(client, url, headers) -> int:
+    job = client.get(url, headers=headers).json
+    assert job["state"] == "running" or job["rows_committed"] == 0, "the import ended before the fault: make it longer"
+    return job["rows_committed"]
+
+
+@pytest.mark.parametrize("fault", ["restart", "crash"])
+def test_an_import_cut_by_a_database_restart_resumes_to_one_copy_of_each_row(restartable_app, throwaway_postgres,
+                                                                          tmp_path, fault):
+    app, client = restartable_app, restartable_app.test_client()
+    with app.app_context():
+        department = factories.department("market_supervision")
+    headers = factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"]))
+    rows = [factories.penalty(department) for _ in range(ROWS)]
+    path = tmp_path / f"penalties-{fault}.csv"
+    write_csv(path, rows)
+
+    url = upload(client, path, headers).headers["Location"]
+    deadline = time.monotonic() + 60
+    while committed(client, url, headers) < 3 * BATCH_ROWS:
+        assert time.monotonic() < deadline, "the import did not start"
+        time.sleep(0.02)
+    getattr(throwaway_postgres, fault)()
+
+    cut = wait_for_job(client, url, headers)
+    assert cut["state"] == "failed", cut
+    assert 0 < cut["rows_committed"] < ROWS
+    assert "database connection was lost" in cut["message_en"] and "upload the same file again" in cut["message_en"]
+    assert "数据库连接中断" in cut["message_zh"]
+
+    again = upload(client, path, headers)
+    assert again.headers["Location"] == url  # the same job, resumed after its last committed batch
+    done = wait_for_job(client, url, headers, seconds=120)
+    assert (done["state"], done["rows_read"], done["inserted"], done["rejected"]) == ("done", ROWS, ROWS, 0)
+    usccs = [row["uscc"] for row in rows]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Record).where(Record.uscc.in_(usccs))) == ROWS
+        assert db.session.scalar(select(func.count()).select_from(ImportJob).where(ImportJob.path.contains(
+            path.stem))) <= 1
