@@ -1,4 +1,5 @@
-"""Operations endpoints: liveness and readiness (database, search engine); metrics: registry.monitoring."""
+"""Operations endpoints: liveness and readiness (database, search engine, task queue, outbox lag);
+metrics: registry.monitoring."""
 
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ from search.connection import SearchUnavailable, server_info
 from .extensions import db
 from .outbox import lag_seconds
 from .runtime import settings
+from .tasks.queue import queue_of
 
 bp = Blueprint("ops", __name__)
 
@@ -37,8 +39,18 @@ def readyz():
             checks["search_engine"] = f"{info.distribution} {info.version}"
         except SearchUnavailable as exc:
             checks["search"] = f"error: {exc}"
-    ready = checks["database"] == "ok" and checks["search"] == "ok" and _outbox_in_bound(checks)
+    checks["queue"] = _queue_state()
+    ready = all(checks[name] == "ok" for name in ("database", "search", "queue")) and _outbox_in_bound(checks)
     return {"status": "ready" if ready else "not_ready", "checks": checks}, 200 if ready else 503
+
+
+def _queue_state() -> str:
+    """ok when the task queue's storage answers (Redis, or the embedded queue's SQLite file)."""
+    try:
+        queue_of().huey.pending_count()
+    except Exception as exc:  # readiness reports, it does not raise
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
 
 
 def _outbox_in_bound(checks: dict) -> bool:

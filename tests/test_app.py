@@ -3,6 +3,7 @@
 import pytest
 
 from registry import create_app
+from registry.bootstrap import initialise
 from registry.config import Config, ConfigError
 
 
@@ -53,7 +54,7 @@ def test_create_app_rejects_bad_overrides(tmp_path):
 def test_health_readiness_and_metrics(client):
     assert client.get("/healthz").json == {"status": "ok"}
     ready = client.get("/readyz").json
-    assert ready["status"] == "ready" and ready["checks"]["database"] == "ok"
+    assert ready["status"] == "ready" and ready["checks"]["database"] == ready["checks"]["queue"] == "ok"
     before = _not_found_records(client)  # the counters are per process: other tests count too
     client.get("/api/v1/records/1")
     assert _not_found_records(client) == before + 1
@@ -63,6 +64,17 @@ def test_a_database_never_initialised_is_not_ready(tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}", "INSTANCE_DIR": str(tmp_path)})
     answer = app.test_client().get("/readyz")
     assert answer.status_code == 503 and "run registry init" in answer.json["checks"]["database"]
+
+
+def test_a_queue_that_does_not_answer_is_not_ready(tmp_path):
+    """Scale-out workers read Redis: a web node that cannot reach it takes no uploads it could not queue."""
+    unreachable = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'r.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
+                              "QUEUE_URL": "redis://127.0.0.1:9/0"})
+    with unreachable.app_context():
+        initialise()
+    answer = unreachable.test_client().get("/readyz")
+    assert answer.status_code == 503 and answer.json["checks"]["queue"] == "error: ConnectionError"
+    assert answer.json["checks"]["database"] == "ok"
 
 
 def _not_found_records(client) -> float:
