@@ -1,7 +1,7 @@
 """Import benchmark: the product's import into SQLite and PostgreSQL against a raw COPY, same file.
 
     python bench/import.py [--rows 1000000] [--file PATH] [--department USCC] [--only sqlite|postgresql]
-                           [--postgres URL] [--search-url URL] [--again] [--writer-alone]
+                           [--postgres URL] [--search-url URL] [--again] [--reindex] [--writer-alone]
 
 Generates (or reuses) a penalty file with 1% bad rows, then in one run measures:
   * `registry import` into a fresh SQLite database and into a fresh PostgreSQL database
@@ -18,6 +18,10 @@ share of time spent indexing is printed. `--search-url http://...` measures the 
 by `registry search drain` in another process (the import then only writes the outbox).
 `--again` then imports the same file a second time into the same database: every row must come
 back unchanged, and the line says how long finding that out took.
+`--reindex` then runs `registry reindex` on the imported database (the built-in engine: every
+document built again and indexed) against the limit of the database's own indexing, in the same run:
+FTS5's `rebuild` of both indexes on SQLite, REINDEX of the search tables on PostgreSQL, over the
+documents the reindex wrote (documents a second each, and the ratio).
 `--writer-alone` then measures the two halves of a PostgreSQL import apart, with nothing else
 running: its workers validating, preparing and encoding the whole file (into a temporary file)
 with no writer waiting for them, then the limit of the statements themselves: the product's
@@ -189,13 +193,17 @@ def timed_process(args: list[str], env: dict, database: str | None) -> tuple[flo
         return elapsed, cpu, by_role.totals(), (peak_rss // 1024, peak_pss // 1024), out.read()
 
 
+def bench_env(database_url: str, search_url: str = "builtin") -> dict:
+    instance = tempfile.mkdtemp(prefix="registry-bench-")
+    return {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
+            "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
+
+
 def product_import(database_url: str, path: Path, department: str, search_url: str = "builtin",
                    again: bool = False) -> list[dict]:
     """`registry import` of the file into a fresh database; with `again`, then a second import of the
     same file into the same database (every row should come back unchanged)."""
-    instance = tempfile.mkdtemp(prefix="registry-bench-")
-    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_INSTANCE_DIR": instance,
-           "REGISTRY_LOG_LEVEL": "WARNING", "REGISTRY_SEARCH_URL": search_url}
+    env = bench_env(database_url, search_url)
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     database = database_url.rsplit("/", 1)[1] if database_url.startswith("postgresql") else None
     results = []
@@ -206,6 +214,30 @@ def product_import(database_url: str, path: Path, department: str, search_url: s
         results.append({"seconds": seconds, "cpu_seconds": cpu, "cpu_by_role": by_role, "rss_mb": rss,
                         "pss_mb": pss, "rows": summary["rows"], "summary": summary})
     return results
+
+
+def reindex(database_url: str) -> tuple[dict, dict]:
+    """`registry reindex` of the built-in engine, then the database indexing those documents alone."""
+    database = database_url.rsplit("/", 1)[1] if database_url.startswith("postgresql") else None
+    seconds, cpu, by_role, (rss, pss), out = timed_process([str(BIN / "registry"), "reindex"],
+                                                           bench_env(database_url), database)
+    documents = json.loads(out.strip().splitlines()[-1])["indexed"]
+    product = {"seconds": seconds, "cpu_seconds": cpu, "cpu_by_role": by_role, "rss_mb": rss, "pss_mb": pss,
+               "rows": documents}
+    if database is None:
+        import sqlite3
+
+        statements = [f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')" for fts in ("search_fts", "search_text_fts")]
+        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    else:
+        statements = ["REINDEX TABLE search_documents", "REINDEX TABLE search_document_texts"]
+        connection = psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"))
+    started = time.perf_counter()
+    with connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+    return product, {"seconds": time.perf_counter() - started, "rows": documents, "rss_mb": None}
 
 
 def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, dict]:
@@ -283,26 +315,32 @@ def raw_copy(admin_url: str, path: Path) -> dict:
     return {"seconds": seconds, "rows": rows, "rss_mb": None}
 
 
-def report(name: str, result: dict, limit: dict | None) -> None:
+def report(name: str, result: dict, limit: dict | None, unit: str = "rows", raw: str = "raw COPY") -> None:
     rate = result["rows"] / result["seconds"]
-    ratio = f"{rate / (limit['rows'] / limit['seconds']):.2f}x raw COPY" if limit else "limit"
+    ratio = f"{rate / (limit['rows'] / limit['seconds']):.2f}x {raw}" if limit else "limit"
     rss = f"peak RSS {result['rss_mb']} MB (PSS {result['pss_mb']} MB)" if result["rss_mb"] is not None else ""
-    print(f"{name:<26} {result['rows']:>9} rows {result['seconds']:>8.1f} s {rate:>9,.0f} rows/s  {ratio:<16} {rss}")
-    if "summary" in result:
-        summary = result["summary"]
-        counts = ("inserted", "updated", "unchanged", "rejected")
-        print("   ", json.dumps({k: summary[k] for k in counts if k in summary}))
+    seconds = result["seconds"]
+    print(f"{name:<26} {result['rows']:>9} {unit} {seconds:>8.1f} s {rate:>9,.0f} {unit}/s  {ratio:<16} {rss}")
+    summary = result.get("summary", {})
+    if counts := {k: summary[k] for k in ("inserted", "updated", "unchanged", "rejected") if k in summary}:
+        print("   ", json.dumps(counts))
+    if "cpu_seconds" in result:
         cpu = result["cpu_seconds"]
-        print(f"    machine CPU busy {cpu:.1f} s ({cpu / result['rows'] * 1e6:.0f} µs a row, all processes: "
+        print(f"    machine CPU busy {cpu:.1f} s ({cpu / result['rows'] * 1e6:.0f} µs a {unit[:-1]}, all processes: "
               f"{cpu / result['seconds']:.2f} of the {os.cpu_count()} cores)")
         if by_role := result.get("cpu_by_role"):
             parts = sorted(by_role.items(), key=lambda item: -item[1]) + [("the rest", cpu - sum(by_role.values()))]
             print("    of it by process:", ", ".join(f"{role} {seconds:.1f} s" for role, seconds in parts))
-        stages = sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1])
-        print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
+        if stages := sorted(summary.get("seconds", {}).items(), key=lambda item: -item[1]):
+            print("    seconds by stage:", ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in stages))
         indexing = sum(seconds for stage, seconds in stages if stage in INDEXING_STAGES)
         if indexing:
             print(f"    search indexing {indexing:.1f} s: {indexing / result['seconds']:.0%} of the import's time")
+
+
+def report_reindex(database: str, product: dict, limit: dict) -> None:
+    report(f"database reindex → {database}", limit, None, "docs")
+    report(f"registry reindex → {database}", product, limit, "docs", "the database's")
 
 
 def main() -> None:
@@ -314,6 +352,8 @@ def main() -> None:
     parser.add_argument("--postgres", help="postgresql:// URL of a database on the server to use")
     parser.add_argument("--search-url", default="builtin", help="REGISTRY_SEARCH_URL of the imports")
     parser.add_argument("--again", action="store_true", help="then import the same file again (a no-op)")
+    parser.add_argument("--reindex", action="store_true",
+                        help="then `registry reindex` of the imported database against the database's own indexing")
     parser.add_argument("--writer-alone", action="store_true",
                         help="then the PostgreSQL writer alone, fed batches encoded beforehand")
     args = parser.parse_args()
@@ -324,14 +364,19 @@ def main() -> None:
     limit = raw_copy(admin, path)
     report("raw COPY (psycopg)", limit, None)
     if args.only in (None, "sqlite"):  # first: the headline
-        database = Path(tempfile.mkdtemp(prefix="registry-bench-")) / "bench.sqlite3"
-        results = product_import(f"sqlite:///{database}", path, args.department, args.search_url, args.again)
+        database = f"sqlite:///{Path(tempfile.mkdtemp(prefix='registry-bench-')) / 'bench.sqlite3'}"
+        results = product_import(database, path, args.department, args.search_url, args.again)
         for name, result in zip(("registry import → SQLite", "re-import → SQLite"), results):
             report(name, result, limit)
+        if args.reindex:
+            report_reindex("SQLite", *reindex(database))
     if args.only in (None, "postgresql"):
-        results = product_import(fresh_postgres(admin), path, args.department, args.search_url, args.again)
+        database = fresh_postgres(admin)
+        results = product_import(database, path, args.department, args.search_url, args.again)
         for name, result in zip(("registry import → PG", "re-import → PG"), results):
             report(name, result, limit)
+        if args.reindex:
+            report_reindex("PG", *reindex(database))
         if args.writer_alone:
             workers, writer = writer_alone(fresh_postgres(admin), path, args.department)
             report("PG workers alone", workers, limit)

@@ -42,8 +42,8 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
         if not pending:
             break
         public = public_condition(publish_natural_persons, today or date.today())
-        documents, deletions = _records(session, _named(session, pending, RECORD), public)
-        documents += _entities(session, _named(session, pending, ENTITY), public)
+        documents, deletions = record_documents(session, _named(session, pending, RECORD), public)
+        documents += entity_documents(session, _named(session, pending, ENTITY), public)
         try:
             engine.write(documents, deletions)
         except IndexingError as exc:
@@ -62,7 +62,7 @@ def _named(session, pending, kind: str):
     return (lambda column: among(column, ids, dialect)) if ids else None
 
 
-def _records(session, which, public) -> tuple[list, list]:
+def record_documents(session, which, public) -> tuple[list, list]:
     """Documents of the public records among those `which` picks by id, and deletions of the others."""
     if which is None:
         return [], []
@@ -90,7 +90,7 @@ def _records(session, which, public) -> tuple[list, list]:
     return documents, deletions
 
 
-def _entities(session, which, public) -> list:
+def entity_documents(session, which, public) -> list:
     if which is None:
         return []
     entities = session.execute(select(Entity.__table__).where(which(Entity.id))).mappings().all()
@@ -128,8 +128,8 @@ def document_batches(session, publish_natural_persons: bool, size: int = BATCH, 
     range of ids, which the database reads in order instead of looking up thousands of listed ids."""
     public = public_condition(publish_natural_persons, today or date.today())
     for model, build in (
-        (Entity, lambda which: _entities(session, which, public)),
-        (Record, lambda which: _records(session, which, public)[0]),
+        (Entity, lambda which: entity_documents(session, which, public)),
+        (Record, lambda which: record_documents(session, which, public)[0]),
     ):
         last = 0
         while (upto := _range_end(session, model.id, last, size)) is not None:

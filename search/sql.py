@@ -7,14 +7,12 @@ from datetime import date
 from itertools import islice
 
 from sqlalchemy import ARRAY, bindparam, cast, delete, func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from registry.db import among
 from registry.records.visibility import public_condition
 
-from . import sql_bulk
-from .drain import document_batches
+from . import sql_bulk, sql_bulk_pg
 from .engine import (
     MATCH_REASONS,
     Hit,
@@ -25,7 +23,7 @@ from .engine import (
     analyse_query,
     encode_cursor,
 )
-from .sql_bulk import UPDATED_COLUMNS
+from .sql_bulk import INSERTS, UPDATED_COLUMNS
 from .sql_documents import document_rows, highlights
 from .sql_query import (
     candidates,
@@ -50,7 +48,6 @@ BATCH = 500
 # Each way of finding a text's documents yields at most this many to rank and count: a few thousand
 # keep a search of the most generic text near 100 ms on SQLite at a million documents.
 BUILTIN_COUNT_LIMIT = 2000
-INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 HIT_COLUMNS = ("seq", "id", "kind", "uscc", "name_normalised", "former", "pinyin", "initials", "former_pinyin",
                "decision_no")
 
@@ -245,22 +242,24 @@ class BuiltinEngine:
             return self._count(connection)
 
     def rebuild(self, publish_natural_persons: bool, today: date) -> int:
-        """Replace every document by those of the database's entities and public records, in the
-        caller's transaction: built by SQL in bulk on SQLite, through `reindex` on PostgreSQL."""
+        """Replace every document by those of the database's entities and public records, in bulk, in
+        the caller's transaction (SQLite: built by SQL, FTS5 indexes by their `rebuild` command;
+        PostgreSQL: COPYed and upserted by chunks)."""
         connection = self._connection()
-        if connection.dialect.name != "sqlite":
-            return self.reindex(document_batches(self.db.session, publish_natural_persons, today=today))
-        sql_bulk.rebuild(connection, public_condition(publish_natural_persons, today))
+        if connection.dialect.name == "sqlite":
+            sql_bulk.rebuild(connection, public_condition(publish_natural_persons, today))
+        else:
+            sql_bulk_pg.rebuild(self.db.session, publish_natural_persons, today)
         return self._count(connection)
 
-    def index_pending(self, publish_natural_persons: bool, today: date) -> int | None:
+    def index_pending(self, publish_natural_persons: bool, today: date) -> int:
         """Index what the outbox names, in bulk, in the caller's transaction, and empty the outbox: how
-        many of its rows were handled. None where there is no bulk path (PostgreSQL: the outbox drain
-        after the commit indexes those changes)."""
+        many of its rows were handled."""
         connection = self._connection()
-        if connection.dialect.name != "sqlite":
-            return None
-        return sql_bulk.index_outbox(connection, public_condition(publish_natural_persons, today))
+        public = public_condition(publish_natural_persons, today)
+        if connection.dialect.name == "sqlite":
+            return sql_bulk.index_outbox(connection, public)
+        return sql_bulk_pg.index_outbox(self.db.session, public)
 
     @staticmethod
     def _count(connection) -> int:

@@ -6,12 +6,14 @@ for a single write), INSERT ... SELECT statements build the rows in the database
 transaction, and the FTS5 triggers index them as they land. Only what SQL cannot do runs in Python,
 as SQL functions of the connection: folding a party name or a record text to simplified script, and
 an entity's pinyin (`document_row` itself, so both paths make the same rows: a test compares them).
+PostgreSQL's path (search/sql_bulk_pg.py) stages rows made in Python and lands them with `upsert`
+and `delete_records` below.
 """
 
 import json
 
 from sqlalchemy import Integer, String, and_, case, cast, column, delete, func, literal, null, select, table, true
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 from registry.departments.models import Department
 from registry.domain.names import normalise_name
@@ -30,6 +32,7 @@ ROW_COLUMNS = tuple(c.name for c in docs.columns if c.name != "seq")
 UPDATED_COLUMNS = tuple(name for name in ROW_COLUMNS if name != "id")
 TEXT_COLUMNS = ("text", "document")
 # Entity rows are made once, by Python, into this table, then upserted as documents and texts.
+INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 MADE = table("search_bulk_entities", column("made", String), schema="temp")
 
 
@@ -65,10 +68,10 @@ def index(connection, which, public) -> None:
     """Index the records and entities `which(kind, id column)` picks (the records that `public`
     excludes are deleted from the index instead), in the connection's transaction."""
     _prepared(connection)
-    _delete_records(connection, which, public)
-    _upsert(connection, _record_rows(which, public), _record_texts(which, public))
+    delete_records(connection, which, public)
+    upsert(connection, _record_rows(which, public), _record_texts(which, public))
     _make_entities(connection, which, public)
-    _upsert(connection, _made_rows(), _made_texts())
+    upsert(connection, _made_rows(), _made_texts())
     connection.execute(delete(MADE))
 
 
@@ -106,9 +109,10 @@ def index_outbox(connection, public) -> int:
     return connection.execute(delete(outbox).where(outbox.c.id <= high_water)).rowcount
 
 
-def _upsert(connection, rows, text_rows) -> None:
+def upsert(connection, rows, text_rows) -> None:
     """Upsert document rows (an older version is skipped, as `BuiltinEngine.write` does), then the
     text rows of those that now hold the version the rows had."""
+    insert = INSERTS[connection.dialect.name]
     statement = insert(docs).from_select(ROW_COLUMNS, rows)
     statement = statement.on_conflict_do_update(
         index_elements=[docs.c.id],
@@ -171,7 +175,7 @@ def _record_texts(which, public):
     return _records(which, docs.c.seq, func.search_fold_text(joined), document).join(docs, held).where(public)
 
 
-def _delete_records(connection, which, public) -> None:
+def delete_records(connection, which, public) -> None:
     """Records that are not public (any more) leave the index, their text rows first."""
     gone = select(_record_id()).where(which(RECORD, Record.id), ~public)
     connection.execute(delete(texts).where(texts.c.seq.in_(select(docs.c.seq).where(docs.c.id.in_(gone)))))
