@@ -9,7 +9,7 @@ from ..enterprises.models import Entity
 from ..extensions import db
 from ..records.models import Record
 from ..records.services import note_personal_id_reads, present_records
-from ..records.visibility import visible_condition
+from ..records.visibility import sees_natural_persons, visible_condition
 from ..repairs.objections import under_objection
 from ..runtime import settings, today
 
@@ -33,12 +33,12 @@ def entity_view(entity) -> dict:
             "legal_rep": get("legal_rep"), "updated_at": get("updated_at")}
 
 
-def visible_entities(ids) -> dict[int, dict]:
-    """The entities among `ids`, as anyone may see them (a natural person's only where they are
-    published), by id."""
+def visible_entities(viewer: Viewer, ids) -> dict[int, dict]:
+    """The entities among `ids` as the viewer sees them (a natural person only by whom is shown natural
+    persons' records), by id."""
     if not ids:
         return {}
     query = select(Entity).where(among(Entity.id, ids, db.engine.dialect.name))
-    if not settings().PUBLISH_NATURAL_PERSONS:
+    if not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS):
         query = query.where(Entity.party_category != "natural_person")
     return {entity.id: entity_view(entity) for entity in db.session.scalars(query)}

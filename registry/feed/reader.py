@@ -15,6 +15,7 @@ from ..access.services import Viewer
 from ..changes import EVENT_KINDS, RECORD, FeedEvent, FeedHorizon
 from ..errors import RegistryError
 from ..extensions import db
+from ..records.visibility import sees_natural_persons
 from ..runtime import settings
 from .presenting import visible_entities, visible_records
 
@@ -78,20 +79,20 @@ def wait_for_changes(viewer: Viewer, after: int, filters: Filters, limit: int, w
 
 def present_events(viewer: Viewer, rows: list[FeedEvent]) -> list[dict]:
     records = visible_records(viewer, {row.record_id for row in rows if row.record_id is not None})
-    entities = visible_entities({row.entity_id for row in rows if EVENT_KINDS.get(row.kind) != RECORD})
-    publish_persons = settings().PUBLISH_NATURAL_PERSONS
+    entities = visible_entities(viewer, {row.entity_id for row in rows if EVENT_KINDS.get(row.kind) != RECORD})
+    hidden_persons = not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS)
     events = []
     for row in rows:
         event = {"cursor": row.id, "at": row.at, "kind": row.kind, "record_kind": row.record_kind,
                  "domain": row.domain_key, "district": row.district}
         if EVENT_KINDS.get(row.kind) == RECORD:
             shown = records.get(row.record_id)
-            if shown is None and row.natural_person and not publish_persons:
+            if shown is None and row.natural_person and hidden_persons:
                 continue  # never mention a natural person's record to whom may not see it
             event.update(record_id=row.record_id, record=shown, visible=shown is not None)
         else:
             shown = entities.get(row.entity_id)
-            if shown is None and row.natural_person and not publish_persons:
+            if shown is None and row.natural_person and hidden_persons:
                 continue
             event.update(entity_id=row.entity_id, entity=shown, visible=shown is not None)
         if row.fields:

@@ -124,8 +124,9 @@ def _subscriber(subscriber, secret: bool = False) -> dict:
 class LatestExport(MethodView):
     @blp.response(200, ManifestOut)
     def get(self):
-        """The manifest of the latest bulk export of the public record."""
-        return _with_urls(exports.manifest_of())
+        """The manifest of the latest bulk export: of the public record, or a data-sharing partner's
+        (every record on display, natural persons' included) for a partner's key."""
+        return _with_urls(exports.manifest_of(None, exports.audience_of(current_viewer())))
 
 
 @blp.route("/exports/<string(length=10):day>")
@@ -133,18 +134,20 @@ class ExportOfDay(MethodView):
     @blp.response(200, ManifestOut)
     def get(self, day: str):
         """The manifest of the export of one day (YYYY-MM-DD)."""
-        return _with_urls(exports.manifest_of(day))
+        return _with_urls(exports.manifest_of(day, exports.audience_of(current_viewer())))
 
 
 @blp.route("/exports/<string(length=10):day>/<string:name>")
 class ExportFile(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/gzip")
     def get(self, day: str, name: str):
-        """One file of an export; every download goes into the audit trail."""
-        path = exports.export_file(day, name)
+        """One file of the caller's export (the public's, or a partner's); every download goes into the
+        audit trail."""
         viewer = current_viewer()
+        audience = exports.audience_of(viewer)
+        path = exports.export_file(day, name, audience)
         with unit_of_work() as uow:
-            uow.audit("export.download", viewer, "export", f"{day}/{name}")
+            uow.audit("export.download", viewer, "export", f"{day}/{name}", {"audience": audience})
         return send_file(path, mimetype="application/gzip", as_attachment=True, download_name=name)
 
 

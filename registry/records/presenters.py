@@ -5,7 +5,7 @@ from ..domain.masking import mask_id, mask_person_name
 from ..runtime import today
 from . import layout
 from .models import COLUMN_FOR_KEY, EXPIRED, PUBLISHED, Record
-from .visibility import sees_personal_ids
+from .visibility import sees_person_names, sees_personal_ids
 
 _PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
 # Per kind: (the answer's key, the record's column) of each layout field.
@@ -28,7 +28,7 @@ def present_record(record: Record, viewer: Viewer) -> dict:
     if not sees_personal_ids(viewer, record):
         for key in _PERSONAL_ID_KEYS:
             data[key] = mask_id(data.get(key))
-        if record.party_category == "natural_person":
+        if record.party_category == "natural_person" and not sees_person_names(viewer, record):
             data["party_name"] = mask_person_name(data["party_name"])
     department = record.department
     data.update(
