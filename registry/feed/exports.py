@@ -32,7 +32,8 @@ from ..extensions import db
 from ..jsonout import json_bytes
 from ..records import layout
 from ..records.models import Record
-from ..records.services import present_records
+from ..records.presenters import presentable_rows
+from ..records.services import present_rows
 from ..records.visibility import public_condition, sees_natural_persons
 from ..repairs.objections import under_objection
 from ..runtime import settings, today
@@ -114,25 +115,25 @@ def _record_views(session):
     """Each record the widest audience may see, as {audience: its view} for the audiences that see it."""
     widest = public_condition(True, today())
     last = 0
-    while chunk := list(session.scalars(
-            select(Record).where(widest, Record.id > last).order_by(Record.id).limit(CHUNK))):
-        shown = {audience: {view["id"]: view for view in present_records(
-                    [r for r in chunk if _sees(audience, r.party_category)], viewer, under_objection)}
+    while chunk := session.execute(presentable_rows().where(widest, Record.id > last)
+                                   .order_by(Record.id).limit(CHUNK)).all():
+        disputed = under_objection([row.id for row in chunk])
+        shown = {audience: {view["id"]: view for view in present_rows(
+                    [row for row in chunk if _sees(audience, row.party_category)], viewer, disputed.intersection)}
                  for audience, viewer in AUDIENCES.items()}
-        for record in chunk:
-            yield {audience: views[record.id] for audience, views in shown.items() if record.id in views}
+        for row in chunk:
+            yield {audience: views[row.id] for audience, views in shown.items() if row.id in views}
         last = chunk[-1].id
-        session.expunge_all()  # the chunk's objects go: memory stays one chunk's worth
 
 
 def _entity_views(session):
     last = 0
-    while chunk := list(session.scalars(select(Entity).where(Entity.id > last).order_by(Entity.id).limit(CHUNK))):
+    columns = select(*Entity.__table__.c)
+    while chunk := session.execute(columns.where(Entity.id > last).order_by(Entity.id).limit(CHUNK)).all():
         for entity in chunk:
             view = entity_view(entity)
             yield {audience: view for audience in AUDIENCES if _sees(audience, entity.party_category)}
         last = chunk[-1].id
-        session.expunge_all()
 
 
 def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[dict]]:

@@ -58,8 +58,8 @@ def read_changes(viewer: Viewer, after: int = 0, filters: Filters = Filters(), l
             message_zh="该游标之后的部分变更已超过保存期限，请从最新的批量导出及其游标开始",
             headers={"Link": '</api/v1/exports/latest>; rel="snapshot"'})
     top = db.session.scalar(select(func.max(FeedEvent.id))) or 0
-    rows = db.session.scalars(
-        select(FeedEvent).where(FeedEvent.id > after, FeedEvent.id <= top, *filters.conditions())
+    rows = db.session.execute(
+        select(*FeedEvent.__table__.c).where(FeedEvent.id > after, FeedEvent.id <= top, *filters.conditions())
         .order_by(FeedEvent.id).limit(min(max(limit, 1), PAGE_MAX))).all()
     full = len(rows) == min(max(limit, 1), PAGE_MAX)
     return {"events": present_events(viewer, rows), "next": rows[-1].id if full else max(top, after)}
@@ -77,7 +77,8 @@ def wait_for_changes(viewer: Viewer, after: int, filters: Filters, limit: int, w
         time.sleep(min(0.5, max(deadline - time.monotonic(), 0)))
 
 
-def present_events(viewer: Viewer, rows: list[FeedEvent]) -> list[dict]:
+def present_events(viewer: Viewer, rows: list) -> list[dict]:
+    """Rows of `feed_events` as the viewer reads them."""
     records = visible_records(viewer, {row.record_id for row in rows if row.record_id is not None})
     entities = visible_entities(viewer, {row.entity_id for row in rows if EVENT_KINDS.get(row.kind) != RECORD})
     hidden_persons = not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS)
