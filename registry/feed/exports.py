@@ -20,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
+import orjson
 from sqlalchemy import func, select
 
 from ..access.models import PARTNERS
@@ -35,12 +36,13 @@ from ..records.models import Record
 from ..records.presenters import presentable_rows
 from ..records.services import present_rows
 from ..records.visibility import public_condition, sees_natural_persons
-from ..repairs.objections import under_objection
+from ..repairs.objections import open_objection
 from ..runtime import settings, today
 from .presenting import entity_view
 
 SCHEMA_VERSION = 1
 CHUNK = 2000
+COMPRESSION = 6  # gzip's level: zlib's default; gzip.open's 9 took several times as long for a few % of size
 MANIFEST = "manifest.json"
 # Who gets which file set: the widest audience comes last (its records are the ones read).
 AUDIENCES = {"public": PUBLIC, "partner": Viewer(PARTNERS[0])}
@@ -115,11 +117,10 @@ def _record_views(session):
     """Each record the widest audience may see, as {audience: its view} for the audiences that see it."""
     widest = public_condition(True, today())
     last = 0
-    while chunk := session.execute(presentable_rows().where(widest, Record.id > last)
+    while chunk := session.execute(presentable_rows(open_objection()).where(widest, Record.id > last)
                                    .order_by(Record.id).limit(CHUNK)).all():
-        disputed = under_objection([row.id for row in chunk])
         shown = {audience: {view["id"]: view for view in present_rows(
-                    [row for row in chunk if _sees(audience, row.party_category)], viewer, disputed.intersection)}
+                    [row for row in chunk if _sees(audience, row.party_category)], viewer)}
                  for audience, viewer in AUDIENCES.items()}
         for row in chunk:
             yield {audience: views[row.id] for audience, views in shown.items() if row.id in views}
@@ -138,13 +139,25 @@ def _entity_views(session):
 
 def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[dict]]:
     """Write each audience's `<name>.ndjson.gz` and `<name>.csv.gz` from the views as they come; their
-    manifest entries by audience."""
+    manifest entries by audience. A view two audiences share (most are) is encoded once."""
     with ExitStack() as files:
         writers = {audience: _FileSet(files, directory / audience, name, columns) for audience in AUDIENCES}
         for by_audience in views:
+            encoded: list[tuple[dict, tuple]] = []
             for audience, view in by_audience.items():
-                writers[audience].add(view)
+                same = next((done for shown, done in encoded if shown == view), None)
+                if same is None:
+                    same = _encode(view, columns)
+                    encoded.append((view, same))
+                writers[audience].add(*same)
     return {audience: writer.entries() for audience, writer in writers.items()}
+
+
+def _encode(view: dict, columns: tuple) -> tuple[bytes, list]:
+    """A view's NDJSON line and CSV cells."""
+    line = json_bytes(view)
+    flat = _flat(orjson.loads(line))
+    return line + b"\n", [flat.get(column, "") for column in columns]
 
 
 class _FileSet:
@@ -152,17 +165,15 @@ class _FileSet:
 
     def __init__(self, files: ExitStack, directory: Path, name: str, columns: tuple):
         self.ndjson_path, self.csv_path = directory / f"{name}.ndjson.gz", directory / f"{name}.csv.gz"
-        self.columns, self.rows = columns, 0
-        self.ndjson = files.enter_context(gzip.open(self.ndjson_path, "wb"))
-        packed = files.enter_context(gzip.open(self.csv_path, "wb"))
+        self.rows = 0
+        self.ndjson = files.enter_context(gzip.open(self.ndjson_path, "wb", compresslevel=COMPRESSION))
+        packed = files.enter_context(gzip.open(self.csv_path, "wb", compresslevel=COMPRESSION))
         self.table = csv.writer(files.enter_context(io.TextIOWrapper(packed, encoding="utf-8-sig", newline="")))
         self.table.writerow(columns)
 
-    def add(self, view: dict) -> None:
-        line = json_bytes(view)
-        self.ndjson.write(line + b"\n")
-        flat = _flat(json.loads(line))
-        self.table.writerow([flat.get(column, "") for column in self.columns])
+    def add(self, line: bytes, cells: list) -> None:
+        self.ndjson.write(line)
+        self.table.writerow(cells)
         self.rows += 1
 
     def entries(self) -> list[dict]:

@@ -11,7 +11,7 @@ from ..records.models import Record
 from ..records.presenters import presentable_rows
 from ..records.services import note_personal_id_reads, present_rows
 from ..records.visibility import sees_natural_persons, visible_condition
-from ..repairs.objections import under_objection
+from ..repairs.objections import open_objection
 from ..runtime import settings, today
 
 
@@ -20,9 +20,10 @@ def visible_records(viewer: Viewer, ids) -> dict[int, dict]:
     if not ids:
         return {}
     condition = visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
-    rows = db.session.execute(presentable_rows().where(among(Record.id, ids, db.engine.dialect.name), condition)).all()
+    rows = db.session.execute(presentable_rows(open_objection()).where(
+        among(Record.id, ids, db.engine.dialect.name), condition)).all()
     note_personal_id_reads(None, viewer, rows)
-    return {shown["id"]: shown for shown in present_rows(rows, viewer, under_objection)}
+    return {shown["id"]: shown for shown in present_rows(rows, viewer)}
 
 
 def entity_view(entity) -> dict:

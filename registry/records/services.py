@@ -154,12 +154,11 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
     return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
 
 
-def present_rows(rows: list, viewer: Viewer, disputed: Disputed) -> list[dict]:
+def present_rows(rows: list, viewer: Viewer) -> list[dict]:
     """`present_records` of plain rows of `presenters.presentable_rows`, as many as a feed's page or an
     export's chunk holds."""
-    under_objection = disputed([r.id for r in rows]) if rows else set()
     day = clock_today()
-    return [{**present_row(r, viewer, day), "under_objection": r.id in under_objection} for r in rows]
+    return [present_row(row, viewer, day) for row in rows]
 
 
 def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,
