@@ -140,6 +140,7 @@ def _entity_views(session):
 def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[dict]]:
     """Write each audience's `<name>.ndjson.gz` and `<name>.csv.gz` from the views as they come; their
     manifest entries by audience. A view two audiences share (most are) is encoded once."""
+    paths = [column.partition(".")[::2] for column in columns]  # "publicity.end": ("publicity", "end")
     with ExitStack() as files:
         writers = {audience: _FileSet(files, directory / audience, name, columns) for audience in AUDIENCES}
         for by_audience in views:
@@ -147,17 +148,25 @@ def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[
             for audience, view in by_audience.items():
                 same = next((done for shown, done in encoded if shown == view), None)
                 if same is None:
-                    same = _encode(view, columns)
+                    same = _encode(view, paths)
                     encoded.append((view, same))
                 writers[audience].add(*same)
     return {audience: writer.entries() for audience, writer in writers.items()}
 
 
-def _encode(view: dict, columns: tuple) -> tuple[bytes, list]:
-    """A view's NDJSON line and CSV cells."""
+def _encode(view: dict, paths: list[tuple[str, str]]) -> tuple[bytes, list]:
+    """A view's NDJSON line and CSV cells: the line read back (values as the line writes them), nested
+    values by dotted column (`publicity.end`), lists as JSON, absent values empty."""
     line = json_bytes(view)
-    flat = _flat(orjson.loads(line))
-    return line + b"\n", [flat.get(column, "") for column in columns]
+    read = orjson.loads(line)
+    cells = []
+    for outer, inner in paths:
+        value = read.get(outer)
+        if inner:
+            value = value.get(inner) if isinstance(value, dict) else None
+        cells.append("" if value is None else json.dumps(value, ensure_ascii=False) if isinstance(value, list)
+                     else value)
+    return line + b"\n", cells
 
 
 class _FileSet:
@@ -178,19 +187,6 @@ class _FileSet:
 
     def entries(self) -> list[dict]:
         return [_entry(self.ndjson_path, self.rows), _entry(self.csv_path, self.rows)]
-
-
-def _flat(view: dict, prefix: str = "") -> dict:
-    """A view's values by dotted key (domain.key); lists as JSON, absent values empty."""
-    flat = {}
-    for key, value in view.items():
-        if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{key}."))
-        elif isinstance(value, list):
-            flat[f"{prefix}{key}"] = json.dumps(value, ensure_ascii=False)
-        else:
-            flat[f"{prefix}{key}"] = "" if value is None else value
-    return flat
 
 
 def _entry(path: Path, rows: int) -> dict:
