@@ -117,7 +117,7 @@ def _record_views(session):
     """Each record the widest audience may see, as {audience: its view} for the audiences that see it."""
     widest = public_condition(True, today())
     last = 0
-    while chunk := session.execute(presentable_rows(open_objection()).where(widest, Record.id > last)
+    while chunk := session.connection().execute(presentable_rows(open_objection()).where(widest, Record.id > last)
                                    .order_by(Record.id).limit(CHUNK)).all():
         shown = {audience: {view["id"]: view for view in present_rows(
                     [row for row in chunk if _sees(audience, row.party_category)], viewer)}
@@ -130,7 +130,7 @@ def _record_views(session):
 def _entity_views(session):
     last = 0
     columns = select(*Entity.__table__.c)
-    while chunk := session.execute(columns.where(Entity.id > last).order_by(Entity.id).limit(CHUNK)).all():
+    while chunk := session.connection().execute(columns.where(Entity.id > last).order_by(Entity.id).limit(CHUNK)).all():
         for entity in chunk:
             view = entity_view(entity)
             yield {audience: view for audience in AUDIENCES if _sees(audience, entity.party_category)}

@@ -20,7 +20,7 @@ def visible_records(viewer: Viewer, ids) -> dict[int, dict]:
     if not ids:
         return {}
     condition = visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
-    rows = db.session.execute(presentable_rows(open_objection()).where(
+    rows = db.session.connection().execute(presentable_rows(open_objection()).where(
         among(Record.id, ids, db.engine.dialect.name), condition)).all()
     note_personal_id_reads(None, viewer, rows)
     return {shown["id"]: shown for shown in present_rows(rows, viewer)}
@@ -42,4 +42,4 @@ def visible_entities(viewer: Viewer, ids) -> dict[int, dict]:
     query = select(*Entity.__table__.c).where(among(Entity.id, ids, db.engine.dialect.name))
     if not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS):
         query = query.where(Entity.party_category != "natural_person")
-    return {entity.id: entity_view(entity) for entity in db.session.execute(query)}
+    return {entity.id: entity_view(entity) for entity in db.session.connection().execute(query)}
