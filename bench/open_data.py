@@ -5,10 +5,12 @@
 Loads the demo city with `--records` records into the PostgreSQL database given (its schema is
 replaced; `--keep` reuses what an earlier run loaded: the demo's writes leave their events in the
 feed), then measures:
-  * `registry exports build` in its own process: wall time and peak RSS; against it, psycopg's
-    `COPY (the public records) TO STDOUT` gzip'd into a file, the limit of reading them out;
+  * `registry exports build` in its own process (both audiences' file sets, the public's and the
+    data-sharing partners'): wall time and peak RSS; against it, psycopg's `COPY (the public records)
+    TO STDOUT` gzip'd into a file, the limit of reading them out;
   * one reader following the whole feed as the public through `GET /api/v1/changes?limit=1000`
-    (Flask's test client: no network): events a second; against it, the same pages of events with
+    (Flask's test client: no network; the pages decoded by orjson, as a partner's client would): events
+    a second; against it, the same pages of events with
     their records read raw through psycopg.
 """
 
@@ -23,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import orjson
 import psycopg
 
 REGISTRY = str(Path(sys.executable).parent / "registry")
@@ -76,7 +79,7 @@ def follow_feed(url: str) -> tuple[int, float]:
     client, after, events = create_app().test_client(), 0, 0
     began = time.perf_counter()
     while True:
-        page = client.get("/api/v1/changes", query_string={"after": after, "limit": 1000}).json
+        page = orjson.loads(client.get("/api/v1/changes", query_string={"after": after, "limit": 1000}).data)
         events += len(page["events"])
         if page["next"] == after:
             return events, time.perf_counter() - began
@@ -103,12 +106,15 @@ def main() -> None:
         began = time.perf_counter()
         load(args.database_url, args.records)
         print(f"loaded the demo city with {args.records:,} records in {time.perf_counter() - began:.1f} s")
+    print(f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)")
     with tempfile.TemporaryDirectory() as directory:
         seconds, peak, manifest = export(args.database_url, directory)
         raw = raw_copy(args.database_url, directory)
+        partner = json.loads((Path(directory) / manifest["day"] / "partner" / "manifest.json").read_bytes())
     rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
+    shared = {entry["name"]: entry["rows"] for entry in partner["files"]}
     print(f"export       {rows['records.ndjson.gz']:>9,} records {rows['entities.ndjson.gz']:>8,} entities "
-          f"{seconds:7.1f} s  peak RSS {peak:.0f} MB")
+          f"(partners: {shared['records.ndjson.gz']:,} records) {seconds:7.1f} s  peak RSS {peak:.0f} MB")
     print(f"raw COPY     {rows['records.ndjson.gz']:>9,} records (gzip'd, one format) {raw:7.1f} s  "
           f"export / raw = {seconds / raw:.1f}x")
     events, seconds = follow_feed(args.database_url)
@@ -116,6 +122,7 @@ def main() -> None:
     print(f"feed (API)   {events:>9,} events {seconds:7.1f} s  {events / seconds:9,.0f} events/s")
     print(f"raw query    {raw_rows:>9,} events {raw_seconds:7.1f} s  {raw_rows / raw_seconds:9,.0f} events/s  "
           f"feed / raw = {raw_seconds / seconds:.2f}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import Base, Timestamps
 from ..departments.models import Department
 
-ROLES = ("enterprise", "bank", "department", "agent", "reviewer", "admin")
+ROLES = ("enterprise", "bank", "department", "agent", "partner", "reviewer", "admin")
+# A data-sharing partner (the provincial platform, a licensed credit agency) under an agreement with the
+# credit centre: it receives every record on display, natural persons' included (SPEC §2 keeps ID
+# numbers from it as from banks); its copy follows the feed and its own daily export.
+PARTNERS = ("partner",)
 # The credit centre's own staff: they see and decide what the other roles may only see of their own.
 CREDIT_CENTRE = ("reviewer", "admin")
 

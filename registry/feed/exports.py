@@ -1,12 +1,13 @@
-"""The daily bulk export: the public record as gzip'd NDJSON and CSV (UTF-8 with BOM, for Excel),
-with a manifest naming each file's rows and SHA-256, the schema version and the feed cursor the
-snapshot is consistent with.
+"""The daily bulk export: the record as gzip'd NDJSON and CSV (UTF-8 with BOM, for Excel), one file set
+per audience (`AUDIENCES`: the public, data-sharing partners), each with a manifest naming each file's
+rows and SHA-256, the schema version and the feed cursor the snapshot is consistent with.
 
 The export reads one snapshot of the database (a repeatable-read transaction on PostgreSQL, one
 read transaction on SQLite), the cursor first: event ids follow the order of commits, so the
 snapshot holds exactly the changes of the events up to that cursor, and a partner that applies the
-events after it has the current record. Records and entities are read in id ranges and written as
-they come: memory does not grow with the registry.
+events after it has the current record. Records and entities are read once, in id ranges, what the
+widest audience sees, and each audience's files are written as they come: memory does not grow with
+the registry nor with the audiences.
 """
 
 import csv
@@ -15,13 +16,15 @@ import hashlib
 import io
 import json
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
+import orjson
 from sqlalchemy import func, select
 
-from ..access.services import PUBLIC
+from ..access.models import PARTNERS
+from ..access.services import PUBLIC, Viewer
 from ..changes import FeedEvent
 from ..db import utcnow
 from ..enterprises.models import Entity
@@ -30,15 +33,19 @@ from ..extensions import db
 from ..jsonout import json_bytes
 from ..records import layout
 from ..records.models import Record
-from ..records.services import present_records
-from ..records.visibility import public_condition
-from ..repairs.objections import under_objection
+from ..records.presenters import presentable_rows
+from ..records.services import present_rows
+from ..records.visibility import public_condition, sees_natural_persons
+from ..repairs.objections import open_objection
 from ..runtime import settings, today
 from .presenting import entity_view
 
 SCHEMA_VERSION = 1
 CHUNK = 2000
+COMPRESSION = 6  # gzip's level: zlib's default; gzip.open's 9 took several times as long for a few % of size
 MANIFEST = "manifest.json"
+# Who gets which file set: the widest audience comes last (its records are the ones read).
+AUDIENCES = {"public": PUBLIC, "partner": Viewer(PARTNERS[0])}
 # The CSV columns of a record: its own fields (of every kind), then what the registry adds.
 RECORD_COLUMNS = ("id", "kind", *dict.fromkeys(layout.ANSWER_KEYS.get(f.key, f.key) for f in layout.FIELDS),
                   "status", "domain.key", "domain.name_zh", "department.uscc", "department.name",
@@ -53,28 +60,37 @@ def export_root() -> Path:
 
 
 def build_export(day: date | None = None) -> dict:
-    """Write the export of `day` (default today), replacing one of the same day; its manifest."""
+    """Write the export of `day` (default today) for every audience, replacing one of the same day; the
+    public's manifest."""
     day = day or today()
     root = export_root()
     root.mkdir(parents=True, exist_ok=True)
     building = root / f".{day.isoformat()}.building"
     shutil.rmtree(building, ignore_errors=True)
-    building.mkdir()
+    for audience in AUDIENCES:
+        (building / audience).mkdir(parents=True)
     with snapshot() as session:
         cursor = session.scalar(select(func.max(FeedEvent.id))) or 0
-        files = [
-            _write(building, "records", _record_views(session), RECORD_COLUMNS),
-            _write(building, "entities", _entity_views(session), ENTITY_COLUMNS),
-        ]
-    manifest = {"schema_version": SCHEMA_VERSION, "day": day.isoformat(), "built_at": utcnow(), "cursor": cursor,
-                "audience": "public", "files": [f for pair in files for f in pair]}
-    (building / MANIFEST).write_bytes(json_bytes(manifest))
+        files = {audience: [] for audience in AUDIENCES}
+        for name, views, columns in (("records", _record_views(session), RECORD_COLUMNS),
+                                     ("entities", _entity_views(session), ENTITY_COLUMNS)):
+            for audience, entries in _write(building, name, views, columns).items():
+                files[audience] += entries
+    for audience, entries in files.items():
+        manifest = {"schema_version": SCHEMA_VERSION, "day": day.isoformat(), "built_at": utcnow(),
+                    "cursor": cursor, "audience": audience, "files": entries}
+        (building / audience / MANIFEST).write_bytes(json_bytes(manifest))
     final = root / day.isoformat()
     if final.exists():
         shutil.rmtree(final)
     building.rename(final)
     _purge_old(root, day)
-    return json.loads(json_bytes(manifest))
+    return manifest_of(day.isoformat())
+
+
+def audience_of(viewer: Viewer) -> str:
+    """The file set a caller downloads: a data-sharing partner's, or the public's."""
+    return "partner" if viewer.role in PARTNERS else "public"
 
 
 @contextmanager
@@ -92,54 +108,85 @@ def snapshot():
         session.rollback()
 
 
+def _sees(audience: str, party_category: str | None) -> bool:
+    return party_category != "natural_person" or sees_natural_persons(AUDIENCES[audience],
+                                                                      settings().PUBLISH_NATURAL_PERSONS)
+
+
 def _record_views(session):
-    public = public_condition(settings().PUBLISH_NATURAL_PERSONS, today())
+    """Each record the widest audience may see, as {audience: its view} for the audiences that see it."""
+    widest = public_condition(True, today())
     last = 0
-    while chunk := list(session.scalars(
-            select(Record).where(public, Record.id > last).order_by(Record.id).limit(CHUNK))):
-        yield from present_records(chunk, PUBLIC, under_objection)
+    while chunk := session.connection().execute(presentable_rows(open_objection()).where(widest, Record.id > last)
+                                   .order_by(Record.id).limit(CHUNK)).all():
+        shown = {audience: {view["id"]: view for view in present_rows(
+                    [row for row in chunk if _sees(audience, row.party_category)], viewer)}
+                 for audience, viewer in AUDIENCES.items()}
+        for row in chunk:
+            yield {audience: views[row.id] for audience, views in shown.items() if row.id in views}
         last = chunk[-1].id
-        session.expunge_all()  # the chunk's objects go: memory stays one chunk's worth
 
 
 def _entity_views(session):
-    query = select(Entity)
-    if not settings().PUBLISH_NATURAL_PERSONS:
-        query = query.where(Entity.party_category != "natural_person")
     last = 0
-    while chunk := list(session.scalars(query.where(Entity.id > last).order_by(Entity.id).limit(CHUNK))):
-        yield from map(entity_view, chunk)
+    columns = select(*Entity.__table__.c)
+    while chunk := session.connection().execute(columns.where(Entity.id > last).order_by(Entity.id).limit(CHUNK)).all():
+        for entity in chunk:
+            view = entity_view(entity)
+            yield {audience: view for audience in AUDIENCES if _sees(audience, entity.party_category)}
         last = chunk[-1].id
-        session.expunge_all()
 
 
-def _write(directory: Path, name: str, views, columns: tuple) -> list[dict]:
-    """Write `<name>.ndjson.gz` and `<name>.csv.gz` from the views as they come; their manifest entries."""
-    ndjson_path, csv_path = directory / f"{name}.ndjson.gz", directory / f"{name}.csv.gz"
-    rows = 0
-    with gzip.open(ndjson_path, "wb") as ndjson, gzip.open(csv_path, "wb") as packed, \
-            io.TextIOWrapper(packed, encoding="utf-8-sig", newline="") as text:
-        table = csv.writer(text)
-        table.writerow(columns)
-        for view in views:
-            ndjson.write(json_bytes(view) + b"\n")
-            flat = _flat(json.loads(json_bytes(view)))
-            table.writerow([flat.get(column, "") for column in columns])
-            rows += 1
-    return [_entry(ndjson_path, rows), _entry(csv_path, rows)]
+def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[dict]]:
+    """Write each audience's `<name>.ndjson.gz` and `<name>.csv.gz` from the views as they come; their
+    manifest entries by audience. A view two audiences share (most are) is encoded once."""
+    paths = [column.partition(".")[::2] for column in columns]  # "publicity.end": ("publicity", "end")
+    with ExitStack() as files:
+        writers = {audience: _FileSet(files, directory / audience, name, columns) for audience in AUDIENCES}
+        for by_audience in views:
+            encoded: list[tuple[dict, tuple]] = []
+            for audience, view in by_audience.items():
+                same = next((done for shown, done in encoded if shown == view), None)
+                if same is None:
+                    same = _encode(view, paths)
+                    encoded.append((view, same))
+                writers[audience].add(*same)
+    return {audience: writer.entries() for audience, writer in writers.items()}
 
 
-def _flat(view: dict, prefix: str = "") -> dict:
-    """A view's values by dotted key (domain.key); lists as JSON, absent values empty."""
-    flat = {}
-    for key, value in view.items():
-        if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{key}."))
-        elif isinstance(value, list):
-            flat[f"{prefix}{key}"] = json.dumps(value, ensure_ascii=False)
-        else:
-            flat[f"{prefix}{key}"] = "" if value is None else value
-    return flat
+def _encode(view: dict, paths: list[tuple[str, str]]) -> tuple[bytes, list]:
+    """A view's NDJSON line and CSV cells: the line read back (values as the line writes them), nested
+    values by dotted column (`publicity.end`), lists as JSON, absent values empty."""
+    line = json_bytes(view)
+    read = orjson.loads(line)
+    cells = []
+    for outer, inner in paths:
+        value = read.get(outer)
+        if inner:
+            value = value.get(inner) if isinstance(value, dict) else None
+        cells.append("" if value is None else json.dumps(value, ensure_ascii=False) if isinstance(value, list)
+                     else value)
+    return line + b"\n", cells
+
+
+class _FileSet:
+    """One audience's NDJSON and CSV file of one table, written a row at a time; `files` closes them."""
+
+    def __init__(self, files: ExitStack, directory: Path, name: str, columns: tuple):
+        self.ndjson_path, self.csv_path = directory / f"{name}.ndjson.gz", directory / f"{name}.csv.gz"
+        self.rows = 0
+        self.ndjson = files.enter_context(gzip.open(self.ndjson_path, "wb", compresslevel=COMPRESSION))
+        packed = files.enter_context(gzip.open(self.csv_path, "wb", compresslevel=COMPRESSION))
+        self.table = csv.writer(files.enter_context(io.TextIOWrapper(packed, encoding="utf-8-sig", newline="")))
+        self.table.writerow(columns)
+
+    def add(self, line: bytes, cells: list) -> None:
+        self.ndjson.write(line)
+        self.table.writerow(cells)
+        self.rows += 1
+
+    def entries(self) -> list[dict]:
+        return [_entry(self.ndjson_path, self.rows), _entry(self.csv_path, self.rows)]
 
 
 def _entry(path: Path, rows: int) -> dict:
@@ -163,27 +210,27 @@ def _purge_old(root: Path, day: date) -> None:
 
 
 def export_days() -> list[str]:
-    """The days whose export is complete (its manifest written), newest first."""
+    """The days whose export is complete (its manifests written), newest first."""
     root = export_root()
     if not root.is_dir():
         return []
-    return sorted((d.name for d in root.iterdir() if (d / MANIFEST).is_file() and not d.name.startswith(".")),
-                  reverse=True)
+    return sorted((d.name for d in root.iterdir() if (d / "public" / MANIFEST).is_file()
+                   and not d.name.startswith(".")), reverse=True)
 
 
-def manifest_of(day: str | None = None) -> dict:
-    """The manifest of the export of `day` (ISO date), or of the latest one."""
+def manifest_of(day: str | None = None, audience: str = "public") -> dict:
+    """The manifest of an audience's export of `day` (ISO date), or of the latest one."""
     days = export_days()
     day = day or (days[0] if days else None)
     if day not in days:
         raise NotFound(message_en="no export of that day", message_zh="没有该日期的批量导出", code="export_not_found")
-    return json.loads((export_root() / day / MANIFEST).read_bytes())
+    return json.loads((export_root() / day / audience / MANIFEST).read_bytes())
 
 
-def export_file(day: str, name: str) -> Path:
-    """The path of one file of an export, if the manifest names it."""
-    manifest = manifest_of(day)
+def export_file(day: str, name: str, audience: str = "public") -> Path:
+    """The path of one file of an audience's export, if its manifest names it."""
+    manifest = manifest_of(day, audience)
     if name not in {entry["name"] for entry in manifest["files"]}:
         raise NotFound(message_en=f"no file {name} in the export of {day}",
                        message_zh=f"{day} 的批量导出中没有文件 {name}", code="export_not_found")
-    return export_root() / day / name
+    return export_root() / day / audience / name

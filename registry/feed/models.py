@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..access.models import Principal
 from ..db import Base, Timestamps, utcnow
 
 
@@ -22,6 +23,8 @@ class FeedSubscriber(Timestamps, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed attempts of the pending batch
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    principal: Mapped[Principal] = relationship(lazy="joined")
 
 
 class FeedDelivery(Base):

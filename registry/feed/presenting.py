@@ -1,16 +1,17 @@
 """What the feed and the exports show of a record or an entity: the same presenters as the records API,
 so that a partner's copy built from an export and the feed is the record as the API shows it."""
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from ..access.services import Viewer
 from ..db import among
 from ..enterprises.models import Entity
 from ..extensions import db
 from ..records.models import Record
-from ..records.services import note_personal_id_reads, present_records
-from ..records.visibility import visible_condition
-from ..repairs.objections import under_objection
+from ..records.presenters import presentable_rows
+from ..records.services import note_personal_id_reads, present_rows
+from ..records.visibility import sees_natural_persons, visible_condition
+from ..repairs.objections import open_objection
 from ..runtime import settings, today
 
 
@@ -19,26 +20,26 @@ def visible_records(viewer: Viewer, ids) -> dict[int, dict]:
     if not ids:
         return {}
     condition = visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
-    records = list(db.session.scalars(
-        select(Record).where(and_(among(Record.id, ids, db.engine.dialect.name), condition))))
-    note_personal_id_reads(None, viewer, records)
-    return {shown["id"]: shown for shown in present_records(records, viewer, under_objection)}
+    rows = db.session.connection().execute(presentable_rows(open_objection()).where(
+        among(Record.id, ids, db.engine.dialect.name), condition)).all()
+    note_personal_id_reads(None, viewer, rows)
+    return {shown["id"]: shown for shown in present_rows(rows, viewer)}
 
 
 def entity_view(entity) -> dict:
-    """An entity (ORM object or row mapping) as anyone may see it: no personal identifier."""
+    """An entity (ORM object, row or row mapping) as anyone may see it: no personal identifier."""
     get = entity.get if isinstance(entity, dict) else lambda name: getattr(entity, name)
     return {"id": get("id"), "uscc": get("uscc"), "name": get("name"), "former_names": get("former_names") or [],
             "party_category": get("party_category"), "district": get("district_code"),
             "legal_rep": get("legal_rep"), "updated_at": get("updated_at")}
 
 
-def visible_entities(ids) -> dict[int, dict]:
-    """The entities among `ids`, as anyone may see them (a natural person's only where they are
-    published), by id."""
+def visible_entities(viewer: Viewer, ids) -> dict[int, dict]:
+    """The entities among `ids` as the viewer sees them (a natural person only by whom is shown natural
+    persons' records), by id."""
     if not ids:
         return {}
-    query = select(Entity).where(among(Entity.id, ids, db.engine.dialect.name))
-    if not settings().PUBLISH_NATURAL_PERSONS:
+    query = select(*Entity.__table__.c).where(among(Entity.id, ids, db.engine.dialect.name))
+    if not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS):
         query = query.where(Entity.party_category != "natural_person")
-    return {entity.id: entity_view(entity) for entity in db.session.scalars(query)}
+    return {entity.id: entity_view(entity) for entity in db.session.connection().execute(query)}

@@ -56,15 +56,24 @@ class SubscriberIn(Schema):
     url = fields.String(required=True, validate=validate.Length(max=500))
     after = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
     filters = fields.Nested(FilterArgs, load_default=dict)
+    principal_id = fields.Integer(validate=validate.Range(1, MAX_ID), metadata={
+        "description": "the credit centre only: the partner's key whose view the subscriber gets"})
+
+
+class SubscriberChange(Schema):
+    active = fields.Boolean(required=True, metadata={"description": "false pauses the deliveries, true resumes"})
 
 
 class SubscriberOut(Schema):
     id = fields.Integer()
+    principal_id = fields.Integer(metadata={"description": "the key whose view of the feed is delivered"})
     url = fields.String()
     filters = fields.Dict()
-    cursor = fields.Integer()
+    cursor = fields.Integer(metadata={"description": "the last event delivered"})
     active = fields.Boolean()
-    secret = fields.String(metadata={"description": "signs each delivery; shown only when created"})
+    attempts = fields.Integer(metadata={"description": "failed attempts of the pending batch"})
+    next_attempt_at = Timestamp()
+    secret = fields.String(metadata={"description": "signs each delivery; shown only when created or rotated"})
 
 
 class ReplayIn(Schema):

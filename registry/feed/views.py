@@ -13,7 +13,7 @@ from ..jsonout import json_bytes, json_response
 from ..pagination import MAX_ID
 from ..runtime import settings
 from ..uow import unit_of_work
-from . import exports, webhooks
+from . import exports, subscribers
 from .reader import Filters, read_changes, wait_for_changes
 from .schemas import (
     ChangesArgs,
@@ -22,6 +22,7 @@ from .schemas import (
     ManifestOut,
     ReplayIn,
     StreamArgs,
+    SubscriberChange,
     SubscriberIn,
     SubscriberOut,
 )
@@ -87,36 +88,68 @@ def _events(viewer, after: int, filters: Filters):
 
 @blp.route("/changes/subscribers")
 class Subscribers(MethodView):
+    @blp.response(200, SubscriberOut(many=True))
+    def get(self):
+        """The key's subscribers (the credit centre: every one)."""
+        return [_subscriber(s) for s in subscribers.subscribers_of(require_role(*ROLES))]
+
     @blp.arguments(SubscriberIn)
     @blp.response(201, SubscriberOut)
     def post(self, body):
         """Have the feed's events POSTed to `url`, signed (Registry-Signature, HMAC-SHA256 with the secret
-        answered here, once), as this key sees them, from the cursor `after`."""
+        answered here, once), as this key sees them (or, added by the credit centre, as the key
+        `principal_id` does), from the cursor `after`."""
         viewer = require_role(*ROLES)
-        subscriber = webhooks.subscribe(viewer, body["url"], body["filters"], body["after"])
+        subscriber = subscribers.subscribe(viewer, body["url"], body["filters"], body["after"],
+                                           body.get("principal_id"))
         return _subscriber(subscriber, secret=True)
 
 
-@blp.route(f"/changes/subscribers/<int(max={MAX_ID}):subscriber_id>/replay")
+SUBSCRIBER = f"/changes/subscribers/<int(max={MAX_ID}):subscriber_id>"
+
+
+@blp.route(SUBSCRIBER)
+class Subscriber(MethodView):
+    @blp.arguments(SubscriberChange)
+    @blp.response(200, SubscriberOut)
+    def patch(self, body, subscriber_id: int):
+        """Pause (`active: false`) or resume the deliveries; resuming sends what is due at once."""
+        return _subscriber(subscribers.set_active(require_role(*ROLES), subscriber_id, body["active"]))
+
+    @blp.response(204)
+    def delete(self, subscriber_id: int):
+        """Remove the subscriber and its delivery log."""
+        subscribers.remove(require_role(*ROLES), subscriber_id)
+
+
+@blp.route(f"{SUBSCRIBER}/secret")
+class SubscriberSecret(MethodView):
+    @blp.response(200, SubscriberOut)
+    def post(self, subscriber_id: int):
+        """A new secret, answered here once; deliveries are signed with it from now on."""
+        return _subscriber(subscribers.rotate_secret(require_role(*ROLES), subscriber_id), secret=True)
+
+
+@blp.route(f"{SUBSCRIBER}/replay")
 class Replay(MethodView):
     @blp.arguments(ReplayIn)
     @blp.response(200, SubscriberOut)
     def post(self, body, subscriber_id: int):
         """Deliver again every event after `cursor`."""
-        return _subscriber(webhooks.replay(require_role(*ROLES), subscriber_id, body["cursor"]))
+        return _subscriber(subscribers.replay(require_role(*ROLES), subscriber_id, body["cursor"]))
 
 
-@blp.route(f"/changes/subscribers/<int(max={MAX_ID}):subscriber_id>/deliveries")
+@blp.route(f"{SUBSCRIBER}/deliveries")
 class Deliveries(MethodView):
     @blp.response(200, DeliveryOut(many=True))
     def get(self, subscriber_id: int):
         """The subscriber's latest delivery attempts, newest first."""
-        return webhooks.deliveries_of(require_role(*ROLES), subscriber_id)
+        return subscribers.deliveries_of(require_role(*ROLES), subscriber_id)
 
 
 def _subscriber(subscriber, secret: bool = False) -> dict:
-    shown = {"id": subscriber.id, "url": subscriber.url, "filters": subscriber.filters, "cursor": subscriber.cursor,
-             "active": subscriber.active}
+    shown = {name: getattr(subscriber, name) for name in ("id", "principal_id", "url", "filters", "cursor", "active",
+                                                          "attempts", "next_attempt_at")}
     return {**shown, "secret": subscriber.secret} if secret else shown
 
 
@@ -124,8 +157,9 @@ def _subscriber(subscriber, secret: bool = False) -> dict:
 class LatestExport(MethodView):
     @blp.response(200, ManifestOut)
     def get(self):
-        """The manifest of the latest bulk export of the public record."""
-        return _with_urls(exports.manifest_of())
+        """The manifest of the latest bulk export: of the public record, or a data-sharing partner's
+        (every record on display, natural persons' included) for a partner's key."""
+        return _with_urls(exports.manifest_of(None, exports.audience_of(current_viewer())))
 
 
 @blp.route("/exports/<string(length=10):day>")
@@ -133,18 +167,20 @@ class ExportOfDay(MethodView):
     @blp.response(200, ManifestOut)
     def get(self, day: str):
         """The manifest of the export of one day (YYYY-MM-DD)."""
-        return _with_urls(exports.manifest_of(day))
+        return _with_urls(exports.manifest_of(day, exports.audience_of(current_viewer())))
 
 
 @blp.route("/exports/<string(length=10):day>/<string:name>")
 class ExportFile(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/gzip")
     def get(self, day: str, name: str):
-        """One file of an export; every download goes into the audit trail."""
-        path = exports.export_file(day, name)
+        """One file of the caller's export (the public's, or a partner's); every download goes into the
+        audit trail."""
         viewer = current_viewer()
+        audience = exports.audience_of(viewer)
+        path = exports.export_file(day, name, audience)
         with unit_of_work() as uow:
-            uow.audit("export.download", viewer, "export", f"{day}/{name}")
+            uow.audit("export.download", viewer, "export", f"{day}/{name}", {"audience": audience})
         return send_file(path, mimetype="application/gzip", as_attachment=True, download_name=name)
 
 

@@ -1,11 +1,14 @@
 """What a record looks like to a given viewer: the layout's fields, publicity, masking."""
 
+from sqlalchemy import select
+
 from ..access.services import Viewer
+from ..departments.models import Department, Domain
 from ..domain.masking import mask_id, mask_person_name
 from ..runtime import today
 from . import layout
 from .models import COLUMN_FOR_KEY, EXPIRED, PUBLISHED, Record
-from .visibility import sees_personal_ids
+from .visibility import sees_person_names, sees_personal_ids
 
 _PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
 # Per kind: (the answer's key, the record's column) of each layout field.
@@ -22,29 +25,75 @@ def shown_status(record: Record, day) -> str:
 
 
 def present_record(record: Record, viewer: Viewer) -> dict:
-    data = {"id": record.id, "kind": record.kind}
-    for key, column in _ANSWERED[record.kind]:
-        data[key] = getattr(record, column)
+    department = record.department
+    return _present(record, _Attributes(record), viewer, today(),
+                    {"key": department.domain.key, "name_zh": department.domain.name_zh},
+                    {"uscc": department.uscc, "name": department.name, "district": department.district_code})
+
+
+class _Attributes:
+    """A record's attributes read by name, as a row's values are."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: Record):
+        self.record = record
+
+    def __getitem__(self, name: str):
+        return getattr(self.record, name)
+
+
+# What `present_row` reads: the record's columns it shows or decides by, its department's and domain's.
+_ROW_COLUMNS = sorted({column for fields in _ANSWERED.values() for _, column in fields}
+                      | {"id", "kind", "party_category", "uscc", "department_id", "status", "severity", "rule_set",
+                         "publicity_start", "repairable_from", "publicity_end", "version", "updated_at",
+                         "withdrawn_at", "withdrawal_reason", *_PERSONAL_ID_KEYS})
+
+
+def presentable_rows(disputed):
+    """A SELECT of plain rows that `present_row` shows (add the WHERE): no ORM object for each record,
+    which reading many records (the feed, the exports) cannot afford. `disputed` is the SQL expression
+    telling whether the record is under objection (objections are a use case above records)."""
+    return (select(*(getattr(Record, column) for column in _ROW_COLUMNS), disputed.label("under_objection"),
+                   Department.uscc.label("department_uscc"), Department.name.label("department_name"),
+                   Department.district_code.label("department_district"), Domain.key.label("domain_of_department"),
+                   Domain.name_zh.label("domain_name_zh"))
+            .join(Department, Department.id == Record.department_id).join(Domain, Domain.key == Department.domain_key))
+
+
+def present_row(row, values: dict, viewer: Viewer, day) -> dict:
+    """A row of `presentable_rows` (and its values by name) as `present_records` shows the record on `day`."""
+    data = _present(row, values, viewer, day,
+                    {"key": values["domain_of_department"], "name_zh": values["domain_name_zh"]},
+                    {"uscc": values["department_uscc"], "name": values["department_name"],
+                     "district": values["department_district"]})
+    data["under_objection"] = bool(values["under_objection"])
+    return data
+
+
+def _present(record, values, viewer: Viewer, day, domain: dict, department: dict) -> dict:
+    """The record (read by name from `values`, decided on by `record`) as the viewer sees it on `day`."""
+    data = {"id": values["id"], "kind": values["kind"]}
+    data.update((key, values[column]) for key, column in _ANSWERED[data["kind"]])
     if not sees_personal_ids(viewer, record):
         for key in _PERSONAL_ID_KEYS:
             data[key] = mask_id(data.get(key))
-        if record.party_category == "natural_person":
+        if values["party_category"] == "natural_person" and not sees_person_names(viewer, record):
             data["party_name"] = mask_person_name(data["party_name"])
-    department = record.department
     data.update(
-        status=shown_status(record, today()),
-        domain={"key": department.domain.key, "name_zh": department.domain.name_zh},
-        department={"uscc": department.uscc, "name": department.name, "district": department.district_code},
+        status=shown_status(record, day),
+        domain=domain,
+        department=department,
         publicity={
-            "severity": record.severity,
-            "rule_set": record.rule_set,
-            "start": record.publicity_start,
-            "repairable_from": record.repairable_from,
-            "end": record.publicity_end,
+            "severity": values["severity"],
+            "rule_set": values["rule_set"],
+            "start": values["publicity_start"],
+            "repairable_from": values["repairable_from"],
+            "end": values["publicity_end"],
         },
-        version=record.version,
-        updated_at=record.updated_at,
+        version=values["version"],
+        updated_at=values["updated_at"],
     )
-    if record.withdrawn_at:
-        data["withdrawal"] = {"at": record.withdrawn_at, "reason": record.withdrawal_reason}
+    if values["withdrawn_at"]:
+        data["withdrawal"] = {"at": values["withdrawn_at"], "reason": values["withdrawal_reason"]}
     return data

@@ -18,7 +18,7 @@ from ..uow import UnitOfWork, transactional, unit_of_work
 from . import layout
 from .bulk import writer_for
 from .models import WITHDRAWN, Record, RecordVersion, of_entity
-from .presenters import present_record
+from .presenters import present_record, present_row
 from .publicity import rules
 from .validation import sender_error, validate_record
 from .visibility import serves_personal_ids, visible_condition
@@ -152,6 +152,15 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
     tells which of their ids are: objections are a use case above records)."""
     under_objection = disputed([r.id for r in records]) if records else set()
     return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
+
+
+def present_rows(rows: list, viewer: Viewer) -> list[dict]:
+    """`present_records` of plain rows of `presenters.presentable_rows`, as many as a feed's page or an
+    export's chunk holds."""
+    if not rows:
+        return []
+    day, names = clock_today(), rows[0]._fields
+    return [present_row(row, dict(zip(names, row)), viewer, day) for row in rows]  # dicts built in C
 
 
 def list_entity_records(viewer: Viewer, uscc: str, disputed: Disputed, *, kind=None, domain=None, cursor=None,

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import and_, or_, true
 
+from ..access.models import PARTNERS
 from ..access.services import Viewer, is_party
 from .models import PUBLISHED, Record
 
@@ -21,11 +22,17 @@ def public_condition(publish_natural_persons: bool, today: date):
     return public
 
 
+def sees_natural_persons(viewer: Viewer, publish_natural_persons: bool) -> bool:
+    """Whether the viewer is shown natural persons' records on display: where the deployment publishes
+    them, and to data-sharing partners and the credit centre always."""
+    return publish_natural_persons or viewer.role in PARTNERS or viewer.is_credit_centre
+
+
 def visible_condition(viewer: Viewer, publish_natural_persons: bool, today: date):
     """A SQL condition selecting the records `viewer` may see on `today`."""
     if viewer.is_credit_centre:
         return true()
-    public = public_condition(publish_natural_persons, today)
+    public = public_condition(sees_natural_persons(viewer, publish_natural_persons), today)
     if viewer.role == "enterprise":
         return or_(public, Record.uscc == viewer.uscc)
     if viewer.role == "department":
@@ -42,6 +49,11 @@ def sees_personal_ids(viewer: Viewer, record: Record) -> bool:
         or (is_party(viewer, record.uscc)
             and record.party_category != "natural_person")  # a person's record is not the enterprise's
     )
+
+
+def sees_person_names(viewer: Viewer, record: Record) -> bool:
+    """A natural person's name in full: for whom sees the ID numbers, and for data-sharing partners."""
+    return viewer.role in PARTNERS or sees_personal_ids(viewer, record)
 
 
 def serves_personal_ids(viewer: Viewer, record: Record) -> bool:

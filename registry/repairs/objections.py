@@ -3,13 +3,13 @@
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ..access.services import Viewer
 from ..calendars import calendar
 from ..changes import OBJECTION_OPENED, OBJECTION_RESOLVED
-from ..db import as_utc, utcnow
+from ..db import among, as_utc, utcnow
 from ..domain.periods import BEIJING
 from ..errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
@@ -63,9 +63,15 @@ def file_objection(viewer: Viewer, record_id: int, reason: str, attachments=(), 
     return objection
 
 
+def open_objection():
+    """A SQL expression over `records`: whether the record is disputed and nobody has resolved it yet."""
+    return exists().where(Objection.open_record_id == Record.id)
+
+
 def under_objection(record_ids: list[int]) -> set[int]:
     """The ids among `record_ids` an enterprise disputes (异议申诉) and nobody has resolved yet."""
-    return set(db.session.scalars(select(Objection.record_id).where(Objection.open_record_id.in_(record_ids))))
+    return set(db.session.scalars(select(Objection.record_id).where(
+        among(Objection.open_record_id, record_ids, db.engine.dialect.name))))
 
 
 def visible_objection(viewer: Viewer, objection_id: int) -> Objection:

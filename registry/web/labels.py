@@ -34,7 +34,7 @@ FACET_TITLES = {"kind": "类型", "record_kind": "记录种类", "domain": "领�
                 "severity": "严重程度", "list_status": "名单状态"}
 SEVERITY_LABELS = SEVERITIES
 ROLE_LABELS = {"enterprise": "企业", "bank": "金融机构", "department": "数据报送单位", "agent": "代办窗口",
-               "reviewer": "信用中心审核人员", "admin": "系统管理员"}
+               "partner": "数据共享合作方", "reviewer": "信用中心审核人员", "admin": "系统管理员"}
 ACTOR_LABELS = {**ROLE_LABELS, "system": "系统"}
 
 

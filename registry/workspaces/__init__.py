@@ -15,10 +15,12 @@ from . import (
     material_pages,
     review_pages,
     statistics_pages,
+    subscriber_pages,
 )
 
 WORKSPACES = (department_pages, department_record_pages, department_case_pages, enterprise_pages,
-              enterprise_report_pages, bank_pages, review_pages, statistics_pages, material_pages, admin_pages)
+              enterprise_report_pages, bank_pages, review_pages, statistics_pages, material_pages, admin_pages,
+              subscriber_pages)
 
 
 def init_app(app: Flask) -> None:

@@ -60,3 +60,36 @@ def test_the_export_holds_the_public_record_and_its_manifest_checks_out(app, cli
 def test_no_export_yet_or_of_that_day_answers_404(client):
     assert client.get("/api/v1/exports/1999-01-01").status_code == 404
     assert client.get("/api/v1/exports/1999-01-01/records.csv.gz").status_code == 404
+
+
+@pytest.mark.committed
+def test_a_partner_gets_the_export_its_role_may_see_and_the_public_never_a_natural_person(app, client, cli, push,
+                                                                                          department):
+    company = factories.penalty(department)
+    assert push([company, factories.penalty(department, **PERSON)]).status_code == 200
+    assert cli("exports", "build").exit_code == 0
+    partner = factories.key_for(app, "partner")
+
+    def downloaded(headers: dict) -> tuple[dict, dict]:
+        manifest = client.get("/api/v1/exports/latest", headers=headers).json
+        files = {entry["name"]: gzip.decompress(client.get(entry["url"], headers=headers).data)
+                 for entry in manifest["files"]}
+        return manifest, files
+
+    public, public_files = downloaded({})
+    shared, shared_files = downloaded(factories.auth(partner))
+    assert (public["audience"], shared["audience"]) == ("public", "partner")
+    assert public["cursor"] == shared["cursor"]  # one snapshot for every audience
+    for name, data in public_files.items():
+        assert PERSON["party_name"].encode() not in data, name
+        assert PERSON["id_no"].encode() not in data, name
+    records = {r["party_name"]: r for r in map(json.loads, shared_files["records.ndjson.gz"].splitlines())}
+    assert set(records) == {company["party_name"], PERSON["party_name"]}  # the person's name in full
+    assert records[PERSON["party_name"]]["id_no"] != PERSON["id_no"]  # an ID number: masked, as for banks
+    assert records[company["party_name"]]["legal_rep_id_no"] != company["legal_rep_id_no"]
+    assert PERSON["party_name"] in shared_files["records.csv.gz"].decode("utf-8-sig")
+    with app.app_context():
+        logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.download")
+                                    .order_by(AuditEntry.id)).all()
+    assert [(entry.actor_role, entry.details["audience"]) for entry in logged] == \
+        [("public", "public")] * 4 + [("partner", "partner")] * 4

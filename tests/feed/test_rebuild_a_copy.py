@@ -33,7 +33,7 @@ class Copy:
     """What a partner keeps: records and entities by id, from a snapshot, kept up with the feed."""
 
     def __init__(self, client, manifest: dict):
-        folder = export_root() / manifest["day"]
+        folder = export_root() / manifest["day"] / "public"
         self.client, self.cursor = client, manifest["cursor"]
         self.records = read_ndjson(folder / "records.ndjson.gz")
         self.entities = read_ndjson(folder / "entities.ndjson.gz")
@@ -106,7 +106,7 @@ def test_snapshot_and_changes_after_its_cursor_are_the_current_public_record(app
 
     with app.app_context():
         now = build_export(date.today() + timedelta(days=1))  # the database as it is, read afresh
-        folder = export_root() / now["day"]
+        folder = export_root() / now["day"] / "public"
         assert copy.records == read_ndjson(folder / "records.ndjson.gz")
         assert copy.entities == read_ndjson(folder / "entities.ndjson.gz")
         public = db.session.scalar(select(func.count()).where(public_condition(False, date.today())))

@@ -3,7 +3,12 @@
 import json
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from registry.access.models import Principal
+from registry.audit.models import AuditEntry
 from registry.db import utcnow
+from registry.extensions import db
 from registry.feed.webhooks import deliver_changes
 from registry.signing import verify
 from tests import factories
@@ -71,3 +76,54 @@ def test_subscribing_needs_a_key_and_an_http_url(client, app):
     refused = client.post("/api/v1/changes/subscribers", json={"url": "ftp://partner.example/hook"},
                           headers=factories.auth(bank))
     assert refused.status_code == 422 and refused.json["code"] == "invalid_webhook"
+
+
+def test_the_credit_centre_administers_a_partners_subscriber(app, client, push, department, receiver):
+    admin = factories.auth(factories.key_for(app, "admin"))
+    bank = factories.key_for(app, "bank")
+    with app.app_context():
+        bank_id = db.session.scalar(select(Principal.id).where(Principal.role == "bank"))
+    start = client.get("/api/v1/changes").json["next"]
+    added = client.post("/api/v1/changes/subscribers", headers=admin,
+                        json={"url": receiver.url, "after": start, "principal_id": bank_id})
+    assert added.status_code == 201 and added.json["principal_id"] == bank_id
+    mine = client.get("/api/v1/changes/subscribers", headers=factories.auth(bank)).json
+    assert [s["id"] for s in mine] == [added.json["id"]]  # the bank sees the subscriber made for its key
+    path = f"/api/v1/changes/subscribers/{added.json['id']}"
+
+    paused = client.patch(path, json={"active": False}, headers=admin)
+    assert paused.status_code == 200 and paused.json["active"] is False
+    assert push(factories.penalty(department)).status_code == 200
+    with app.app_context():
+        assert deliver_changes()["events"] == 0  # paused: nothing goes
+    rotated = client.post(f"{path}/secret", headers=admin).json
+    assert rotated["secret"] != added.json["secret"]
+    assert client.patch(path, json={"active": True}, headers=admin).json["active"] is True
+    with app.app_context():
+        assert deliver_changes()["events"] == 2  # resumed where it stopped: the entity and its record
+    raw, header = receiver.signed[-1]
+    assert verify(rotated["secret"], raw, header) and not verify(added.json["secret"], raw, header)
+    log = client.get(f"{path}/deliveries", headers=admin).json
+    assert [(d["events"], d["delivered"]) for d in log] == [(2, True)]
+
+    assert client.delete(path, headers=admin).status_code == 204
+    gone = client.get(f"{path}/deliveries", headers=admin)
+    assert gone.status_code == 404 and gone.content_type == "application/problem+json"
+    assert gone.json["code"] == "subscriber_not_found"
+    assert client.get("/api/v1/changes/subscribers", headers=admin).json == []
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("feed.%"))
+                                     .order_by(AuditEntry.id)).all()
+    assert actions == ["feed.subscribe", "feed.pause", "feed.rotate_secret", "feed.resume", "feed.unsubscribe"]
+
+
+def test_only_the_credit_centre_subscribes_for_another_key(app, client, receiver):
+    bank, other = factories.key_for(app, "bank"), factories.key_for(app, "partner")
+    with app.app_context():
+        other_id = db.session.scalar(select(Principal.id).where(Principal.role == "partner"))
+    refused = client.post("/api/v1/changes/subscribers", headers=factories.auth(bank),
+                          json={"url": receiver.url, "principal_id": other_id})
+    assert refused.status_code == 403 and refused.json["code"] == "not_your_key"
+    made = client.post("/api/v1/changes/subscribers", headers=factories.auth(other), json={"url": receiver.url})
+    assert client.patch(f"/api/v1/changes/subscribers/{made.json['id']}", json={"active": False},
+                        headers=factories.auth(bank)).status_code == 404  # another key's: not shown to exist
