@@ -41,8 +41,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .reports.views import blp as reports_blp
     from .reports.views import enterprise_blp as enterprise_reports_blp
     from .runtime import EXTENSION, Runtime
-    from .web.api_docs import bp as api_docs_bp
     from .web import caching
+    from .web.api_docs import bp as api_docs_bp
     from .web.views import bp as web_bp
 
     config = Config.from_env(overrides=overrides)
