@@ -131,7 +131,10 @@ class Steps:
         self.steps.append({"users": users, "started": time.monotonic(), "classes": {}})
 
     def record(self, name: str, milliseconds: float, status: int) -> None:
-        if not self.steps or time.monotonic() - self.steps[-1]["started"] < SETTLE_SECONDS:
+        if not self.steps:
+            return
+        self.steps[-1]["answered"] = self.steps[-1].get("answered", 0) + 1  # the settling seconds too
+        if time.monotonic() - self.steps[-1]["started"] < SETTLE_SECONDS:
             return
         figures = self.steps[-1]["classes"].setdefault(name.split(":")[0], {"ms": [], "statuses": {}})
         figures["ms"].append(milliseconds)

@@ -44,8 +44,13 @@ def sustained(steps: list[dict]) -> dict:
 
 
 def summary_lines(run: dict) -> list[str]:
+    answered = sum(step.get("answered", 0) for step in run["steps"])
+    per_request = 1000 * run["server_cpu"] / max(answered, 1)
     lines = [f"== {run['shape']}: load average {run['load_before']:.1f} before, {run['load_after']:.1f} after; "
-             f"CPU s: server {run['server_cpu']:.0f}, locust {run['locust_cpu']:.0f}"]
+             f"CPU s: server {run['server_cpu']:.0f} (gunicorn and the queue's worker), locust "
+             f"{run['locust_cpu']:.0f}; {answered} answers, {per_request:.1f} ms of server CPU each "
+             f"(two idle cores: at most {2000 / per_request if per_request else 0:.0f} req/s, the database "
+             f"and engine servers' CPU not counted)"]
     for step in run["steps"]:
         classes = step_figures(step)
         total = sum(figures["rps"] for figures in classes.values())

@@ -133,10 +133,10 @@ def run_shape(shape: str, env: dict, fixture: Path, workdir: Path, args) -> dict
     try:
         figures = {"shape": shape, "load_before": os.getloadavg()[0]}
         locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_before = cpu_seconds(server)
+        server_before = cpu_seconds(server) + cpu_seconds(worker)
         figures["steps"] = drive(base, fixture, workdir / f"{shape}.json", args.steps, args.step_seconds)
         locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        figures["server_cpu"] = cpu_seconds(server) - server_before
+        figures["server_cpu"] = cpu_seconds(server) + cpu_seconds(worker) - server_before
         figures["locust_cpu"] = (locust_after.ru_utime + locust_after.ru_stime
                                  - locust_before.ru_utime - locust_before.ru_stime)
         figures["load_after"] = os.getloadavg()[0]
