@@ -23,6 +23,10 @@ STEPS = [int(users) for users in os.environ.get("LOAD_STEPS", "10,20,40,60,80,12
 STEP_SECONDS = float(os.environ.get("LOAD_STEP_SECONDS", "30"))
 SETTLE_SECONDS = float(os.environ.get("LOAD_SETTLE_SECONDS", "5"))
 STOP_P99_MS = float(os.environ.get("LOAD_STOP_P99_MS", "500"))
+# First a few users warm every server process (its first push loads pypinyin's dictionaries, seconds):
+# answered and counted for errors, left out of the steps' figures.
+WARMUP_SECONDS = float(os.environ.get("LOAD_WARMUP_SECONDS", "0"))
+WARMUP_USERS = 4
 ZIPF_EXPONENT = float(os.environ.get("LOAD_ZIPF", "1.0"))
 THINK = between(0.0, float(os.environ.get("LOAD_THINK_SECONDS", "0.2")))
 
@@ -127,8 +131,8 @@ class Steps:
     def __init__(self):
         self.steps: list[dict] = []
 
-    def start(self, users: int) -> None:
-        self.steps.append({"users": users, "started": time.monotonic(), "classes": {}})
+    def start(self, users: int, warmup: bool = False) -> None:
+        self.steps.append({"users": users, "started": time.monotonic(), "classes": {}, "warmup": warmup})
 
     def record(self, name: str, milliseconds: float, status: int) -> None:
         if not self.steps:
@@ -166,14 +170,20 @@ def _write(**_):
 
 
 class RampUntilSlow(LoadTestShape):
-    """The steps' users one after another; stops after the step whose p99 passed the limit."""
+    """The warm-up, then the steps' users one after another; stops after the step whose p99 passed
+    the limit."""
 
     def tick(self):
-        step = int(self.get_run_time() // STEP_SECONDS)
-        if step >= len(STEPS) or (step >= len(STEPS_SEEN.steps) and STEPS_SEEN.steps
-                                  and STEPS_SEEN.p99() > STOP_P99_MS):
+        warming = WARMUP_SECONDS > 0
+        elapsed = self.get_run_time() - WARMUP_SECONDS
+        step = -1 if elapsed < 0 else int(elapsed // STEP_SECONDS)
+        seen = len(STEPS_SEEN.steps) - warming  # measured steps started so far
+        if step >= len(STEPS) or (step >= seen > 0 and STEPS_SEEN.p99() > STOP_P99_MS):
             return None
-        if step >= len(STEPS_SEEN.steps):
+        if warming and not STEPS_SEEN.steps:
+            STEPS_SEEN.start(WARMUP_USERS, warmup=True)
+        if 0 <= step and step >= seen:
             STEPS_SEEN.close()
             STEPS_SEEN.start(STEPS[step])
-        return STEPS[step], max(STEPS[step], 10)
+        users = WARMUP_USERS if step < 0 else STEPS[step]
+        return users, max(users, 10)

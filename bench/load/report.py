@@ -33,10 +33,14 @@ def failures(steps: list[dict]) -> dict:
     return counts
 
 
+def measured(steps: list[dict]) -> list[dict]:
+    return [step for step in steps if not step.get("warmup")]
+
+
 def sustained(steps: list[dict]) -> dict:
     """By class: the most requests/s of a step in which the class's p99 stayed <= 200 ms, and its users."""
     best = {}
-    for step in steps:
+    for step in measured(steps):
         for name, figures in step_figures(step).items():
             if figures["p99"] <= SUSTAINED_P99_MS and figures["rps"] > best.get(name, (0, 0))[0]:
                 best[name] = (figures["rps"], step["users"])
@@ -51,7 +55,7 @@ def summary_lines(run: dict) -> list[str]:
              f"{run['locust_cpu']:.0f}; {answered} answers, {per_request:.1f} ms of server CPU each "
              f"(two idle cores: at most {2000 / per_request if per_request else 0:.0f} req/s, the database "
              f"and engine servers' CPU not counted)"]
-    for step in run["steps"]:
+    for step in measured(run["steps"]):
         classes = step_figures(step)
         total = sum(figures["rps"] for figures in classes.values())
         every = [ms for figures in step["classes"].values() for ms in figures["ms"]]
@@ -63,8 +67,10 @@ def summary_lines(run: dict) -> list[str]:
     lines.append(f"  {counts['requests']} requests: {counts['server_errors']} server errors, "
                  f"{counts['other_failures']} other failures, {counts['rate_limited']} rate-limited (429)")
     if "baseline" in run:
-        peak = max((sum(f["rps"] for f in step_figures(step).values()) for step in run["baseline"]), default=0)
-        mix = max((sum(f["rps"] for f in step_figures(step).values()) for step in run["steps"]), default=0)
+        peak = max((sum(f["rps"] for f in step_figures(step).values()) for step in measured(run["baseline"])),
+                   default=0)
+        mix = max((sum(f["rps"] for f in step_figures(step).values()) for step in measured(run["steps"])),
+                  default=0)
         lines.append(f"  baseline /healthz on the same server: peak {peak:.0f} req/s; the mix's peak "
                      f"{mix:.0f} req/s = {mix / peak if peak else 0:.2f}x of it")
     return lines

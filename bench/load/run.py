@@ -118,10 +118,11 @@ def stop(*processes: subprocess.Popen) -> None:
         process.wait(30)
 
 
-def drive(base: str, fixture: Path, result: Path, steps: str, step_seconds: float, mix: str = "") -> list[dict]:
+def drive(base: str, fixture: Path, result: Path, steps: str, step_seconds: float, mix: str = "",
+          warmup: float = 0) -> list[dict]:
     """Run locust headless against `base` until its steps end or p99 passes the limit."""
     env = {**os.environ, "LOAD_FIXTURE": str(fixture), "LOAD_RESULT": str(result), "LOAD_STEPS": steps,
-           "LOAD_STEP_SECONDS": str(step_seconds), "LOAD_MIX": mix}
+           "LOAD_STEP_SECONDS": str(step_seconds), "LOAD_MIX": mix, "LOAD_WARMUP_SECONDS": str(warmup)}
     subprocess.run([PYTHON, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "--host", base,
                     "--only-summary", "--loglevel", "ERROR"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -134,7 +135,8 @@ def run_shape(shape: str, env: dict, fixture: Path, workdir: Path, args) -> dict
         figures = {"shape": shape, "load_before": os.getloadavg()[0]}
         locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = cpu_seconds(server) + cpu_seconds(worker)
-        figures["steps"] = drive(base, fixture, workdir / f"{shape}.json", args.steps, args.step_seconds)
+        figures["steps"] = drive(base, fixture, workdir / f"{shape}.json", args.steps, args.step_seconds,
+                                 warmup=args.warmup)
         locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         figures["server_cpu"] = cpu_seconds(server) + cpu_seconds(worker) - server_before
         figures["locust_cpu"] = (locust_after.ru_utime + locust_after.ru_stime
@@ -155,6 +157,7 @@ def main() -> None:
     parser.add_argument("--steps", default="10,20,40,60,80,120,160,240,320")
     parser.add_argument("--step-seconds", type=float, default=30)
     parser.add_argument("--names", type=int, default=10_000)
+    parser.add_argument("--warmup", type=float, default=20, help="seconds of 4 users first, not measured")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the /healthz baseline of each shape")
     parser.add_argument("--json", type=Path, help="write every figure here too")
