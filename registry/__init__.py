@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .reports.views import blp as reports_blp
     from .reports.views import enterprise_blp as enterprise_reports_blp
     from .runtime import EXTENSION, Runtime
+    from .web import caching
     from .web.api_docs import bp as api_docs_bp
     from .web.views import bp as web_bp
 
@@ -117,6 +118,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     forms.init_app(app)
     access_http.init_app(app)
     audit_http.init_app(app)
+    caching.init_app(app)  # public answers kept briefly: its hooks last (docs: operators/load.md)
     register_error_handlers(app)
     return app
 

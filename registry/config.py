@@ -120,6 +120,11 @@ class Config:
     # Drills and tests only: the schedule's clock starts at this UTC moment (ISO 8601) and runs on from there.
     QUEUE_CLOCK_START: str = ""
     # --- end of the task queue's settings ---
+    # --- Public answers cached (registry/web/caching.py; docs: operators/load.md) ---
+    # Anonymous search and entity answers kept this long by each server process and by browsers and
+    # proxies together: the longest a withdrawal or repair may still show there. 0: not kept.
+    PUBLIC_CACHE_SECONDS: int = 10
+    # --- end of the public cache's settings ---
     # --- Open data: the change feed and bulk exports (registry/feed) ---
     FEED_RETENTION_DAYS: int = 365  # `registry changes purge` deletes older events (older cursors: 410)
     FEED_WAIT_MAX_SECONDS: int = 30  # longest long-poll (`wait=`) of GET /api/v1/changes
@@ -261,6 +266,8 @@ class Config:
         _networks(self.METRICS_NETWORKS)
         if self.READY_OUTBOX_LAG_SECONDS < 0:
             raise ConfigError("REGISTRY_READY_OUTBOX_LAG_SECONDS must be 0 (not checked) or a number of seconds")
+        if not 0 <= self.PUBLIC_CACHE_SECONDS <= 300:  # the public cache: a bound people can be told
+            raise ConfigError("REGISTRY_PUBLIC_CACHE_SECONDS must be between 0 (not kept) and 300")
 
     @property
     def metrics_networks(self) -> list:

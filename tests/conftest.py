@@ -24,6 +24,9 @@ from tests.services import opensearch_url, postgres_url
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
 # per-example time limit (on a shared machine it fails correct code at random).
 settings.load_profile("ci")
+# Tests read their own writes at once: the public answers' cache is off unless a test turns it on
+# (tests/web/test_public_cache.py); subprocesses (served instances) inherit this too.
+os.environ.setdefault("REGISTRY_PUBLIC_CACHE_SECONDS", "0")
 
 BACKENDS = ("sqlite", "postgresql")
 # `engine_app`: the built-in engine and a real OpenSearch node; the check that no log line leaked a secret.
