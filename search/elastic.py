@@ -327,10 +327,12 @@ class ExternalEngine:
         return [node for node in nodes if any(role.startswith("data") for role in node.get("roles", ()))]
 
     def _open_for_search(self, index: str) -> None:
+        """Searchable at last: the first refresh of a freshly loaded index writes all its segments, which
+        takes minutes at a million documents, so it waits as long as the load did (the loader client)."""
         interval = mapping()["settings"]["index"].get("refresh_interval")
         with self._answering("finishing the new index"):
-            self.client.indices.put_settings(index=index, body={"index": {"refresh_interval": interval}})
-            self.client.indices.refresh(index=index)
+            self.flavour.loader.indices.put_settings(index=index, body={"index": {"refresh_interval": interval}})
+            self.flavour.loader.indices.refresh(index=index)
 
     def _swap_alias(self, old: list[str], new: str) -> None:
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
