@@ -24,6 +24,9 @@ from tests.services import opensearch_url, postgres_url
 # Hypothesis's CI settings everywhere, so a local run is CI's: the same examples every run, and no
 # per-example time limit (on a shared machine it fails correct code at random).
 settings.load_profile("ci")
+# Every app of the session, in this process or another (commands, `registry serve`), believes it is the
+# session's day (see factories.TODAY); the clock fixture moves one app's day from there.
+os.environ["REGISTRY_TODAY"] = factories.TODAY.isoformat()
 
 BACKENDS = ("sqlite", "postgresql")
 pytest_plugins = ("tests.engines",)  # `engine_app`: the built-in engine and a real OpenSearch node
