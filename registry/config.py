@@ -129,7 +129,7 @@ class Config:
     EXPORT_KEEP_DAYS: int = 7  # `registry exports build` deletes exports older than this
     # --- The day the rules count from (issue 26) ---
     # Drills and tests only: the day the registry believes it is (YYYY-MM-DD), the same in every process
-    # of a drill; empty: the system's day.
+    # of a drill; empty: the day in China by the system clock.
     TODAY: str = ""
     # --- end of the day's setting ---
 
@@ -235,7 +235,7 @@ class Config:
             raise ConfigError(f"REGISTRY_TODAY must be empty or a day as YYYY-MM-DD, got {self.TODAY!r}") from None
 
     def today_fixed(self) -> date | None:
-        """The day REGISTRY_TODAY fixes, or None for the system's day."""
+        """The day REGISTRY_TODAY fixes, or None for the day in China by the system clock."""
         return date.fromisoformat(self.TODAY) if self.TODAY else None
 
     def _check_open_data(self) -> None:
