@@ -83,6 +83,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=_migrations_dir())
     app.extensions[EXTENSION] = runtime = Runtime(settings=config)
+    if fixed := config.today_fixed():  # a drill's or test's day, the same in all its processes
+        runtime.clock = lambda: fixed
     calendars.init_app(app)
     search_engines.init_app(app, runtime)
     reports_services.init_app(runtime)

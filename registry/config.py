@@ -4,6 +4,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -131,6 +132,11 @@ class Config:
     FEED_STREAM_SECONDS: int = 300  # a server-sent-events stream ends after this long (clients reconnect)
     EXPORT_DIR: str = ""  # the daily exports; default: INSTANCE_DIR/exports
     EXPORT_KEEP_DAYS: int = 7  # `registry exports build` deletes exports older than this
+    # --- The day the rules count from (issue 26) ---
+    # Drills and tests only: the day the registry believes it is (YYYY-MM-DD), the same in every process
+    # of a drill; empty: the day in China by the system clock.
+    TODAY: str = ""
+    # --- end of the day's setting ---
 
     @classmethod
     def from_env(cls, environ=None, overrides=None) -> "Config":
@@ -182,6 +188,7 @@ class Config:
             raise ConfigError("REGISTRY_IMPORT_WORKERS must be between 1 and 16")
         self._check_import_limits()
         self._check_open_data()
+        self._check_today()
         if not 1 <= self.PAGE_SIZE_MAX <= 1000:
             raise ConfigError("REGISTRY_PAGE_SIZE_MAX must be between 1 and 1000")
         for name in ("BATCH_MAX", "REPAIR_UPLOAD_MAX_BYTES", "REPAIR_RESULT_WORKDAYS", "REPAIR_DEPARTMENT_WORKDAYS",
@@ -225,6 +232,16 @@ class Config:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
         if not 1 <= self.IMPORT_MAX_REJECTED_PERCENT <= 100:
             raise ConfigError("REGISTRY_IMPORT_MAX_REJECTED_PERCENT must be between 1 and 100")
+
+    def _check_today(self) -> None:
+        try:
+            self.today_fixed()
+        except ValueError:
+            raise ConfigError(f"REGISTRY_TODAY must be empty or a day as YYYY-MM-DD, got {self.TODAY!r}") from None
+
+    def today_fixed(self) -> date | None:
+        """The day REGISTRY_TODAY fixes, or None for the day in China by the system clock."""
+        return date.fromisoformat(self.TODAY) if self.TODAY else None
 
     def _check_open_data(self) -> None:
         for name in ("FEED_RETENTION_DAYS", "FEED_WAIT_MAX_SECONDS", "FEED_STREAM_SECONDS", "EXPORT_KEEP_DAYS"):

@@ -2,14 +2,21 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, has_app_context
 
 from .config import Config
+from .domain.periods import BEIJING
 
 EXTENSION = "registry"
+
+
+def china_today() -> date:
+    """The day it is in China, where the rules count days, whatever the server's time zone (a UTC
+    server's date.today() is still yesterday there until 08:00)."""
+    return datetime.now(BEIJING).date()
 
 
 @dataclass
@@ -23,7 +30,7 @@ class Runtime:
     calendar: Any = None  # registry.domain.workdays.Calendar, reloaded when a schedule is loaded
     report_keyring: Any = None  # registry.reports.signing.KeyRing
     single_sign_on: Any = None  # registry.accounts.sso_pages.SingleSignOn, when REGISTRY_OIDC_* is set
-    clock: Callable[[], date] = date.today  # what day it is (tests move it)
+    clock: Callable[[], date] = china_today  # what day it is (REGISTRY_TODAY fixes it, tests move it)
 
 
 def runtime() -> Runtime:
@@ -32,8 +39,8 @@ def runtime() -> Runtime:
 
 
 def today() -> date:
-    """The current day by the application's clock (the system's, for code used outside an application)."""
-    return runtime().clock() if has_app_context() else date.today()
+    """The current day by the application's clock (China's, for code used outside an application)."""
+    return runtime().clock() if has_app_context() else china_today()
 
 
 def settings() -> Config:

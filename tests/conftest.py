@@ -27,6 +27,9 @@ settings.load_profile("ci")
 # Tests read their own writes at once: the public answers' cache is off unless a test turns it on
 # (tests/web/test_public_cache.py); subprocesses (served instances) inherit this too.
 os.environ.setdefault("REGISTRY_PUBLIC_CACHE_SECONDS", "0")
+# Every app of the session, in this process or another (commands, `registry serve`), believes it is the
+# session's day (see factories.TODAY); the clock fixture moves one app's day from there.
+os.environ["REGISTRY_TODAY"] = factories.TODAY.isoformat()
 
 BACKENDS = ("sqlite", "postgresql")
 # `engine_app`: the built-in engine and a real OpenSearch node; the check that no log line leaked a secret.

@@ -10,8 +10,14 @@ from registry.access.services import create_principal
 from registry.departments.models import Department
 from registry.domain import uscc as uscc_rules
 from registry.extensions import db
+from registry.runtime import china_today
 
 _rng = random.Random(20261127)
+
+# The day the whole session runs on: tests/conftest.py fixes every app's clock to it (REGISTRY_TODAY, which
+# served processes and commands inherit), and expectations count from it, so a run that crosses midnight
+# keeps one day.
+TODAY = china_today()
 
 
 def reseed(test_id: str) -> None:
@@ -48,7 +54,7 @@ def auth(key: str) -> dict:
 
 def penalty(dep: dict, **overrides) -> dict:
     """A complete, valid administrative penalty of `dep` against a new company."""
-    decided = date.today() - timedelta(days=_rng.randint(5, 60))  # inside every publicity window
+    decided = TODAY - timedelta(days=_rng.randint(5, 60))  # inside every publicity window
     record = {
         "kind": "penalty",
         "party_name": company_name(),
@@ -75,7 +81,7 @@ def penalty(dep: dict, **overrides) -> dict:
 
 
 def licence(dep: dict, **overrides) -> dict:
-    decided = date.today() - timedelta(days=_rng.randint(10, 600))
+    decided = TODAY - timedelta(days=_rng.randint(10, 600))
     record = {
         "kind": "licence",
         "party_name": company_name(),
@@ -107,7 +113,7 @@ def _entry(dep: dict, kind: str, decided: date, **fields) -> dict:
 
 def dishonesty_entry(dep: dict, **overrides) -> dict:
     """A serious-dishonesty list entry of `dep`, listed a few weeks ago (inside its 3 years)."""
-    decided = date.today() - timedelta(days=_rng.randint(10, 60))
+    decided = TODAY - timedelta(days=_rng.randint(10, 60))
     return {**_entry(dep, "dishonesty", decided, decision_no=f"通失信认定〔{decided.year}〕{_rng.randint(1, 99999)}号",
                      list_name="重大税收违法失信主体名单", listing_reason="虚开增值税专用发票，偷税数额较大",
                      listing_basis="《重大税收违法失信主体信息公布管理办法》第六条"), **overrides}
@@ -115,20 +121,20 @@ def dishonesty_entry(dep: dict, **overrides) -> dict:
 
 def abnormal_entry(dep: dict, **overrides) -> dict:
     """An abnormal-operations list entry (market supervision's), listed a few weeks ago."""
-    decided = date.today() - timedelta(days=_rng.randint(10, 60))
+    decided = TODAY - timedelta(days=_rng.randint(10, 60))
     return {**_entry(dep, "abnormal", decided, decision_no=f"通市监异〔{decided.year}〕{_rng.randint(1, 99999)}号",
                      listing_reason="未按照规定期限公示年度报告",
                      listing_basis="《企业信息公示暂行条例》第十七条"), **overrides}
 
 
 def honour(dep: dict, **overrides) -> dict:
-    decided = date.today() - timedelta(days=_rng.randint(10, 300))
+    decided = TODAY - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "honour", decided, decision_no=f"通守信〔{decided.year}〕{_rng.randint(1, 99999)}号",
                      list_name="守合同重信用企业", valid_to=(decided + timedelta(days=730)).isoformat()), **overrides}
 
 
 def commitment(dep: dict, **overrides) -> dict:
-    decided = date.today() - timedelta(days=_rng.randint(10, 300))
+    decided = TODAY - timedelta(days=_rng.randint(10, 300))
     return {**_entry(dep, "commitment", decided, decision_no=f"CN{decided.year}{_rng.randint(100000, 999999)}",
                      commitment_type="容缺受理型", commitment_matter="食品经营许可（容缺受理）",
                      commitment_content="承诺在20个工作日内补齐食品安全管理制度文本，逾期未补齐自愿承担相应责任。",

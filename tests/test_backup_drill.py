@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -129,7 +129,7 @@ def fill(app) -> dict:
     with app.app_context():
         transport = factories.department("transport")
     department = factories.auth(factories.key_for(app, "department", department_uscc=transport["uscc"]))
-    decided = (date.today() - timedelta(days=150)).isoformat()  # repairable (tests/repairs/conftest.py)
+    decided = (factories.TODAY - timedelta(days=150)).isoformat()  # repairable (tests/repairs/conftest.py)
     rows = [factories.penalty(transport, decision_date=decided, violation_type="未按规定办理道路运输经营许可",
                               penalty_types="罚款") for _ in range(25)]
     pushed = client.post("/api/v1/records", json=rows, headers=department)

@@ -1,9 +1,9 @@
 """Entity look-ups and what the public, the enterprise and the department may see."""
 
-from datetime import date
 
 from registry.pagination import encode_cursor
 from tests import factories
+from tests.problems import assert_problem
 
 
 def test_entity_with_its_records(push, client, department):
@@ -25,7 +25,7 @@ def test_entity_with_its_records(push, client, department):
 
 def test_list_entries_are_answered_with_their_own_fields_until_they_leave_display(push, client, department):
     party = {"uscc": factories.new_uscc(), "party_name": "通辽市宏达建筑工程有限公司"}
-    removed_on = date.today().isoformat()
+    removed_on = factories.TODAY.isoformat()
     rows = [factories.entry(department, "dishonesty", valid_to="2099-01-01", **party),
             factories.entry(department, "commitment", commitment_state="未履约", **party),
             factories.entry(department, "abnormal", removed_on=removed_on, removal_reason="已补报年报", **party),
@@ -94,7 +94,7 @@ def test_natural_persons_are_hidden_from_the_public(push, client, department, ap
     person = factories.penalty(department, party_name="张三", party_category="自然人", uscc="",
                                id_type="身份证", id_no="150502199001011234")
     record_id = push(person).json["results"][0]["id"]
-    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{record_id}"), 404, "record_not_found")
     reviewer = factories.key_for(app, "reviewer")
     shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(reviewer)).json
     assert shown["id_no"] == "150502199001011234"
@@ -112,9 +112,9 @@ def test_ids_are_masked_for_the_public_and_shown_to_the_source_department(push, 
 def test_unknown_record_and_bad_paths_are_problem_json(client):
     missing = client.get("/api/v1/records/999999")
     assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
-    assert client.get("/api/v1/records/abc").status_code == 404
-    assert client.get("/api/v1/records/99999999999999999999").status_code == 404  # not a database overflow
-    assert client.delete("/api/v1/enterprises/91110000600037341L").status_code == 405
+    assert_problem(client.get("/api/v1/records/abc"), 404, "not_found")
+    assert_problem(client.get("/api/v1/records/99999999999999999999"), 404, "not_found")  # not a database overflow
+    assert_problem(client.delete("/api/v1/enterprises/91110000600037341L"), 405, "method_not_allowed")
 
 
 def test_a_newer_decision_renames_the_entity_and_keeps_the_former_name(push, client, department):

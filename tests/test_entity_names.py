@@ -2,7 +2,7 @@
 stays on its record and comes back as a warning; every rename is kept with who and when."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ REGISTERED, OTHER = "通辽市鑫源商贸有限公司", "通辽市鑫源商贸�
 
 
 def days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (factories.TODAY - timedelta(days=days)).isoformat()
 
 
 def other_department(app):

@@ -11,6 +11,7 @@ import pytest
 from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import summary_of
+from tests.problems import assert_problem
 from tests.served import served
 
 HUGE = "9" * 5000  # past Python's 4,300-digit limit on converting text to int
@@ -27,8 +28,8 @@ def test_a_record_id_of_5000_digits_in_a_body_is_invalid_json(app, client, url):
 
 def test_a_record_id_of_5000_digits_in_a_path_or_a_query_is_a_client_error(app, client, department_key):
     headers = factories.auth(department_key)
-    assert client.get(f"/api/v1/records/{HUGE}", headers=headers).status_code == 404
-    assert client.delete(f"/api/v1/records/{HUGE}", headers=headers).status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{HUGE}", headers=headers), 404, "not_found")
+    assert_problem(client.delete(f"/api/v1/records/{HUGE}", headers=headers), 404, "not_found")
     enterprise = factories.auth(factories.key_for(app, "enterprise", uscc=factories.new_uscc()))
     query = client.get(f"/api/v1/repairs/eligibility?record_id={HUGE}", headers=enterprise)
     assert query.status_code == 422 and query.json["errors"][0]["field"] == "record_id"

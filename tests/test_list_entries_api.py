@@ -1,6 +1,6 @@
 """List entries and credit commitments pushed, read, removed and left off display, through the API."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -27,7 +27,7 @@ def test_each_kind_is_pushed_read_back_and_public(push, client, department, kind
 
 
 def test_a_dishonesty_entry_is_serious_repairable_after_a_year_and_ends_after_three(push, client, department):
-    listed = date.today() - timedelta(days=30)
+    listed = factories.TODAY - timedelta(days=30)
     row = factories.dishonesty_entry(department, decision_date=listed.isoformat())
     shown = client.get(f"/api/v1/records/{push(row).json['results'][0]['id']}").json
     assert shown["publicity"] == {"severity": "serious", "rule_set": "lists", "start": listed.isoformat(),
@@ -46,7 +46,7 @@ def test_a_dishonesty_entry_is_serious_repairable_after_a_year_and_ends_after_th
 ])
 def test_a_bad_entry_names_its_field_and_nothing_is_saved(push, department, change, field, code):
     # "tomorrow" is read when the test runs, not when it is collected (a run may cross midnight).
-    change = {k: (date.today() + timedelta(days=1)).isoformat() if v == "tomorrow" else v for k, v in change.items()}
+    change = {k: (factories.TODAY + timedelta(days=1)).isoformat() if v == "tomorrow" else v for k, v in change.items()}
     good = factories.dishonesty_entry(department)
     bad = factories.dishonesty_entry(department, **change)
     response = push({"records": [good, bad]})
@@ -76,17 +76,17 @@ def test_a_removal_takes_the_entry_off_every_public_answer_and_keeps_its_history
                                                                               department_key):
     row = factories.dishonesty_entry(department)
     record_id = push(row).json["results"][0]["id"]
-    removed = {**row, "removed_on": date.today().isoformat(), "removal_reason": "信用修复，提前移出"}
+    removed = {**row, "removed_on": factories.TODAY.isoformat(), "removal_reason": "信用修复，提前移出"}
     assert push(removed).json["counts"]["updated"] == 1
     assert client.get(f"/api/v1/records/{record_id}").status_code == 404
     assert client.get(f"/api/v1/enterprises/{row['uscc']}/records").json["items"] == []
     own = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(department_key)).json
     assert (own["removed_on"], own["removal_reason"], own["version"]) == (
-        date.today().isoformat(), "信用修复，提前移出", 2)
+        factories.TODAY.isoformat(), "信用修复，提前移出", 2)
 
 
 def test_an_entry_leaves_display_on_its_end_without_the_sweep(app, push, client, clock, department):
-    listed = date.today() - timedelta(days=20)
+    listed = factories.TODAY - timedelta(days=20)
     row = factories.honour(department, decision_date=listed.isoformat(), valid_to=(listed + timedelta(days=40))
                            .isoformat())
     record_id = push(row).json["results"][0]["id"]
@@ -106,7 +106,7 @@ def test_resending_an_unchanged_entry_changes_nothing(push, department):
 def test_a_list_entry_added_and_removed_reads_in_the_change_feed(push, client, department):
     row = factories.dishonesty_entry(department)
     record_id = push(row).json["results"][0]["id"]
-    push({**row, "removed_on": date.today().isoformat(), "removal_reason": "信用修复，提前移出"})
+    push({**row, "removed_on": factories.TODAY.isoformat(), "removal_reason": "信用修复，提前移出"})
     events = [e for e in client.get("/api/v1/changes", query_string={"after": 0, "record_kind": "dishonesty"})
               .json["events"] if e["record_id"] == record_id]
     assert [e["kind"] for e in events] == ["record.published", "record.updated"]

@@ -3,7 +3,7 @@ with a bad row beside it, found in search on both engines, seen in a report, the
 withdrawn, and gone from every public channel (record and entity API, search, list status, the entity
 page), on SQLite and PostgreSQL."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from uuid import uuid4
 
@@ -20,7 +20,7 @@ from tests.engines import publicly_found
 from tests.imports.files import write_csv
 from tests.repairs.conftest import PDF
 
-LISTED = date.today() - timedelta(days=400)  # a serious-dishonesty entry may be removed early after a year
+LISTED = factories.TODAY - timedelta(days=400)  # a serious-dishonesty entry may be removed early after a year
 # Per kind: the required field the bad row leaves empty.
 BAD_FIELD = {"dishonesty": "list_name", "abnormal": "listing_reason", "honour": "list_name",
              "commitment": "commitment_matter"}
@@ -73,7 +73,7 @@ def taken_off(client, keys, kind, record_id, row) -> None:
                                headers=factories.auth(keys.department))
         assert answer.status_code == 200, answer.json
     else:
-        removal = {**row, "removed_on": date.today().isoformat(), "removal_reason": "已纠正失信行为，依申请移出"}
+        removal = {**row, "removed_on": factories.TODAY.isoformat(), "removal_reason": "已纠正失信行为，依申请移出"}
         answer = client.post("/api/v1/records", json=removal, headers=factories.auth(keys.department))
         assert answer.json["counts"]["updated"] == 1, answer.json
 

@@ -10,6 +10,7 @@ from html import unescape
 
 from registry.publicsearch.engines import configured_engine, sync_search
 from tests import factories
+from tests.problems import assert_problem
 from tests.web.test_pages import page_of, total_of
 
 
@@ -22,9 +23,9 @@ class Registry:
     key: str
     department: dict
 
-    def push(self, record: dict) -> dict:
+    def push(self, record: dict, outcome: str = "inserted") -> dict:
         response = self.client.post("/api/v1/records", json=record, headers=factories.auth(self.key))
-        assert response.status_code in (200, 201), response.json
+        assert response.status_code == 200 and response.json["results"][0]["outcome"] == outcome, response.json
         with self.app.app_context():  # the embedded default synced already; an external engine is drained
             sync_search()
             if client := getattr(configured_engine(), "client", None):
@@ -77,7 +78,7 @@ def entries_are_found_by_their_words_and_filtered_by_kind(registry: Registry) ->
 
 
 def an_entity_is_on_the_list_until_its_entrys_end(registry: Registry, clock) -> None:
-    ends = date.today() + timedelta(days=30)
+    ends = factories.TODAY + timedelta(days=30)
     entry = factories.entry(registry.department, "dishonesty", party_name="通辽市金桥建筑劳务有限公司",
                                  valid_to=(ends - timedelta(days=1)).isoformat())
     record_id = registry.push(entry)["id"]
@@ -105,7 +106,8 @@ def a_removed_entry_takes_its_entity_off_the_list(registry: Registry) -> None:
     assert registry.entities(q="锦程电子", list_status="abnormal") == {entry["uscc"]}  # no end until removed
     assert registry.records(q="未按规定期限公示年度报告") >= {record_id}
 
-    removed = registry.push({**entry, "removed_on": date.today().isoformat(), "removal_reason": "已补报年度报告"})
+    removed = registry.push({**entry, "removed_on": factories.TODAY.isoformat(), "removal_reason": "已补报年度报告"},
+                            "updated")
     assert removed["id"] == record_id
     assert registry.entities(q="锦程电子", list_status="abnormal") == set()
     assert registry.search(q="锦程电子")["facets"]["list_status"] == {}
@@ -134,7 +136,9 @@ def test_list_status_is_checked_and_implies_entities(app, client, department):
     registry.push(entry)
     found = registry.search(q="润泽运输", list_status="dishonesty")
     assert [item["kind"] for item in found["items"]] == ["entity"]  # its entry is a record: not listed here
-    assert client.get("/api/v1/search", query_string={"list_status": "penalty"}).status_code in (400, 422)
+    problem = assert_problem(client.get("/api/v1/search", query_string={"list_status": "penalty"}), 422,
+                             "validation_failed")
+    assert [e["field"] for e in problem["errors"]] == ["list_status"]
 
 
 def test_the_search_page_filters_by_list_status_under_the_lists_chinese_names(app, client, department):

@@ -22,6 +22,7 @@ from tests import factories
 from tests.imports.files import write_csv
 from tests.imports.test_import_jobs import wait_for_job
 from tests.logscan import leaked_lines
+from tests.problems import assert_problem
 from tests.served import served
 
 RECORD_ROUTE = "/api/v1/records/<int:record_id>"  # the URL rule, its converter's arguments left out
@@ -47,7 +48,7 @@ def value(samples: dict, name: str, **labels) -> float:
 def test_the_latency_histogram_moves_by_route_and_status(client):
     before = scrape(client)
     for _ in range(3):
-        assert client.get("/api/v1/records/999999").status_code == 404
+        assert_problem(client.get("/api/v1/records/999999"), 404, "record_not_found")
     after = scrape(client)
     labels = {"route": RECORD_ROUTE, "method": "GET", "status": "404"}
     assert value(after, "registry_http_request_seconds_count", **labels) == \
@@ -190,7 +191,7 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
         push = client.post("/api/v1/records", json=factories.penalty(dep, legal_rep_id_no=person), headers=headers)
         assert push.status_code == 200
         assert client.get("/api/v1/search", query_string={"q": rows[0]["party_name"]}).status_code == 200
-        assert client.get("/api/v1/records", headers=factories.auth(key[:-2] + "zz")).status_code == 401
+        assert_problem(client.get("/api/v1/records", headers=factories.auth(key[:-2] + "zz")), 401, "invalid_api_key")
         traced = client.get("/explode", headers={**headers, "X-Request-ID": "trace-1"})
         assert traced.status_code == 500
         with app.app_context():

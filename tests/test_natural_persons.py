@@ -10,6 +10,7 @@ from sqlalchemy import text
 from registry.extensions import db
 from registry.publicsearch.engines import sync_search
 from tests import factories
+from tests.problems import assert_problem
 
 PERSON_NAME = "欧阳建华"
 ID_NO = "150502199001011234"
@@ -28,8 +29,9 @@ def test_a_natural_person_row_with_a_credit_code_is_refused_and_nothing_is_saved
     [error] = answer.json["errors"]
     assert (error["index"], error["field"], error["code"]) == (1, "uscc", "uscc_not_for_natural_person")
     assert "个体工商户" in error["message_zh"]
-    assert client.get(f"/api/v1/enterprises/{code}").status_code == 404
-    assert client.get(f"/api/v1/enterprises/{company['uscc']}").status_code == 404  # the batch is all or nothing
+    assert_problem(client.get(f"/api/v1/enterprises/{code}"), 404, "enterprise_not_found")
+    # the batch is all or nothing
+    assert_problem(client.get(f"/api/v1/enterprises/{company['uscc']}"), 404, "enterprise_not_found")
 
 
 def test_a_natural_person_row_without_a_code_names_no_entity(push, client, department):
@@ -64,7 +66,7 @@ def test_records_taken_in_before_the_rule_leave_the_entities_they_made_or_rename
     assert _search_ids(client, PERSON_NAME) == set()
     assert [r["id"] for r in client.get(f"/api/v1/enterprises/{company['uscc']}/records").json["items"]] == [ids[1]]
     enterprise = factories.auth(factories.key_for(app, "enterprise", uscc=company["uscc"]))
-    assert client.get(f"/api/v1/records/{ids[2]}", headers=enterprise).status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{ids[2]}", headers=enterprise), 404, "record_not_found")
 
 
 def _as_the_old_writer_stored(connection, ids, person_code, company_code) -> None:

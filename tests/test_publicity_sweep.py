@@ -7,6 +7,7 @@ from registry.access.services import authenticate
 from registry.records.services import push_records
 from registry.records.sweep import end_expired_publicity
 from tests import factories
+from tests.problems import assert_problem
 
 
 def test_penalty_gets_its_rule_set_and_window_at_intake(push, client, app):
@@ -52,7 +53,7 @@ def test_sweep_ends_publication_on_the_end_date_and_is_idempotent(push, client, 
         assert client.get(f"/api/v1/records/{record_id}").json["status"] == "published"
         assert end_expired_publicity(end) == 1
         assert end_expired_publicity(end) == 0
-    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{record_id}"), 404, "record_not_found")
     reviewer = factories.key_for(app, "reviewer")
     shown = client.get(f"/api/v1/records/{record_id}", headers=factories.auth(reviewer)).json
     assert shown["status"] == "expired" and shown["version"] == 2

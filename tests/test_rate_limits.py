@@ -7,6 +7,7 @@ from registry import create_app
 from registry.extensions import db
 from tests import factories
 from tests.people import form_token
+from tests.problems import assert_problem
 
 LIMITS = {"SEARCH_LIMIT": 3, "AUTH_FAILURE_LIMIT": 2, "REPAIR_LOOKUP_LIMIT": 2, "TRUSTED_PROXIES": 1}
 
@@ -49,8 +50,9 @@ def test_bad_keys_lock_the_address_out_even_with_a_good_key(two_apps):
     first, second = (each.test_client() for each in two_apps)
     good = factories.key_for(two_apps[0], "reviewer")
     bad = factories.auth("rk_not-a-key")
-    assert first.get("/api/v1/search?q=a", headers={**bad, **from_address("10.2.2.2")}).status_code == 401
-    assert second.get("/api/v1/search?q=a", headers={**bad, **from_address("10.2.2.2")}).status_code == 401
+    assert_problem(first.get("/api/v1/search?q=a", headers={**bad, **from_address("10.2.2.2")}), 401, "invalid_api_key")
+    assert_problem(second.get("/api/v1/search?q=a", headers={**bad, **from_address("10.2.2.2")}),
+                   401, "invalid_api_key")
     assert_limited(first.get("/api/v1/search?q=a", headers={**bad, **from_address("10.2.2.2")}), 300)
     assert_limited(second.get("/api/v1/search?q=a", headers={**factories.auth(good), **from_address("10.2.2.2")}),
                    300)

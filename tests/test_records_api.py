@@ -1,11 +1,12 @@
 """Pushing records and reading them back, as a department, the public and the enterprise."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from tests import factories
+from tests.problems import assert_problem
 
 
 def test_push_one_penalty_then_read_it_back(push, client, department):
@@ -65,7 +66,7 @@ def test_batch_with_errors_saves_nothing_and_names_each_row_and_field(push, clie
     assert {(e["index"], e["field"], e["code"]) for e in problem["errors"]} == {
         (1, "uscc", "uscc_check"), (2, "facts", "required"), (3, "decision_date", "invalid_date")}
     assert "expected 'L'" in next(e for e in problem["errors"] if e["index"] == 1)["message_en"]
-    assert client.get(f"/api/v1/enterprises/{good['uscc']}").status_code == 404
+    assert_problem(client.get(f"/api/v1/enterprises/{good['uscc']}"), 404, "enterprise_not_found")
 
 
 def test_batch_as_a_list_and_the_size_limit(push, department, app):
@@ -88,7 +89,7 @@ def test_department_may_only_send_its_own_records(app, push, department):
 
 
 def test_unknown_fields_and_future_dates_are_reported(push, department):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (factories.TODAY + timedelta(days=1)).isoformat()
     response = push(factories.penalty(department, decision_date=tomorrow, amount_fine="1"))
     codes = {(e["field"], e["code"]) for e in response.json["errors"]}
     assert codes == {("decision_date", "date_in_future"), ("amount_fine", "unknown_field")}
@@ -180,7 +181,7 @@ def test_only_the_source_department_may_withdraw(push, client, department, app):
     other_key = factories.key_for(app, "department", department_uscc=other["uscc"])
     response = client.delete(f"/api/v1/records/{record_id}?reason=x", headers=factories.auth(other_key))
     assert response.status_code == 403 and response.json["code"] == "not_source_department"
-    assert client.delete(f"/api/v1/records/{record_id}?reason=x").status_code == 401
+    assert_problem(client.delete(f"/api/v1/records/{record_id}?reason=x"), 401, "authentication_required")
 
 
 def test_resending_a_withdrawn_record_does_not_publish_it_again(push, client, department, department_key):
@@ -188,7 +189,7 @@ def test_resending_a_withdrawn_record_does_not_publish_it_again(push, client, de
     record_id = push(record).json["results"][0]["id"]
     client.delete(f"/api/v1/records/{record_id}?reason=revoked", headers=factories.auth(department_key))
     push({**record, "remarks": "补充说明"})
-    assert client.get(f"/api/v1/records/{record_id}").status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{record_id}"), 404, "record_not_found")
 
 
 

@@ -6,6 +6,7 @@ from registry.publicsearch.schemas import SearchArgs, SearchOut
 from registry.publicsearch.services import search
 from search.engine import encode_cursor
 from tests import factories
+from tests.problems import assert_problem
 
 
 def hits_of(client, **params):
@@ -139,4 +140,6 @@ def test_record_kind_picks_penalties_or_licences(push, client, department):
     assert licence["record"]["kind"] == "licence"
     [penalty] = hits_of(client, q="福康医药", record_kind="penalty")["items"]  # no entity hit: records only
     assert penalty["record"]["kind"] == "penalty"
-    assert client.get("/api/v1/search", query_string={"record_kind": "list"}).status_code in (400, 422)
+    problem = assert_problem(client.get("/api/v1/search", query_string={"record_kind": "list"}), 422,
+                             "validation_failed")
+    assert [e["field"] for e in problem["errors"]] == ["record_kind"]

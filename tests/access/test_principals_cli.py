@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests import factories
 
@@ -20,7 +20,7 @@ def _listed(cli, *options) -> list[dict]:
 
 
 def test_keys_are_listed_with_their_binding_expiry_and_no_secret(cli, department):
-    expires = (date.today() + timedelta(days=90)).isoformat()
+    expires = (factories.TODAY + timedelta(days=90)).isoformat()
     dep_id, dep_key = _created(cli("principals", "create", "--role", "department", "--department", department["uscc"],
                                    "--expires", expires))
     bank_uscc = factories.new_uscc()

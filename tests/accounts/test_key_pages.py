@@ -8,6 +8,7 @@ from tests import factories
 from tests.accounts.conftest import token_of
 from tests.accounts.test_administration import signed_in_admin
 from tests.audit.trail import count, newest
+from tests.problems import assert_problem
 
 KEY = re.compile(r'id="new-key" class="secret">(crk_[^<]+)<')
 
@@ -45,13 +46,13 @@ def test_the_admin_makes_rotates_and_revokes_a_key_on_the_page_as_the_audit_acto
 
     rotated = browser.submit("/admin/keys", {}, action=f"/admin/keys/{principal_id}/rotate")
     new_key = shown_key(rotated)
-    assert client.get("/api/v1/principals", headers=factories.auth(key)).status_code == 401
+    assert_problem(client.get("/api/v1/principals", headers=factories.auth(key)), 401, "invalid_api_key")
     assert newest(app, "key.rotate")["principal_id"] == admin_principal
 
     before = count(app, "key.revoke")
     revoked = browser.submit("/admin/keys", {}, action=f"/admin/keys/{principal_id}/revoke")
     assert "已吊销“运维巡检系统”" in revoked.get_data(as_text=True)
-    assert client.get("/api/v1/principals", headers=factories.auth(new_key)).status_code == 401
+    assert_problem(client.get("/api/v1/principals", headers=factories.auth(new_key)), 401, "invalid_api_key")
     assert count(app, "key.revoke") == before + 1 and newest(app, "key.revoke")["principal_id"] == admin_principal
 
 
@@ -89,7 +90,8 @@ def test_an_enterprise_keeps_its_own_keys_and_never_another_organisations(browse
     foreign_key = factories.key_for(app, "enterprise", uscc=factories.new_uscc())
     made = browser.submit("/account/keys", {"name": "开票系统", "expires_at": ""})
     key = shown_key(made)
-    assert client.get("/api/v1/audit", headers=factories.auth(key)).status_code == 403  # known, but no admin
+    # known, but no admin
+    assert_problem(client.get("/api/v1/audit", headers=factories.auth(key)), 403, "role_forbidden")
     with app.app_context():
         mine = db.session.scalar(db.select(Principal).where(Principal.key_prefix == key[:12]))
         foreign = db.session.scalar(db.select(Principal).where(Principal.key_prefix == foreign_key[:12]))
@@ -99,10 +101,11 @@ def test_an_enterprise_keeps_its_own_keys_and_never_another_organisations(browse
     assert f'id="principal-{mine_id}"' in page and f'id="principal-{foreign_id}"' not in page
     token = token_of(page)
     assert client.post(f"/account/keys/{foreign_id}/revoke", data={"csrf_token": token}).status_code == 404
-    assert client.get("/api/v1/audit", headers=factories.auth(foreign_key)).status_code == 403  # still works
+    # still known (the foreign key was not revoked), only not an admin
+    assert_problem(client.get("/api/v1/audit", headers=factories.auth(foreign_key)), 403, "role_forbidden")
     revoked = client.post(f"/account/keys/{mine_id}/revoke", data={"csrf_token": token})
     assert revoked.status_code == 200 and "已吊销“开票系统”" in revoked.get_data(as_text=True)
-    assert client.get("/api/v1/audit", headers=factories.auth(key)).status_code == 401
+    assert_problem(client.get("/api/v1/audit", headers=factories.auth(key)), 401, "invalid_api_key")
     entry = newest(app, "key.revoke")
     assert (entry["object_id"], entry["principal_id"], entry["actor_role"]) == (str(mine_id), principal_of(app, email),
                                                                                 "enterprise")

@@ -5,6 +5,7 @@ import pytest
 from registry.access.services import Viewer
 from registry.uow import unit_of_work
 from tests import factories
+from tests.problems import assert_problem
 
 REVIEWER, DEPARTMENT = Viewer("reviewer", principal_id=101), Viewer("department", principal_id=102)
 
@@ -36,7 +37,8 @@ def test_only_admins_read_the_trail(app, client, admin):
 
 def test_nobody_can_write_it(client, admin):
     for method in (client.post, client.put, client.patch, client.delete):
-        assert method("/api/v1/audit", json={"action": "record.insert"}, headers=admin).status_code == 405
+        assert_problem(method("/api/v1/audit", json={"action": "record.insert"}, headers=admin),
+                       405, "method_not_allowed")
 
 
 def test_filters_by_principal_action_and_object(app, client, admin):

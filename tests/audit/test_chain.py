@@ -2,10 +2,10 @@
 once never fork the chain; list prints what matches."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from registry.access.services import Viewer
 from registry.audit.models import AuditEntry
@@ -96,5 +96,7 @@ def test_list_prints_the_entries_that_match_one_a_line(cli, app):
     [withdrawal] = cli("audit", "list", "--action", "record.withdraw").output.splitlines()
     assert "\tdepartment#8\trecord.withdraw\trecord:1\t" in withdrawal and "决定已被依法撤销" in withdrawal
     assert len(cli("audit", "list", "--actor", 7).output.splitlines()) == 2
-    tomorrow = date.today() + timedelta(days=1)
-    assert cli("audit", "list", "--since", tomorrow.isoformat()).output == ""
+    with app.app_context():  # entries carry the moment they were written (UTC), not the rules' day
+        first, latest = db.session.execute(select(func.min(AuditEntry.at), func.max(AuditEntry.at))).one()
+    assert len(cli("audit", "list", "--since", first.date().isoformat()).output.splitlines()) == 3
+    assert cli("audit", "list", "--since", (latest.date() + timedelta(days=1)).isoformat()).output == ""

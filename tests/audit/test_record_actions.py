@@ -1,6 +1,6 @@
 """Each record action leaves exactly one audit entry: a push, an update, a withdrawal, a rename, a key."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from registry.access.services import authenticate, create_principal
 from tests import factories
@@ -8,7 +8,7 @@ from tests.audit.trail import count, newest
 
 
 def _days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (factories.TODAY - timedelta(days=days)).isoformat()
 
 
 def test_a_pushed_record_leaves_one_record_insert_naming_who_and_from_where(app, push, department, department_key):

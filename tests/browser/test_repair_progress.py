@@ -1,6 +1,6 @@
 """The repair progress page in a real browser: number and query code show the state, clocks and log."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ def application(app):
     with app.app_context():
         transport = factories.department("transport")
     department = factories.key_for(app, "department", department_uscc=transport["uscc"])
-    row = factories.penalty(transport, decision_date=(date.today() - timedelta(days=150)).isoformat(),
+    row = factories.penalty(transport, decision_date=(factories.TODAY - timedelta(days=150)).isoformat(),
                             penalty_types="罚款", violation_type="未按规定办理道路运输经营许可")
     record_id = client.post("/api/v1/records", json=row, headers=factories.auth(department)).json["results"][0]["id"]
     filed = client.post("/api/v1/repairs", json={"record_id": record_id, "sign_commitment": True},

@@ -3,7 +3,7 @@
 import json
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -82,7 +82,7 @@ def test_filters_by_kind_domain_and_record_kind(client, push, department):
 def test_display_ended_comes_from_the_daily_sweep(app, client, push, department, clock):
     [record_id] = pushed(push, factories.penalty(department))
     start = changes(client)["next"]
-    later = date.today() + timedelta(days=6 * 366)  # past every publicity period
+    later = factories.TODAY + timedelta(days=6 * 366)  # past every publicity period
     clock(app, later)
     with app.app_context():
         assert end_expired_publicity(later) >= 1

@@ -3,7 +3,7 @@ reader that has seen an event has seen every event of an earlier id, whatever co
 concurrent transactions, on SQLite and PostgreSQL)."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -41,7 +41,7 @@ def test_an_event_that_commits_later_is_never_skipped(app, client, department, d
     def fast_writer():
         """The daily sweep (which writes no audit entry: only the feed's order makes it wait)."""
         with app.app_context():
-            end_expired_publicity(date.today() + timedelta(days=6 * 366))
+            end_expired_publicity(factories.TODAY + timedelta(days=6 * 366))
 
     slow = threading.Thread(target=slow_writer)
     slow.start()

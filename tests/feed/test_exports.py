@@ -12,6 +12,7 @@ from sqlalchemy import select
 from registry.audit.models import AuditEntry
 from registry.extensions import db
 from tests import factories
+from tests.problems import assert_problem
 
 PERSON = {"party_name": "欧阳建华", "party_category": "自然人", "uscc": "", "id_type": "身份证",
           "id_no": "150502199001011234"}
@@ -58,8 +59,8 @@ def test_the_export_holds_the_public_record_and_its_manifest_checks_out(app, cli
 
 
 def test_no_export_yet_or_of_that_day_answers_404(client):
-    assert client.get("/api/v1/exports/1999-01-01").status_code == 404
-    assert client.get("/api/v1/exports/1999-01-01/records.csv.gz").status_code == 404
+    assert_problem(client.get("/api/v1/exports/1999-01-01"), 404, "export_not_found")
+    assert_problem(client.get("/api/v1/exports/1999-01-01/records.csv.gz"), 404, "export_not_found")
 
 
 @pytest.mark.committed

@@ -5,7 +5,7 @@ with the database record by record (issue 24's acceptance test, on SQLite and Po
 import gzip
 import json
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -88,7 +88,7 @@ def test_snapshot_and_changes_after_its_cursor_are_the_current_public_record(app
                 change_record_status(uow, repaired, REPAIRED, "repair", "信用修复 XF-1", None)
             renamed = {**rows[4], "party_name": "通辽市新名称贸易有限公司",
                        "decision_no": "通市监处罚〔2026〕99991号",
-                       "decision_date": (date.today() - timedelta(days=1)).isoformat(),
+                       "decision_date": (factories.TODAY - timedelta(days=1)).isoformat(),
                        "authority": registrar["name"], "authority_uscc": registrar["uscc"],
                        "source_unit": registrar["name"], "source_unit_uscc": registrar["uscc"]}
             push(client, department_key, [renamed])
@@ -105,11 +105,11 @@ def test_snapshot_and_changes_after_its_cursor_are_the_current_public_record(app
     assert copy.follow() > 0
 
     with app.app_context():
-        now = build_export(date.today() + timedelta(days=1))  # the database as it is, read afresh
+        now = build_export(factories.TODAY + timedelta(days=1))  # the database as it is, read afresh
         folder = export_root() / now["day"] / "public"
         assert copy.records == read_ndjson(folder / "records.ndjson.gz")
         assert copy.entities == read_ndjson(folder / "entities.ndjson.gz")
-        public = db.session.scalar(select(func.count()).where(public_condition(False, date.today())))
+        public = db.session.scalar(select(func.count()).where(public_condition(False, factories.TODAY)))
         assert len(copy.records) == public == 30 + 1 + 10 - 2 - 1 + 5 + 1
     assert ids[1] not in copy.records  # the natural person's record: never in the export nor the feed
     assert not any(record["party_name"] == PERSON["party_name"] for record in copy.records.values())

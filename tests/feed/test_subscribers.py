@@ -12,6 +12,7 @@ from registry.extensions import db
 from registry.feed.webhooks import deliver_changes
 from registry.signing import verify
 from tests import factories
+from tests.problems import assert_problem
 
 
 def subscribe(client, key, url, **body):
@@ -71,7 +72,8 @@ def test_a_failed_delivery_is_retried_with_backoff_then_logged_and_replayable(ap
 
 
 def test_subscribing_needs_a_key_and_an_http_url(client, app):
-    assert client.post("/api/v1/changes/subscribers", json={"url": "http://partner.example/hook"}).status_code == 401
+    assert_problem(client.post("/api/v1/changes/subscribers", json={"url": "http://partner.example/hook"}),
+                   401, "authentication_required")
     bank = factories.key_for(app, "bank")
     refused = client.post("/api/v1/changes/subscribers", json={"url": "ftp://partner.example/hook"},
                           headers=factories.auth(bank))

@@ -2,14 +2,15 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from registry.domain import uscc
 from registry.imports import readers
 from registry.imports.readers import ImportFileError, RowProblem, open_rows
+from tests.factories import TODAY
 
 AUTHORITY = uscc.make("11", "150500", "MB1234567")
-DECIDED = date.today() - timedelta(days=30)
+DECIDED = TODAY - timedelta(days=30)
 
 # Chinese headers as departments write them: full-width and half-width brackets, the national
 # template's 行政相对人代码_N（…） form, a required marker.

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from registry.demo.generator import generate_entities, generate_records
 from registry.extensions import db
 from registry.imports.models import ImportJob, ImportRejection
 from registry.records.models import Record
+from tests.factories import TODAY
 from tests.imports.files import write_csv
 
 ROWS = 20000
@@ -28,7 +28,7 @@ def department_file(path: Path, department: dict, bad_rows: int) -> int:
                "district": "150500", "code": "tl-scjg"}
     entities = generate_entities(3000, seed=11)
     rows = []
-    for row in generate_records(entities, [shipped], ROWS * 2, seed=12, today=date.today()):
+    for row in generate_records(entities, [shipped], ROWS * 2, seed=12, today=TODAY):
         if row["kind"] == "penalty":
             rows.append(row)
         if len(rows) == ROWS:

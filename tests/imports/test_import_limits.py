@@ -14,6 +14,7 @@ from registry.imports.readers import ArchiveLimits, ImportFileError, open_rows
 from tests import factories
 from tests.imports.files import headers_for, write_csv, write_xlsx, write_xlsx_bomb
 from tests.imports.test_import_jobs import summary_of, wait_for_job
+from tests.problems import assert_problem
 
 MB = 1024 * 1024
 
@@ -111,7 +112,8 @@ def test_an_import_stops_after_the_configured_number_of_rejected_rows_and_writes
     assert (summary["state"], summary["inserted"], summary["rejected"], summary["rows_committed"]) == (
         "stopped", 0, 3, 0)
     assert "nothing was imported" in summary["message"]
-    assert client.get(f"/api/v1/enterprises/{rows[0]['uscc']}").status_code == 404  # the good row 2 too
+    # the good row 2 too
+    assert_problem(client.get(f"/api/v1/enterprises/{rows[0]['uscc']}"), 404, "enterprise_not_found")
 
     dry = cli("import", path, "--department", department["uscc"], "--dry-run")
     assert dry.exit_code == 1 and summary_of(dry)["state"] == "stopped"

@@ -8,6 +8,7 @@ import pytest
 
 from registry.imports.readers import ImportFileError, RowProblem, match_header, open_rows
 from registry.records.validation import validate_record
+from tests.factories import TODAY
 from tests.imports.reader_files import (
     DECIDED,
     LICENCE_HEADERS,
@@ -108,7 +109,7 @@ def test_xlsx_keeps_native_cell_values(tmp_path):
     assert raw["penalty_valid_until"] == 47000  # an Excel serial number, left to the validator
     assert raw["legal_rep"] == "王建国"
     assert raw["business_reg_no"] == ""  # an empty cell
-    clean, errors = validate_record(raw, source.kind, today=date.today())
+    clean, errors = validate_record(raw, source.kind, today=TODAY)
     assert errors == []
     assert clean["decision_date"] == DECIDED and clean["penalty_valid_until"] == date(2028, 9, 4)
     assert str(clean["fine_amount"]) == "0.25"

@@ -1,6 +1,6 @@
 """Repair fixtures: a transport department (no market-supervision track), keys for every role, records."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -43,7 +43,7 @@ def penalty(app, client, transport, keys):
     is set at intake, so a test on fixed days would otherwise start failing once its record expires)."""
 
     def _penalty(age=REPAIRABLE_AGE, intake=None, **overrides):
-        row = factories.penalty(transport, decision_date=((intake or date.today()) - age).isoformat(),
+        row = factories.penalty(transport, decision_date=((intake or factories.TODAY) - age).isoformat(),
                                 violation_type="未按规定办理道路运输经营许可", penalty_types="罚款",
                                 facts="经查，当事人未取得道路运输经营许可擅自从事道路货物运输经营。", **overrides)
         if intake is None:

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from registry.pagination import encode_cursor
 from tests import factories
 from tests.accounts.conftest import token_of
+from tests.problems import assert_problem
 from tests.repairs.conftest import PDF, PNG
 
 
@@ -28,7 +29,7 @@ def test_an_application_writes_its_dates_as_iso_like_the_rest_of_the_api(penalty
     filed = apply(key, record_id).json
     shown = upload(key, filed["id"], "performance_proof").json
     assert shown["record"]["decision_date"] == row["decision_date"]
-    assert shown["transitions"][0]["on"] == shown["submitted_on"] == date.today().isoformat()
+    assert shown["transitions"][0]["on"] == shown["submitted_on"] == factories.TODAY.isoformat()
     stamps = shown["transitions"][0]["at"], shown["commitment"]["signed_at"], shown["materials"][0]["uploaded_at"]
     assert all(datetime.fromisoformat(stamp) for stamp in stamps)  # an HTTP date would raise ValueError
 
@@ -39,7 +40,7 @@ def test_an_ineligible_record_is_refused_with_the_reason_and_the_earliest_date(p
     assert response.status_code == 422 and response.json["code"] == "not_eligible"
     error = response.json["errors"][0]
     earliest = date.fromisoformat(error["value"])
-    assert error["code"] == "too_early" and earliest > date.today()
+    assert error["code"] == "too_early" and earliest > factories.TODAY
     assert "最短公示期未满" in response.json["message_zh"]
 
 
@@ -66,9 +67,10 @@ def test_others_cannot_apply_for_or_see_an_enterprises_application(penalty, keys
     refused = apply(stranger, record_id)
     assert refused.status_code == 404 and refused.json["code"] == "record_not_found"
     filed = apply(keys.enterprise(row["uscc"]), record_id).json
-    assert client.get(f"/api/v1/repairs/{filed['id']}", headers=factories.auth(stranger)).status_code == 404
-    assert client.get(f"/api/v1/repairs/{filed['id']}").status_code == 401
-    assert apply(keys.reviewer, record_id).status_code == 403
+    assert_problem(client.get(f"/api/v1/repairs/{filed['id']}", headers=factories.auth(stranger)),
+                   404, "repair_not_found")
+    assert_problem(client.get(f"/api/v1/repairs/{filed['id']}"), 401, "authentication_required")
+    assert_problem(apply(keys.reviewer, record_id), 403, "role_forbidden")
 
 
 def test_an_agent_of_any_district_files_for_an_enterprise_and_needs_a_power_of_attorney(
@@ -129,7 +131,7 @@ def test_bad_parameters_are_problem_json_never_a_500(client, keys, penalty, appl
     assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "action"
     malformed = client.post("/api/v1/repairs", data="{", content_type="application/json", headers=factories.auth(key))
     assert (malformed.status_code, malformed.json["code"]) == (400, "invalid_json")
-    assert client.get("/api/v1/repairs/99999999999999999999", headers=reviewer).status_code == 404
+    assert_problem(client.get("/api/v1/repairs/99999999999999999999", headers=reviewer), 404, "not_found")
 
 
 def test_lists_page_with_a_cursor(client, keys, penalty, apply):
@@ -169,7 +171,7 @@ def test_an_agent_learns_nothing_of_a_record_hidden_from_it(client, penalty, key
     answers = [client.get("/api/v1/repairs/eligibility", query_string={"record_id": r}, headers=agent)
                for r in (record_id, record_id + 1000)]
     assert [(a.status_code, a.json["code"]) for a in answers] == [(404, "record_not_found")] * 2
-    assert client.get(f"/api/v1/records/{record_id}", headers=agent).status_code == 404
+    assert_problem(client.get(f"/api/v1/records/{record_id}", headers=agent), 404, "record_not_found")
     filed = apply(keys.agent, record_id)
     assert filed.status_code == 404 and filed.json["code"] == "record_not_found"
     own = client.get("/api/v1/repairs/eligibility", query_string={"record_id": record_id},

@@ -2,6 +2,7 @@
 
 from tests import factories
 from tests.audit.trail import count, newest
+from tests.problems import assert_problem
 from tests.repairs.test_objections_and_statistics import object_to
 
 MATERIALS = ("performance_proof", "correction_report", "business_licence")
@@ -34,7 +35,8 @@ def test_each_step_of_the_workflow_leaves_one_repair_decide(app, penalty, keys, 
         assert (details["step"], details["from"], details["to"]) == (action, source, target)
     assert details["reason"] == "整改材料不能证明已纠正失信行为"
     before = count(app, "repair.decide")
-    assert decide(keys.reviewer, application["id"], "close").status_code == 409  # refused: nothing is recorded
+    # refused: nothing is recorded
+    assert_problem(decide(keys.reviewer, application["id"], "close"), 409, "transition_not_allowed")
     assert count(app, "repair.decide") == before
 
 

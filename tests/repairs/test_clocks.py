@@ -167,6 +167,20 @@ def test_missing_items_accepted_on_commitment_lapse_the_day_after_their_deadline
     assert shown["state"] == "lapsed" and shown["transitions"][-1]["by_role"] == "system"
 
 
+def test_the_daily_lapse_without_a_date_runs_on_the_registrys_day(app, filed_on, keys, upload, cli):
+    filed, key = filed_on(D("2026-09-28"))
+    upload(key, filed["id"], "performance_proof", PDF)
+    due = _decide(app, keys.reviewer, filed["id"], "accept_with_missing", D("2026-09-29"))["clocks"]["materials"]["due"]
+
+    def lapse_on(day):  # as cron runs it: no --date, on a registry whose day REGISTRY_TODAY fixes
+        env = {"REGISTRY_DATABASE_URL": app.config["REGISTRY"].DATABASE_URL,
+               "REGISTRY_INSTANCE_DIR": app.config["REGISTRY"].INSTANCE_DIR, "REGISTRY_TODAY": day.isoformat()}
+        return json.loads(CliRunner().invoke(main, ["repairs", "lapse"], env=env, catch_exceptions=False).output)
+
+    assert lapse_on(due) == {"lapsed": 0, "applications": [], "date": due.isoformat()}
+    assert lapse_on(due + timedelta(days=1))["applications"] == [filed["number"]]
+
+
 def test_supplying_the_last_missing_item_completes_the_acceptance(app, filed_on, keys, upload):
     filed, key = filed_on(D("2026-09-28"))
     upload(key, filed["id"], "performance_proof", PDF)

@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from tests import factories
+from tests.problems import assert_problem
 
 
 def _filed_with_materials(penalty, keys, apply, upload, **overrides):
@@ -64,7 +65,7 @@ def test_only_the_source_department_decides(penalty, keys, apply, upload, decide
     with app.app_context():
         tax = factories.department("tax")
     tax_key = factories.key_for(app, "department", department_uscc=tax["uscc"])
-    assert decide(tax_key, application["id"], "approve").status_code == 404
+    assert_problem(decide(tax_key, application["id"], "approve"), 404, "repair_not_found")
     rejected = decide(keys.department, application["id"], "reject", reason="未按要求完成整改")
     assert rejected.status_code == 200 and rejected.json["state"] == "rejected"
 
@@ -114,7 +115,7 @@ def test_a_stale_version_is_a_conflict(penalty, keys, apply, upload, decide):
 def test_the_department_sees_an_application_only_once_forwarded_to_it(penalty, keys, apply, upload, decide, client):
     application, _, _ = _filed_with_materials(penalty, keys, apply, upload)
     department = factories.auth(keys.department)
-    assert client.get(f"/api/v1/repairs/{application['id']}", headers=department).status_code == 404
+    assert_problem(client.get(f"/api/v1/repairs/{application['id']}", headers=department), 404, "repair_not_found")
     decide(keys.reviewer, application["id"], "accept")
     decide(keys.reviewer, application["id"], "forward")
     shown = client.get(f"/api/v1/repairs/{application['id']}", headers=department).json

@@ -19,7 +19,7 @@ from tests.repairs.conftest import PDF
 
 def test_from_import_to_repair_and_revocation(engine_app, cli, keys, transport, tmp_path):
     client = engine_app.test_client()
-    today = date.today()
+    today = factories.TODAY
     decided = today - timedelta(days=150)  # a general fine: repairable after 3 months, shown for a year
     name = f"通辽市金桥运输有限公司{uuid4().hex[:6]}"
     row = factories.penalty(transport, party_name=name, decision_date=decided.isoformat(), penalty_types="罚款",

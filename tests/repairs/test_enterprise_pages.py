@@ -121,7 +121,7 @@ def test_a_file_of_another_type_is_refused_with_the_application(app, client, ent
 def test_a_notice_is_unread_until_opened_and_leads_to_the_record_and_the_form(app, client, enterprise):
     record_id, _ = enterprise
     with app.app_context():
-        produce_arrival_notices(date.today())
+        produce_arrival_notices(factories.TODAY)
     inbox = text_of(client.get("/enterprise/notices"))
     assert inbox.count("未读</span>") == 2 and "2 条未读" in text_of(client.get("/enterprise"))
     with app.app_context():
@@ -177,7 +177,7 @@ def test_another_enterprises_record_application_and_notice_are_not_found(app, cl
     record_id, row = penalty()
     application = apply(keys.enterprise(row["uscc"]), record_id).json
     with app.app_context():
-        produce_arrival_notices(date.today())
+        produce_arrival_notices(factories.TODAY)
         notice_id = db.session.scalar(select(Notice.id).where(Notice.recipient == row["uscc"]))
     sign_in(client, app, "enterprise", NAME, uscc=factories.new_uscc())
     for path in (f"/enterprise/records/{record_id}", f"/enterprise/records/{record_id}/repair",

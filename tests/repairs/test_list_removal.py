@@ -22,7 +22,7 @@ def eligibility(client, key, record_id):
 
 def test_removal_may_be_asked_for_on_the_day_the_minimum_listing_period_ends_not_the_day_before(
         client, keys, transport):
-    today = date.today()
+    today = factories.TODAY
     record_id, row = entry(client, keys, transport, add_months(today, -12) + timedelta(days=1))
     early = eligibility(client, keys.enterprise(row["uscc"]), record_id)
     assert (early["eligible"], early["reason"], early["earliest"]) == (
@@ -32,7 +32,7 @@ def test_removal_may_be_asked_for_on_the_day_the_minimum_listing_period_ends_not
 
 
 def test_an_approved_removal_takes_the_entry_off_public_display(client, keys, transport, apply, decide):
-    record_id, row = entry(client, keys, transport, add_months(date.today(), -13))
+    record_id, row = entry(client, keys, transport, add_months(factories.TODAY, -13))
     enterprise = keys.enterprise(row["uscc"])
     application = apply(enterprise, record_id).json
     assert (application["mode_zh"], application["record"]["kind"]) == ("移出严重失信主体名单", "dishonesty")

@@ -64,7 +64,7 @@ def test_a_real_end_date_delays_repair_until_the_day_after_it(app, client, domai
 
 
 def test_long_term_reads_as_such_on_the_entity_page_and_in_the_report(app, client):
-    shown, key = taken_in(app, client, "tax", date.today() - timedelta(days=20), "2099-12-31")
+    shown, key = taken_in(app, client, "tax", factories.TODAY - timedelta(days=20), "2099-12-31")
     page = client.get(f"/enterprises/{shown['uscc']}").get_data(as_text=True)
     assert "<dt>处罚有效期</dt><dd>长期</dd>" in page and "2099-12-31" not in page
     report = client.post("/api/v1/reports", json={"uscc": shown["uscc"]}, headers=factories.auth(key))

@@ -9,6 +9,7 @@ import pytest
 
 from registry.signing import verify
 from tests import factories
+from tests.problems import assert_problem
 from tests.repairs.conftest import REPAIRABLE_AGE
 
 
@@ -71,7 +72,7 @@ def test_one_letter_per_enterprise_lists_every_repairable_record_and_is_never_se
     letters = notices_of(client, key, uscc, "repairable_letter")
     assert len(letters) == 1 and sorted(letters[0]["record_ids"]) == sorted([first, second])
     assert send(cli)["letters"] == 0
-    later = date.today() + timedelta(days=70)  # the third one has become repairable meanwhile
+    later = factories.TODAY + timedelta(days=70)  # the third one has become repairable meanwhile
     assert send(cli, later)["letters"] == 1
     letters = notices_of(client, key, uscc, "repairable_letter")
     assert [n["record_ids"] for n in letters][0] == [not_yet]
@@ -99,8 +100,9 @@ def test_notices_are_the_enterprises_own(client, penalty, keys, cli):
     _, row = penalty()
     send(cli)
     other = keys.enterprise(factories.new_uscc())
-    assert client.get(f"/api/v1/enterprises/{row['uscc']}/notices", headers=factories.auth(other)).status_code == 404
-    assert client.get(f"/api/v1/enterprises/{row['uscc']}/notices").status_code == 401
+    assert_problem(client.get(f"/api/v1/enterprises/{row['uscc']}/notices", headers=factories.auth(other)),
+                   404, "enterprise_not_found")
+    assert_problem(client.get(f"/api/v1/enterprises/{row['uscc']}/notices"), 401, "authentication_required")
     assert len(notices_of(client, keys.reviewer, row["uscc"])) == 3  # notice, template, letter
 
 
@@ -110,7 +112,7 @@ def test_webhooks_receive_each_notice_once_and_are_retried_with_backoff(cli, pen
     assert configured.exit_code == 0
     secret = json.loads(configured.stdout)["secret"]
     receiver.failures = 1
-    today = date.today()
+    today = factories.TODAY
     first = send(cli, today)["webhooks"]
     assert first == {"delivered": 2, "pending": 1, "failed": 0}  # the first call got a 503
     assert send(cli, today)["webhooks"] == {"delivered": 0, "pending": 0, "failed": 0}  # backoff: not due yet
@@ -129,7 +131,7 @@ def test_a_peer_answering_garbage_is_retried_later_and_holds_up_no_other_deliver
     _, working = penalty()
     for row, url in ((broken, garbage), (working, receiver.url)):
         assert cli("notices", "webhook", "--enterprise", row["uscc"], "--url", url).exit_code == 0
-    today = date.today()
+    today = factories.TODAY
     assert send(cli, today)["webhooks"] == {"delivered": 3, "pending": 3, "failed": 0}
     assert {n["recipient"] for n in receiver.received} == {working["uscc"]}
     assert send(cli, today)["webhooks"] == {"delivered": 0, "pending": 0, "failed": 0}  # attempted: backing off

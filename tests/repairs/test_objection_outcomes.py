@@ -3,6 +3,7 @@
 import pytest
 
 from tests import factories
+from tests.problems import assert_problem
 from tests.repairs.test_objections_and_statistics import object_to
 
 
@@ -30,7 +31,8 @@ def test_the_enterprise_is_told_how_its_objection_was_resolved(client, penalty, 
     assert notice["title"] == "异议申诉处理结果通知" and told in notice["body"]
     assert row["decision_no"] in notice["body"] and "经核查处理" in notice["body"]
     other = keys.enterprise(factories.new_uscc())
-    assert client.get(f"/api/v1/enterprises/{row['uscc']}/notices", headers=factories.auth(other)).status_code == 404
+    assert_problem(client.get(f"/api/v1/enterprises/{row['uscc']}/notices", headers=factories.auth(other)),
+                   404, "enterprise_not_found")
 
 
 def test_the_public_pages_say_under_objection_until_resolved(client, penalty, keys):

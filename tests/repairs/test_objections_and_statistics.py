@@ -1,7 +1,6 @@
 """Objections (异议申诉) until the department resolves them; statistics for reviewers."""
 
 import json
-from datetime import date
 
 import pytest
 
@@ -10,6 +9,7 @@ from registry.errors import Forbidden
 from registry.extensions import db
 from registry.repairs.objections import resolve_objection
 from tests import factories
+from tests.problems import assert_problem
 from tests.repairs.conftest import PDF
 
 
@@ -42,7 +42,7 @@ def test_a_withdrawal_resolves_the_objection_and_takes_the_record_off_display(cl
     reviewer_try = client.post(f"/api/v1/objections/{objection['id']}/resolution",
                                headers=factories.auth(keys.reviewer),
                                json={"outcome": "withdrawn", "resolution": "处罚决定已撤销"})
-    assert reviewer_try.status_code == 403
+    assert_problem(reviewer_try, 403, "not_source_department")
     withdrawn = client.post(f"/api/v1/objections/{objection['id']}/resolution",
                             headers=factories.auth(keys.department),
                             json={"outcome": "withdrawn", "resolution": "处罚决定已被依法撤销"})
@@ -69,7 +69,8 @@ def test_other_enterprises_can_neither_dispute_nor_see_an_objection(client, pena
     stranger = keys.enterprise(factories.new_uscc())
     assert object_to(client, stranger, record_id).status_code == 404
     objection = object_to(client, keys.enterprise(row["uscc"]), record_id).json
-    assert client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(stranger)).status_code == 404
+    assert_problem(client.get(f"/api/v1/objections/{objection['id']}", headers=factories.auth(stranger)),
+                   404, "objection_not_found")
 
 
 def test_only_the_enterprise_itself_disputes_and_never_a_withdrawn_record(client, penalty, keys):
@@ -106,7 +107,7 @@ def test_statistics_count_by_state_department_district_and_month(client, penalty
     assert figures["by_state"] == {"approved": 1, "rejected": 1, "submitted": 1}
     assert figures["by_department"] == {transport["name"]: 3}
     assert figures["by_district"] == {"150502": 3}
-    assert figures["by_month"] == {f"{date.today():%Y-%m}": 3}
+    assert figures["by_month"] == {f"{factories.TODAY:%Y-%m}": 3}
     assert figures["median_days_to_decision"] == 0
 
 

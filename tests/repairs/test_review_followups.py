@@ -46,7 +46,7 @@ def test_a_reminder_goes_any_time_and_the_next_steps_only_once_the_department_is
     assert "已向来源部门发出提醒单" in _escalate(client, objection_id).get_data(as_text=True)
     early = _escalate(client, objection_id)
     assert early.status_code == 409 and "部门办理期限未到" in early.get_data(as_text=True)
-    clock(app, date.today() + timedelta(days=30))
+    clock(app, factories.TODAY + timedelta(days=30))
     for step in ("催办单", "督办单", "移交函"):
         assert f"已向来源部门发出{step}" in _escalate(client, objection_id).get_data(as_text=True)
     assert "督办已走完" in client.get("/review/objections").get_data(as_text=True)
@@ -95,7 +95,7 @@ def _upload(client, schedule: dict | bytes):
 
 def test_next_years_schedule_uploaded_recounts_the_provisional_deadlines(app, client, clock, penalty, keys,
                                                                            loaded_2027):
-    record_id, row = penalty()
+    record_id, row = penalty(intake=D("2026-12-24"))  # repairable on Christmas Eve, whatever today is
     with app.app_context():  # ten working days from Christmas Eve reach into 2027, which has no schedule
         filed = services.file_application(authenticate(keys.enterprise(row["uscc"])), record_id, True,
                                           D("2026-12-24"))

@@ -102,11 +102,11 @@ def request_report(client, headers, uscc, **scope):
 
 
 def days_ago(days: int) -> str:
-    return date.fromordinal(date.today().toordinal() - days).isoformat()
+    return date.fromordinal(factories.TODAY.toordinal() - days).isoformat()
 
 
 def years_from_today(years: int) -> date:
     """The same day `years` years on (back when negative); from 29 February, the 28th (the day
     itself does not exist)."""
-    today = date.today()
+    today = factories.TODAY
     return today.replace(year=today.year + years, day=28 if (today.month, today.day) == (2, 29) else today.day)

@@ -1,6 +1,7 @@
 """Issuing a report, each read of it in any rendering and each verification leave exactly one audit entry."""
 
 from tests.audit.trail import count, newest
+from tests.problems import assert_problem
 from tests.reports.conftest import request_report
 
 
@@ -23,7 +24,8 @@ def test_each_read_of_a_report_leaves_one_report_download_naming_its_format(app,
         assert count(app, "report.download") == before + 1
         assert newest(app, "report.download")["details"] == {"uscc": enterprise.uscc, "format": rendering}
     before = count(app, "report.download")
-    assert client.get("/api/v1/reports/SR-20200101-ABCDEFGH", headers=enterprise.headers).status_code == 404
+    assert_problem(client.get("/api/v1/reports/SR-20200101-ABCDEFGH", headers=enterprise.headers),
+                   404, "report_not_found")
     assert count(app, "report.download") == before
 
 

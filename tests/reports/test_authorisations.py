@@ -6,6 +6,7 @@ import pytest
 
 from registry.reports.rules import is_live
 from tests import factories
+from tests.problems import assert_problem
 from tests.reports.conftest import request_report, years_from_today
 
 
@@ -24,7 +25,7 @@ def test_an_authorisation_is_live_up_to_and_including_its_last_day():
 
 def test_a_bank_gets_the_report_in_three_renderings_while_authorised(client, enterprise, bank_key, bank_uscc):
     bank = factories.auth(bank_key)
-    granted = _grant(client, enterprise, bank_uscc, date.today())  # today is its last day: still usable
+    granted = _grant(client, enterprise, bank_uscc, factories.TODAY)  # today is its last day: still usable
     assert granted.status_code == 201 and granted.json["live"] is True
     other_use = request_report(client, bank, enterprise.uscc, purpose="招投标资格审查")
     assert other_use.status_code == 403 and other_use.json["code"] == "purpose_not_authorised"
@@ -56,7 +57,7 @@ def test_an_expired_authorisation_no_longer_opens_reports(app, client, enterpris
     from registry.access.services import Viewer
     from registry.reports.access import live_authorisation
 
-    last_day = date.today() + timedelta(days=10)
+    last_day = factories.TODAY + timedelta(days=10)
     _grant(client, enterprise, bank_uscc, last_day)
     with app.app_context():
         bank = Viewer("bank", uscc=bank_uscc)
@@ -76,18 +77,18 @@ def test_an_authorisation_may_run_three_years_to_the_day(client, enterprise, ban
 def test_granting_is_validated_and_reserved_to_the_enterprise(app, client, enterprise, bank_key, bank_uscc):
     bad = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=enterprise.headers,
                       json={"bank_uscc": factories.new_uscc(), "purpose": " ",
-                            "valid_until": (date.today() - timedelta(days=1)).isoformat()})
+                            "valid_until": (factories.TODAY - timedelta(days=1)).isoformat()})
     assert bad.status_code == 422
     assert {(e["field"], e["code"]) for e in bad.json["errors"]} == {
         ("bank_uscc", "unknown_bank"), ("purpose", "required"), ("valid_until", "out_of_range")}
     other = factories.key_for(app, "enterprise", uscc=factories.new_uscc())
     foreign = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(other),
-                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": date.today().isoformat()})
+                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": factories.TODAY.isoformat()})
     assert foreign.status_code == 403 and foreign.json["code"] == "not_own_enterprise"
     by_bank = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=factories.auth(bank_key),
-                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": date.today().isoformat()})
+                          json={"bank_uscc": bank_uscc, "purpose": "贷款", "valid_until": factories.TODAY.isoformat()})
     assert by_bank.status_code == 403 and by_bank.json["code"] == "role_forbidden"  # a bank cannot authorise itself
-    _grant(client, enterprise, bank_uscc, date.today() + timedelta(days=5))
+    _grant(client, enterprise, bank_uscc, factories.TODAY + timedelta(days=5))
     listed = client.get(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=enterprise.headers).json
     assert [(a["bank_uscc"], a["live"]) for a in listed["items"]] == [(bank_uscc, True)]
     reviewer = factories.key_for(app, "reviewer")
@@ -95,4 +96,4 @@ def test_granting_is_validated_and_reserved_to_the_enterprise(app, client, enter
                       headers=factories.auth(reviewer)).status_code == 200
     assert client.get(f"/api/v1/enterprises/{enterprise.uscc}/queries",
                       headers=factories.auth(other)).status_code == 403
-    assert client.get(f"/api/v1/enterprises/{enterprise.uscc}/queries").status_code == 401
+    assert_problem(client.get(f"/api/v1/enterprises/{enterprise.uscc}/queries"), 401, "authentication_required")

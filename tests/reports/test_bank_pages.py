@@ -5,7 +5,7 @@ import csv
 import io
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -37,7 +37,8 @@ def authorise(app, client, bank_uscc):
     def _authorise(uscc: str, purpose: str = "贷款审批") -> None:
         key = factories.key_for(app, "enterprise", uscc=uscc)
         answer = client.post(f"/api/v1/enterprises/{uscc}/authorisations", headers=factories.auth(key), json={
-            "bank_uscc": bank_uscc, "purpose": purpose, "valid_until": (date.today() + timedelta(days=30)).isoformat()})
+            "bank_uscc": bank_uscc, "purpose": purpose,
+            "valid_until": (factories.TODAY + timedelta(days=30)).isoformat()})
         assert answer.status_code == 201, answer.json
 
     return _authorise

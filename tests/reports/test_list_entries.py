@@ -1,6 +1,6 @@
 """List entries, commitments and honours in a report; the mark of a record under objection; old reports."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -22,7 +22,7 @@ def _records(document):
 
 
 def test_entries_in_force_during_the_period_are_negative_facts_and_honours_positive(client, enterprise, enlist):
-    start = date.today() - timedelta(days=2 * 365)
+    start = factories.TODAY - timedelta(days=2 * 365)
     listed = (start - timedelta(days=200)).isoformat()
     on_first_day = enlist("abnormal", decision_date=listed, removed_on=start.isoformat(), removal_reason="已补报年报")
     enlist("abnormal", decision_date=listed, removed_on=(start - timedelta(days=1)).isoformat(),

@@ -1,11 +1,12 @@
 """Requesting and reading reports: who may, what the report says, one report per scope and day."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from registry.access.services import authenticate
 from registry.reports import services
 from registry.reports.content import NO_RECORD_ZH
 from tests import factories
+from tests.problems import assert_problem
 from tests.reports.conftest import days_ago, request_report, years_from_today
 
 
@@ -17,16 +18,16 @@ def test_an_enterprise_without_violations_gets_no_record_in_every_domain(client,
     response = request_report(client, enterprise.headers, enterprise.uscc)
     assert response.status_code == 201
     report = response.json["report"]
-    assert report["number"].startswith(f"SR-{date.today():%Y%m%d}-") and len(report["verification_code"]) == 8
+    assert report["number"].startswith(f"SR-{factories.TODAY:%Y%m%d}-") and len(report["verification_code"]) == 8
     assert report["entity"]["uscc"] == enterprise.uscc and report["entity"]["name"] == enterprise.name
     assert report["entity"]["legal_rep_id_no"] == "150***********1234"  # never in full, not even to itself
     assert len(report["domains"]) == 30 and report["summary"]["records"] == 0  # the licence is no violation
     assert {s["conclusion_zh"] for s in report["domains"]} == {NO_RECORD_ZH}
-    assert report["period"] == {"from": years_from_today(-3).isoformat(), "to": date.today().isoformat()}
+    assert report["period"] == {"from": years_from_today(-3).isoformat(), "to": factories.TODAY.isoformat()}
 
 
 def test_the_report_is_about_conduct_in_the_period_not_about_display(client, enterprise, penalise, mark_repaired):
-    start = date.today() - timedelta(days=4 * 365)
+    start = factories.TODAY - timedelta(days=4 * 365)
     first_day = penalise(decision_date=start.isoformat(), decision_no="通市监处罚〔2022〕1号")
     penalise(decision_date=(start - timedelta(days=1)).isoformat(), decision_no="通市监处罚〔2022〕0号")
     minor = penalise(penalty_types="警告", penalty_content="警告", fine_amount="", decision_no="通市监简易〔2026〕7号")
@@ -77,8 +78,9 @@ def test_chosen_domains_and_period_limits(client, enterprise, penalise):
     assert {(e["field"], e["code"]) for e in beyond.json["errors"]} == {("period_from", "out_of_range"),
                                                                        ("domains", "unknown_domain")}
     tomorrow = request_report(client, enterprise.headers, enterprise.uscc,
-                              period_from=(date.today() + timedelta(days=1)).isoformat())
-    assert tomorrow.status_code == 422
+                              period_from=(factories.TODAY + timedelta(days=1)).isoformat())
+    assert_problem(tomorrow, 422, "validation_failed")
+    assert [(e["field"], e["code"]) for e in tomorrow.json["errors"]] == [("period_from", "out_of_range")]
 
 
 def test_a_repeat_request_on_the_same_day_returns_the_days_report(client, enterprise, bank_key, bank_uscc,
@@ -103,7 +105,7 @@ def test_a_repeat_request_on_the_same_day_returns_the_days_report(client, enterp
 
 
 def test_the_next_day_the_same_scope_gets_a_new_report(app, enterprise):
-    today = date.today()
+    today = factories.TODAY
     with app.app_context():
         viewer = authenticate(enterprise.key)
         first, issued_first = services.request_report(viewer, {"uscc": enterprise.uscc}, today)
@@ -130,7 +132,7 @@ def test_who_may_request_and_read(app, client, enterprise, bank_key):
     refused = request_report(client, factories.auth(bank_key), enterprise.uscc)
     assert refused.status_code == 403 and refused.json["code"] == "not_authorised"
     reviewer_key = factories.key_for(app, "reviewer")
-    assert request_report(client, factories.auth(reviewer_key), enterprise.uscc).status_code == 403
+    assert_problem(request_report(client, factories.auth(reviewer_key), enterprise.uscc), 403, "role_forbidden")
 
     number = request_report(client, enterprise.headers, enterprise.uscc).json["report"]["number"]
     for suffix in ("", ".pdf", ".html"):
@@ -155,7 +157,7 @@ def test_unknown_entity_and_malformed_code(client, app):
 def _authorise(client, enterprise, bank_uscc, valid_until=None, purpose="流动资金贷款审批"):
     response = client.post(f"/api/v1/enterprises/{enterprise.uscc}/authorisations", headers=enterprise.headers,
                            json={"bank_uscc": bank_uscc, "purpose": purpose,
-                                 "valid_until": (valid_until or date.today() + timedelta(days=30)).isoformat()})
+                                 "valid_until": (valid_until or factories.TODAY + timedelta(days=30)).isoformat()})
     assert response.status_code == 201, response.json
     return response.json
 

@@ -5,7 +5,7 @@ import json
 import os
 import signal
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -37,11 +37,11 @@ def department_rows(department: dict, count: int) -> list[dict]:
     shipped = {"uscc": department["uscc"], "name": department["name"], "domain": "market_supervision",
                "district": "150500", "code": "tl-scjg"}
     rows = [row for row in generate_records(generate_entities(200, seed=3), [shipped], count * 2, seed=4,
-                                            today=date.today()) if row["kind"] == "penalty"][:count]
+                                            today=factories.TODAY) if row["kind"] == "penalty"][:count]
     renamed = rows[0]
     for number, (name, days) in enumerate((("通辽市旧名商贸有限公司", 40), ("通辽市新名商贸有限公司", 20))):
         rows.append({**renamed, "party_name": name, "decision_no": f"通市监罚〔2026〕9{number}号",
-                     "decision_date": (date.today() - timedelta(days=days)).isoformat(),
+                     "decision_date": (factories.TODAY - timedelta(days=days)).isoformat(),
                      "facts": "銷售過期食品（繁體）\n\n罚款５０００元"})
     return rows
 
@@ -101,13 +101,13 @@ def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path,
 def list_entries(department: dict, parties: list[dict]) -> list[dict]:
     """Entries of every list kind and a commitment for the parties of penalties: entities with records
     and lists, two lists on one of them, an entry that ends, one with no end, one removed already."""
-    listed, ends = date.today() - timedelta(days=30), date.today() + timedelta(days=90)
+    listed, ends = factories.TODAY - timedelta(days=30), factories.TODAY + timedelta(days=90)
     (first, second, third) = ({"party_name": row["party_name"], "uscc": row["uscc"]} for row in parties[:3])
     return [
         factories.entry(department, "dishonesty", **first, valid_to=ends.isoformat()),
         factories.entry(department, "abnormal", **first),
         factories.entry(department, "abnormal", **second, decision_date=listed.isoformat(),
-                        removed_on=date.today().isoformat(), removal_reason="已补报年度报告"),
+                        removed_on=factories.TODAY.isoformat(), removal_reason="已补报年度报告"),
         factories.entry(department, "honour", **third),
         factories.entry(department, "commitment", **third),
     ]

@@ -1,7 +1,7 @@
 """Entity documents as the drainer and `registry reindex` build them from the database: an entity counts
 in the domains it has published records in, and only those (SQLite and PostgreSQL, built-in engine)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -51,7 +51,7 @@ def records_found(client, q: str) -> set[int]:
 
 def test_a_record_is_found_by_the_name_it_was_decided_under_after_its_entity_is_renamed(
         app, client, push, department):
-    today = date.today()
+    today = factories.TODAY
     old = factories.penalty(department, party_name="通辽市旧港物流有限公司",
                             decision_date=(today - timedelta(days=20)).isoformat())
     new = factories.penalty(department, party_name="通辽市新港物流有限公司", uscc=old["uscc"],

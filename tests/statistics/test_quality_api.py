@@ -2,6 +2,7 @@
 
 from tests import factories
 from tests.imports.files import write_csv
+from tests.problems import assert_problem
 from tests.statistics.test_timeliness import DECIDED, EIGHTH, SEVENTH
 
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
@@ -47,7 +48,7 @@ def test_the_credit_centre_sees_any_department_or_all(app, client, submit, depar
 
 
 def test_other_roles_and_the_public_are_refused(app, client):
-    assert client.get("/api/v1/quality").status_code == 401
+    assert_problem(client.get("/api/v1/quality"), 401, "authentication_required")
     bank = factories.key_for(app, "bank", bank_name="通辽银行")
     assert quality(client, bank, 403)["code"] == "role_forbidden"
 

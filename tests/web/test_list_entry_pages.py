@@ -1,7 +1,7 @@
 """List entries and commitments on the public entity page and in the enterprise workspace: their own
 fields in Chinese, a warning for negative ones, a positive badge for honours, nothing once off display."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from tests.people import sign_in
 
 
 def _day(days_back: int) -> str:
-    return (date.today() - timedelta(days=days_back)).isoformat()
+    return (factories.TODAY - timedelta(days=days_back)).isoformat()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from registry.records.models import Record, RecordVersion
 from registry.repairs.models import Objection, RepairApplication
 from tests import factories
 from tests.people import form_token, sign_in
+from tests.problems import assert_problem
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def test_a_record_is_withdrawn_with_a_reason_and_leaves_public_view(app, client,
     assert answer.status_code == 303
     shown = clerk.get(answer.location).get_data(as_text=True)
     assert "已撤销" in shown and "处罚决定已被复议机关撤销" in shown and "撤销该记录" not in shown
-    assert app.test_client().get(f"/api/v1/records/{record_id}").status_code == 404  # the public no longer sees it
+    # the public no longer sees it
+    assert_problem(app.test_client().get(f"/api/v1/records/{record_id}"), 404, "record_not_found")
 
 
 def test_objections_are_upheld_corrected_into_a_new_version_or_withdrawn(app, clerk, objection):
@@ -103,7 +105,7 @@ def test_a_correction_that_changes_nothing_or_is_invalid_is_refused_keeping_what
 
 
 def test_records_are_filtered_and_paged_by_decision_date(app, clerk, penalty):
-    base = date.today() - timedelta(days=100)
+    base = factories.TODAY - timedelta(days=100)
     ids = [penalty(age=timedelta(days=100 + n), decision_no=f"交运罚〔2026〕{n:03d}号")[0] for n in range(23)]
     first = clerk.get("/department/records?decision_no=交运罚").get_data(as_text=True)
     assert first.count("交运罚〔2026〕") == 20 and "交运罚〔2026〕000号" in first and "下一页" in first

@@ -2,7 +2,7 @@
 an item missing and supplied later until the application reaches the reviewer; an agent files for an
 enterprise of another district with a power of attorney; the repair form without JavaScript."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -21,11 +21,11 @@ def penalty(app):
     with app.app_context():
         transport = factories.department("transport")
     department = factories.key_for(app, "department", department_uscc=transport["uscc"])
-    row = factories.penalty(transport, decision_date=(date.today() - timedelta(days=150)).isoformat(),
+    row = factories.penalty(transport, decision_date=(factories.TODAY - timedelta(days=150)).isoformat(),
                             penalty_types="罚款", violation_type="未按规定办理道路运输经营许可")
     record_id = client.post("/api/v1/records", json=row, headers=factories.auth(department)).json["results"][0]["id"]
     with app.app_context():
-        produce_arrival_notices(date.today())
+        produce_arrival_notices(factories.TODAY)
     return record_id, row
 
 

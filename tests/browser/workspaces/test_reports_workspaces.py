@@ -7,7 +7,7 @@ import json
 import subprocess
 import urllib.request
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -43,7 +43,7 @@ def authorise(client, app, uscc: str, bank_uscc: str) -> None:
     key = factories.key_for(app, "enterprise", uscc=uscc)
     answer = client.post(f"/api/v1/enterprises/{uscc}/authorisations", headers=factories.auth(key), json={
         "bank_uscc": bank_uscc, "purpose": "流动资金贷款审批",
-        "valid_until": (date.today() + timedelta(days=60)).isoformat()})
+        "valid_until": (factories.TODAY + timedelta(days=60)).isoformat()})
     assert answer.status_code == 201, answer.json
 
 
@@ -144,7 +144,7 @@ def test_an_enterprise_grants_a_bank_access_downloads_its_report_and_revokes_it(
     page.goto(f"{live_server}/enterprise/authorisations")
     page.select_option("#bank_uscc", bank_uscc)
     page.fill("#purpose", "流动资金贷款审批")
-    page.fill("#valid_until", (date.today() + timedelta(days=180)).isoformat())
+    page.fill("#valid_until", (factories.TODAY + timedelta(days=180)).isoformat())
     page.click("button >> text=授权")
     expect(page.locator(".message")).to_contain_text("已授权")
     expect(page.locator("table.list .badge.good")).to_have_text("有效")

@@ -2,7 +2,7 @@
 enterprise supplied it, sees the department's approval take the record off public search; two
 reviewers deciding at once; every reviewer page passes axe-core."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -27,7 +27,7 @@ def case(app):
     with app.app_context():
         transport = factories.department("transport")
     department = factories.key_for(app, "department", department_uscc=transport["uscc"])
-    row = factories.penalty(transport, decision_date=(date.today() - timedelta(days=150)).isoformat(),
+    row = factories.penalty(transport, decision_date=(factories.TODAY - timedelta(days=150)).isoformat(),
                             penalty_types="罚款", violation_type="未按规定办理道路运输经营许可")
     record_id = api.post("/api/v1/records", json=row, headers=factories.auth(department)).json["results"][0]["id"]
     enterprise = factories.key_for(app, "enterprise", uscc=row["uscc"])
@@ -87,8 +87,8 @@ def test_a_reviewer_accepts_with_an_item_missing_and_the_approved_record_leaves_
 
     with app.app_context():  # the source department approves through the service the API uses
         department = authenticate(case["department"])
-        current = services.get_application(department, application["id"], date.today())
-        services.decide(department, application["id"], "approve", None, current["version"], date.today())
+        current = services.get_application(department, application["id"], factories.TODAY)
+        services.decide(department, application["id"], "approve", None, current["version"], factories.TODAY)
     page.reload()
     assert page.text_content("#state") == "准予修复"
     assert "准予修复" in page.text_content("#log-title + .table-scroll")

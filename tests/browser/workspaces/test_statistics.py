@@ -28,8 +28,8 @@ def exported(cell) -> str:
 def file_a_repair(app, transport: dict, key: str) -> None:
     """An application, filed today, to repair a fine decided 150 days ago (repairable today)."""
     row_uscc = factories.new_uscc()
-    record_id = submit_record(app, transport, key, date.today() - timedelta(days=150), date.today(), uscc=row_uscc,
-                              penalty_types="罚款", violation_type="未按规定办理道路运输经营许可")
+    record_id = submit_record(app, transport, key, factories.TODAY - timedelta(days=150), factories.TODAY,
+                              uscc=row_uscc, penalty_types="罚款", violation_type="未按规定办理道路运输经营许可")
     filed = app.test_client().post("/api/v1/repairs", json={"record_id": record_id, "sign_commitment": True},
                                    headers=factories.auth(factories.key_for(app, "enterprise", uscc=row_uscc)))
     assert filed.status_code == 201, filed.json
@@ -42,7 +42,7 @@ def test_every_chart_matches_its_table_and_the_export_holds_the_pages_figures(ap
         submit_record(app, transport, key, DECIDED, submitted)
     file_a_repair(app, transport, key)
     sign_in_as(page, "reviewer")
-    page.goto(f"{live_server}/statistics?from=2026-09-01&to={date.today()}")
+    page.goto(f"{live_server}/statistics?from=2026-09-01&to={factories.TODAY}")
     shown = {}
     for section in page.locator("section.figures").all():
         title = section.locator("h2").text_content()
