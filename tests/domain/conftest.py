@@ -1,0 +1,15 @@
+"""Each rule test starts from empty memo caches, so a test reads what the rule code computes now, not an
+answer an earlier test left behind (bench/mutation.py judges each changed rule with tests run after others)."""
+
+import pytest
+
+from registry.domain import penalty_types, periods, uscc, values
+
+
+@pytest.fixture(autouse=True)
+def cold_rule_caches():
+    periods._SHIFTED.clear()
+    values.iso_date.__self__.clear()
+    for cached in (values._parse_date_text, values.parse_amount, uscc.validate, penalty_types._parse_items,
+                   penalty_types.parse_types_text):
+        cached.cache_clear()
