@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.domain.masking import mask_id
+from registry.domain.masking import mask_id, mask_person_name
 from registry.domain.publicity import assess, default_severity, is_displayed, min_period_passed
 from registry.domain.rulebook import DEFAULT_RULES_PATH, RuleBook
 from registry.domain.values import parse_amount, parse_date
@@ -261,3 +261,8 @@ def test_amounts_have_at_most_twelve_integer_digits_and_six_decimals(text, ok):
                                             ("150502198003151234", "150***********1234")])
 def test_an_id_number_keeps_its_first_three_and_last_four_characters_only_when_longer_than_seven(number, masked):
     assert mask_id(number) == masked
+
+
+@pytest.mark.parametrize("name, masked", [(None, None), ("", ""), ("张", "张"), ("张三", "张*"), ("欧阳娜娜", "欧***")])
+def test_a_persons_name_keeps_its_first_character_only(name, masked):
+    assert mask_person_name(name) == masked
