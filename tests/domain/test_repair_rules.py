@@ -11,11 +11,10 @@ from registry.domain.rulebook import RuleBook
 from registry.repairs import rules
 
 D = date.fromisoformat
-BOOK = RuleBook.default()
 
 
 def facts(decided: str, domain="transport", types="罚款", violation="未按规定办理道路运输经营许可", **kw):
-    publicity = assess(BOOK, decision_date=D(decided), penalty_types=types, domain=domain,
+    publicity = assess(RuleBook.default(), decision_date=D(decided), penalty_types=types, domain=domain,
                        violation_type=violation)
     status = "published" if publicity.published else "not_published"
     return rules.RecordFacts("penalty", status, publicity.repairable_from, **kw)
