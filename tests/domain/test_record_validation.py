@@ -47,6 +47,18 @@ REFUSALS = [
      "not a non-negative number: '-1'", -1),
     ({"decision_date": "2026-03-11"}, "decision_date", "date_in_future", "决定日期：决定日期晚于今天",
      "2026-03-11 is in the future", "2026-03-11"),
+    ({"uscc": 915}, "uscc", "uscc_not_text",
+     "统一社会信用代码：统一社会信用代码应以文本填写，收到的是数字915（数字会丢失字母和开头的0）",
+     "a unified social credit code must be sent as text, got the number 915 (a number loses letters and leading "
+     "zeros)", 915),
+    ({"penalty_types": ["打板子"]}, "penalty_types", "invalid_penalty_type",
+     "处罚类别：未知的处罚类别“打板子”；应为：警告、通报批评、罚款、没收违法所得、没收非法财物、暂扣许可证件、降低资质等级、"
+     "吊销许可证件、限制开展生产经营活动、责令停产停业、责令关闭、限制从业、行政拘留、其他",
+     "unknown penalty type(s) '打板子'; expected one or more of the statutory types (14 names)", ["打板子"]),
+    ({"penalty_types": 5}, "penalty_types", "invalid_penalty_types", "处罚类别：格式错误",
+     "'int' object is not iterable", 5),
+    ({"business_reg_no": int("1" * 51)}, "business_reg_no", "too_long", "工商注册号：长度51超过上限50",
+     "51 characters, at most 50", int("1" * 51)),
 ]
 
 
@@ -85,15 +97,17 @@ def test_a_clean_record_keeps_its_values_read_and_trimmed():
 
 
 def test_a_text_at_its_limit_is_kept_and_a_number_sent_for_text_is_read_as_text():
-    clean, errors = validate_record(penalty(party_name="名" * 200, remarks=12), today=TODAY)
-    assert (errors, clean["party_name"], clean["remarks"]) == ([], "名" * 200, "12")
+    clean, errors = validate_record(penalty(party_name="名" * 200, remarks=12, business_reg_no=int("1" * 50)),
+                                    today=TODAY)
+    assert (errors, clean["party_name"], clean["remarks"], clean["business_reg_no"]) == ([], "名" * 200, "12", "1" * 50)
 
 
 @pytest.mark.parametrize("category", ["法人及非法人组织", "个体工商户"])
 def test_a_market_entity_needs_its_credit_code(category):
     clean, errors = validate_record(penalty(party_category=category, uscc=""), today=TODAY)
-    assert [(e.field, e.code, e.message_zh) for e in errors] == [
-        ("uscc", "required", "统一社会信用代码：法人、非法人组织和个体工商户必须填写统一社会信用代码")]
+    assert [(e.field, e.code, e.message_zh, e.message_en) for e in errors] == [
+        ("uscc", "required", "统一社会信用代码：法人、非法人组织和个体工商户必须填写统一社会信用代码",
+         "uscc: is required for legal persons and individual businesses")]
 
 
 def test_a_bad_credit_code_is_refused_once_not_also_as_missing():
@@ -105,9 +119,16 @@ def test_a_natural_person_has_an_id_number_and_no_credit_code():
     person = penalty(party_category="自然人", uscc="", id_no="150502198003151234")
     clean, errors = validate_record(person, today=TODAY)
     assert (errors, clean["party_key"]) == ([], "150502198003151234")
-    assert errors_of({**person, "id_no": ""}) == [("id_no", "required")]
+    _, errors = validate_record({**person, "id_no": ""}, today=TODAY)
+    assert [(e.field, e.code, e.message_zh, e.message_en) for e in errors] == [
+        ("id_no", "required", "证件号码：自然人必须填写证件号码", "id_no: is required for natural persons")]
     with_code = {**person, "uscc": "11150500011620002E"}
-    assert errors_of(with_code) == [("uscc", "uscc_not_for_natural_person")]
+    _, errors = validate_record(with_code, today=TODAY)
+    assert [(e.field, e.code, e.message_zh, e.message_en, e.value) for e in errors] == [
+        ("uscc", "uscc_not_for_natural_person",
+         "统一社会信用代码：自然人不填写统一社会信用代码（个体工商户请选择“个体工商户”类别）",
+         "uscc: a natural person has no credit code (an individual business is party category 个体工商户)",
+         "11150500011620002E")]
     assert errors_of({**with_code, "uscc": "11150500011620002X"}) == [("uscc", "uscc_check")]
 
 
@@ -123,6 +144,13 @@ def test_a_decision_dated_today_is_accepted():
 def test_a_licence_ends_no_earlier_than_it_starts(valid_from, valid_to, errors):
     row = factories.licence(DEP, decision_date=DECIDED, valid_from=valid_from, valid_to=valid_to)
     assert errors_of(row) == errors
+
+
+def test_a_licence_ending_before_it_starts_is_told_so():
+    _, errors = validate_record(factories.licence(DEP, decision_date=DECIDED, valid_from="2026-03-01",
+                                                  valid_to="2026-02-28"), today=TODAY)
+    assert [(e.message_zh, e.message_en, e.value) for e in errors] == [
+        ("有效期至：有效期至早于有效期自", "valid_to: valid_to is before valid_from", "2026-02-28")]
 
 
 @pytest.mark.parametrize("removal, errors", [
@@ -141,9 +169,10 @@ def test_a_list_entrys_removal_is_dated_between_listing_and_today_and_says_why(r
 
 def test_each_removal_refusal_says_why():
     _, errors = validate_record(entry("abnormal", removed_on="2026-02-28"), today=TODAY)
-    assert [(e.code, e.message_zh, e.message_en) for e in errors] == [
-        ("date_order", "移出日期：移出日期早于列入日期", "removed_on: removed_on is before the listing date"),
-        ("required", "移出原因：移出名单须说明移出原因", "removal_reason: is required when an entry is removed")]
+    assert [(e.code, e.message_zh, e.message_en, e.value) for e in errors] == [
+        ("date_order", "移出日期：移出日期早于列入日期", "removed_on: removed_on is before the listing date",
+         "2026-02-28"),
+        ("required", "移出原因：移出名单须说明移出原因", "removal_reason: is required when an entry is removed", None)]
     _, errors = validate_record(entry("abnormal", removed_on="2026-03-11", removal_reason="已履行"), today=TODAY)
     assert [(e.message_zh, e.message_en, e.value) for e in errors] == [
         ("移出日期：移出日期晚于今天", "removed_on: 2026-03-11 is in the future", "2026-03-11")]
