@@ -81,3 +81,8 @@ def test_normalise_overrides():
         normalise_overrides({"罚款": "heavy"})
     with pytest.raises(InvalidPenaltyType):
         normalise_overrides({"打板子": "minor"})
+
+
+@pytest.mark.parametrize("cells", [["罚款", None, "警告"], ("罚款", "", "警告")])
+def test_a_list_of_cells_reads_an_empty_cell_as_nothing(cells):
+    assert parse_penalty_types(cells) == ["警告", "罚款"]
