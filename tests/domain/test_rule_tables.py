@@ -205,6 +205,16 @@ def test_the_track_starts_on_its_first_day(book):
     assert [track_on(date(2021, 8, 31)), track_on(date(2021, 9, 1))] == [None, "samr-45"]
 
 
+def test_a_rule_book_that_searches_the_facts_finds_a_non_repairable_violation_there(book):
+    """The shipped rules search the violation type only; a rule book may name the facts too."""
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["non_repairable"]["fields"] = ["violation_type", "facts"]
+    decided = DECIDED["gbf-2025-22"]
+    facts = "当事人以虚假材料骗取财政补贴"
+    assert assessed(RuleBook.from_dict(data), decided, facts=facts).repairable_from is None
+    assert assessed(book, decided, facts=facts).repairable_from == months_after(decided, 3)
+
+
 # --------------------------------------------------------------------------- 29 February and month ends
 
 
