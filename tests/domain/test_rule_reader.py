@@ -40,6 +40,7 @@ def test_an_unpublished_window_without_its_own_reason_keeps_the_rule_sets():
      "$.w.special_sector_max: not allowed when published is false"),
     ({"min": "P3M"}, "$.w: missing key 'max' (required when published)"),
     ({"min": "P3X", "max": "P1Y"}, "$.w.min: bad period 'P3X': expected e.g. P3M, P1Y or P1Y6M"),
+    ({"min": "P3M", "max": "P1"}, "$.w.max: bad period 'P1': expected e.g. P3M, P1Y or P1Y6M"),
     ({"min": "P0M", "max": "P0M"}, "$.w.max: must be longer than zero (use published: false instead)"),
     ({"min": "P4Y", "max": "P3Y"}, "$.w: min (P4Y) is longer than max (P3Y)"),
     ({"min": "P3M", "max": "P1Y", "special_sector_min": "P2Y"},
