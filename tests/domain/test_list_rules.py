@@ -4,16 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from registry.domain.lists import assess_entry, read_list_rules
+from registry.domain.lists import ListRule, assess_entry, read_list_rules
 from registry.domain.rule_data import RuleDataError, RuleReader
 from registry.domain.rulebook import RuleBook
 
 D = date.fromisoformat
-BOOK = RuleBook.default()
 
 
 def window(kind, listed, valid_to=None, removed_on=None):
-    return assess_entry(BOOK.lists[kind], listed_on=D(listed), valid_to=valid_to and D(valid_to),
+    return assess_entry(RuleBook.default().lists[kind], listed_on=D(listed), valid_to=valid_to and D(valid_to),
                         removed_on=removed_on and D(removed_on))
 
 
@@ -60,22 +59,40 @@ def test_the_first_of_removal_planned_end_and_maximum_ends_display():
 def test_honours_and_commitments_are_not_repaired_and_only_broken_commitments_count_against():
     assert window("honour", "2025-03-10").repairable_from is None
     assert window("commitment", "2025-03-10").repairable_from is None
-    assert BOOK.lists["dishonesty"].is_negative(None, "未履约") and BOOK.lists["abnormal"].is_negative(None, "未履约")
-    assert not BOOK.lists["honour"].is_negative(None, "未履约")
-    commitment = BOOK.lists["commitment"]
+    lists = RuleBook.default().lists
+    assert lists["dishonesty"].is_negative(None, "未履约") and lists["abnormal"].is_negative(None, "未履约")
+    assert not lists["honour"].is_negative(None, "未履约")
+    commitment = lists["commitment"]
     assert commitment.is_negative("未履约", "未履约")
     assert not commitment.is_negative("已履约", "未履约") and not commitment.is_negative(None, "未履约")
 
 
 @pytest.mark.parametrize("section, message", [
-    ({"kinds": {"dishonesty": {"negative": "sometimes"}}}, "negative"),
-    ({"kinds": {"dishonesty": {"negative": "always", "max": "3 years"}}}, "period"),
-    ({"kinds": {"dishonesty": {"negative": "always", "min": "P1Y"}}}, "unknown key"),
-    ({}, "missing key"),
+    ({"kinds": {"dishonesty": {"negative": "sometimes"}}},
+     "$.lists.kinds.dishonesty.negative: expected always, when_broken or never"),
+    ({"kinds": {"dishonesty": {"negative": "always", "max": "3 years"}}},
+     "$.lists.kinds.dishonesty.max: bad period '3 years'"),
+    ({"kinds": {"dishonesty": {"negative": "always", "repair_after": "P1"}}},
+     "$.lists.kinds.dishonesty.repair_after: bad period 'P1'"),
+    ({"kinds": {"dishonesty": {"negative": "always", "severity": "grave"}}},
+     "$.lists.kinds.dishonesty.severity: unknown severity 'grave'"),
+    ({"kinds": {"dishonesty": {"negative": "always", "min": "P1Y"}}}, "$.lists.kinds.dishonesty: unknown key 'min'"),
+    ({"kinds": {"dishonesty": {}}}, "$.lists.kinds.dishonesty: missing key 'negative'"),
+    ({"kinds": []}, "$.lists.kinds: expected an object"),
+    ({}, "$.lists: missing key 'kinds'"),
 ])
 def test_malformed_list_rules_name_the_place(section, message):
-    with pytest.raises(RuleDataError, match=message):
+    with pytest.raises(RuleDataError) as refused:
         read_list_rules(RuleReader("test rules"), section)
+    assert str(refused.value).startswith(f"test rules: {message}")
+
+
+def test_a_list_rule_reads_back_as_written_and_what_it_leaves_out_is_none():
+    rules = read_list_rules(RuleReader("test rules"), {"kinds": {
+        "pledge": {"negative": "when_broken", "severity": "serious", "repair_after": "P0M", "max": "P3Y"},
+        "praise": {"negative": "never"}}})
+    assert rules == {"pledge": ListRule("pledge", "when_broken", "serious", 0, 36),
+                     "praise": ListRule("praise", "never", None, None, None)}
 
 
 def test_every_day_of_a_window_is_displayed_and_no_day_after():

@@ -81,3 +81,18 @@ def test_normalise_overrides():
         normalise_overrides({"罚款": "heavy"})
     with pytest.raises(InvalidPenaltyType):
         normalise_overrides({"打板子": "minor"})
+
+
+@pytest.mark.parametrize("cells", [["罚款", None, "警告"], ("罚款", "", "警告")])
+def test_a_list_of_cells_reads_an_empty_cell_as_nothing(cells):
+    assert parse_penalty_types(cells) == ["警告", "罚款"]
+
+
+def test_a_severity_is_read_through_spaces_and_anything_else_is_refused_saying_what_is_expected():
+    assert normalise_overrides({"罚款": " 严重 "}) == {"罚款": "serious"}
+    for value in ("heavy", 3, None):
+        with pytest.raises(InvalidSeverity) as refused:
+            normalise_overrides({"罚款": value})
+        assert (refused.value.code, refused.value.message_zh, refused.value.message_en) == (
+            "severity_unknown", f"未知的失信严重程度“{value}”，应为轻微、一般或严重",
+            f"unknown severity {value!r}: expected minor, general or serious")

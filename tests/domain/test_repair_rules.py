@@ -11,11 +11,10 @@ from registry.domain.rulebook import RuleBook
 from registry.repairs import rules
 
 D = date.fromisoformat
-BOOK = RuleBook.default()
 
 
 def facts(decided: str, domain="transport", types="罚款", violation="未按规定办理道路运输经营许可", **kw):
-    publicity = assess(BOOK, decision_date=D(decided), penalty_types=types, domain=domain,
+    publicity = assess(RuleBook.default(), decision_date=D(decided), penalty_types=types, domain=domain,
                        violation_type=violation)
     status = "published" if publicity.published else "not_published"
     return rules.RecordFacts("penalty", status, publicity.repairable_from, **kw)
@@ -136,3 +135,67 @@ def test_early_removal_from_the_dishonesty_list_opens_after_the_minimum_listing_
     assert (day_before.reason, day_before.earliest, day_before.message_zh) == (
         "too_early", D("2025-02-28"), "最短列入期未满，2025-02-28起可申请")
     assert rules.eligibility(entry, D("2025-02-28")).eligible
+
+
+# What an applicant reads when a repair is refused (the API answers both languages), one row per reason.
+REFUSALS = [
+    (rules.RecordFacts("honour", "published", D("2025-01-01")), {}, "kind_not_repairable",
+     "只有行政处罚信息、严重失信主体名单和经营异常名录可以申请信用修复",
+     "only penalties and serious-dishonesty or abnormal-operations list entries can be repaired"),
+    (rules.RecordFacts("penalty", "published", None), {}, "not_repairable",
+     "该信息依规定不予修复（如欺诈、非法集资等）", "the rules mark this record as not repairable"),
+    (rules.RecordFacts("penalty", "expired", D("2025-01-01")), {}, "status_expired",
+     "该记录公示期已满，无需或不能申请信用修复", "a record in status expired cannot be repaired"),
+    (rules.RecordFacts("penalty", "published", D("2026-06-05")), {}, "too_early",
+     "最短公示期未满，2026-06-05起可申请", "the minimum publicity period runs until 2026-06-04"),
+    (rules.RecordFacts("penalty", "published", D("2025-01-01"), D("2026-03-31")), {}, "obligations_pending",
+     "处罚决定尚未履行完毕（有效期至2026-03-31）", "the penalty is in force until 2026-03-31"),
+    (rules.RecordFacts("abnormal", "published", D("2025-01-01")), {"locked_out_until": D("2026-03-09")}, "locked_out",
+     "曾被撤销信用修复，2026-03-10前不得再次申请",
+     "a repair of this applicant was revoked; no application before 2026-03-10"),
+]
+
+
+@pytest.mark.parametrize("record, lockout, reason, message_zh, message_en", REFUSALS)
+def test_each_refusal_tells_the_applicant_why_in_both_languages(record, lockout, reason, message_zh, message_en):
+    verdict = rules.eligibility(record, D("2026-03-01"), **lockout)
+    assert (verdict.eligible, verdict.reason, verdict.message_zh, verdict.message_en) == (
+        False, reason, message_zh, message_en)
+
+
+def test_an_eligible_record_is_told_so():
+    verdict = rules.eligibility(rules.RecordFacts("penalty", "published", D("2026-03-01")), D("2026-03-01"))
+    assert (verdict.eligible, verdict.reason, verdict.earliest, verdict.message_zh) == (
+        True, None, None, "符合信用修复申请条件")
+
+
+@pytest.mark.parametrize("state, action, role, code, message_zh, message_en", [
+    ("accepted", "approve", "bank", "role_forbidden", "当前角色（bank）无权执行“approve”",
+     "the bank role may not approve an application"),
+    ("accepted", "fly", "reviewer", "role_forbidden", "当前角色（reviewer）无权执行“fly”",
+     "the reviewer role may not fly an application"),
+    ("accepted", "approve", "department", "transition_not_allowed", "当前状态（已受理）不能执行“approve”",
+     "'approve' is not possible in state 'accepted'"),
+    ("forwarded", "reject", "department", "reason_required", "该决定须说明理由", "'reject' needs a reason"),
+])
+def test_a_refused_decision_names_its_code_and_says_why(state, action, role, code, message_zh, message_en):
+    with pytest.raises(rules.TransitionRefused) as refused:
+        rules.transition(state, action, role, None)
+    assert (refused.value.code, refused.value.message_zh, refused.value.message_en) == (code, message_zh, message_en)
+
+
+@pytest.mark.parametrize("state", sorted(rules.STATE_LABELS_ZH))
+@pytest.mark.parametrize("role", ROLES)
+def test_the_next_actions_shown_are_those_the_role_may_take_in_the_state(state, role):
+    expected = sorted(action for (source, action), (_, actor, _) in ALLOWED.items()
+                      if source == state and actor == role)
+    assert sorted(rules.actions_for(state, role)) == expected
+
+
+# 三单一函: the reminder may go at once, each later step only once the deadline has passed.
+@pytest.mark.parametrize("taken, overdue, step", [
+    (0, False, "提醒单"), (0, True, "提醒单"), (1, False, None), (1, True, "催办单"), (2, True, "督办单"),
+    (3, False, None), (3, True, "移交函"), (4, True, None),
+])
+def test_an_overdue_objection_is_escalated_one_step_at_a_time(taken, overdue, step):
+    assert rules.next_escalation(taken, overdue) == step

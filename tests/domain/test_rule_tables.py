@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.domain.masking import mask_id
+from registry.domain.masking import mask_id, mask_person_name
 from registry.domain.publicity import assess, default_severity, is_displayed, min_period_passed
 from registry.domain.rulebook import DEFAULT_RULES_PATH, RuleBook
 from registry.domain.values import parse_amount, parse_date
@@ -205,6 +205,16 @@ def test_the_track_starts_on_its_first_day(book):
     assert [track_on(date(2021, 8, 31)), track_on(date(2021, 9, 1))] == [None, "samr-45"]
 
 
+def test_a_rule_book_that_searches_the_facts_finds_a_non_repairable_violation_there(book):
+    """The shipped rules search the violation type only; a rule book may name the facts too."""
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["non_repairable"]["fields"] = ["violation_type", "facts"]
+    decided = DECIDED["gbf-2025-22"]
+    facts = "当事人以虚假材料骗取财政补贴"
+    assert assessed(RuleBook.from_dict(data), decided, facts=facts).repairable_from is None
+    assert assessed(book, decided, facts=facts).repairable_from == months_after(decided, 3)
+
+
 # --------------------------------------------------------------------------- 29 February and month ends
 
 
@@ -261,3 +271,8 @@ def test_amounts_have_at_most_twelve_integer_digits_and_six_decimals(text, ok):
                                             ("150502198003151234", "150***********1234")])
 def test_an_id_number_keeps_its_first_three_and_last_four_characters_only_when_longer_than_seven(number, masked):
     assert mask_id(number) == masked
+
+
+@pytest.mark.parametrize("name, masked", [(None, None), ("", ""), ("张", "张"), ("张三", "张*"), ("欧阳娜娜", "欧***")])
+def test_a_persons_name_keeps_its_first_character_only(name, masked):
+    assert mask_person_name(name) == masked

@@ -74,9 +74,16 @@ def test_weights_are_powers_of_three_mod_31():
     assert uscc.WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+@pytest.mark.parametrize("prefix, division, body", [("9", "150502", "MA0N8U3X1"), ("91", "150502", "MA0N8U3X12")])
+def test_a_code_is_made_from_seventeen_characters_only(prefix, division, body):
+    with pytest.raises(ValueError, match=r"^prefix \(2\) \+ division \(6\) \+ body \(9\) must be 17 characters$"):
+        uscc.make(prefix, division, body)
+
+
 def test_entity_kind_and_division():
     assert uscc.entity_kind("91310115MA1K3BTP2B").key == "enterprise"
     assert uscc.entity_kind("92340602MA2PBMEM24").key == "individual_business"
+    assert uscc.entity_kind(uscc.make("93", "150502", "MA0N8U3X1")).key == "cooperative"
     assert uscc.entity_kind("121200004013590816").key == "organisation"
     assert uscc.division("911522010783710635") == "152201"
 
@@ -89,6 +96,7 @@ def test_every_generated_valid_code_passes(authority, rest):
     code = first17 + uscc.check_character(first17)
     assert uscc.validate(code) == code
     assert uscc.validate(code.lower()) == code
+    assert uscc.is_valid(code)
 
 
 @given(st.sampled_from(sorted(uscc.REGISTERING_AUTHORITIES)), st.text(uscc.ALPHABET, min_size=16, max_size=16),

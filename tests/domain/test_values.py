@@ -22,6 +22,12 @@ def test_a_number_is_an_excel_date_only_from_1990_to_2099(value):
         parse_date(value)
 
 
+@pytest.mark.parametrize("value", [32873, 100000, 45356.5, "73051"])
+def test_a_number_outside_the_serial_range_is_refused_saying_the_range(value):
+    with pytest.raises(ValueError, match=r"is not a date \(an Excel serial date is read from 1990 to 2099\)"):
+        parse_date(value)
+
+
 @pytest.mark.parametrize(("value", "amount"), [("1,234.5", "1234.5"), ("１，２３４．５", "1234.5"),
                                                ("1,234,567", "1234567"), ("0.5", "0.5"), (3.25, "3.25")])
 def test_the_documented_amount_forms(value, amount):
