@@ -9,12 +9,8 @@ import time
 
 from .access.services import KEY_PREFIX
 from .audit.services import current_request_id
-from .domain.masking import mask_id
+from .domain.masking import ID_NUMBER_IN_TEXT, mask_id
 
-# An ID number (居民身份证号码): 17 digits and a check character, not part of a longer number, whatever
-# letters touch it (id=…, ID…). A USCC made only of digits is masked as well: better a masked credit
-# code in a log than a person's number kept.
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 API_KEY = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{8,}")
 KEY_SHOWN = 12  # characters of a key kept in a log: its prefix, as the key pages show it
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -24,7 +20,8 @@ JSON_FIELDS = ("client", "route", "method", "status", "latency_ms", "task")
 
 def mask_secrets(text: str) -> str:
     """The text with every ID number masked (150***********1234) and every API key cut to its prefix."""
-    text = ID_NUMBER.sub(lambda match: mask_id(match.group()), text)
+    # A USCC made only of digits is masked as well: better a masked credit code than a person's number kept.
+    text = ID_NUMBER_IN_TEXT.sub(lambda match: mask_id(match.group()), text)
     return API_KEY.sub(lambda match: match.group()[:KEY_SHOWN] + "…", text)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from registry.access.services import KEY_PREFIX
+from registry.domain.masking import ID_NUMBER_IN_TEXT
 
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 # A key as issued is its prefix and 43 characters; a masked one keeps 8 of them and an ellipsis.
 FULL_KEY = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{20,}")
 SHOWN = 20  # leaked lines quoted in the failure
@@ -18,7 +18,7 @@ SHOWN = 20  # leaked lines quoted in the failure
 
 def leaked_lines(text: str) -> list[str]:
     """The lines of `text` that hold a full ID number or a full API key."""
-    return [line for line in text.splitlines() if ID_NUMBER.search(line) or FULL_KEY.search(line)]
+    return [line for line in text.splitlines() if ID_NUMBER_IN_TEXT.search(line) or FULL_KEY.search(line)]
 
 
 _leaks: list[str] = []

@@ -1,5 +1,11 @@
 """Masking of personal identifiers shown to the public or to banks (SPEC §2)."""
 
+import re
+
+# An ID number (居民身份证号码) inside a text: 17 digits and a check character, not part of a longer
+# number, whatever letters touch it (id=…, ID…).
+ID_NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
 
 def mask_id(value: str | None) -> str | None:
     """Keep the first 3 and last 4 characters: 150***********1234."""
