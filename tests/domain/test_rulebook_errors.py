@@ -349,3 +349,10 @@ def test_a_rule_set_may_be_in_force_for_one_day():
     sets(data)[2]["effective_from"] = "2023-05-02"
     book = RuleBook.from_dict(data)
     assert [book.rule_set_for(date(2023, 5, day)).id for day in (1, 2)] == ["order-58", "gbf-2025-22"]
+
+
+def test_a_rule_set_or_track_without_a_title_has_an_empty_one():
+    data = shipped()
+    del track(data)["title"], sets(data)[1]["title"]
+    book = RuleBook.from_dict(data)
+    assert (book.tracks["samr-45"].title, book.rule_set("order-58").title) == ("", "")
