@@ -159,9 +159,11 @@ def test_uploaded_files_are_purged_after_the_retention_period(cli, app, departme
     old, fresh, queued = (folder / f"{name}.csv" for name in ("old", "fresh", "queued"))
     for path in (old, fresh, queued):
         path.write_text("x")
-    month_ago = time.time() - 31 * 86400
-    for path in (old, queued):
-        os.utime(path, (month_ago, month_ago))
+    # Every age stated by the clock the purge reads (under faketime the kernel stamps files with real times).
+    now = time.time()
+    month_ago = now - 31 * 86400
+    for path, written in ((old, month_ago), (queued, month_ago), (fresh, now)):
+        os.utime(path, (written, written))
     with app.app_context():
         db.session.add(ImportJob(department_id=department["id"], filename="q.csv", path=str(queued), checksum="0",
                                  size=1, options={}, state="queued", unknown_columns=[]))
