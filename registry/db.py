@@ -2,7 +2,8 @@
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -85,3 +87,21 @@ class Versioned:
     """A row version, bumped on every change; the search index keeps the newest it has seen."""
 
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+
+@contextmanager
+def copy_from_stdin(connection, table: str, columns: Iterable[str]) -> Iterator:
+    """A COPY ... FROM STDIN on the connection's own PostgreSQL session, whose writer is yielded.
+    The driver's errors come out as SQLAlchemy's, as any statement's would: a server that went away
+    in the middle of the COPY invalidates the connection and reads as a lost connection."""
+    raw, dialect = connection.connection.driver_connection, connection.dialect
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            yield copy
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, raw, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost,
+                                  dialect=dialect) from exc

@@ -16,7 +16,7 @@ from itertools import islice
 
 from sqlalchemy import and_, column, delete, select, table
 
-from registry.db import among
+from registry.db import among, copy_from_stdin
 from registry.outbox import ENTITY, RECORD, SearchOutbox
 
 from .drain import document_batches, entity_documents, record_documents
@@ -56,8 +56,7 @@ def _load(connection, documents: list[dict]) -> None:
     if not rows:
         return
     connection.exec_driver_sql(f"TRUNCATE {STAGED.name}")
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {STAGED.name} ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
+    with copy_from_stdin(connection, STAGED.name, STAGED_COLUMNS) as copy:
         for row, text in rows:
             copy.write_row([*(row[name] for name in ROW_COLUMNS), *(text[name] for name in TEXT_COLUMNS)])
     staged = STAGED.c

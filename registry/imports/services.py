@@ -174,8 +174,8 @@ def _reread(uow: UnitOfWork, job_id: int) -> ImportJob:
     database that went away (the batch failed because it did)."""
     deadline = time.monotonic() + DATABASE_RETURN_SECONDS
     while True:
-        uow.rollback()
         try:
+            uow.rollback()  # on a connection the server dropped without a word, this is what fails
             return uow.session.get(ImportJob, job_id)
         except OperationalError:
             if time.monotonic() > deadline:

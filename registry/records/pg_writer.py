@@ -17,6 +17,7 @@ from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError
 
 from ..changes import ENTITY_ADDED, staged_events_sql, staging_sql
+from ..db import copy_from_stdin
 from ..domain.values import iso_date
 from ..outbox import rows_from_sql
 from ..uow import next_version
@@ -178,8 +179,7 @@ class CopyRecordWriter(RecordWriter):
             if "row_index" in columns:
                 connection.execute(text(f"ALTER TABLE {staging} ADD COLUMN row_index integer"))
         connection.execute(text(f"TRUNCATE {staging}"))
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy:
+        with copy_from_stdin(connection, staging, columns) as copy:
             copy.write(data)
 
     def _upsert_entities(self) -> None:

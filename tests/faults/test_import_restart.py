@@ -5,8 +5,10 @@ row then lands exactly once."""
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
+from registry.db import copy_from_stdin
 from registry.extensions import db
 from registry.imports.models import ImportJob
 from registry.records.models import Record
@@ -67,3 +69,19 @@ def test_an_import_cut_by_a_database_restart_resumes_to_one_copy_of_each_row(res
         assert db.session.scalar(select(func.count()).select_from(Record).where(Record.uscc.in_(usccs))) == ROWS
         assert db.session.scalar(select(func.count()).select_from(ImportJob).where(ImportJob.path.contains(
             path.stem))) <= 1
+
+
+def test_a_copy_the_server_cuts_short_reads_as_a_lost_connection(restartable_app):
+    """The bulk writers' COPY goes around SQLAlchemy; a session ended under it must still read as a lost
+    connection (the job fails with "upload the same file again"), and the session work on a new one."""
+    with restartable_app.app_context():
+        connection = db.session.connection()
+        connection.execute(text("CREATE TEMP TABLE copied (code text)"))
+        session_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.engine.connect() as other:
+            assert other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": session_pid}).scalar()
+        with pytest.raises(DBAPIError) as cut, copy_from_stdin(connection, "copied", ("code",)) as copy:
+            copy.write_row(["a row"])
+        assert cut.value.connection_invalidated, cut.value
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT 1")) == 1  # on a new connection from the pool
