@@ -1,5 +1,7 @@
 """Credit Registry: a city's public credit information platform."""
 
+from functools import partial
+
 import orjson
 from flask import Flask
 
@@ -80,7 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app)
     if config.is_sqlite:
         with app.app_context():
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "connect", partial(_sqlite_pragmas, busy_ms=config.SQLITE_BUSY_SECONDS * 1000))
     migrate.init_app(app, db, directory=_migrations_dir())
     app.extensions[EXTENSION] = runtime = Runtime(settings=config)
     if fixed := config.today_fixed():  # a drill's or test's day, the same in all its processes
@@ -125,12 +127,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
+def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
 
 

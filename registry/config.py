@@ -126,6 +126,8 @@ class Config:
     # proxies together: the longest a withdrawal or repair may still show there. 0: not kept.
     PUBLIC_CACHE_SECONDS: int = 10
     # --- end of the public cache's settings ---
+    # How long a SQLite write waits for another writer to finish before it is refused (503 database_busy).
+    SQLITE_BUSY_SECONDS: int = 30
     # --- Open data: the change feed and bulk exports (registry/feed) ---
     FEED_RETENTION_DAYS: int = 365  # `registry changes purge` deletes older events (older cursors: 410)
     FEED_WAIT_MAX_SECONDS: int = 30  # longest long-poll (`wait=`) of GET /api/v1/changes
@@ -283,6 +285,8 @@ class Config:
         _networks(self.METRICS_NETWORKS)
         if self.READY_OUTBOX_LAG_SECONDS < 0:
             raise ConfigError("REGISTRY_READY_OUTBOX_LAG_SECONDS must be 0 (not checked) or a number of seconds")
+        if not 0 <= self.SQLITE_BUSY_SECONDS <= 600:
+            raise ConfigError("REGISTRY_SQLITE_BUSY_SECONDS must be between 0 (refuse at once) and 600")
         if not 0 <= self.PUBLIC_CACHE_SECONDS <= 300:  # the public cache: a bound people can be told
             raise ConfigError("REGISTRY_PUBLIC_CACHE_SECONDS must be between 0 (not kept) and 300")
 

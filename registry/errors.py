@@ -110,12 +110,34 @@ class DatabaseUnavailable(RegistryError):
     title = "Service unavailable"
     page_title = "服务暂时不可用"  # a page's heading, where a person reads this error
     RETRY_AFTER_SECONDS = 5
+    STATE_EN, STATE_ZH = "unavailable for a moment", "暂时不可用"
 
     def __init__(self):
-        super().__init__(message_en="the database is unavailable for a moment; nothing of this request was "
-                                    f"acknowledged, send it again in {self.RETRY_AFTER_SECONDS} s",
-                         message_zh=f"数据库暂时不可用，本次请求未被确认，请{self.RETRY_AFTER_SECONDS}秒后重新提交",
-                         headers={"Retry-After": str(self.RETRY_AFTER_SECONDS)})
+        again = self.RETRY_AFTER_SECONDS
+        super().__init__(message_en=f"the database is {self.STATE_EN}; nothing of this request was acknowledged, "
+                                    f"send it again in {again} s",
+                         message_zh=f"数据库{self.STATE_ZH}，本次请求未被确认，请{again}秒后重新提交",
+                         headers={"Retry-After": str(again)})
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """The database is up but held by other writers past the wait (SQLite's lock, a PostgreSQL lock or
+    statement timeout, a deadlock or serialisation failure): retryable, and sooner."""
+
+    code = "database_busy"
+    RETRY_AFTER_SECONDS = 2
+    STATE_EN, STATE_ZH = "busy with other writes", "正忙于处理其他写入"
+
+
+# PostgreSQL's lock_not_available, query_canceled (statement timeout), serialization_failure, deadlock_detected.
+BUSY_SQLSTATES = frozenset({"55P03", "57014", "40001", "40P01"})
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """A database that answered "wait" rather than one that went away."""
+    if getattr(exc.orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig) or "database table is locked" in str(exc.orig)
 
 
 class RateLimited(RegistryError):
@@ -228,8 +250,9 @@ def register_error_handlers(app: Flask) -> None:
     def handle_database_unavailable(exc: OperationalError):
         # The pool's pre-ping replaces a dead connection at checkout; one lost mid-request ends that
         # request here, and the session is discarded with the request's context.
-        app.logger.warning("database unavailable: %s", (str(exc.orig or exc).splitlines() or ["?"])[0])
-        return handle_registry_error(DatabaseUnavailable())
+        refused = DatabaseBusy() if is_busy(exc) else DatabaseUnavailable()
+        app.logger.warning("%s: %s", refused.code.replace("_", " "), (str(exc.orig or exc).splitlines() or ["?"])[0])
+        return handle_registry_error(refused)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
