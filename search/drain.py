@@ -6,6 +6,7 @@ results never need a second visibility check. The outbox rows go only once the e
 """
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import case, delete, func, select
@@ -32,27 +33,58 @@ def drain(session, engine: SearchEngine, publish_natural_persons: bool = False, 
           today: date | None = None) -> int:
     """Send every pending change (or `limit` of them); returns how many outbox rows were handled.
 
-    Raises SearchUnavailable when the engine is down: the outbox keeps everything for the next run.
+    An engine of its own (OpenSearch, Elasticsearch) takes a batch on a thread while the next batch's
+    documents are built here: the drain waited on the engine and on the database by turns, each about
+    half its time. Raises SearchUnavailable when the engine is down: the outbox keeps everything not
+    taken for the next run.
     """
-    handled, uow = 0, UnitOfWork(session)  # a batch a transaction; it notes no changes of its own
-    while limit is None or handled < limit:
-        pending = session.execute(
-            select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.ref).order_by(SearchOutbox.id).limit(BATCH)
-        ).all()
-        if not pending:
-            break
-        public = public_condition(publish_natural_persons, today or date.today())
-        documents, deletions = record_documents(session, _named(session, pending, RECORD), public)
-        documents += entity_documents(session, _named(session, pending, ENTITY), public)
+    handled, uow, after, sent = 0, UnitOfWork(session), 0, None
+    public = public_condition(publish_natural_persons, today or date.today())
+    with ThreadPoolExecutor(1) as sender:
+        while True:
+            room = BATCH if limit is None else min(BATCH, limit - handled - (sent.count if sent else 0))
+            pending = _pending(session, after, room) if room > 0 else []
+            if pending:
+                documents, deletions = record_documents(session, _named(session, pending, RECORD), public)
+                documents += entity_documents(session, _named(session, pending, ENTITY), public)
+            if sent:
+                handled += sent.settle(session, uow)
+            if not pending:
+                return handled
+            after = pending[-1].id
+            sent = _Sent(sender if not engine.in_session else None, engine, documents, deletions, after, len(pending))
+
+
+def _pending(session, after: int, size: int):
+    return session.execute(select(SearchOutbox.id, SearchOutbox.kind, SearchOutbox.ref)
+                           .where(SearchOutbox.id > after).order_by(SearchOutbox.id).limit(size)).all()
+
+
+class _Sent:
+    """A batch handed to the engine (on `sender`'s thread, or here for an engine in the session); its
+    outbox rows go, in one commit, once the engine took it."""
+
+    def __init__(self, sender, engine: SearchEngine, documents: list, deletions: list, last_id: int, count: int):
+        self.last_id, self.count = last_id, count
+        if sender is None:
+            self.result = Future()
+            self.result.set_result(self._write(engine, documents, deletions))
+        else:
+            self.result = sender.submit(self._write, engine, documents, deletions)
+
+    @staticmethod
+    def _write(engine: SearchEngine, documents: list, deletions: list) -> None:
         try:
             engine.write(documents, deletions)
         except IndexingError as exc:
             # A document the engine refuses must not block every change behind it: log it, go on.
             logger.error("search engine refused %d document(s): %s", len(exc.failures), exc.failures[:20])
-        session.execute(delete(SearchOutbox).where(SearchOutbox.id <= pending[-1].id))
+
+    def settle(self, session, uow: UnitOfWork) -> int:
+        self.result.result()  # SearchUnavailable, raised on the sender's thread, comes out here
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id <= self.last_id))
         uow.commit()
-        handled += len(pending)
-    return handled
+        return self.count
 
 
 def _named(session, pending, kind: str):

@@ -139,6 +139,7 @@ class ExternalEngine:
     """SearchEngine on Elasticsearch or OpenSearch; which one is asked of the server on first use."""
 
     name = "external"
+    in_session = False
 
     def __init__(self, url: str, prefix: str = "registry", *, replicas: int | None = None,
                  count_limit: int = COUNT_LIMIT):

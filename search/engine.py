@@ -130,6 +130,8 @@ class SearchEngine(Protocol):
     engine does not answer; none of them ever turns an outage into an empty result."""
 
     name: str
+    # Writes go through the application's database session (the built-in engine): never from another thread.
+    in_session: bool
 
     def ensure_index(self) -> None:
         """Create the index (behind its alias) unless it exists. Idempotent."""

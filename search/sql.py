@@ -78,6 +78,7 @@ class BuiltinEngine:
     part of the caller's transaction (the outbox drainer commits them with the outbox rows)."""
 
     name = "builtin"
+    in_session = True
 
     def __init__(self, db, count_limit: int = BUILTIN_COUNT_LIMIT):
         self.db = db  # Flask-SQLAlchemy; used inside an application context
