@@ -1,5 +1,7 @@
 """What a record looks like to a given viewer: the layout's fields, publicity, masking."""
 
+from operator import itemgetter
+
 from sqlalchemy import select
 
 from ..access.services import Viewer
@@ -14,6 +16,9 @@ _PERSONAL_ID_KEYS = ("legal_rep_id_no", "id_no")
 # Per kind: (the answer's key, the record's column) of each layout field.
 _ANSWERED = {kind: tuple((layout.ANSWER_KEYS.get(f.key, f.key), COLUMN_FOR_KEY.get(f.key, f.key)) for f in fields)
              for kind, fields in layout.KIND_FIELDS.items()}
+# Per kind: the answer's keys, and a getter of their columns' values at once (in C: many records a page).
+_READ = {kind: (tuple(key for key, _ in answered), itemgetter(*(column for _, column in answered)))
+         for kind, answered in _ANSWERED.items()}
 
 
 def shown_status(record: Record, day) -> str:
@@ -74,7 +79,8 @@ def present_row(row, values: dict, viewer: Viewer, day) -> dict:
 def _present(record, values, viewer: Viewer, day, domain: dict, department: dict) -> dict:
     """The record (read by name from `values`, decided on by `record`) as the viewer sees it on `day`."""
     data = {"id": values["id"], "kind": values["kind"]}
-    data.update((key, values[column]) for key, column in _ANSWERED[data["kind"]])
+    keys, columns = _READ[data["kind"]]
+    data.update(zip(keys, columns(values)))
     if not sees_personal_ids(viewer, record):
         for key in _PERSONAL_ID_KEYS:
             data[key] = mask_id(data.get(key))
