@@ -10,7 +10,8 @@ from sqlalchemy import and_, select
 from ..access.services import Viewer
 from ..changes import EVENT_KINDS, RECORD, FeedEvent
 from ..enterprises.models import Entity
-from ..records.presenters import presentable_rows
+from ..records.models import Record
+from ..records.presenters import PRESENTABLE_JOINS, presentable_columns
 from ..records.services import note_personal_id_reads, present_rows
 from ..records.visibility import sees_natural_persons, visible_condition
 from ..repairs.objections import open_objection
@@ -27,17 +28,19 @@ def page_query(viewer: Viewer, conditions: list, limit: int):
     columns labelled "event_" + name, then the record's as `presentable_rows` names them (all NULL
     when the viewer may not see it now), then the entity's of an entity event ("entity_" + name)."""
     visible = visible_condition(viewer, settings().PUBLISH_NATURAL_PERSONS, today())
-    records = presentable_rows(open_objection()).where(visible).subquery("shown")
     entity = and_(Entity.id == FeedEvent.entity_id, FeedEvent.kind.in_(_ENTITY_KINDS))
     if not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS):
         entity = and_(entity, Entity.party_category != "natural_person")
-    return (select(*(column.label(f"event_{column.name}") for column in FeedEvent.__table__.c),
-                   *records.c,
-                   *(getattr(Entity, name).label(f"entity_{name}") for name in _ENTITY_COLUMNS))
-            .select_from(FeedEvent)
-            .outerjoin(records, and_(records.c.id == FeedEvent.record_id, FeedEvent.kind.notin_(_ENTITY_KINDS)))
-            .outerjoin(Entity, entity)
-            .where(*conditions).order_by(FeedEvent.id).limit(limit))
+    query = (select(*(column.label(f"event_{column.name}") for column in FeedEvent.__table__.c),
+                    *presentable_columns(open_objection()),
+                    *(getattr(Entity, name).label(f"entity_{name}") for name in _ENTITY_COLUMNS))
+             .select_from(FeedEvent)
+             .outerjoin(Record, and_(Record.id == FeedEvent.record_id, FeedEvent.kind.notin_(_ENTITY_KINDS), visible)))
+    # The tables joined one by one, not a subquery: SQLite does not flatten a joined subquery on the
+    # right of a LEFT JOIN, and built all the visible records for each page.
+    for table, on in PRESENTABLE_JOINS:
+        query = query.outerjoin(table, on)
+    return query.outerjoin(Entity, entity).where(*conditions).order_by(FeedEvent.id).limit(limit)
 
 
 def presented_records(viewer: Viewer, rows: list) -> dict[int, dict]:

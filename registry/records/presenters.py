@@ -59,11 +59,23 @@ def presentable_rows(disputed):
     """A SELECT of plain rows that `present_row` shows (add the WHERE): no ORM object for each record,
     which reading many records (the feed, the exports) cannot afford. `disputed` is the SQL expression
     telling whether the record is under objection (objections are a use case above records)."""
-    return (select(*(getattr(Record, column) for column in _ROW_COLUMNS), disputed.label("under_objection"),
-                   Department.uscc.label("department_uscc"), Department.name.label("department_name"),
-                   Department.district_code.label("department_district"), Domain.key.label("domain_of_department"),
-                   Domain.name_zh.label("domain_name_zh"))
-            .join(Department, Department.id == Record.department_id).join(Domain, Domain.key == Department.domain_key))
+    query = select(*presentable_columns(disputed))
+    for table, on in PRESENTABLE_JOINS:
+        query = query.join(table, on)
+    return query
+
+
+def presentable_columns(disputed) -> tuple:
+    """The columns of `presentable_rows`, for a statement that joins records its own way (with the
+    tables of `PRESENTABLE_JOINS`)."""
+    return (*(getattr(Record, column) for column in _ROW_COLUMNS), disputed.label("under_objection"),
+            Department.uscc.label("department_uscc"), Department.name.label("department_name"),
+            Department.district_code.label("department_district"), Domain.key.label("domain_of_department"),
+            Domain.name_zh.label("domain_name_zh"))
+
+
+# The tables `presentable_columns` reads besides records, each with its join condition.
+PRESENTABLE_JOINS = ((Department, Department.id == Record.department_id), (Domain, Domain.key == Department.domain_key))
 
 
 def present_row(row, values: dict, viewer: Viewer, day) -> dict:
