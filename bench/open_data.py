@@ -1,6 +1,7 @@
 """Open-data benchmark: the daily export and the change feed, each against the raw query in the same run.
 
     python bench/open_data.py --database-url postgresql+psycopg://... [--records 100000] [--keep]
+                              [--sqlite-records 20000] [--feed-only]
 
 Loads the demo city with `--records` records into the PostgreSQL database given (its schema is
 replaced; `--keep` reuses what an earlier run loaded: the demo's writes leave their events in the
@@ -11,7 +12,10 @@ feed), then measures:
   * one reader following the whole feed as the public through `GET /api/v1/changes?limit=1000`
     (Flask's test client: no network; the pages decoded by orjson, as a partner's client would): events
     a second; against it, the same pages of events with
-    their records read raw through psycopg.
+    their records read raw through psycopg;
+  * the same reader and raw query on SQLite, over a demo city of `--sqlite-records` records loaded
+    into a temporary file (0: skip), the raw pages read through the sqlite3 module.
+`--feed-only` skips the export.
 """
 
 import argparse
@@ -19,6 +23,7 @@ import ast
 import gzip
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,8 +41,10 @@ RAW_PAGE = ("SELECT e.*, r.* FROM feed_events e LEFT JOIN records r ON r.id = e.
 
 
 def load(url: str, records: int) -> None:
-    with psycopg.connect(_plain(url), autocommit=True) as connection:
-        connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    if url.startswith("postgresql"):
+        with psycopg.connect(_plain(url), autocommit=True) as connection:
+            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public; "
+                               "CREATE EXTENSION IF NOT EXISTS pg_trgm")
     env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_LOG_LEVEL": "WARNING"}
     subprocess.run([REGISTRY, "demo", "--entities", str(max(records // 5, 100)), "--records", str(records)], env=env,
                    check=True, stdout=subprocess.DEVNULL)
@@ -89,27 +96,30 @@ def follow_feed(url: str) -> tuple[int, float]:
 def raw_feed(url: str) -> tuple[int, float]:
     rows, after = 0, 0
     began = time.perf_counter()
-    with psycopg.connect(_plain(url)) as connection:
-        while page := connection.execute(RAW_PAGE, (after,)).fetchall():
+    if url.startswith("sqlite"):
+        connection, query = sqlite3.connect(url.removeprefix("sqlite:///")), RAW_PAGE.replace("%s", "?")
+    else:
+        connection, query = psycopg.connect(_plain(url)), RAW_PAGE
+    with connection:
+        while page := connection.execute(query, (after,)).fetchall():
             rows += len(page)
             after = page[-1][0]
     return rows, time.perf_counter() - began
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--records", type=int, default=100000)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    if not args.keep:
-        began = time.perf_counter()
-        load(args.database_url, args.records)
-        print(f"loaded the demo city with {args.records:,} records in {time.perf_counter() - began:.1f} s")
-    print(f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)")
+def compare_feeds(url: str, engine: str) -> None:
+    """The reader through the API against the raw query, one after the other on the same database."""
+    events, seconds = follow_feed(url)
+    raw_rows, raw_seconds = raw_feed(url)
+    print(f"feed (API)   {engine:<10} {events:>9,} events {seconds:7.1f} s  {events / seconds:9,.0f} events/s")
+    print(f"raw query    {engine:<10} {raw_rows:>9,} events {raw_seconds:7.1f} s  {raw_rows / raw_seconds:9,.0f} "
+          f"events/s  feed / raw = {raw_seconds / seconds:.2f}")
+
+
+def measure_export(url: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        seconds, peak, manifest = export(args.database_url, directory)
-        raw = raw_copy(args.database_url, directory)
+        seconds, peak, manifest = export(url, directory)
+        raw = raw_copy(url, directory)
         partner = json.loads((Path(directory) / manifest["day"] / "partner" / "manifest.json").read_bytes())
     rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
     shared = {entry["name"]: entry["rows"] for entry in partner["files"]}
@@ -117,11 +127,32 @@ def main() -> None:
           f"(partners: {shared['records.ndjson.gz']:,} records) {seconds:7.1f} s  peak RSS {peak:.0f} MB")
     print(f"raw COPY     {rows['records.ndjson.gz']:>9,} records (gzip'd, one format) {raw:7.1f} s  "
           f"export / raw = {seconds / raw:.1f}x")
-    events, seconds = follow_feed(args.database_url)
-    raw_rows, raw_seconds = raw_feed(args.database_url)
-    print(f"feed (API)   {events:>9,} events {seconds:7.1f} s  {events / seconds:9,.0f} events/s")
-    print(f"raw query    {raw_rows:>9,} events {raw_seconds:7.1f} s  {raw_rows / raw_seconds:9,.0f} events/s  "
-          f"feed / raw = {raw_seconds / seconds:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--sqlite-records", type=int, default=20000)
+    parser.add_argument("--feed-only", action="store_true")
+    args = parser.parse_args()
+    if not args.keep:
+        began = time.perf_counter()
+        load(args.database_url, args.records)
+        print(f"loaded the demo city with {args.records:,} records in {time.perf_counter() - began:.1f} s")
+    print(f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)")
+    if not args.feed_only:
+        measure_export(args.database_url)
+    compare_feeds(args.database_url, "PostgreSQL")
+    if args.sqlite_records:
+        with tempfile.TemporaryDirectory() as directory:
+            url = f"sqlite:///{directory}/open-data.sqlite3"
+            began = time.perf_counter()
+            load(url, args.sqlite_records)
+            print(f"loaded the demo city with {args.sqlite_records:,} records into SQLite in "
+                  f"{time.perf_counter() - began:.1f} s")
+            compare_feeds(url, "SQLite")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

@@ -9,7 +9,7 @@ has left the viewer's view; an event about a natural person the viewer may not s
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..access.services import Viewer
 from ..changes import EVENT_KINDS, RECORD, FeedEvent, FeedHorizon
@@ -17,7 +17,7 @@ from ..errors import RegistryError
 from ..extensions import db
 from ..records.visibility import sees_natural_persons
 from ..runtime import settings
-from .presenting import visible_entities, visible_records
+from .presenting import page_query, presented_entity, presented_records
 
 PAGE_MAX = 1000
 
@@ -57,12 +57,22 @@ def read_changes(viewer: Viewer, after: int = 0, filters: Filters = Filters(), l
             message_en="events this old are no longer kept; start from the latest export and its cursor",
             message_zh="该游标之后的部分变更已超过保存期限，请从最新的批量导出及其游标开始",
             headers={"Link": '</api/v1/exports/latest>; rel="snapshot"'})
-    top = db.session.scalar(select(func.max(FeedEvent.id))) or 0
-    rows = db.session.connection().execute(  # plain rows: the ORM's loading of each row cost more than the SQL
-        select(*FeedEvent.__table__.c).where(FeedEvent.id > after, FeedEvent.id <= top, *filters.conditions())
-        .order_by(FeedEvent.id).limit(min(max(limit, 1), PAGE_MAX))).all()
-    full = len(rows) == min(max(limit, 1), PAGE_MAX)
-    return {"events": present_events(viewer, rows), "next": rows[-1].id if full else max(top, after)}
+    size = min(max(limit, 1), PAGE_MAX)
+    # The head read in the page's own statement: every event up to it has committed (module docstring).
+    head = select(func.max(FeedEvent.id)).scalar_subquery()
+    rows = _page(viewer, [FeedEvent.id <= head], after, filters, size, head)
+    if not rows:  # nothing the filters keep up to that head: the cursor moves to the head read now
+        top = db.session.scalar(select(func.max(FeedEvent.id))) or 0
+        rows = _page(viewer, [FeedEvent.id <= top], after, filters, size, literal(top))
+        if not rows:
+            return {"events": [], "next": max(top, after)}
+    return {"events": present_events(viewer, rows), "next": rows[-1].event_id if len(rows) == size else
+            max(rows[0].head, after)}
+
+
+def _page(viewer: Viewer, below: list, after: int, filters: Filters, size: int, head) -> list:
+    return db.session.connection().execute(page_query(
+        viewer, [FeedEvent.id > after, *below, *filters.conditions()], size).add_columns(head.label("head"))).all()
 
 
 def wait_for_changes(viewer: Viewer, after: int, filters: Filters, limit: int, wait: float) -> dict:
@@ -78,25 +88,24 @@ def wait_for_changes(viewer: Viewer, after: int, filters: Filters, limit: int, w
 
 
 def present_events(viewer: Viewer, rows: list) -> list[dict]:
-    """Rows of `feed_events` as the viewer reads them."""
-    records = visible_records(viewer, {row.record_id for row in rows if row.record_id is not None})
-    entities = visible_entities(viewer, {row.entity_id for row in rows if EVENT_KINDS.get(row.kind) != RECORD})
+    """Rows of `presenting.page_query` as the viewer reads them."""
+    records = presented_records(viewer, rows)
     hidden_persons = not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS)
     events = []
     for row in rows:
-        event = {"cursor": row.id, "at": row.at, "kind": row.kind, "record_kind": row.record_kind,
-                 "domain": row.domain_key, "district": row.district}
-        if EVENT_KINDS.get(row.kind) == RECORD:
-            shown = records.get(row.record_id)
-            if shown is None and row.natural_person and hidden_persons:
+        event = {"cursor": row.event_id, "at": row.event_at, "kind": row.event_kind,
+                 "record_kind": row.event_record_kind, "domain": row.event_domain_key, "district": row.event_district}
+        if EVENT_KINDS.get(row.event_kind) == RECORD:
+            shown = records.get(row.id)
+            if shown is None and row.event_natural_person and hidden_persons:
                 continue  # never mention a natural person's record to whom may not see it
-            event.update(record_id=row.record_id, record=shown, visible=shown is not None)
+            event.update(record_id=row.event_record_id, record=shown, visible=shown is not None)
         else:
-            shown = entities.get(row.entity_id)
-            if shown is None and row.natural_person and hidden_persons:
+            shown = presented_entity(row)
+            if shown is None and row.event_natural_person and hidden_persons:
                 continue
-            event.update(entity_id=row.entity_id, entity=shown, visible=shown is not None)
-        if row.fields:
-            event["fields"] = row.fields
+            event.update(entity_id=row.event_entity_id, entity=shown, visible=shown is not None)
+        if row.event_fields:
+            event["fields"] = row.event_fields
         events.append(event)
     return events

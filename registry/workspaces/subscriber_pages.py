@@ -1,5 +1,6 @@
 """The administrator's page of the change feed's subscribers (数据订阅): add one for a partner's key, pause
-and resume, give a new secret, remove; each one's delivery log and a replay from a cursor. Over the
+and resume, give a new secret, remove (after a confirmation page: a removal posted without it only
+shows that page); each one's delivery log and a replay from a cursor. Over the
 same service as the API (registry.feed.subscribers)."""
 
 from flask import Blueprint, abort, g, render_template, request
@@ -59,6 +60,8 @@ def change(subscriber_id: int, action: str):
         if action == "rotate":
             return _list(secret_of=subscribers.rotate_secret(g.viewer, subscriber_id))
         if action == "remove":
+            if request.form.get("confirmed") != "yes":
+                return confirm_removal(subscriber_id)
             subscribers.remove(g.viewer, subscriber_id)
             return _list(message=f"已删除订阅 {subscriber_id}，不再推送。")
         subscribers.set_active(g.viewer, subscriber_id, action == "resume")
@@ -67,13 +70,25 @@ def change(subscriber_id: int, action: str):
     return _list(message=f"订阅 {subscriber_id} {'已恢复推送' if action == 'resume' else '已暂停推送'}。")
 
 
-def _log(subscriber_id: int, status: int = 200, **shown):
+def _shown(subscriber_id: int):
+    """The administrator's subscriber, or 404."""
     try:
-        subscriber = own_subscriber(g.viewer, subscriber_id)
+        return own_subscriber(g.viewer, subscriber_id)
     except RegistryError:
         abort(404)
-    return render_template("workspaces/admin/subscriber.html", subscriber=subscriber,
-                           deliveries=subscribers.deliveries_of(g.viewer, subscriber_id), **shown), status
+
+
+def _log(subscriber_id: int, status: int = 200, **shown):
+    return render_template("workspaces/admin/subscriber.html", subscriber=_shown(subscriber_id),
+                           deliveries=subscribers.deliveries_of(g.viewer, subscriber_id),
+                           FILTER_LABELS=FILTER_LABELS, **shown), status
+
+
+@bp.get("/admin/subscribers/<int:subscriber_id>/remove")
+@for_roles(*ROLES)
+def confirm_removal(subscriber_id: int):
+    return render_template("workspaces/admin/subscriber_removal.html", subscriber=_shown(subscriber_id),
+                           FILTER_LABELS=FILTER_LABELS)
 
 
 @bp.get("/admin/subscribers/<int:subscriber_id>")
