@@ -143,7 +143,6 @@ def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department, pu
     assert indexed(app) == drained
 
 
-
 def search_schema(app) -> dict:
     """The search tables' indexes, and on SQLite the FTS5 triggers, as the database states them."""
     with app.app_context():
