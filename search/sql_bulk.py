@@ -64,11 +64,13 @@ def _prepared(connection) -> None:
     connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_bulk_entities (made TEXT NOT NULL)")
 
 
-def index(connection, which, public) -> None:
+def index(connection, which, public, emptied: bool = False) -> None:
     """Index the records and entities `which(kind, id column)` picks (the records that `public`
-    excludes are deleted from the index instead), in the connection's transaction."""
+    excludes are deleted from the index instead, unless it was `emptied`), in the connection's
+    transaction."""
     _prepared(connection)
-    delete_records(connection, which, public)
+    if not emptied:
+        delete_records(connection, which, public)
     upsert(connection, _record_rows(which, public), _record_texts(which, public))
     _make_entities(connection, which, public)
     upsert(connection, _made_rows(), _made_texts())
@@ -89,7 +91,7 @@ def rebuild(connection, public) -> None:
         connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
     connection.execute(delete(texts))
     connection.execute(delete(docs))
-    index(connection, lambda kind, id_column: true(), public)
+    index(connection, lambda kind, id_column: true(), public, emptied=True)
     for fts in FTS_TABLES:
         connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
     for _, _, sql in set_aside:
