@@ -64,11 +64,13 @@ def _prepared(connection) -> None:
     connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_bulk_entities (made TEXT NOT NULL)")
 
 
-def index(connection, which, public) -> None:
+def index(connection, which, public, emptied: bool = False) -> None:
     """Index the records and entities `which(kind, id column)` picks (the records that `public`
-    excludes are deleted from the index instead), in the connection's transaction."""
+    excludes are deleted from the index instead, unless it was `emptied`), in the connection's
+    transaction."""
     _prepared(connection)
-    delete_records(connection, which, public)
+    if not emptied:
+        delete_records(connection, which, public)
     upsert(connection, _record_rows(which, public), _record_texts(which, public))
     _make_entities(connection, which, public)
     upsert(connection, _made_rows(), _made_texts())
@@ -76,21 +78,23 @@ def index(connection, which, public) -> None:
 
 
 def rebuild(connection, public) -> None:
-    """Replace every document, in the connection's transaction. The FTS5 triggers are set aside
-    meanwhile (DDL is transactional on SQLite: nobody else ever sees them gone) and each FTS5 index
-    is built by its `rebuild` command from its content table, in one pass, instead of row by row."""
-    triggers = connection.execute(
-        select(column("name"), column("sql")).select_from(table("sqlite_master"))
-        .where(column("type") == "trigger", column("tbl_name").in_([docs.name, texts.name]))
+    """Replace every document, in the connection's transaction. The FTS5 triggers and the secondary
+    indexes are set aside meanwhile (DDL is transactional on SQLite: nobody else ever sees them gone):
+    each FTS5 index is built by its `rebuild` command from its content table, in one pass, and each
+    index by one sort, instead of row by row."""
+    set_aside = connection.execute(
+        select(column("type"), column("name"), column("sql")).select_from(table("sqlite_master"))
+        .where(column("type").in_(["trigger", "index"]), column("sql").is_not(None),
+               column("tbl_name").in_([docs.name, texts.name]))
     ).all()
-    for name, _ in triggers:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    for kind, name, _ in set_aside:
+        connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
     connection.execute(delete(texts))
     connection.execute(delete(docs))
-    index(connection, lambda kind, id_column: true(), public)
+    index(connection, lambda kind, id_column: true(), public, emptied=True)
     for fts in FTS_TABLES:
         connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
-    for _, sql in triggers:
+    for _, _, sql in set_aside:
         connection.exec_driver_sql(sql)
 
 

@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select, text
 
 from registry.demo.generator import generate_entities, generate_records
 from registry.enterprises.models import Entity
@@ -142,6 +142,29 @@ def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department, pu
         assert rebuild_index()["indexed"] == len(drained)
     assert indexed(app) == drained
 
+
+def search_schema(app) -> dict:
+    """The search tables' indexes, and on SQLite the FTS5 triggers, as the database states them."""
+    with app.app_context():
+        inspector = inspect(db.engine)
+        schema = {table.name: sorted((index["name"], tuple(index["column_names"]), bool(index["unique"]))
+                                     for index in inspector.get_indexes(table.name)) for table in (docs, texts)}
+        if db.engine.dialect.name == "sqlite":
+            triggers = text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name LIKE 'search%'")
+            schema["triggers"] = sorted(db.session.execute(triggers).scalars())
+        return schema
+
+
+def test_a_reindex_leaves_the_search_tables_indexes_and_triggers_as_they_were(app, cli, tmp_path, department):
+    path = tmp_path / "penalties.csv"
+    write_csv(path, department_rows(department, 100))
+    assert cli("import", path, "--department", department["uscc"]).exit_code == 0
+    before = search_schema(app)
+    with app.app_context():
+        rebuild_index()
+        db.session.commit()
+    assert search_schema(app) == before
+    assert len(before["search_documents"]) >= 4  # name, USCC, decision number, lists (and the id on SQLite)
 
 def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department):
     path = tmp_path / "big.csv"
