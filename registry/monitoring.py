@@ -36,14 +36,24 @@ def _start() -> None:
 
 
 def _finish(response: Response) -> Response:
-    route = CONVERTER_ARGUMENTS.sub(r"<\1:", request.url_rule.rule) if request.url_rule else UNMATCHED
+    route = route_of(request.url_rule.rule) if request.url_rule else UNMATCHED
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
-    metrics.observe_request(route, request.method, response.status_code, seconds)
-    # The route, not the path: paths carry report numbers and repair query codes.
-    fields = {"client": request.remote_addr, "route": route, "method": request.method,
-              "status": response.status_code, "latency_ms": round(seconds * 1000, 1)}
-    log.info("%s %s %s %.1f ms", request.method, route, response.status_code, fields["latency_ms"], extra=fields)
+    observe(route, request.method, response.status_code, seconds, request.remote_addr)
     return response
+
+
+def route_of(rule: str) -> str:
+    """A URL rule as metrics and log lines name it."""
+    return CONVERTER_ARGUMENTS.sub(r"<\1:", rule)
+
+
+def observe(route: str, method: str, status: int, seconds: float, client: str | None) -> None:
+    """An answer's metrics and log line (also of answers given before Flask: registry.web.cache_front)."""
+    metrics.observe_request(route, method, status, seconds)
+    # The route, not the path: paths carry report numbers and repair query codes.
+    fields = {"client": client, "route": route, "method": method, "status": status,
+              "latency_ms": round(seconds * 1000, 1)}
+    log.info("%s %s %s %.1f ms", method, route, status, fields["latency_ms"], extra=fields)
 
 
 def scrape() -> Response:

@@ -4,14 +4,20 @@ says how many proxies to believe; create_app wraps the app in ProxyFix).
 
 A limit is named by the prefix of its two settings: SEARCH counts against SEARCH_LIMIT requests per
 SEARCH_WINDOW seconds. Over it, RateLimited: 429 problem+json (a page: a Chinese page) with Retry-After.
+
+A limit asked on every public request (the search's) is counted by `tally`: each server process keeps
+an address's first tenth of the limit in memory and writes to the database only from there on, so the
+public's few searches cost no write and a client that searches often is counted as exactly as before.
+What several processes together let through is at most the limit plus a tenth of it per other process.
 """
 
 import math
 import random
+import threading
 import time
 from contextlib import contextmanager
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import BigInteger, Integer, String, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -20,11 +26,12 @@ from .errors import RateLimited
 from .extensions import db
 from .runtime import settings
 
+_TALLIES = "registry.ratelimit.tallies"  # app.extensions: this process's unwritten counts
 FORGET_AFTER_SECONDS = 86400  # counters of windows this old are deleted, now and then
 _HIT = text(
-    "INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (:key, :start, 1) "
+    "INSERT INTO rate_limit_counters (key, window_start, hits) VALUES (:key, :start, :n) "
     "ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, hits = CASE "
-    "WHEN rate_limit_counters.window_start = excluded.window_start THEN rate_limit_counters.hits + 1 ELSE 1 END "
+    "WHEN rate_limit_counters.window_start = excluded.window_start THEN rate_limit_counters.hits + :n ELSE :n END "
     "RETURNING hits")
 _PEEK = text("SELECT hits FROM rate_limit_counters WHERE key = :key AND window_start = :start")
 _FORGET = text("DELETE FROM rate_limit_counters WHERE window_start < :before")
@@ -44,11 +51,48 @@ def count(limit: str) -> None:
     """Count this request against `limit`; RateLimited when it goes over."""
     allowed, window = _setting(limit)
     start, now = _window(window)
+    _write(_key(limit), start, 1, allowed, window, now)
+
+
+def tally(limit: str, address: str | None = None) -> None:
+    """Count a request of `address` (this request's by default) against `limit` as `count` does, the
+    address's first tenth of the limit in this process's memory (see above); RateLimited when over."""
+    allowed, window = _setting(limit)
+    start, now = _window(window)
+    key = _key(limit, address)
+    tallies = current_app.extensions.setdefault(_TALLIES, {}).setdefault(limit, _Tallies())
+    unwritten = tallies.add(key, start, allowed // 10)
+    if unwritten:
+        _write(key, start, unwritten, allowed, window, now)
+
+
+class _Tallies:
+    """One process's counts of one limit in its current window, by key."""
+
+    def __init__(self):
+        self.start = 0
+        self.seen: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def add(self, key: str, start: int, kept: int) -> int:
+        """Count one hit of `key`; how many hits to write now: none while the key's count stays within
+        `kept`, then those kept with this one, then each one."""
+        with self.lock:
+            if start != self.start:  # a new window: the last one's counts are done with
+                self.start, self.seen = start, {}
+            seen = self.seen.get(key, 0)
+            self.seen[key] = seen + 1
+        if seen < kept:
+            return 0
+        return kept + 1 if seen == kept else 1
+
+
+def _write(key: str, start: int, hits: int, allowed: int, window: int, now: float) -> None:
     with _own_transaction() as session:
-        hits = session.execute(_HIT, {"key": _key(limit), "start": start}).scalar_one()
+        total = session.execute(_HIT, {"key": key, "start": start, "n": hits}).scalar_one()
         if random.random() < 0.001:  # noqa: S311 - when to tidy up, not a secret
             session.execute(_FORGET, {"before": now - FORGET_AFTER_SECONDS})
-    if hits > allowed:
+    if total > allowed:
         raise RateLimited(_retry_after(start, window, now))
 
 
@@ -77,8 +121,8 @@ def _retry_after(start: int, window: int, now: float) -> int:
     return max(1, math.ceil(start + window - now))
 
 
-def _key(limit: str) -> str:
-    return f"{limit}:{request.remote_addr or 'unknown'}"[:200]
+def _key(limit: str, address: str | None = None) -> str:
+    return f"{limit}:{address or request.remote_addr or 'unknown'}"[:200]
 
 
 @contextmanager

@@ -37,11 +37,16 @@ CALLER_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 def request_id() -> str:
     """The current request's id, taken from its X-Request-Id or made, on first use; its response carries it
     in X-Request-Id, and the log lines written while it is answered name it."""
-    if _REQUEST_ID not in request.environ:
-        given = request.headers.get("X-Request-Id", "")
+    return request_id_of(request.environ)
+
+
+def request_id_of(environ: dict) -> str:
+    """`request_id` of the request of a WSGI environ (for answers given before Flask's request begins)."""
+    if _REQUEST_ID not in environ:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
         plain = CALLER_REQUEST_ID.fullmatch(given) and not ID_NUMBER_IN_TEXT.search(given)
-        request.environ[_REQUEST_ID] = given if plain else new_request_id()
-    return request.environ[_REQUEST_ID]
+        environ[_REQUEST_ID] = given if plain else new_request_id()
+    return environ[_REQUEST_ID]
 
 
 def new_request_id() -> str:

@@ -19,7 +19,7 @@ class Search(MethodView):
         """Search published records and entities; 503 `search_unavailable` with Retry-After when the engine
         is down (look-ups by credit code keep working); 429 with Retry-After when this address searched
         more than REGISTRY_SEARCH_LIMIT times in REGISTRY_SEARCH_WINDOW seconds."""
-        ratelimit.count(services.SEARCH_LIMIT)
+        ratelimit.tally(services.SEARCH_LIMIT)
         # Written without the SearchOut pass: dumping a page of twenty records through marshmallow
         # took longer than reading them from the database.
         return json_response(services.search(args))

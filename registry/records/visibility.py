@@ -1,6 +1,7 @@
 """Who may see which record, and which personal identifiers they may see unmasked (SPEC §2, §7)."""
 
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import and_, or_, true
 
@@ -9,8 +10,10 @@ from ..access.services import Viewer, is_party
 from .models import PUBLISHED, Record
 
 
+@lru_cache(maxsize=16)
 def public_condition(publish_natural_persons: bool, today: date):
-    """A SQL condition selecting the records anyone may see (and the search index holds) on `today`.
+    """A SQL condition selecting the records anyone may see (and the search index holds) on `today`;
+    made once a day (an expression is immutable, and building it cost a public page a tenth of its CPU).
 
     The publicity end is compared with the day itself, not only through the stored status that the
     daily sweep keeps: a penalty leaves every public channel on its end date whether or not the

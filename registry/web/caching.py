@@ -5,8 +5,12 @@ and sent with `Cache-Control: public, max-age=<what is left of that>` and an ETa
 A record leaves public display by date at read time, and withdrawals and repairs take it out at
 once: an answer is therefore kept under the day it was made for (never served on another day) and
 for at most the setting's seconds in all, the process's copy and a browser's or proxy's together.
-Signed-in visitors (any cookie) and API keys (Authorization) see more than the public: never cached,
-and marked `private`. A cached search still counts against the search rate limit.
+Signed-in visitors (any cookie) and API keys (Authorization, X-API-Key) see more than the public:
+never cached, and marked `private`. A cached search still counts against the search rate limit.
+
+The hooks here decide what may be kept and say so in the answer's headers; the WSGI layer in front of
+the app (registry.web.cache_front) keeps such answers whole, as sent, and answers the next requests
+for them before Flask's request begins.
 """
 
 import threading
@@ -15,37 +19,40 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import ratelimit
+from ..monitoring import route_of
 from ..publicsearch.services import SEARCH_LIMIT
-from ..runtime import settings, today
+from ..runtime import settings
+from .cache_front import KEPT, REFUSED, PublicCacheFront, anonymous
 
 # Endpoints whose anonymous GET answers are the same for everyone; the rate limit a hit still counts.
 CACHED = {"web.search_page": SEARCH_LIMIT, "search.Search": SEARCH_LIMIT, "web.enterprise_page": None,
           "enterprises.Enterprise": None, "enterprises.EnterpriseRecords": None}
 MAX_ENTRIES = 2000  # per process
 MAX_BODY_BYTES = 256 * 1024
-KEPT_HEADERS = ("Content-Type", "ETag", "Retry-After")
-VARY = "Cookie, Authorization"
+VARY = ("Cookie", "Authorization", "X-API-Key")
 
 
 @dataclass(frozen=True)
-class Entry:
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
+class Keep:
+    """What the front needs to keep an answer: until when, under which route, what a hit counts."""
+
     expires: float  # time.monotonic()
+    route: str
+    limit: str | None
 
 
 class ResponseCache:
     """A bounded map of answers that expire; the least recently used goes first when it is full."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.entries: OrderedDict = OrderedDict()
         self.max_entries = max_entries
         self.lock = threading.Lock()
 
-    def get(self, key: tuple, now: float) -> Entry | None:
+    def get(self, key: tuple, now: float):
         with self.lock:
             entry = self.entries.get(key)
             if entry is None or entry.expires <= now:
@@ -54,7 +61,7 @@ class ResponseCache:
             self.entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple, entry: Entry) -> None:
+    def put(self, key: tuple, entry) -> None:
         with self.lock:
             self.entries[key] = entry
             self.entries.move_to_end(key)
@@ -63,62 +70,46 @@ class ResponseCache:
 
 
 def init_app(app: Flask) -> None:
-    """Register last among the hooks: the cached answer still passes the others' after-request hooks."""
-    cache = ResponseCache()
+    """The front goes inside ProxyFix, if any (it keys on the client's address and scheme as the proxy
+    saw them); the hooks register last, so that the answer kept has passed all the others."""
+    front = PublicCacheFront(app, ResponseCache())
+    if isinstance(app.wsgi_app, ProxyFix):
+        app.wsgi_app.app, front.app = front, app.wsgi_app.app
+    else:
+        app.wsgi_app, front.app = front, app.wsgi_app
 
     @app.before_request
-    def cached_answer():
-        if not _public_request():
-            return None
-        g.public_cache_key = key = (request.full_path, today())
-        entry = cache.get(key, time.monotonic())
-        if entry is None:
-            return None
-        if CACHED[request.endpoint] and request.args:
-            ratelimit.count(CACHED[request.endpoint])
-        g.public_cache_hit = True
-        return Response(entry.body, headers=list(entry.headers))
+    def refused_by_the_front():
+        if REFUSED in request.environ:  # a kept search over the rate limit: answered as any 429
+            raise request.environ[REFUSED]
 
     @app.after_request
     def cache_headers(response: Response):
         if request.endpoint not in CACHED or request.method not in ("GET", "HEAD"):
             return response
-        response.vary.update(part.strip() for part in VARY.split(","))
-        if not _anonymous() or response.status_code != 200 or "Set-Cookie" in response.headers:
+        response.vary.update(VARY)
+        if not anonymous(request.environ) or response.status_code != 200 or "Set-Cookie" in response.headers:
             response.cache_control.private = True
             response.cache_control.no_cache = True
             return response
-        if "public_cache_key" in g and not g.get("public_cache_hit"):
-            _remember(cache, g.public_cache_key, response)
-        entry = cache.get(g.public_cache_key, time.monotonic()) if "public_cache_key" in g else None
-        if entry is None:  # not kept (too big, or the cache is off): clients ask again each time
-            response.add_etag()
+        seconds = _seconds_to_keep(response)
+        response.add_etag()
+        if not seconds:  # not kept (too big, or the cache is off): clients ask again each time
             response.cache_control.no_cache = True
         else:
             response.cache_control.public = True
-            response.cache_control.max_age = max(0, int(entry.expires - time.monotonic()))
+            response.cache_control.max_age = int(seconds)
+            limit = CACHED[request.endpoint] if request.args else None
+            request.environ[KEPT] = Keep(time.monotonic() + seconds, route_of(request.url_rule.rule), limit)
         return response.make_conditional(request)
 
 
-def _anonymous() -> bool:
-    return not request.cookies and "Authorization" not in request.headers
-
-
-def _public_request() -> bool:
-    return (request.method in ("GET", "HEAD") and request.endpoint in CACHED and _anonymous()
-            and settings().PUBLIC_CACHE_SECONDS > 0)
-
-
-def _remember(cache: ResponseCache, key: tuple, response: Response) -> None:
-    """Keep the answer with its ETag, until the setting's seconds pass or the day ends."""
-    if response.direct_passthrough or response.is_streamed:
-        return
-    body = response.get_data()
-    if len(body) > MAX_BODY_BYTES:
-        return
-    response.add_etag()
+def _seconds_to_keep(response: Response) -> float:
+    """The setting's seconds, or to midnight when that comes first; 0 when the answer is not kept."""
+    if response.direct_passthrough or response.is_streamed or not settings().PUBLIC_CACHE_SECONDS:
+        return 0
+    if response.calculate_content_length() is None or response.calculate_content_length() > MAX_BODY_BYTES:
+        return 0
     now = datetime.now()
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
-    seconds = min(settings().PUBLIC_CACHE_SECONDS, (midnight - now).total_seconds())
-    headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
-    cache.put(key, Entry(body, headers, time.monotonic() + seconds))
+    return min(settings().PUBLIC_CACHE_SECONDS, (midnight - now).total_seconds())

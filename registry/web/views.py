@@ -37,7 +37,7 @@ def search_page():
     code = _full_uscc(params.get("q", ""))
     if code and set(params) == {"q"}:  # a whole credit code is a look-up, answered by the database
         return redirect(url_for("web.enterprise_page", uscc=code))
-    ratelimit.count(SEARCH_LIMIT)  # over it: the Chinese 429 page (registry.errors)
+    ratelimit.tally(SEARCH_LIMIT)  # over it: the Chinese 429 page (registry.errors)
     try:
         cursor = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
         args = SearchArgs(unknown=EXCLUDE).load({**params, **cursor, "limit": PAGE_SIZE})
