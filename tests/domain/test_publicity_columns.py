@@ -34,8 +34,9 @@ def _edited_book() -> RuleBook:
     data["rule_sets"][1]["effective_from"] = "2020-02-29"
     data["rule_sets"][1]["windows"] = {"default": {"min": "P1M", "max": "P2Y"},
                                        "serious": {"min": "P7M", "max": "P5Y", "special_sector_max": "P6Y"}}
+    data["rule_sets"][1]["tracks"] = []
     data["severity"]["by_penalty_type"]["罚款"] = "serious"
-    data["special_sectors"]["keywords"]["food"].append("粮")
+    data["special_sectors"]["keywords"]["food"] += ["粮", "压力"]  # 压力容器 stays special equipment
     data["special_sectors"]["by_domain"]["transport"] = "fire"
     data["non_repairable"]["keywords"] = ["套取"]
     data["non_repairable"]["fields"] = ["facts", "violation_type"]
