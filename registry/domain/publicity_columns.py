@@ -17,6 +17,7 @@ A batch belongs to one department, so its severity overrides are one mapping for
 """
 
 from collections.abc import Mapping
+from itertools import product
 
 import polars as pl
 
@@ -35,6 +36,9 @@ from .severity import (
 OUTPUT_COLUMNS = ("severity", "rule_set", "special_sector", "published", "publicity_start", "repairable_from",
                   "publicity_end", "repairable", "reasons", "sector", "track")
 AMOUNT_SCALE = 6  # decimals of an amount the validator accepts (values.parse_amount)
+INPUT_SCHEMA = {"decision_date": pl.Date, "penalty_types": pl.List(pl.String), "domain": pl.String,
+                "violation_type": pl.String, "facts": pl.String, "explicit_severity": pl.String,
+                "fine_amount": pl.Decimal(38, AMOUNT_SCALE), "party_category": pl.String}
 _INT = pl.Int32
 
 
@@ -56,9 +60,23 @@ def _member(expr: pl.Expr, values) -> pl.Expr:
     return expr.is_in(list(values)).fill_null(False)
 
 
-def _only(types: pl.Expr, allowed: frozenset) -> pl.Expr:
+# Penalty types are a bit mask per row: one bit per statutory type (list operations inside
+# conditional expressions are orders of magnitude slower than integer ones in polars).
+_BIT = {name: 1 << i for i, name in enumerate(PENALTY_TYPES)}
+
+
+def _mask(types) -> int:
+    return sum(_BIT[t] for t in set(types))
+
+
+def _types_mask() -> pl.Expr:
+    bits = pl.element().replace_strict(_BIT, return_dtype=_INT).bitwise_or()
+    return pl.col("penalty_types").list.eval(bits).list.first()
+
+
+def _only(allowed: frozenset) -> pl.Expr:
     """Whether every penalty type of the row is in `allowed` (Track.*_if_only.issuperset(types))."""
-    return types.list.eval(pl.element().is_in(list(allowed))).list.all()
+    return (pl.col("_types") & ~_mask(allowed)) == 0
 
 
 class PublicityColumns:
@@ -66,6 +84,7 @@ class PublicityColumns:
 
     def __init__(self, rulebook: RuleBook):
         self.rulebook = rulebook
+        self._plans: dict = {}  # department severity table -> the stages of expressions
         self._windows: list[Window] = []  # every window of the book, addressed by position
         self._window_index: dict[int, int] = {}
         sets = rulebook.rule_sets
@@ -124,22 +143,24 @@ class PublicityColumns:
         for t in PENALTY_TYPES:
             if overrides and t in overrides:
                 ranks[t] = SEVERITY_RANK[normalise_severity(overrides[t])]
-        by_types = pl.col("penalty_types").list.eval(pl.element().replace_strict(ranks, return_dtype=_INT)).list.max()
-        return pl.when(pl.col("_explicit")).then(pl.col("_explicit_rank")).otherwise(by_types)
+        by_types = pl.when(pl.col("_types") == 0).then(pl.lit(None, dtype=_INT))  # no type: assess() refuses it
+        for rank in sorted(set(ranks.values()), reverse=True):  # the most severe of the row's types
+            bits = _mask(t for t, r in ranks.items() if r == rank)
+            by_types = by_types.when((pl.col("_types") & bits) != 0).then(pl.lit(rank, dtype=_INT))
+        return pl.when(pl.col("_explicit")).then(pl.col("_explicit_rank")).otherwise(by_types.otherwise(None))
 
     def _track_window(self, j: int) -> tuple[pl.Expr, pl.Expr]:
         """(window number, whether the fine amount was needed and missing) under track j."""
         track, numbers = self._tracks[j], self._track_windows[j]
-        types = pl.col("penalty_types")
         decimal = pl.Decimal(38, self._scale)
         limits = {alias: track.small_fine_below.get(category, track.small_fine_below["default"])
                   for alias, category in PARTY_CATEGORY_ALIASES.items()}
         limit = _lookup(pl.col("party_category"), limits, decimal, default=pl.lit(track.small_fine_below["default"],
                                                                                    dtype=decimal))
         amount = pl.col("fine_amount").cast(decimal)
-        only_short = _only(types, track.short_if_only)
-        has_fine = types.list.contains(FINE)
-        not_published = _only(types, track.not_published_if_only)
+        only_short = _only(track.short_if_only)
+        has_fine = (pl.col("_types") & _BIT[FINE]) != 0
+        not_published = _only(track.not_published_if_only)
         long = pl.when(_member(pl.col("sector"), track.special_sectors)).then(numbers["long_special"]) \
             .otherwise(numbers["long"])
         window = (pl.when(not_published).then(numbers["not_published"])
@@ -164,21 +185,43 @@ class PublicityColumns:
 
     def assess(self, frame: pl.DataFrame, department_overrides: Mapping | None = None) -> pl.DataFrame:
         """The Publicity fields of every row, as columns (OUTPUT_COLUMNS), in row order."""
+        *stages, outputs = self._stages(department_overrides)
+        assessed = frame
+        for stage in stages:  # eager: planning a lazy query costs more than it saves here
+            assessed = assessed.with_columns(**stage)
+        result = assessed.select(*outputs, _invalid=pl.col("_explicit") & pl.col("_explicit_rank").is_null())
+        if result["_invalid"].any():  # as assess() does, for the first explicit severity that is none
+            raise InvalidSeverity(frame.filter(result["_invalid"])["explicit_severity"][0])
+        return result.drop("_invalid")
+
+    def _stages(self, overrides: Mapping | None) -> list:
+        """The expressions, stage by stage (each reads the columns the earlier ones add), built once
+        per department table: building them costs more than assessing a batch of thousands."""
+        key = None if overrides is None else tuple(sorted(overrides.items()))
+        if key not in self._plans:
+            if len(self._plans) > 64:
+                self._plans.clear()
+            self._plans[key] = self._build(overrides)
+        return self._plans[key]
+
+    def _build(self, overrides: Mapping | None) -> list:
         book = self.rulebook
         day = pl.col("decision_date")
         explicit = pl.col("explicit_severity").str.strip_chars()
-        frame = frame.with_columns(
-            _explicit=explicit.is_not_null() & (explicit != ""),
-            _explicit_rank=_lookup(explicit, {k: SEVERITY_RANK[v] for k, v in SEVERITY_ALIASES.items()}, _INT),
-            _set=self._rule_set(day),
-            sector=pl.coalesce(_lookup(pl.col("domain"), book.sector_by_domain, pl.String), self._keyword_sector()),
-            _blocked=_first_match(book.non_repairable_keywords, book.non_repairable_fields).is_not_null(),
-        )
-        _check_explicit(frame)
-        frame = frame.with_columns(_rank=self._severity_rank(department_overrides), _track=self._track(day))
         window, unknown_fine = self._window()
-        frame = frame.with_columns(_window=window, _unknown_fine=unknown_fine)
-        return frame.select(self._outputs(department_overrides))
+        return [
+            {"_types": _types_mask(),
+             "_explicit": explicit.is_not_null() & (explicit != ""),
+             "_explicit_rank": _lookup(explicit, {k: SEVERITY_RANK[v] for k, v in SEVERITY_ALIASES.items()}, _INT),
+             "_set": self._rule_set(day),
+             "sector": pl.coalesce(_lookup(pl.col("domain"), book.sector_by_domain, pl.String),
+                                   self._keyword_sector()),
+             "_blocked": _first_match(book.non_repairable_keywords, book.non_repairable_fields).is_not_null()},
+            {"_rank": self._severity_rank(overrides), "_track": self._track(day),
+             "_special": pl.col("sector").is_not_null()},
+            {"_window": window, "_unknown_fine": unknown_fine},
+            self._outputs(overrides),
+        ]
 
     def _outputs(self, overrides) -> list[pl.Expr]:
         windows = dict(enumerate(self._windows))
@@ -188,42 +231,45 @@ class PublicityColumns:
         high = _lookup(number, {i: w.max_months for i, w in windows.items()}, _INT)
         track_ids = dict(enumerate(t.id for t in self._tracks))
         rule_sets = dict(enumerate(s.id for s in self.rulebook.rule_sets))
-        reasons = [
-            pl.when(pl.col("_explicit")).then(pl.lit("explicit_severity"))
-            .otherwise(pl.lit("department_severity" if overrides else "default_severity")),
-            pl.when(pl.col("sector").is_not_null()).then(pl.lit("special_sector")),
-            _lookup(pl.col("_track"), dict(enumerate(t.reason for t in self._tracks)), pl.String),
-            pl.when(pl.col("_unknown_fine")).then(pl.lit("fine_amount_unknown")),
-            _lookup(number, {i: w.reason for i, w in windows.items()}, pl.String),
-            pl.when(pl.col("_blocked")).then(pl.lit("non_repairable_keyword")),
-        ]
         return [
             _lookup(pl.col("_rank"), dict(enumerate(SEVERITIES)), pl.String).alias("severity"),
             _lookup(pl.col("_set"), rule_sets, pl.String).alias("rule_set"),
-            pl.col("sector").is_not_null().alias("special_sector"),
+            pl.col("_special").alias("special_sector"),
             published.alias("published"),
             pl.when(published).then(day).alias("publicity_start"),
             pl.when(~pl.col("_blocked")).then(_add_months(day, low)).alias("repairable_from"),
             pl.when(published).then(_add_months(day, high)).alias("publicity_end"),
             (~pl.col("_blocked")).alias("repairable"),
-            pl.concat_list(reasons).list.drop_nulls().alias("reasons"),
+            self._reasons(overrides).alias("reasons"),
             pl.col("sector"),
             _lookup(pl.col("_track"), track_ids, pl.String).alias("track"),
         ]
+
+    def _reasons(self, overrides) -> pl.Expr:
+        """The reasons list, looked up by the flags and numbers that decide it (in assess()'s order)."""
+        flags = ("_explicit", "_special", "_unknown_fine", "_blocked")
+        track = pl.col("_track").fill_null(-1) + 1
+        code = (pl.col("_window") * (len(self._tracks) + 1) + track).cast(pl.Int64)
+        for flag in flags:
+            code = code * 2 + pl.col(flag).cast(pl.Int64)
+        table = {}
+        for window, track_number, *bits in product(range(len(self._windows)), range(len(self._tracks) + 1),
+                                                   *[(0, 1)] * len(flags)):
+            explicit, special, unknown_fine, blocked = bits
+            key = window * (len(self._tracks) + 1) + track_number
+            for bit in bits:
+                key = key * 2 + bit
+            reasons = ["explicit_severity" if explicit else "department_severity" if overrides else "default_severity",
+                       "special_sector" if special else None,
+                       self._tracks[track_number - 1].reason if track_number else None,
+                       "fine_amount_unknown" if unknown_fine else None,
+                       self._windows[window].reason,
+                       "non_repairable_keyword" if blocked else None]
+            table[key] = [r for r in reasons if r is not None]
+        return code.replace_strict(list(table), list(table.values()), return_dtype=pl.List(pl.String))
 
 
 def _add_months(day: pl.Expr, months: pl.Expr) -> pl.Expr:
     """periods.add_months per row: polars clamps a month offset to the target month's last day."""
     return day.dt.offset_by(pl.format("{}mo", months))
 
-
-def _check_explicit(frame: pl.DataFrame) -> None:
-    """Raise InvalidSeverity, as assess() does, for the first explicit severity that is no severity."""
-    bad = frame.filter(pl.col("_explicit") & pl.col("_explicit_rank").is_null())
-    if bad.height:
-        raise InvalidSeverity(bad["explicit_severity"][0])
-
-
-def amount_dtype() -> pl.Decimal:
-    """The dtype a fine amount column is built with (exact decimals of the validator's scale)."""
-    return pl.Decimal(38, AMOUNT_SCALE)

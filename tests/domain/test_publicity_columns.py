@@ -18,13 +18,9 @@ from hypothesis import strategies as st
 
 from registry.domain.penalty_types import PENALTY_TYPES
 from registry.domain.publicity import assess
-from registry.domain.publicity_columns import OUTPUT_COLUMNS, PublicityColumns, amount_dtype
+from registry.domain.publicity_columns import INPUT_SCHEMA, OUTPUT_COLUMNS, PublicityColumns
 from registry.domain.rulebook import DEFAULT_RULES_PATH, RuleBook
 from registry.domain.severity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES, InvalidSeverity
-
-SCHEMA = {"decision_date": pl.Date, "penalty_types": pl.List(pl.String), "domain": pl.String,
-          "violation_type": pl.String, "facts": pl.String, "explicit_severity": pl.String,
-          "fine_amount": amount_dtype(), "party_category": pl.String}
 
 
 def _edited_book() -> RuleBook:
@@ -105,7 +101,7 @@ def _expected(book, row, overrides) -> dict:
 @given(batches())
 def test_every_row_and_field_is_what_assess_gives(batch):
     name, rows, overrides = batch
-    got = COLUMNS[name].assess(pl.DataFrame(rows, schema=SCHEMA), department_overrides=overrides)
+    got = COLUMNS[name].assess(pl.DataFrame(rows, schema=INPUT_SCHEMA), department_overrides=overrides)
     assert got.columns == list(OUTPUT_COLUMNS)
     for row, answer in zip(rows, got.iter_rows(named=True), strict=True):
         assert answer == _expected(BOOKS[name], row, overrides), row
@@ -117,7 +113,7 @@ def test_each_day_around_a_rule_change_is_assessed_alike(name):
     rows = [{"decision_date": day, "penalty_types": [kind], "domain": domain, "violation_type": "食品",
              "facts": "", "explicit_severity": None, "fine_amount": Decimal("0.5"), "party_category": "自然人"}
             for day in _edges(book) for kind in PENALTY_TYPES for domain in _domains(book)]
-    got = COLUMNS[name].assess(pl.DataFrame(rows, schema=SCHEMA))
+    got = COLUMNS[name].assess(pl.DataFrame(rows, schema=INPUT_SCHEMA))
     assert [_expected(book, row, None) for row in rows] == got.to_dicts()
 
 
@@ -127,4 +123,4 @@ def test_an_explicit_severity_that_is_none_fails_as_in_assess():
     with pytest.raises(InvalidSeverity):
         assess(BOOKS["shipped"], **row)
     with pytest.raises(InvalidSeverity):
-        COLUMNS["shipped"].assess(pl.DataFrame([row], schema=SCHEMA))
+        COLUMNS["shipped"].assess(pl.DataFrame([row], schema=INPUT_SCHEMA))
