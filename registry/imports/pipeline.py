@@ -20,13 +20,15 @@ from pathlib import Path
 from time import perf_counter
 
 from ..errors import FieldError
-from ..records.prepare import DepartmentRef, prepare_rows
+from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
 from ..records.validation import sender_error, validate_record
 from ..stages import StageTimes
 from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
 
+# Loaded by the workers only (it brings polars): the importing process never prepares a row.
+BATCH_PREPARATION = "registry.records.publicity_batch"
 QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
 # Workers yield the processor to the writer and the database server, which are an import's critical
 # path: the workers are ahead of them whenever the processors are contended.
@@ -66,7 +68,7 @@ class Failure:
 
 def _context():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, BATCH_PREPARATION])
     return context
 
 
@@ -207,6 +209,8 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, t
 
 def _prepare(batch: Batch, department: DepartmentRef, book, today: date) -> None:
     """Prepare the batch's valid rows together (publicity on columns) and hand them to its encoder."""
+    from ..records.publicity_batch import prepare_rows  # here, not above: see BATCH_PREPARATION
+
     started = perf_counter()
     records = prepare_rows(batch.clean, department, book, today)
     encoding = perf_counter()

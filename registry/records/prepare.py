@@ -60,16 +60,11 @@ def content_hash(kind: str, fields: list) -> str:
 def prepare(clean: dict, department: DepartmentRef, rules: PublicityRules, today: date) -> list:
     """The record's columns (all but entity, version and timestamps) for a validated row, in
     PREPARED_COLUMNS order."""
-    return _prepared(clean, department, rules.values_for(clean, department, today))
+    return prepared(clean, department, rules.values_for(clean, department, today))
 
 
-def prepare_rows(cleans: list[dict], department: DepartmentRef, rules: PublicityRules, today: date) -> list[list]:
-    """prepare() of each validated row, their publicity assessed together on columns (a batch's path)."""
-    publicity = rules.values_for_rows(cleans, department, today)
-    return [_prepared(clean, department, values) for clean, values in zip(cleans, publicity, strict=True)]
-
-
-def _prepared(clean: dict, department: DepartmentRef, publicity: tuple) -> list:
+def prepared(clean: dict, department: DepartmentRef, publicity: tuple) -> list:
+    """prepare() with the row's PUBLICITY_COLUMNS values given (see records.publicity_batch)."""
     fields = [*map(clean.get, _KEYS)]
     return [
         *fields,
