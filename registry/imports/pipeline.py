@@ -20,15 +20,13 @@ from pathlib import Path
 from time import perf_counter
 
 from ..errors import FieldError
-from ..records.prepare import DepartmentRef
+from ..records.prepare import DepartmentRef, prepare
 from ..records.publicity import rules
 from ..records.validation import sender_error, validate_record
 from ..stages import StageTimes
 from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
 
-# Loaded by the workers only (it brings polars): the importing process never prepares a row.
-BATCH_PREPARATION = "registry.records.publicity_batch"
 QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
 # Workers yield the processor to the writer and the database server, which are an import's critical
 # path: the workers are ahead of them whenever the processors are contended.
@@ -54,7 +52,6 @@ class Batch:
     encoder: object = None  # takes the rows to write, one by one, until the batch is sent (the writer's `encoder`)
     encoded: object = None  # then the rows to write in the writer's form (what the encoder made of them)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
-    clean: list = field(default_factory=list)  # the valid rows, prepared together when the batch is full
     seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
 
@@ -68,7 +65,7 @@ class Failure:
 
 def _context():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, BATCH_PREPARATION])
+    context.set_forkserver_preload([__name__])
     return context
 
 
@@ -171,7 +168,6 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
             if position % batch_rows == 0:
                 if batch is not None:
                     batch.bytes_read = source.bytes_read
-                    _prepare(batch, department, book, today)
                     channel.put(batch)  # waits while the writer is behind: not reading time
                     reading = perf_counter()
                 batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine(position) else None
@@ -183,17 +179,16 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
                 continue  # another worker's batch
             started = perf_counter()
             batch.seconds["read"] += started - reading
-            _take(batch, row_number, raw, source.kind, department, today)
+            _take(batch, row_number, raw, source.kind, department, book, today)
             reading = perf_counter()
         if batch is not None or (position == 0 and number == 0):
             batch = batch or Batch(last_row=skip_through, bytes_read=0, encoder=encoder())  # nothing (left) to read
             batch.bytes_read = source.bytes_read
-            _prepare(batch, department, book, today)
             channel.put(batch)
 
 
-def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, today: date) -> None:
-    """Validate one row into the batch: kept for writing, or rejected with its reasons."""
+def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, book, today: date) -> None:
+    """Validate one row into the batch: prepared for writing, or rejected with its reasons."""
     started = perf_counter()
     batch.last_row = row_number
     batch.rows_read += 1
@@ -204,20 +199,10 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, t
         batch.rejected_rows += 1
         batch.rejections += [(row_number, error) for error in errors]
         return
-    batch.clean.append(clean)
-
-
-def _prepare(batch: Batch, department: DepartmentRef, book, today: date) -> None:
-    """Prepare the batch's valid rows together (publicity on columns) and hand them to its encoder."""
-    from ..records.publicity_batch import prepare_rows  # here, not above: see BATCH_PREPARATION
-
-    started = perf_counter()
-    records = prepare_rows(batch.clean, department, book, today)
+    record = prepare(clean, department, book, today)
     encoding = perf_counter()
-    batch.seconds["prepare"] += encoding - started
-    batch.clean = []
-    for record in records:
-        batch.encoder.add(record)
+    batch.seconds["prepare"] += encoding - checked
+    batch.encoder.add(record)
     batch.seconds["encode"] += perf_counter() - encoding
 
 

@@ -60,15 +60,10 @@ def content_hash(kind: str, fields: list) -> str:
 def prepare(clean: dict, department: DepartmentRef, rules: PublicityRules, today: date) -> list:
     """The record's columns (all but entity, version and timestamps) for a validated row, in
     PREPARED_COLUMNS order."""
-    return prepared(clean, department, rules.values_for(clean, department, today))
-
-
-def prepared(clean: dict, department: DepartmentRef, publicity: tuple) -> list:
-    """prepare() with the row's PUBLICITY_COLUMNS values given (see records.publicity_batch)."""
     fields = [*map(clean.get, _KEYS)]
     return [
         *fields,
-        *publicity,
+        *rules.values_for(clean, department, today),
         clean["kind"],
         department.id,
         department.domain_key,

@@ -1,8 +1,8 @@
-"""A batch of validated rows prepared together, their penalties' publicity assessed on columns.
+"""A batch of validated rows whose penalties' publicity is assessed together, on columns.
 
-The import's workers use it (imports.pipeline); the push API keeps the row form (prepare.prepare),
-since a columnar call costs a few milliseconds whatever its size. Only this module loads polars, so
-a web server or an import's writing process never does.
+For the columnar import (issue 25): not in the batch path yet, since fed row dicts it saves little and
+polars costs an import's workers ~100 MB (docs: performance). Only this module loads polars, so a
+web server never does.
 """
 
 from datetime import date
@@ -13,16 +13,10 @@ import polars as pl
 from ..domain.publicity_columns import INPUT_SCHEMA, PublicityColumns
 from . import layout
 from .models import EXPIRED, NOT_PUBLISHED, PUBLISHED
-from .prepare import DepartmentRef, prepared
+from .prepare import DepartmentRef
 from .publicity import PUBLICITY_COLUMNS, PublicityRules
 
 _TYPE_SEPARATOR = "、"  # in no statutory penalty type's name
-
-
-def prepare_rows(cleans: list[dict], department: DepartmentRef, rules: PublicityRules, today: date) -> list[list]:
-    """prepare.prepare() of each validated row, in order."""
-    publicity = values_for_rows(cleans, department, rules, today)
-    return [prepared(clean, department, values) for clean, values in zip(cleans, publicity, strict=True)]
 
 
 def values_for_rows(rows: list[dict], department: DepartmentRef, rules: PublicityRules, today: date) -> list[tuple]:
