@@ -20,9 +20,10 @@ from pathlib import Path
 from time import perf_counter
 
 from ..errors import FieldError
+from ..records.columnar import validate_rows
 from ..records.prepare import DepartmentRef, prepare
 from ..records.publicity import rules
-from ..records.validation import sender_error, validate_record
+from ..records.validation import sender_error
 from ..stages import StageTimes
 from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
@@ -52,6 +53,7 @@ class Batch:
     encoder: object = None  # takes the rows to write, one by one, until the batch is sent (the writer's `encoder`)
     encoded: object = None  # then the rows to write in the writer's form (what the encoder made of them)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
+    pending: list = field(default_factory=list)  # (row number, raw dict or RowProblem) read, not yet validated
     seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
 
@@ -167,9 +169,11 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
                 continue  # committed by an earlier, interrupted run
             if position % batch_rows == 0:
                 if batch is not None:
+                    batch.seconds["read"] += perf_counter() - reading
                     batch.bytes_read = source.bytes_read
+                    _check(batch, source.kind, department, book, today)
                     channel.put(batch)  # waits while the writer is behind: not reading time
-                    reading = perf_counter()
+                reading = perf_counter()
                 batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine(position) else None
             position += 1
             previous_row = row_number
@@ -177,40 +181,45 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
                 source.skipping = not mine(position)  # the next row starts a batch: read it whole if it is ours
             if batch is None:
                 continue  # another worker's batch
-            started = perf_counter()
-            batch.seconds["read"] += started - reading
-            _take(batch, row_number, raw, source.kind, department, book, today)
-            reading = perf_counter()
+            batch.last_row = row_number
+            batch.rows_read += 1
+            batch.pending.append((row_number, raw))
         if batch is not None or (position == 0 and number == 0):
             batch = batch or Batch(last_row=skip_through, bytes_read=0, encoder=encoder())  # nothing (left) to read
+            batch.seconds["read"] += perf_counter() - reading
             batch.bytes_read = source.bytes_read
+            _check(batch, source.kind, department, book, today)
             channel.put(batch)
 
 
-def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, book, today: date) -> None:
-    """Validate one row into the batch: prepared for writing, or rejected with its reasons."""
+def _check(batch: Batch, kind, department: DepartmentRef, book, today: date) -> None:
+    """Validate the batch's rows as columns, then prepare the clean ones for writing and keep the
+    rejected ones with their reasons, in file order."""
     started = perf_counter()
-    batch.last_row = row_number
-    batch.rows_read += 1
-    clean, errors = _check(raw, kind, department, today)
-    checked = perf_counter()
-    batch.seconds["validate"] += checked - started
-    if errors:
-        batch.rejected_rows += 1
-        batch.rejections += [(row_number, error) for error in errors]
-        return
-    record = prepare(clean, department, book, today)
-    encoding = perf_counter()
-    batch.seconds["prepare"] += encoding - checked
-    batch.encoder.add(record)
-    batch.seconds["encode"] += perf_counter() - encoding
+    rows = [raw for _, raw in batch.pending if not isinstance(raw, RowProblem)]
+    checked = iter(validate_rows(rows, kind=kind, today=today).results)
+    batch.seconds["validate"] += perf_counter() - started
+    for row_number, raw in batch.pending:
+        started = perf_counter()
+        clean, errors = _outcome(raw, checked, department)
+        if errors:
+            batch.rejected_rows += 1
+            batch.rejections += [(row_number, error) for error in errors]
+            batch.seconds["validate"] += perf_counter() - started
+            continue
+        record = prepare(clean, department, book, today)
+        encoding = perf_counter()
+        batch.seconds["prepare"] += encoding - started
+        batch.encoder.add(record)
+        batch.seconds["encode"] += perf_counter() - encoding
+    batch.pending = []
 
 
-def _check(raw, kind, department: DepartmentRef, today: date) -> tuple[dict | None, list[FieldError]]:
+def _outcome(raw, checked, department: DepartmentRef) -> tuple[dict | None, list[FieldError]]:
     """The clean row, or every problem it has."""
     if isinstance(raw, RowProblem):
         return None, [FieldError(raw.field or "", raw.code, message_zh=raw.message_zh, message_en=raw.message_en)]
-    clean, errors = validate_record(raw, kind=kind, today=today)
+    clean, errors = next(checked)
     if errors:
         return None, errors
     if foreign := sender_error(clean, department):

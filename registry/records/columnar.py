@@ -43,7 +43,7 @@ class CheckedBatch:
     results: list
 
 
-def validate_batch(rows: list, kind: str | None = None, today: date | None = None) -> CheckedBatch:
+def validate_rows(rows: list, kind: str | None = None, today: date | None = None) -> CheckedBatch:
     """Validate rows (mappings of layout keys to values) as columns; `kind` as validate_record's."""
     today = today or clock_today()
     results: list = [None] * len(rows)

@@ -15,7 +15,7 @@ from registry.domain import uscc
 from registry.domain.penalty_types import PENALTY_TYPES
 from registry.domain.severity import PARTY_CATEGORY_ALIASES, SEVERITY_ALIASES
 from registry.records import layout
-from registry.records.columnar import validate_batch
+from registry.records.columnar import validate_rows
 from registry.records.validation import validate_record
 
 TODAY = date(2026, 3, 10)
@@ -101,7 +101,7 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_each_kind_agrees_cell_by_cell(kind_and_rows):
     kind, batch = kind_and_rows
     expected = [validate_record(raw, kind=kind, today=TODAY) for raw in batch]
-    assert answers(validate_batch(batch, kind=kind, today=TODAY).results) == answers(expected)
+    assert answers(validate_rows(batch, kind=kind, today=TODAY).results) == answers(expected)
 
 
 @PROPERTY
@@ -110,7 +110,7 @@ def test_each_kind_agrees_cell_by_cell(kind_and_rows):
     st.fixed_dictionaries({"kind": st.sampled_from(["", "penalties", "行政"])}), max_size=10))
 def test_a_kind_column_is_read_per_row(batch):
     expected = [validate_record(raw, today=TODAY) for raw in batch]
-    assert answers(validate_batch(batch, today=TODAY).results) == answers(expected)
+    assert answers(validate_rows(batch, today=TODAY).results) == answers(expected)
 
 
 def test_good_rows_are_typed_like_the_row_validator():
@@ -120,7 +120,7 @@ def test_good_rows_are_typed_like_the_row_validator():
            "penalty_types": "警告、罚款", "penalty_content": "罚款", "fine_amount": "1,234.5",
            "decision_date": "2026年3月1日", "authority": "局", "authority_uscc": "11150500011620002E",
            "source_unit": "局", "source_unit_uscc": "11150500011620002E", "remarks": "  "}
-    (clean, errors), = validate_batch([raw], kind="penalty", today=TODAY).results
+    (clean, errors), = validate_rows([raw], kind="penalty", today=TODAY).results
     assert errors == []
     assert (clean["uscc"], clean["decision_date"], clean["fine_amount"], clean["penalty_types"], clean["remarks"]) \
         == ("91150502102194918F", date(2026, 3, 1), Decimal("1234.5"), ["警告", "罚款"], None)
