@@ -93,9 +93,10 @@ def _column(check: tuple, values: list) -> tuple[list, list[int]]:
     _, _, _, required, field = check
     try:
         original, odd = pa.array(values, pa.string()), ()
-    except pa.ArrowTypeError:  # numbers, lists, dates (JSON, spreadsheets): check_value's
-        odd = [i for i, v in enumerate(values) if v is not None and v.__class__ is not str]
-        original = pa.array([v if v.__class__ is str else None for v in values], pa.string())
+    except (pa.ArrowTypeError, UnicodeEncodeError):  # numbers, lists, dates, lone surrogates: check_value's
+        odd = [i for i, v in enumerate(values) if v is not None and not _utf8(v)]
+        skip = set(odd)
+        original = pa.array([None if i in skip else v for i, v in enumerate(values)], pa.string())
     text = pc.utf8_trim(original, characters=_WHITESPACE)
     present = pc.fill_null(pc.not_equal(text, ""), False)
     if field.type == layout.TEXT:
@@ -106,6 +107,17 @@ def _column(check: tuple, values: list) -> tuple[list, list[int]]:
     undecided = pc.invert(ok) if required else pc.and_(present, pc.invert(ok))
     failing = sorted(set(pc.indices_nonzero(undecided).to_pylist()).union(odd))
     return typed, failing
+
+
+def _utf8(value) -> bool:
+    """Whether the value is text Arrow can hold (JSON may bring lone surrogates)."""
+    if value.__class__ is not str:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(field, text, original, values):
@@ -193,22 +205,22 @@ _KERNELS = {layout.CHOICE: _choice, layout.USCC: _uscc, layout.DATE: _date, layo
 
 def _cross_field_suspects(columns: dict, today: date) -> set:
     """Rows that may break a cross-field rule (a superset: cross_field_errors decides)."""
-    def column(key, kind=None):
+    def column(key, kind):
         return pa.array(columns[key], kind) if key in columns else None
 
+    def given(key):  # from Python: free text may hold what Arrow cannot (a lone surrogate)
+        return pa.array([value is not None for value in columns[key]], pa.bool_())
+
     category = column("party_category", pa.string())
-    masks = [pc.and_(pc.is_in(category, value_set=pa.array(sorted(NEEDS_USCC))), pc.is_null(column("uscc"))),
+    masks = [pc.and_(pc.is_in(category, value_set=pa.array(sorted(NEEDS_USCC))), pc.invert(given("uscc"))),
              pc.equal(category, "natural_person")]
     decided = column("decision_date", pa.date32())
     masks.append(pc.greater(decided, pa.scalar(today, pa.date32())))
     start, end = column("valid_from", pa.date32()), column("valid_to", pa.date32())
     if start is not None and end is not None:
         masks.append(pc.less(end, start))
-    for key in ("removed_on", "removal_reason"):
-        if key in columns:
-            masks.append(pc.is_valid(column(key)))
+    masks += [given(key) for key in ("removed_on", "removal_reason") if key in columns]
     suspect = masks[0]
     for mask in masks[1:]:
         suspect = pc.or_(suspect, pc.fill_null(mask, False))
     return set(pc.indices_nonzero(pc.fill_null(suspect, False)).to_pylist())
-

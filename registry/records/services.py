@@ -17,10 +17,11 @@ from ..runtime import today as clock_today
 from ..uow import UnitOfWork, transactional, unit_of_work
 from . import layout
 from .bulk import writer_for
+from .columnar import validate_rows
 from .models import WITHDRAWN, Record, RecordVersion, of_entity
 from .presenters import present_record, present_row
 from .publicity import rules
-from .validation import sender_error, validate_record
+from .validation import sender_error
 from .visibility import serves_personal_ids, visible_condition
 from .writer import AUDITED, snapshot
 
@@ -79,13 +80,14 @@ def _rows_of(payload) -> list:
 def validate_batch(rows: list, department: Department, today: date) -> tuple[list, list[FieldError]]:
     """Validate every row; a department may only send rows whose source unit is itself."""
     clean_rows, errors, seen = [], [], {}
+    checked = iter(validate_rows([raw for raw in rows if isinstance(raw, dict)], today=today).results)
     for index, raw in enumerate(rows):
         if not isinstance(raw, dict):
             errors.append(FieldError("", "invalid_row", message_zh="每条记录应为 JSON 对象",
                                      message_en="each record must be an object",
                                      index=index))
             continue
-        clean, row_errors = validate_record(raw, today=today)
+        clean, row_errors = next(checked)
         row_errors += [FieldError(k, "unknown_field", message_zh=f"未知字段“{k}”",
                                   message_en=f"unknown field {k!r}") for k in raw
                        if k not in ACCEPTED_KEYS]

@@ -3,7 +3,7 @@ the same clean values, or the same errors (field, code, Chinese and English word
 order. Rows are generated field by field from the layout, good values and the bad ones departments
 really send mixed: wrong check characters, each accepted date form and impossible dates, amounts,
 party categories, penalty types, missing required fields, empty strings against absent keys,
-GB18030-only characters, full-width text, numbers and dates where text is expected."""
+GB18030-only characters, full-width text, numbers, objects and dates where text is expected."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -75,7 +75,9 @@ VALUES = {layout.USCC: _codes(), layout.DATE: _dates(), layout.AMOUNT: _amounts(
 def _value(field):
     good = VALUES[field.type] if field.type in VALUES else _choices(field) if field.type == layout.CHOICE else TEXT
     longest = st.just("长" * (field.max_length + 1)) if field.type == layout.TEXT else st.nothing()
-    return good | BLANKS | st.none() | longest | st.integers(-3, 99)
+    # What JSON may bring besides: numbers, booleans, objects, text with a lone surrogate.
+    sent = st.integers(-3, 99) | st.booleans() | st.just({"x": 1}) | st.sampled_from(["某\ud800", "\udfff"])
+    return good | BLANKS | st.none() | longest | sent
 
 
 @st.composite
