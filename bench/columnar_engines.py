@@ -10,7 +10,8 @@ forms, amounts to decimals, party categories by membership, penalty types by the
   * `file`: reading the CSV itself in batches of `--batch` rows, then checking each batch;
   * `lists`: checking batches handed over as Python lists of strings, the way the import's readers
     (CSV, XLSX, NDJSON alike) hold a batch today;
-against the row validator (`validate_record`) on the same rows, in the same run. It prints the
+against the row validator (`validate_record`) and the product's columnar validator (`validate_rows`,
+lists only) on the same rows, in the same run. It prints the
 number of rows with a bad credit code each engine found (the generator plants a known number).
 An engine that is not installed is reported as such.
 """
@@ -141,6 +142,14 @@ def row_check(rows) -> int:
     return bad
 
 
+def columnar_check(rows) -> int:
+    """The product's columnar validator, the bad credit codes it found."""
+    from registry.records.columnar import validate_rows
+
+    return sum(any(e.field == "uscc" and e.code.startswith("uscc") for e in errors)
+               for _, errors in validate_rows(rows, kind=layout.PENALTY).results)
+
+
 def read_lists(path: Path, rows: int, batch: int):
     """The file as batches of {key: [text, ...]} and of row dicts, as the readers hold them."""
     with open(path, encoding="utf-8", newline="") as stream:
@@ -171,6 +180,7 @@ def measure(args, keys, batches, rows):
     seconds, bad = cpu(lambda: sum(row_check(b) for b in batches))
     lines.append(("row validator (validate_record)", "lists", seconds, bad))
     base = seconds
+    lines.append(("registry columnar (validate_rows)", "lists", *cpu(lambda: sum(columnar_check(b) for b in batches))))
     try:
         import polars as pl
 
