@@ -22,7 +22,7 @@ from ..domain import uscc as uscc_rules
 from ..domain.penalty_types import InvalidPenaltyType, parse_types_text
 from ..runtime import today as clock_today
 from . import layout
-from .validation import _CHOICE_ALIASES, CHECKS, NEEDS_USCC, check_value, cross_field_errors, validate_record
+from .validation import CHECKS, CHOICE_ALIASES, NEEDS_USCC, check_value, cross_field_errors, validate_record
 
 # What str.strip() removes, so that the kernels trim exactly as the row validator does.
 _WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())  # U+3000 is the last
@@ -156,7 +156,7 @@ def _by_distinct_value(field, text):
 
 
 def _choice(field, text):
-    aliases = _CHOICE_ALIASES[field.key]
+    aliases = CHOICE_ALIASES[field.key]
     position = pc.index_in(text, value_set=pa.array(list(aliases), pa.string()))
     return pc.take(pa.array(list(aliases.values()), pa.string()), position).to_pylist(), pc.is_valid(position)
 

@@ -15,7 +15,7 @@ from ..errors import FieldError
 from ..runtime import today as clock_today
 from . import layout
 
-_CHOICE_ALIASES = {
+CHOICE_ALIASES = {
     "party_category": PARTY_CATEGORY_ALIASES,
     "severity": SEVERITY_ALIASES,
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
@@ -34,7 +34,7 @@ _PARSE_FAILURES = (ValueError, TypeError, ArithmeticError, KeyError)
 def _text_parser(field: layout.Field):
     """How validate_record reads this field's value sent as text, without _parse's error handling."""
     if field.type == layout.CHOICE:
-        return _CHOICE_ALIASES[field.key].__getitem__
+        return CHOICE_ALIASES[field.key].__getitem__
     return _PARSERS.get(field.type)
 
 
@@ -62,7 +62,7 @@ def _parse(field: layout.Field, value):
                                 message_en=f"{len(text)} characters, at most {field.max_length}", value=value)
         return text, None
     if kind == layout.CHOICE:
-        choice = _CHOICE_ALIASES[field.key].get(str(value).strip())
+        choice = CHOICE_ALIASES[field.key].get(str(value).strip())
         if choice is None:
             return None, _error(field, "invalid_choice", message_zh=f"取值“{value}”不在允许范围内",
                                 message_en=f"{value!r} is not one of {', '.join(field.choices)}", value=value)
