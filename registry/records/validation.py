@@ -15,7 +15,7 @@ from ..errors import FieldError
 from ..runtime import today as clock_today
 from . import layout
 
-_CHOICE_ALIASES = {
+CHOICE_ALIASES = {
     "party_category": PARTY_CATEGORY_ALIASES,
     "severity": SEVERITY_ALIASES,
     "license_category": {c: c for c in layout.LICENCE_CATEGORIES},
@@ -34,13 +34,13 @@ _PARSE_FAILURES = (ValueError, TypeError, ArithmeticError, KeyError)
 def _text_parser(field: layout.Field):
     """How validate_record reads this field's value sent as text, without _parse's error handling."""
     if field.type == layout.CHOICE:
-        return _CHOICE_ALIASES[field.key].__getitem__
+        return CHOICE_ALIASES[field.key].__getitem__
     return _PARSERS.get(field.type)
 
 
 # Per kind, what checking each field needs, looked up once: (key, longest plain text or 0 when the
 # field is not plain text, its parser of text otherwise, required, the field).
-_CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, _text_parser(f), kind in f.required, f)
+CHECKS = {kind: tuple((f.key, f.max_length if f.type == layout.TEXT else 0, _text_parser(f), kind in f.required, f)
                        for f in layout.KIND_FIELDS[kind]) for kind in layout.KINDS}
 
 
@@ -62,7 +62,7 @@ def _parse(field: layout.Field, value):
                                 message_en=f"{len(text)} characters, at most {field.max_length}", value=value)
         return text, None
     if kind == layout.CHOICE:
-        choice = _CHOICE_ALIASES[field.key].get(str(value).strip())
+        choice = CHOICE_ALIASES[field.key].get(str(value).strip())
         if choice is None:
             return None, _error(field, "invalid_choice", message_zh=f"取值“{value}”不在允许范围内",
                                 message_en=f"{value!r} is not one of {', '.join(field.choices)}", value=value)
@@ -92,37 +92,45 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
     clean = {"kind": kind}
     errors = []
     get = raw.get
-    for key, text_limit, parser, required, field in _CHECKS[kind]:
+    for check in CHECKS[kind]:
+        key, text_limit = check[0], check[1]
         value = get(key)
         if value.__class__ is str:
             value = value.strip()
-            # The common cases, without the general parser: text within its limit, a value that parses.
+            # The common case inline: text within its limit.
             if 0 < len(value) <= text_limit and "\x00" not in value:
                 clean[key] = value
                 continue
-            if value and parser is not None:
-                try:
-                    clean[key] = parser(value)
-                    continue
-                except _PARSE_FAILURES:
-                    pass  # _parse below says what is wrong
-        if value is None or value == "":
-            clean[key] = None
-            if required:
-                errors.append(_error(field, "required", message_zh="必填项缺失", message_en="is required"))
-            continue
-        parsed, error = _parse(field, value)
+        clean[key], error = check_value(check, value)
         if error:
             errors.append(error)
-        clean[key] = parsed
-    errors.extend(_cross_field_errors(clean, {e.field for e in errors}, today or clock_today()))
+    errors.extend(cross_field_errors(clean, {e.field for e in errors}, today or clock_today()))
     if errors:
         return None, errors
     clean["party_key"] = clean["uscc"] or clean["id_no"]
     return clean, []
 
 
-def _cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldError]:
+def check_value(check: tuple, value) -> tuple:
+    """One cell by the field's check (an item of CHECKS[kind]): (clean value, None) or (None, FieldError)."""
+    _, text_limit, parser, required, field = check
+    if value.__class__ is str:
+        value = value.strip()
+        if 0 < len(value) <= text_limit and "\x00" not in value:
+            return value, None
+        if value and parser is not None:
+            try:
+                return parser(value), None
+            except _PARSE_FAILURES:
+                pass  # _parse below says what is wrong
+    if value is None or value == "":
+        if required:
+            return None, _error(field, "required", message_zh="必填项缺失", message_en="is required")
+        return None, None
+    return _parse(field, value)
+
+
+def cross_field_errors(clean: dict, errored: set, today: date) -> list[FieldError]:
     errors = []
     category = clean.get("party_category")
     fields = layout.FIELDS_BY_KEY
