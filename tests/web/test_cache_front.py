@@ -6,7 +6,6 @@ import pytest
 
 from registry import create_app
 from registry.extensions import db
-from tests import factories
 from tests.people import sign_in
 
 PER_REQUEST = {"X-Request-Id", "Cache-Control", "Date"}
@@ -30,11 +29,8 @@ def server(app, tmp_path):
 
 
 @pytest.fixture
-def record(push, department):
-    made = factories.penalty(department)
-    answer = push(made)
-    assert answer.status_code == 200, answer.json
-    return made
+def record(pushed):
+    return pushed[0]
 
 
 def from_address(address: str) -> dict:

@@ -25,13 +25,6 @@ def public(app, tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture
-def pushed(push, department):
-    record = factories.penalty(department)
-    answer = push(record)
-    assert answer.status_code == 200, answer.json
-    return record, answer.json["results"][0]["id"]
-
 
 def record_ids(answer) -> list[int]:
     return [item["id"] for item in answer.json["items"]]

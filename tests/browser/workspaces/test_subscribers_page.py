@@ -30,6 +30,7 @@ def test_the_administrator_adds_pauses_and_replays_a_subscriber(app, live_server
 
     page.locator("table.list tbody tr").last.locator("text=推送记录").click()
     assert "还没有推送" in page.text_content("[aria-label=推送记录] table")
+    assert page.locator("main a", has_text="推送记录").count() == 0  # the log does not link to itself
     page.fill("#cursor-from", "0")
     page.click("form.stacked button[type=submit]")
     assert "已设置重新推送" in page.text_content("[role=status]")
