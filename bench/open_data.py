@@ -1,13 +1,14 @@
 """Open-data benchmark: the daily export and the change feed, each against the raw query in the same run.
 
     python bench/open_data.py --database-url postgresql+psycopg://... [--records 100000] [--keep]
-                              [--sqlite-records 20000] [--feed-only]
+                              [--sqlite-records 20000] [--feed-only | --export-only]
 
 Loads the demo city with `--records` records into the PostgreSQL database given (its schema is
 replaced; `--keep` reuses what an earlier run loaded: the demo's writes leave their events in the
 feed), then measures:
   * `registry exports build` in its own process (both audiences' file sets, the public's and the
-    data-sharing partners'): wall time and peak RSS; against it, psycopg's `COPY (the public records)
+    data-sharing partners'): wall time, the machine's busy CPU, peak PSS and RSS of the process and its
+    workers together (sampled as `bench/import.py` does); against it, psycopg's `COPY (the public records)
     TO STDOUT` gzip'd into a file, the limit of reading them out;
   * one reader following the whole feed as the public through `GET /api/v1/changes?limit=1000`
     (Flask's test client: no network; the pages decoded by orjson, as a partner's client would): events
@@ -15,12 +16,12 @@ feed), then measures:
     their records read raw through psycopg;
   * the same reader and raw query on SQLite, over a demo city of `--sqlite-records` records loaded
     into a temporary file (0: skip), the raw pages read through the sqlite3 module.
-`--feed-only` skips the export.
+`--feed-only` skips the export, `--export-only` the feeds.
 """
 
 import argparse
-import ast
 import gzip
+import importlib
 import json
 import os
 import sqlite3
@@ -54,18 +55,14 @@ def _plain(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def export(url: str, directory: str) -> tuple[float, float, dict]:
-    """Seconds, peak RSS (MB) and manifest of `registry exports build` in its own process."""
+def export(url: str, directory: str) -> tuple[float, float, tuple[int, int], dict]:
+    """Seconds, machine CPU seconds, peak RSS and PSS (MB, the process and its workers together) and the
+    public manifest of `registry exports build` in its own process."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_EXPORT_DIR": directory,
            "REGISTRY_LOG_LEVEL": "WARNING"}
-    # A parent of its own, whose only child is the export: its children's peak RSS is the export's.
-    measure = ("import resource, subprocess, sys, time; began = time.perf_counter(); "
-               f"out = subprocess.run([{REGISTRY!r}, 'exports', 'build'], check=True, capture_output=True).stdout; "
-               "sys.stdout.write(repr((time.perf_counter() - began, "
-               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, out.decode())))")
-    done = subprocess.run([sys.executable, "-c", measure], env=env, check=True, capture_output=True, text=True)
-    seconds, peak, manifest = ast.literal_eval(done.stdout)
-    return seconds, peak, json.loads(manifest)
+    seconds, cpu, _, memory, out = importlib.import_module("import").timed_process(  # bench/import.py, beside this file
+        [REGISTRY, "exports", "build"], env, None)
+    return seconds, cpu, memory, json.loads(out)
 
 
 def raw_copy(url: str, directory: str) -> float:
@@ -118,13 +115,14 @@ def compare_feeds(url: str, engine: str) -> None:
 
 def measure_export(url: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        seconds, peak, manifest = export(url, directory)
+        seconds, cpu, (rss, pss), manifest = export(url, directory)
         raw = raw_copy(url, directory)
         partner = json.loads((Path(directory) / manifest["day"] / "partner" / "manifest.json").read_bytes())
     rows = {entry["name"]: entry["rows"] for entry in manifest["files"]}
     shared = {entry["name"]: entry["rows"] for entry in partner["files"]}
     print(f"export       {rows['records.ndjson.gz']:>9,} records {rows['entities.ndjson.gz']:>8,} entities "
-          f"(partners: {shared['records.ndjson.gz']:,} records) {seconds:7.1f} s  peak RSS {peak:.0f} MB")
+          f"(partners: {shared['records.ndjson.gz']:,} records) {seconds:7.1f} s  machine CPU {cpu:.1f} s  "
+          f"peak PSS {pss} MB (RSS {rss} MB, all its processes)")
     print(f"raw COPY     {rows['records.ndjson.gz']:>9,} records (gzip'd, one format) {raw:7.1f} s  "
           f"export / raw = {seconds / raw:.1f}x")
 
@@ -135,7 +133,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--sqlite-records", type=int, default=20000)
-    parser.add_argument("--feed-only", action="store_true")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--feed-only", action="store_true")
+    only.add_argument("--export-only", action="store_true")
     args = parser.parse_args()
     if not args.keep:
         began = time.perf_counter()
@@ -144,16 +144,22 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)")
     if not args.feed_only:
         measure_export(args.database_url)
-    compare_feeds(args.database_url, "PostgreSQL")
-    if args.sqlite_records:
-        with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite:///{directory}/open-data.sqlite3"
-            began = time.perf_counter()
-            load(url, args.sqlite_records)
-            print(f"loaded the demo city with {args.sqlite_records:,} records into SQLite in "
-                  f"{time.perf_counter() - began:.1f} s")
-            compare_feeds(url, "SQLite")
+    if not args.export_only:
+        follow_both(args.database_url, args.sqlite_records)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def follow_both(url: str, sqlite_records: int) -> None:
+    """The feeds of PostgreSQL (`url`) and of a demo city of `sqlite_records` in SQLite (0: none)."""
+    compare_feeds(url, "PostgreSQL")
+    if sqlite_records:
+        with tempfile.TemporaryDirectory() as directory:
+            sqlite_url = f"sqlite:///{directory}/open-data.sqlite3"
+            began = time.perf_counter()
+            load(sqlite_url, sqlite_records)
+            print(f"loaded the demo city with {sqlite_records:,} records into SQLite in "
+                  f"{time.perf_counter() - began:.1f} s")
+            compare_feeds(sqlite_url, "SQLite")
 
 
 if __name__ == "__main__":

@@ -134,6 +134,9 @@ class Config:
     FEED_STREAM_SECONDS: int = 300  # a server-sent-events stream ends after this long (clients reconnect)
     EXPORT_DIR: str = ""  # the daily exports; default: INSTANCE_DIR/exports
     EXPORT_KEEP_DAYS: int = 7  # `registry exports build` deletes exports older than this
+    # Processes reading and encoding parts of an export on PostgreSQL besides the building process (they
+    # join its snapshot); 0: none. SQLite's exports are built in the building process alone.
+    EXPORT_WORKERS: int = 1
     # --- The day the rules count from (issue 26) ---
     # Drills and tests only: the day the registry believes it is (YYYY-MM-DD), the same in every process
     # of a drill; empty: the day in China by the system clock.
@@ -249,6 +252,8 @@ class Config:
         for name in ("FEED_RETENTION_DAYS", "FEED_WAIT_MAX_SECONDS", "FEED_STREAM_SECONDS", "EXPORT_KEEP_DAYS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
+        if not 0 <= self.EXPORT_WORKERS <= 16:
+            raise ConfigError("REGISTRY_EXPORT_WORKERS must be between 0 and 16")
         if not self.EXPORT_DIR:
             self.EXPORT_DIR = str(Path(self.INSTANCE_DIR) / "exports")
 

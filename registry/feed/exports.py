@@ -5,23 +5,32 @@ rows and SHA-256, the schema version and the feed cursor the snapshot is consist
 The export reads one snapshot of the database (a repeatable-read transaction on PostgreSQL, one
 read transaction on SQLite), the cursor first: event ids follow the order of commits, so the
 snapshot holds exactly the changes of the events up to that cursor, and a partner that applies the
-events after it has the current record. Records and entities are read once, in id ranges, what the
-widest audience sees, and each audience's files are written as they come: memory does not grow with
-the registry nor with the audiences.
+events after it has the current record.
+
+A table is read in parts (ranges of `PART_IDS` ids), each part's views encoded once for the audiences
+that share them and compressed into one gzip member per file: a file is its parts' members one after
+the other, which gzip reads as one stream (RFC 1952, 2.2). On PostgreSQL `EXPORT_WORKERS` processes
+that join the export's snapshot (`pg_export_snapshot`) read and encode most parts beside the building
+process, so the export uses every core; elsewhere the building process encodes them all. Either way
+the files are the same, and memory is bounded by the parts in flight, not by the registry's size.
 """
 
 import csv
-import gzip
 import hashlib
 import io
 import json
+import multiprocessing
 import shutil
-from contextlib import ExitStack, contextmanager
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from ..access.models import PARTNERS
 from ..access.services import PUBLIC, Viewer
@@ -41,11 +50,12 @@ from ..runtime import settings, today
 from .presenting import entity_view
 
 SCHEMA_VERSION = 1
-CHUNK = 2000
+CHUNK = 500  # rows a statement reads
+PART_IDS = 5_000  # ids a part covers: a gzip member of a few MB per audience and format
 # gzip's level: 1 compresses the NDJSON 2.4 times as fast as 6 (zlib's default), for files 40% larger;
-# gzip.open's 9 took several times as long as 6 for a few % of size.
+# 9 took several times as long as 6 for a few % of size.
 COMPRESSION = 1
-BUFFER = 1 << 20  # bytes handed to zlib at once: Python 3.11's gzip compresses each write as it comes
+GZIP_WBITS = 31  # zlib's gzip format: header and trailer around the deflate stream
 MANIFEST = "manifest.json"
 # Who gets which file set: the widest audience comes last (its records are the ones read).
 AUDIENCES = {"public": PUBLIC, "partner": Viewer(PARTNERS[0])}
@@ -56,6 +66,7 @@ RECORD_COLUMNS = ("id", "kind", *dict.fromkeys(layout.ANSWER_KEYS.get(f.key, f.k
                   "publicity.repairable_from", "publicity.end", "withdrawal.at", "withdrawal.reason",
                   "under_objection", "version", "updated_at")
 ENTITY_COLUMNS = ("id", "uscc", "name", "former_names", "party_category", "district", "legal_rep", "updated_at")
+TABLES = {"records": (Record, RECORD_COLUMNS), "entities": (Entity, ENTITY_COLUMNS)}
 
 
 def export_root() -> Path:
@@ -72,13 +83,13 @@ def build_export(day: date | None = None) -> dict:
     shutil.rmtree(building, ignore_errors=True)
     for audience in AUDIENCES:
         (building / audience).mkdir(parents=True)
+    files = {audience: [] for audience in AUDIENCES}
     with snapshot() as session:
         cursor = session.scalar(select(func.max(FeedEvent.id))) or 0
-        files = {audience: [] for audience in AUDIENCES}
-        for name, views, columns in (("records", _record_views(session), RECORD_COLUMNS),
-                                     ("entities", _entity_views(session), ENTITY_COLUMNS)):
-            for audience, entries in _write(building, name, views, columns).items():
-                files[audience] += entries
+        with _encoder(session, day) as encoded:
+            for name, (model, columns) in TABLES.items():
+                for audience, entries in _write(building, name, columns, encoded(_parts(session, name, model))).items():
+                    files[audience] += entries
     for audience, entries in files.items():
         manifest = {"schema_version": SCHEMA_VERSION, "day": day.isoformat(), "built_at": utcnow(),
                     "cursor": cursor, "audience": audience, "files": entries}
@@ -111,50 +122,105 @@ def snapshot():
         session.rollback()
 
 
-def _sees(audience: str, party_category: str | None) -> bool:
-    return party_category != "natural_person" or sees_natural_persons(AUDIENCES[audience],
-                                                                      settings().PUBLISH_NATURAL_PERSONS)
+def _parts(session, name: str, model) -> list[tuple[str, int, int]]:
+    """The parts of a table to encode, in id order: (table, after id, up to id)."""
+    first, last = session.execute(select(func.min(model.id), func.max(model.id))).one()
+    if first is None:
+        return []
+    return [(name, after, min(after + PART_IDS, last)) for after in range(first - 1, last, PART_IDS)]
 
 
-def _record_views(session):
+@contextmanager
+def _encoder(session, day: date) -> Iterator[Callable]:
+    """A function from parts to their encodings (`encode_part`), in order. On PostgreSQL, `EXPORT_WORKERS`
+    processes that join the session's snapshot encode most parts, this one the rest; elsewhere, all here."""
+    publish, connection = settings().PUBLISH_NATURAL_PERSONS, session.connection()
+    workers = settings().EXPORT_WORKERS if db.engine.dialect.name == "postgresql" else 0
+    if not workers:
+        yield lambda parts: (encode_part(connection, *part, day, publish) for part in parts)
+        return
+    shared = session.scalar(text("SELECT pg_export_snapshot()"))
+    url = db.engine.url.render_as_string(hide_password=False)
+    # A forkserver: safe to start from a web server's or a task worker's thread, as an import's readers are.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_join_snapshot, initargs=(url, shared))
+    try:
+        yield lambda parts: _shared(parts, workers, lambda part: encode_part(connection, *part, day, publish),
+                                    lambda part: pool.submit(_encode_in_worker, *part, day, publish))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _shared(parts: list, workers: int, here: Callable, submit: Callable) -> Iterator[dict]:
+    """The parts' encodings in order, in groups of `workers` + 1 parts: the workers encode the first of
+    each group, submitted a group ahead (they never wait for this process), and this process the last,
+    besides writing the files."""
+    size = workers + 1
+    groups = [parts[start:start + size] for start in range(0, len(parts), size)]
+    submitted = [submit(part) for part in groups[0][:workers]] if groups else []
+    for number, group in enumerate(groups):
+        upcoming = [submit(part) for part in groups[number + 1][:workers]] if number + 1 < len(groups) else []
+        mine = [here(part) for part in group[workers:]]
+        yield from (future.result() for future in submitted)
+        yield from mine
+        submitted = upcoming
+
+
+_reader = None  # a worker's connection, inside the export's snapshot
+
+
+def _join_snapshot(url: str, shared: str) -> None:
+    global _reader
+    _reader = create_engine(url, poolclass=NullPool).connect().execution_options(isolation_level="REPEATABLE READ")
+    _reader.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{shared}'")  # the server's own id, not input
+
+
+def _encode_in_worker(*task) -> dict:
+    return encode_part(_reader, *task)
+
+
+def encode_part(connection, name: str, after: int, last: int, day: date, publish: bool) -> dict[str, tuple]:
+    """One part of a table (ids after `after` up to `last`) as each audience's NDJSON and CSV gzip members
+    and row count. A view two audiences share (most are) is encoded once."""
+    views = (_record_views if name == "records" else _entity_views)(connection, after, last, day, publish)
+    paths = [column.partition(".")[::2] for column in TABLES[name][1]]  # "publicity.end": ("publicity", "end")
+    parts = {audience: _Part() for audience in AUDIENCES}
+    for by_audience in views:
+        encoded: list[tuple[dict, tuple]] = []
+        for audience, view in by_audience.items():
+            same = next((done for shown, done in encoded if shown == view), None)
+            if same is None:
+                same = _encode(view, paths)
+                encoded.append((view, same))
+            parts[audience].add(*same)
+    return {audience: part.members() for audience, part in parts.items()}
+
+
+def _sees(audience: str, party_category: str | None, publish: bool) -> bool:
+    return party_category != "natural_person" or sees_natural_persons(AUDIENCES[audience], publish)
+
+
+def _record_views(connection, after: int, last: int, day: date, publish: bool):
     """Each record the widest audience may see, as {audience: its view} for the audiences that see it."""
-    widest = public_condition(True, today())
-    last = 0
-    while chunk := session.connection().execute(presentable_rows(open_objection()).where(widest, Record.id > last)
-                                   .order_by(Record.id).limit(CHUNK)).all():
+    widest = public_condition(True, day)
+    while chunk := connection.execute(presentable_rows(open_objection()).where(widest, Record.id > after,
+                                      Record.id <= last).order_by(Record.id).limit(CHUNK)).all():
         shown = {audience: {view["id"]: view for view in present_rows(
-                    [row for row in chunk if _sees(audience, row.party_category)], viewer)}
+                    [row for row in chunk if _sees(audience, row.party_category, publish)], viewer, day)}
                  for audience, viewer in AUDIENCES.items()}
         for row in chunk:
             yield {audience: views[row.id] for audience, views in shown.items() if row.id in views}
-        last = chunk[-1].id
+        after = chunk[-1].id
 
 
-def _entity_views(session):
-    last = 0
+def _entity_views(connection, after: int, last: int, day: date, publish: bool):
     columns = select(*Entity.__table__.c)
-    while chunk := session.connection().execute(columns.where(Entity.id > last).order_by(Entity.id).limit(CHUNK)).all():
+    while chunk := connection.execute(columns.where(Entity.id > after, Entity.id <= last)
+                                      .order_by(Entity.id).limit(CHUNK)).all():
         for entity in chunk:
             view = entity_view(entity)
-            yield {audience: view for audience in AUDIENCES if _sees(audience, entity.party_category)}
-        last = chunk[-1].id
-
-
-def _write(directory: Path, name: str, views, columns: tuple) -> dict[str, list[dict]]:
-    """Write each audience's `<name>.ndjson.gz` and `<name>.csv.gz` from the views as they come; their
-    manifest entries by audience. A view two audiences share (most are) is encoded once."""
-    paths = [column.partition(".")[::2] for column in columns]  # "publicity.end": ("publicity", "end")
-    with ExitStack() as files:
-        writers = {audience: _FileSet(files, directory / audience, name, columns) for audience in AUDIENCES}
-        for by_audience in views:
-            encoded: list[tuple[dict, tuple]] = []
-            for audience, view in by_audience.items():
-                same = next((done for shown, done in encoded if shown == view), None)
-                if same is None:
-                    same = _encode(view, paths)
-                    encoded.append((view, same))
-                writers[audience].add(*same)
-    return {audience: writer.entries() for audience, writer in writers.items()}
+            yield {audience: view for audience in AUDIENCES if _sees(audience, entity.party_category, publish)}
+        after = chunk[-1].id
 
 
 def _encode(view: dict, paths: list[tuple[str, str]]) -> tuple[bytes, list]:
@@ -171,38 +237,94 @@ def _encode(view: dict, paths: list[tuple[str, str]]) -> tuple[bytes, list]:
     return line + b"\n", [json.dumps(value, ensure_ascii=False) if type(value) is list else value for value in cells]
 
 
-class _FileSet:
-    """One audience's NDJSON and CSV file of one table, written a row at a time; `files` closes them."""
+class _Part:
+    """One audience's NDJSON lines and CSV rows of a part, compressed every `CHUNK` rows as they come (a
+    part's text is never held whole)."""
 
-    def __init__(self, files: ExitStack, directory: Path, name: str, columns: tuple):
-        self.ndjson_path, self.csv_path = directory / f"{name}.ndjson.gz", directory / f"{name}.csv.gz"
-        self.rows = 0
-        self.ndjson = _packed(files, self.ndjson_path)
-        packed = _packed(files, self.csv_path)
-        self.table = csv.writer(files.enter_context(io.TextIOWrapper(packed, encoding="utf-8-sig", newline="")))
-        self.table.writerow(columns)
+    def __init__(self):
+        self.lines, self.text, self.rows = [], io.StringIO(), 0
+        self.table = csv.writer(self.text)
+        self.ndjson, self.csv = _Member(), _Member()
 
     def add(self, line: bytes, cells: list) -> None:
-        self.ndjson.write(line)
+        self.lines.append(line)
         self.table.writerow(cells)
         self.rows += 1
+        if self.rows % CHUNK == 0:
+            self._compress()
 
-    def entries(self) -> list[dict]:
-        return [_entry(self.ndjson_path, self.rows), _entry(self.csv_path, self.rows)]
+    def _compress(self) -> None:
+        self.ndjson.add(b"".join(self.lines))
+        self.lines.clear()
+        self.csv.add(self.text.getvalue().encode())
+        self.text.seek(0)
+        self.text.truncate()
+
+    def members(self) -> tuple[bytes, bytes, int]:
+        """The NDJSON and CSV members (none for no rows) and the row count."""
+        if not self.rows:
+            return b"", b"", 0
+        self._compress()
+        return self.ndjson.finish(), self.csv.finish(), self.rows
 
 
-def _packed(files: ExitStack, path: Path) -> io.BufferedWriter:
-    """A gzip file written through a buffer; `files` closes both."""
-    return files.enter_context(io.BufferedWriter(
-        files.enter_context(gzip.open(path, "wb", compresslevel=COMPRESSION)), buffer_size=BUFFER))
+class _Member:
+    """A gzip member compressed as its data comes; no time stamp, so the same records give the same file."""
+
+    def __init__(self, data: bytes = b""):
+        self.compressor, self.compressed = zlib.compressobj(COMPRESSION, zlib.DEFLATED, GZIP_WBITS), []
+        self.add(data)
+
+    def add(self, data: bytes) -> None:
+        self.compressed.append(self.compressor.compress(data))
+
+    def finish(self) -> bytes:
+        return b"".join(self.compressed) + self.compressor.flush()
 
 
-def _entry(path: Path, rows: int) -> dict:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-    return {"name": path.name, "rows": rows, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+def _write(directory: Path, name: str, columns: tuple, parts: Iterator[dict]) -> dict[str, list[dict]]:
+    """Write each audience's `<name>.ndjson.gz` and `<name>.csv.gz` from the encoded parts as they come;
+    their manifest entries by audience."""
+    header = io.StringIO()
+    header.write("\ufeff")  # the CSV starts with a BOM: Excel reads it as UTF-8
+    csv.writer(header).writerow(columns)
+    # Each file starts with a member of its own (an empty one for the NDJSON): a valid gzip file even
+    # when the table has no rows.
+    starts = _Member().finish(), _Member(header.getvalue().encode()).finish()
+    files = {audience: tuple(_File(directory / audience / f"{name}.{form}.gz", start)
+                             for form, start in zip(("ndjson", "csv"), starts, strict=True)) for audience in AUDIENCES}
+    rows = dict.fromkeys(AUDIENCES, 0)
+    try:
+        for part in parts:
+            for audience, (lines, table, count) in part.items():
+                files[audience][0].write(lines)
+                files[audience][1].write(table)
+                rows[audience] += count
+    finally:
+        for pair in files.values():
+            for file in pair:
+                file.close()
+    return {audience: [file.entry(rows[audience]) for file in pair] for audience, pair in files.items()}
+
+
+class _File:
+    """An export file written member by member, its SHA-256 taken as it is written."""
+
+    def __init__(self, path: Path, first: bytes = b""):
+        self.path, self.digest, self.size = path, hashlib.sha256(), 0
+        self.stream = path.open("wb")
+        self.write(first)
+
+    def write(self, member: bytes) -> None:
+        self.stream.write(member)
+        self.digest.update(member)
+        self.size += len(member)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def entry(self, rows: int) -> dict:
+        return {"name": self.path.name, "rows": rows, "bytes": self.size, "sha256": self.digest.hexdigest()}
 
 
 def _purge_old(root: Path, day: date) -> None:

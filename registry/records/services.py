@@ -154,12 +154,12 @@ def present_records(records: list[Record], viewer: Viewer, disputed: Disputed) -
     return [{**present_record(r, viewer), "under_objection": r.id in under_objection} for r in records]
 
 
-def present_rows(rows: list, viewer: Viewer) -> list[dict]:
-    """`present_records` of plain rows of `presenters.presentable_rows`, as many as a feed's page or an
-    export's chunk holds."""
+def present_rows(rows: list, viewer: Viewer, day: date | None = None) -> list[dict]:
+    """`present_records` of plain rows of `presenters.presentable_rows` on `day` (default today), as many
+    as a feed's page or an export's chunk holds."""
     if not rows:
         return []
-    day, names = clock_today(), rows[0]._fields
+    day, names = day or clock_today(), rows[0]._fields
     return [present_row(row, dict(zip(names, row)), viewer, day) for row in rows]  # dicts built in C
 
 

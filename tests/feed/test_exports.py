@@ -7,10 +7,12 @@ import io
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.audit.models import AuditEntry
 from registry.extensions import db
+from registry.feed import exports
+from registry.records.models import Record
 from tests import factories
 from tests.problems import assert_problem
 
@@ -94,3 +96,34 @@ def test_a_partner_gets_the_export_its_role_may_see_and_the_public_never_a_natur
                                     .order_by(AuditEntry.id)).all()
     assert [(entry.actor_role, entry.details["audience"]) for entry in logged] == \
         [("public", "public")] * 4 + [("partner", "partner")] * 4
+
+
+@pytest.mark.committed  # the export's worker processes read on connections of their own
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)  # where an export has worker processes
+def test_worker_processes_read_the_exports_snapshot_and_write_the_same_files(app, push, department, monkeypatch):
+    rows = [factories.penalty(department) for _ in range(5)]
+    assert push(rows).status_code == 200
+    monkeypatch.setattr(exports, "PART_IDS", 2)  # several parts, so that both workers write some
+    settings = app.config["REGISTRY"]
+
+    def built(workers: int) -> dict:
+        monkeypatch.setattr(settings, "EXPORT_WORKERS", workers)
+        with app.app_context():
+            return {entry["name"]: entry for entry in exports.build_export()["files"]}
+
+    here = built(0)
+    parts = exports._parts
+
+    def changed_meanwhile(session, name, model):
+        """A change committed once the export's snapshot is taken, before the workers read."""
+        with db.engine.begin() as other:
+            other.execute(update(Record).values(party_name=Record.party_name + "（快照后修改）"))
+        return parts(session, name, model)
+
+    monkeypatch.setattr(exports, "_parts", changed_meanwhile)
+    in_workers = built(2)
+    assert in_workers == here  # same rows, bytes and SHA-256: the workers read the snapshot, not the change
+    with app.app_context():
+        folder = exports.export_root() / exports.today().isoformat() / "public"
+    shown = [json.loads(line) for line in gzip.decompress((folder / "records.ndjson.gz").read_bytes()).splitlines()]
+    assert sorted(record["party_name"] for record in shown) == sorted(row["party_name"] for row in rows)
