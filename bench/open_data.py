@@ -20,6 +20,7 @@ feed), then measures:
 """
 
 import argparse
+import gc
 import gzip
 import importlib
 import json
@@ -81,6 +82,7 @@ def follow_feed(url: str) -> tuple[int, float]:
     from registry import create_app
 
     client, after, events = create_app().test_client(), 0, 0
+    gc.freeze()  # as a gunicorn worker does once the application is loaded (registry/gunicorn_conf.py)
     began = time.perf_counter()
     while True:
         page = orjson.loads(client.get("/api/v1/changes", query_string={"after": after, "limit": 1000}).data)

@@ -1,6 +1,8 @@
 """gunicorn's settings for `registry serve` (`--config python:registry.gunicorn_conf`): its own log
-lines masked as the application's are, and a worker's metrics marked dead when it exits."""
+lines masked as the application's are, a worker's metrics marked dead when it exits, and the loaded
+application kept out of the garbage collector's passes."""
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -28,3 +30,10 @@ logger_class = "registry.gunicorn_conf.MaskedLogger"
 def child_exit(_server, worker):
     """gunicorn's hook in the master: the worker's live gauges no longer count (its counters still do)."""
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(_worker):
+    """gunicorn's hook in a worker once it has loaded the application: what loading made lives as long
+    as the worker, so the collector's full passes need not walk it again (~235,000 objects, 0.1 s a
+    pass, landing in the middle of some request)."""
+    gc.freeze()
