@@ -19,6 +19,7 @@ class SearchUnavailable(Exception):
     """The engine did not answer; callers turn this into 503, never into an empty result."""
 
 
+POOL_CONNECTIONS = 4  # kept open to the engine: more than the threads that send at once (search/elastic.py)
 _http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=2.0, read=5.0), retries=False)
 
 
@@ -45,7 +46,9 @@ def client_for(url: str, info: ServerInfo | None = None, timeout: float = 10):
     if info.distribution == "opensearch":
         from opensearchpy import OpenSearch
 
-        return OpenSearch(url, timeout=timeout)
+        # opensearch-py keeps one connection unless told: the loading threads and the drain's sender
+        # each opened and dropped one per request ("Connection pool is full" warnings).
+        return OpenSearch(url, timeout=timeout, pool_maxsize=POOL_CONNECTIONS)
     from elasticsearch import Elasticsearch
 
     return Elasticsearch(url, request_timeout=timeout, transport_class=_transport_for(info.version.split(".")[0]))
