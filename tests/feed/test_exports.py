@@ -60,6 +60,21 @@ def test_the_export_holds_the_public_record_and_its_manifest_checks_out(app, cli
     assert logged[0].object_id == f"{manifest['day']}/{latest['files'][0]['name']}"
 
 
+@pytest.mark.committed  # the command builds its export on its own connection
+def test_the_export_of_a_registry_with_nothing_public_is_gzip_files_with_no_rows(client, cli):
+    manifest = json.loads(cli("exports", "build").stdout)
+    assert {entry["name"]: entry["rows"] for entry in manifest["files"]} == dict.fromkeys(
+        ("records.ndjson.gz", "records.csv.gz", "entities.ndjson.gz", "entities.csv.gz"), 0)
+    for entry in client.get("/api/v1/exports/latest").json["files"]:
+        packed = client.get(entry["url"]).data
+        assert packed[:2] == b"\x1f\x8b", entry["name"]  # a gzip file, which zcat and 7-Zip open
+        lines = gzip.decompress(packed).decode("utf-8").splitlines()
+        if entry["name"].endswith(".csv.gz"):
+            assert lines[0].startswith("\ufeffid,") and len(lines) == 1  # the header, as Excel reads it
+        else:
+            assert lines == []
+
+
 def test_no_export_yet_or_of_that_day_answers_404(client):
     assert_problem(client.get("/api/v1/exports/1999-01-01"), 404, "export_not_found")
     assert_problem(client.get("/api/v1/exports/1999-01-01/records.csv.gz"), 404, "export_not_found")
