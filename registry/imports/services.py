@@ -221,7 +221,7 @@ def _explained():
     except ImportFileError:
         raise
     except Exception as exc:
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:  # restarted, killed, failed over
+        if isinstance(exc, DBAPIError) and _database_gone(exc):
             raise _connection_lost(exc) from exc
         # One readable line (a CLI user gets no traceback); the traceback too when debugging.
         cause = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
@@ -229,6 +229,12 @@ def _explained():
         raise ImportFileError(message_en=f"the import stopped unexpectedly ({cause})",
                               message_zh=f"导入意外中断（{cause}）",
                               code="internal_error") from exc
+
+
+def _database_gone(exc: DBAPIError) -> bool:
+    """The connection in use died (restarted, killed, failed over), or a new one could not be made: no
+    statement was running (a crash seen first by the pool's pre-ping, while the server is still down)."""
+    return exc.connection_invalidated or (isinstance(exc, OperationalError) and exc.statement is None)
 
 
 def _connection_lost(exc: DBAPIError) -> ImportFileError:

@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from registry.db import copy_from_stdin
 from registry.extensions import db
 from registry.imports.models import ImportJob
+from registry.imports.readers import ImportFileError
+from registry.imports.services import _explained
 from registry.records.models import Record
 from tests import factories
 from tests.faults.conftest import BATCH_ROWS
@@ -85,3 +87,22 @@ def test_a_copy_the_server_cuts_short_reads_as_a_lost_connection(restartable_app
         assert cut.value.connection_invalidated, cut.value
         db.session.rollback()
         assert db.session.scalar(text("SELECT 1")) == 1  # on a new connection from the pool
+
+
+def test_a_database_that_refuses_new_connections_reads_as_a_lost_connection(restartable_app, throwaway_postgres):
+    """A crash that the pool's pre-ping sees first, while the server is still down: the next statement
+    cannot even connect. The job must still say "upload the same file again", as for a connection cut
+    under a statement (CI once saw "the import stopped unexpectedly" there)."""
+    with restartable_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+        throwaway_postgres.halt()
+        try:
+            with pytest.raises(ImportFileError) as cut, _explained():
+                db.session.scalar(text("SELECT 1"))
+        finally:
+            throwaway_postgres.start()
+        db.session.remove()
+    assert cut.value.code == "database_unavailable"
+    message = cut.value.message_en
+    assert "database connection was lost" in message and "upload the same file again" in message
