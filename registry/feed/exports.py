@@ -10,9 +10,10 @@ events after it has the current record.
 A table is read in parts (ranges of `PART_IDS` ids), each part's views encoded once for the audiences
 that share them and compressed into one gzip member per file: a file is its parts' members one after
 the other, which gzip reads as one stream (RFC 1952, 2.2). On PostgreSQL `EXPORT_WORKERS` processes
-that join the export's snapshot (`pg_export_snapshot`) read and encode most parts beside the building
-process, so the export uses every core; elsewhere the building process encodes them all. Either way
-the files are the same, and memory is bounded by the parts in flight, not by the registry's size.
+that join the export's snapshot (`pg_export_snapshot`) read and encode n of every n + 1 parts beside
+the building process, so the export uses every core; elsewhere the building process encodes them
+all. Either way the files are the same, and memory is bounded by the parts in flight, not by the
+registry's size.
 """
 
 import csv
@@ -51,7 +52,7 @@ from .presenting import entity_view
 
 SCHEMA_VERSION = 1
 CHUNK = 500  # rows a statement reads
-PART_IDS = 5_000  # ids a part covers: a gzip member of a few MB per audience and format
+PART_IDS = 5_000  # ids a part covers: a gzip member of about half a MB per audience and format
 # gzip's level: 1 compresses the NDJSON 2.4 times as fast as 6 (zlib's default), for files 40% larger;
 # 9 took several times as long as 6 for a few % of size.
 COMPRESSION = 1
@@ -133,7 +134,8 @@ def _parts(session, name: str, model) -> list[tuple[str, int, int]]:
 @contextmanager
 def _encoder(session, day: date) -> Iterator[Callable]:
     """A function from parts to their encodings (`encode_part`), in order. On PostgreSQL, `EXPORT_WORKERS`
-    processes that join the session's snapshot encode most parts, this one the rest; elsewhere, all here."""
+    processes that join the session's snapshot encode n of every n + 1 parts, this one the rest; elsewhere,
+    all here."""
     publish, connection = settings().PUBLISH_NATURAL_PERSONS, session.connection()
     workers = settings().EXPORT_WORKERS if db.engine.dialect.name == "postgresql" else 0
     if not workers:

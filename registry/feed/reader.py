@@ -8,7 +8,6 @@ has left the viewer's view; an event about a natural person the viewer may not s
 
 import time
 from dataclasses import dataclass
-from operator import itemgetter
 
 from sqlalchemy import func, literal, select
 
@@ -88,22 +87,14 @@ def wait_for_changes(viewer: Viewer, after: int, filters: Filters, limit: int, w
         time.sleep(min(0.5, max(deadline - time.monotonic(), 0)))
 
 
-# An event's own fields, and the page row's columns they are read from (by position, in C, per page).
-_EVENT_FIELDS = (("cursor", "event_id"), ("at", "event_at"), ("kind", "event_kind"),
-                 ("record_kind", "event_record_kind"), ("domain", "event_domain_key"), ("district", "event_district"))
-
-
 def present_events(viewer: Viewer, rows: list) -> list[dict]:
     """Rows of `presenting.page_query` as the viewer reads them."""
-    if not rows:
-        return []
     records = presented_records(viewer, rows)
     hidden_persons = not sees_natural_persons(viewer, settings().PUBLISH_NATURAL_PERSONS)
-    position = {name: index for index, name in enumerate(rows[0]._fields)}
-    keys, heading = tuple(key for key, _ in _EVENT_FIELDS), itemgetter(*(position[c] for _, c in _EVENT_FIELDS))
     events = []
     for row in rows:
-        event = dict(zip(keys, heading(row)))
+        event = {"cursor": row.event_id, "at": row.event_at, "kind": row.event_kind,
+                 "record_kind": row.event_record_kind, "domain": row.event_domain_key, "district": row.event_district}
         if EVENT_KINDS.get(row.event_kind) == RECORD:
             shown = records.get(row.id)
             if shown is None and row.event_natural_person and hidden_persons:
