@@ -85,9 +85,6 @@ def entity_document(entity: Mapping) -> dict:
     """
     normalised = entity.get("name_normalised") or normalise_name(entity["name"])
     pinyin, initials = pinyin_of(normalised)
-    former = [name for name in entity.get("former_names") or () if name]
-    former_normalised = [normalise_name(name) for name in former]
-    former_pinyin = [pinyin_of(name) for name in former_normalised]
     counts = dict(entity.get("record_counts") or {})
     document = {
         "id": f"entity-{entity['uscc']}",
@@ -97,10 +94,7 @@ def entity_document(entity: Mapping) -> dict:
         "name_normalised": normalised,
         "pinyin": pinyin,
         "initials": initials,
-        "former_names": former,
-        "former_names_normalised": former_normalised,
-        "former_pinyin": [full for full, _ in former_pinyin],
-        "former_initials": [initials for _, initials in former_pinyin],
+        **former_name_fields(entity.get("former_names")),
         "district": entity.get("district_code"),
         "category": entity.get("party_category"),
         "domains": sorted(domain for domain, count in counts.items() if count),
@@ -110,6 +104,19 @@ def entity_document(entity: Mapping) -> dict:
     if lists := list_until(entity.get("list_until")):
         document["list_until"] = lists
     return document
+
+
+def former_name_fields(names: Iterable[str] | None) -> dict:
+    """An entity document's former names (those not empty), folded and spelled."""
+    former = [name for name in names or () if name]
+    former_normalised = [normalise_name(name) for name in former]
+    spelled = [pinyin_of(name) for name in former_normalised]
+    return {
+        "former_names": former,
+        "former_names_normalised": former_normalised,
+        "former_pinyin": [full for full, _ in spelled],
+        "former_initials": [initials for _, initials in spelled],
+    }
 
 
 def list_until(ends: Mapping | None) -> dict[str, str]:

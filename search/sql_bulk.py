@@ -4,13 +4,15 @@ An import, or a full reindex, names many thousands of records and entities. Inst
 back into Python, building its document and writing it through the ORM (what the outbox drain does
 for a single write), INSERT ... SELECT statements build the rows in the database, in the caller's
 transaction, and the FTS5 triggers index them as they land. Only what SQL cannot do runs in Python,
-as SQL functions of the connection: folding a party name or a record text to simplified script, and
-an entity's pinyin (`document_row` itself, so both paths make the same rows: a test compares them).
+as SQL functions of the connection: folding a party name or a record text to simplified script, an
+entity's pinyin, the few entities' former names (with the functions the drain's documents are made
+with, so both paths make the same rows: a test compares them).
 PostgreSQL's path (search/sql_bulk_pg.py) stages rows made in Python and lands them with `upsert`
 and `delete_records` below.
 """
 
 import json
+from functools import lru_cache
 
 from sqlalchemy import Integer, String, and_, case, cast, column, delete, func, literal, null, select, table, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,47 +23,63 @@ from registry.enterprises.models import Entity
 from registry.outbox import ENTITY, RECORD, SearchOutbox
 from registry.records.models import Record
 
-from .documents import RECORD_TEXT_FIELDS, entity_document
+from .documents import RECORD_TEXT_FIELDS, former_name_fields, list_until, pinyin_of
 from .drain import list_ends
-from .sql_documents import document_row, normalise_text, normalised_text
-from .sql_models import FTS_TABLES
+from .sql_documents import document_json, former_columns, normalise_text, normalised_text
+from .sql_models import DOMAIN_DELIMITER, FTS_TABLES
 from .sql_query import docs, texts
 
 ROW_COLUMNS = tuple(c.name for c in docs.columns if c.name != "seq")
 # An upsert keeps the row's seq: it is the row's place in the FTS5 index.
 UPDATED_COLUMNS = tuple(name for name in ROW_COLUMNS if name != "id")
 TEXT_COLUMNS = ("text", "document")
-# Entity rows are made once, by Python, into this table, then upserted as documents and texts.
 INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-MADE = table("search_bulk_entities", column("made", String), schema="temp")
+# What each entity indexed needs from its records, gathered once for both of its rows.
+GATHERED = table("search_bulk_entities", column("entity_id", Integer), column("counts", String),
+                 column("lists", String), schema="temp")
 
 
-def _entity_row(uscc, name, name_normalised, former_names, category, district, counts, lists, version) -> str:
-    """An entity's document row and text row (ROW_COLUMNS, then TEXT_COLUMNS) as a JSON array."""
-    entity = {"uscc": uscc, "name": name, "name_normalised": name_normalised,
-              "former_names": json.loads(former_names or "[]"), "party_category": category,
-              "district_code": district, "record_counts": json.loads(counts) if counts else {},
-              "list_until": json.loads(lists) if lists else {}, "version": version}
-    row, text = document_row(entity_document(entity))
-    return json.dumps([*(row[name] for name in ROW_COLUMNS), *(text[name] for name in TEXT_COLUMNS)],
-                      ensure_ascii=False, default=str)
+@lru_cache(maxsize=1024)
+def _former_names(former_names: str) -> tuple[dict, dict]:
+    """An entity's former-name fields (its document's) and the two row columns made of them."""
+    fields = former_name_fields(json.loads(former_names or "[]"))
+    return fields, former_columns(fields)
 
 
+def _domains(counts: str | None) -> list[str]:
+    return sorted(domain for domain, count in json.loads(counts or "{}").items() if count)
+
+
+def _delimited(counts: str | None) -> str:
+    domains = _domains(counts)
+    return "".join(f"{DOMAIN_DELIMITER}{domain}" for domain in domains) + DOMAIN_DELIMITER if domains else ""
+
+
+# Python's part of the documents, as SQL functions: folding, spelling, and what SQLite's JSON
+# functions cannot order (sorted domains and list kinds). Each is what `document_row` does.
 FUNCTIONS = {
     "search_fold_name": (1, normalise_name),
     "search_fold_text": (1, lambda text: normalised_text(text or "")),
     "search_fold_decision_no": (1, lambda number: normalise_text(number or "") or None),
-    "search_entity_row": (9, _entity_row),
+    "search_pinyin": (1, lambda name: pinyin_of(name)[0]),
+    "search_initials": (1, lambda name: pinyin_of(name)[1]),
+    "search_domains": (1, _delimited),
+    "search_domain_list": (1, lambda counts: json.dumps(_domains(counts), ensure_ascii=False)),
+    "search_list_until": (1, lambda lists: document_json(list_until(json.loads(lists))) if lists else None),
+    "search_former_fields": (1, lambda former: document_json(_former_names(former)[0])),
+    "search_former_column": (1, lambda former: _former_names(former)[1]["former"]),
+    "search_former_spellings": (1, lambda former: _former_names(former)[1]["former_pinyin"]),
 }
 
 
 def _prepared(connection) -> None:
     """Give the connection the Python functions the statements call (deterministic: SQLite may skip
-    a repeated call) and the table entity rows are made into."""
+    a repeated call) and the table entities' gathered values go into."""
     raw = connection.connection.driver_connection
     for name, (arguments, function) in FUNCTIONS.items():
         raw.create_function(name, arguments, function, deterministic=True)
-    connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_bulk_entities (made TEXT NOT NULL)")
+    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {GATHERED.name} "
+                               "(entity_id INTEGER PRIMARY KEY, counts TEXT, lists TEXT)")
 
 
 def index(connection, which, public, emptied: bool = False) -> None:
@@ -72,9 +90,9 @@ def index(connection, which, public, emptied: bool = False) -> None:
     if not emptied:
         delete_records(connection, which, public)
     upsert(connection, _record_rows(which, public), _record_texts(which, public))
-    _make_entities(connection, which, public)
-    upsert(connection, _made_rows(), _made_texts())
-    connection.execute(delete(MADE))
+    _gather_entities(connection, which, public)
+    upsert(connection, _entity_rows(), _entity_texts())
+    connection.execute(delete(GATHERED))
 
 
 def rebuild(connection, public) -> None:
@@ -189,8 +207,9 @@ def delete_records(connection, which, public) -> None:
 # -- entities -------------------------------------------------------------------------------------
 
 
-def _make_entities(connection, which, public) -> None:
-    """Each entity's rows, made by `document_row` (pinyin and folding are Python's), into MADE."""
+def _gather_entities(connection, which, public) -> None:
+    """Each entity's record counts by domain and its lists, as JSON, into GATHERED: read once for both
+    of its rows."""
     by_domain = (
         select(Record.entity_id, Record.domain_key, func.count().label("n"))
         .where(which(ENTITY, Record.entity_id), public)
@@ -203,12 +222,10 @@ def _make_entities(connection, which, public) -> None:
         .subquery()
     )
     lists = _entity_lists(which, public)
-    made = func.search_entity_row(Entity.uscc, Entity.name, Entity.name_normalised, Entity.former_names,
-                                  Entity.party_category, Entity.district_code, counts.c.counts, lists.c.lists,
-                                  Entity.version)
-    rows = (select(made).select_from(Entity).outerjoin(counts, counts.c.entity_id == Entity.id)
-            .outerjoin(lists, lists.c.entity_id == Entity.id))
-    connection.execute(MADE.insert().from_select(["made"], rows.where(which(ENTITY, Entity.id))))
+    rows = (select(Entity.id, counts.c.counts, lists.c.lists).select_from(Entity)
+            .outerjoin(counts, counts.c.entity_id == Entity.id).outerjoin(lists, lists.c.entity_id == Entity.id))
+    connection.execute(GATHERED.insert().from_select(["entity_id", "counts", "lists"],
+                                                     rows.where(which(ENTITY, Entity.id))))
 
 
 def _entity_lists(which, public):
@@ -221,17 +238,46 @@ def _entity_lists(which, public):
     )
 
 
-def _made(position: int, type_=None):
-    value = func.json_extract(MADE.c.made, f"$[{position}]")
-    return cast(value, type_) if type_ is not None else value
+def _entities(*columns):
+    return select(*columns).select_from(GATHERED).join(Entity, Entity.id == GATHERED.c.entity_id)
 
 
-def _made_rows():
-    return select(*(_made(position) for position in range(len(ROW_COLUMNS)))).select_from(MADE).where(true())
+def _entity_id():
+    return literal("entity-") + Entity.uscc
 
 
-def _made_texts():
-    version = ROW_COLUMNS.index("version")
-    held = and_(docs.c.id == _made(0), docs.c.version == _made(version, Integer))
-    text, document = (_made(len(ROW_COLUMNS) + offset) for offset in range(len(TEXT_COLUMNS)))
-    return select(docs.c.seq, text, document).select_from(MADE).join(docs, held)
+def _name_normalised():
+    return func.coalesce(func.nullif(Entity.name_normalised, ""), func.search_fold_name(Entity.name))
+
+
+def _former(function, none):
+    """A former-name value made by Python, for the few entities that have former names."""
+    return case((Entity.former_names == "[]", none), else_=function(Entity.former_names))
+
+
+def _entity_rows():
+    name = _name_normalised()
+    return _entities(
+        _entity_id(), literal("entity"), Entity.district_code, null(), null(), null(), null(), null(),
+        func.search_domains(GATHERED.c.counts), func.upper(func.nullif(Entity.uscc, "")), name,
+        _former(func.search_former_column, literal("")), func.search_pinyin(name), func.search_initials(name),
+        _former(func.search_former_spellings, literal("")), func.search_list_until(GATHERED.c.lists), Entity.version,
+    )
+
+
+def _entity_texts():
+    """The entity's document as `entity_document` makes it (the drain's), built by SQLite's JSON functions."""
+    name = _name_normalised()
+    empty = func.json("[]")
+    document = func.json_object(
+        "id", docs.c.id, "kind", "entity", "uscc", Entity.uscc, "name", Entity.name, "name_normalised", name,
+        "pinyin", docs.c.pinyin, "initials", docs.c.initials, "former_names", empty, "former_names_normalised", empty,
+        "former_pinyin", empty, "former_initials", empty, "district", Entity.district_code,
+        "category", Entity.party_category, "domains", func.json(func.search_domain_list(GATHERED.c.counts)),
+        "counts", func.json(func.coalesce(GATHERED.c.counts, "{}")), "version", Entity.version,
+    )
+    document = _former(lambda former: func.json_patch(document, func.search_former_fields(former)), document)
+    document = case((docs.c.list_until.is_(None), document),
+                    else_=func.json_set(document, "$.list_until", func.json(docs.c.list_until)))
+    held = and_(docs.c.id == _entity_id(), docs.c.version == Entity.version)
+    return _entities(docs.c.seq, literal(""), document).join(docs, held)

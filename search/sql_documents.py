@@ -56,7 +56,6 @@ def document_row(document: dict) -> tuple[dict, dict]:
         raise TypeError(f"version {version!r} is not an integer")
     held = document.get("domains") if kind == "entity" else [document.get("domain")]
     held = sorted({domain for domain in held or () if domain})
-    spellings = [*(document.get("former_pinyin") or ()), *(document.get("former_initials") or ())]
     decided = document.get("decision_date")
     row = {
         "id": doc_id,
@@ -70,21 +69,29 @@ def document_row(document: dict) -> tuple[dict, dict]:
         "domains": "".join(f"{DOMAIN_DELIMITER}{domain}" for domain in held) + DOMAIN_DELIMITER if held else "",
         "uscc": (document.get("uscc") or "").upper() or None,
         "name_normalised": document.get("name_normalised") or normalise_name(document["name"]),
-        "former": SEPARATOR.join(document.get("former_names_normalised") or ()),
+        **former_columns(document),
         "pinyin": document.get("pinyin") or "",
         "initials": document.get("initials") or "",
-        "former_pinyin": "".join(f" {spelling}" for spelling in spellings if spelling),
-        "list_until": _json(document["list_until"]) if document.get("list_until") and kind == "entity" else None,
+        "list_until": document_json(lists) if (lists := document.get("list_until")) and kind == "entity" else None,
         "version": version,
     }
     text = {
         "text": normalised_text(document.get("text") or ""),
-        "document": _json(document),
+        "document": document_json(document),
     }
     return row, text
 
 
-def _json(value) -> str:
+def former_columns(document: dict) -> dict:
+    """The former and former_pinyin columns of a document's row, from its former-name fields."""
+    spellings = [*(document.get("former_pinyin") or ()), *(document.get("former_initials") or ())]
+    return {
+        "former": SEPARATOR.join(document.get("former_names_normalised") or ()),
+        "former_pinyin": "".join(f" {spelling}" for spelling in spellings if spelling),
+    }
+
+
+def document_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
