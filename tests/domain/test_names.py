@@ -36,3 +36,17 @@ def test_phrases_are_converted_as_phrases_not_character_by_character():
 def test_traditional_and_simplified_names_fold_alike():
     assert normalise_name("通遼市（鑫源）商貿 有限公司") == normalise_name("通辽市(鑫源)商贸有限公司")
     assert normalise_name("通辽市(鑫源)商贸有限公司") == "通辽市(鑫源)商贸有限公司"
+
+
+# Full-width forms at both ends of their block, the two code points just outside it, and what stays.
+_WIDTHS = [*"通辽（）ａＢ１ \u3000！～", chr(0xFF00), chr(0xFF5F), *"Ab1(~"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_WIDTHS), max_size=12))
+def test_width_folding_changes_exactly_the_full_width_forms_and_the_ideographic_space(text):
+    # Each character by itself: U+FF01..FF5E are the ASCII 0x21..0x7E, the ideographic space a space;
+    # U+FF00 and U+FF5F, just outside, stay.
+    expected = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else " " if c == "\u3000" else c
+                       for c in text)
+    assert fold_width(text) == expected
