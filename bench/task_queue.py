@@ -1,7 +1,7 @@
 """Queue benchmark: an import run by a `registry worker` against the same import run inline, on
 PostgreSQL with an external search engine; and the outbox lag the worker's drain keeps meanwhile.
 
-    python bench/task_queue.py [--rows 100000] [--repeat 1] [--search-url URL] [--redis URL]
+    python bench/task_queue.py [--rows 100000] [--repeat 1] [--max-lag SECONDS] [--search-url URL] [--redis URL]
 
 Each run starts from a fresh PostgreSQL database (`<test database>_bench`, recreated) and a
 `registry worker --workers 2` on a Redis queue of its own, whose scheduled drain keeps the engine
@@ -11,7 +11,9 @@ in step in both modes, so the two imports compete with the same drain:
 An import's time is its job's, from its creation to its end (the database's timestamps). The
 outbox lag is the age of the oldest pending change, sampled every 0.25 s while the import runs;
 `caught up` is how long after the import's end the outbox was empty. Prints one line per run, then
-the queued/inline ratio of the medians and the largest lag.
+the queued/inline ratio of the medians and the largest lag. `--max-lag` runs both imports with
+REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS (the import keeps pace with the drain); each import starts once
+the worker's drain runs (the schedule offers it at the minute), so neither mode begins without one.
 """
 
 import argparse
@@ -92,19 +94,30 @@ def drop_indexes(search_url: str, prefix: str) -> None:
         urllib.request.urlopen(urllib.request.Request(f"{search_url}/{index}", method="DELETE"), timeout=60).close()
 
 
-def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, catch_up: float) -> dict:
+def wait_for_drain(worker: subprocess.Popen, limit: float = 90) -> None:
+    """Until the worker's drain process runs (it is in the worker's session)."""
+    deadline = time.monotonic() + limit
+    while subprocess.run(["pgrep", "-s", str(worker.pid), "-f", "search drain"], stdout=subprocess.DEVNULL).returncode:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the worker started no drain within {limit:.0f} s")
+        time.sleep(0.5)
+
+
+def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, catch_up: float,
+            max_lag: int) -> dict:
     database = bench_import.fresh_postgres(admin)
     plain = database.replace("postgresql+psycopg://", "postgresql://")
     instance = tempfile.mkdtemp(prefix="registry-bench-queue-")
     tag = uuid.uuid4().hex[:8]
     env = {**os.environ, "REGISTRY_DATABASE_URL": database, "REGISTRY_INSTANCE_DIR": instance,
            "REGISTRY_SEARCH_URL": search_url, "REGISTRY_SEARCH_INDEX_PREFIX": f"bench-queue-{tag}",
-           "REGISTRY_QUEUE_URL": redis_url, "REGISTRY_QUEUE_NAME": f"bench-{tag}", "REGISTRY_LOG_LEVEL": "WARNING"}
+           "REGISTRY_QUEUE_URL": redis_url, "REGISTRY_QUEUE_NAME": f"bench-{tag}", "REGISTRY_LOG_LEVEL": "WARNING",
+           "REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS": str(max_lag)}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     worker = subprocess.Popen([str(BIN / "registry"), "worker", "--workers", "2"], env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        time.sleep(3)  # the worker is up and its drain running
+        wait_for_drain(worker)
         command = [str(BIN / "registry"), "import", str(path), "--department", MARKET_SUPERVISION]
         with LagSampler(plain) as lag:
             if mode == "inline":
@@ -135,6 +148,8 @@ def main() -> None:
     parser.add_argument("--search-url", default=None, help="default: deploy/opensearch.sh start")
     parser.add_argument("--redis", default=None, help="default: deploy/redis.sh start")
     parser.add_argument("--catch-up", type=float, default=600, help="seconds to wait for the outbox after an import")
+    parser.add_argument("--max-lag", type=int, default=0,
+                        help="the imports keep the search engine within this many seconds (0: they do not wait)")
     args = parser.parse_args()
     path = bench_import.ensure_file(args.rows, MARKET_SUPERVISION)
     admin = bench_import.postgres_admin_url()
@@ -143,7 +158,7 @@ def main() -> None:
     runs = []
     for _ in range(args.repeat):
         for mode in ("inline", "queued"):
-            run = one_run(mode, path, admin, search_url, redis_url, args.catch_up)
+            run = one_run(mode, path, admin, search_url, redis_url, args.catch_up, args.max_lag)
             runs.append(run)
             rate = run["rows"] / run["seconds"]
             after = (f"caught up {run['caught_up']:.1f} s after" if not run["behind"] else

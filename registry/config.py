@@ -56,6 +56,9 @@ class Config:
     BATCH_MAX: int = 1000  # most records in one push
     IMPORT_BATCH_ROWS: int = 0  # rows per committed batch of an import; 0: 2,500 on SQLite, 5,000 on PostgreSQL
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
+    # An import waits between batches while an external search engine is more than this many seconds
+    # behind the database (registry/publicsearch/pace.py); 0: never waits.
+    IMPORT_MAX_SEARCH_LAG_SECONDS: int = 0
     LOG_LEVEL: str = "INFO"  # DEBUG, INFO, WARNING or ERROR
     CALENDAR_DIR: str = ""  # extra yearly holiday schedules (<year>.json) that replace the shipped ones
     REPAIR_UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024  # size limit of one repair material
@@ -288,6 +291,8 @@ class Config:
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigError(f"REGISTRY_LOG_FORMAT must be text or json, got {self.LOG_FORMAT!r}")
         _networks(self.METRICS_NETWORKS)
+        if not 0 <= self.IMPORT_MAX_SEARCH_LAG_SECONDS <= 3600:
+            raise ConfigError("REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS must be between 0 (never wait) and 3600")
         if self.READY_OUTBOX_LAG_SECONDS < 0:
             raise ConfigError("REGISTRY_READY_OUTBOX_LAG_SECONDS must be 0 (not checked) or a number of seconds")
         if not 0 <= self.SQLITE_BUSY_SECONDS <= 600:

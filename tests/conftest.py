@@ -211,11 +211,11 @@ def external_app(tmp_path):
     yield from app_searching(opensearch_url(), tmp_path)
 
 
-def app_searching(search_url: str, tmp_path):
+def app_searching(search_url: str, tmp_path, **overrides):
     """An app on its own SQLite file searching with the engine at `search_url` under a unique prefix,
     whose indices are deleted after the test."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}", "INSTANCE_DIR": str(tmp_path),
-                      "SEARCH_URL": search_url, "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}"})
+                      "SEARCH_URL": search_url, "SEARCH_INDEX_PREFIX": f"app-{uuid.uuid4().hex[:8]}", **overrides})
     with app.app_context():
         initialise()
         configured_engine().ensure_index()

@@ -10,6 +10,7 @@ from ..config import Config
 from ..extensions import db
 from ..runtime import Runtime, runtime, settings, today
 from ..stages import StageTimes
+from .pace import DrainPace
 
 
 def init_app(app: Flask, runtime: Runtime) -> None:
@@ -58,6 +59,13 @@ def index_in_bulk(stages=None) -> None:
     if engine := builtin_engine():
         with (stages or StageTimes()).timing("search_index"):
             engine.index_pending(settings().PUBLISH_NATURAL_PERSONS, today())
+
+
+def import_pace(bind) -> DrainPace | None:
+    """What keeps an import within REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS of an external engine; None
+    when unbounded, or on the built-in engine (an import indexes its own changes in bulk)."""
+    bound = settings().IMPORT_MAX_SEARCH_LAG_SECONDS
+    return DrainPace(bind, bound) if bound and not builtin_engine() else None
 
 
 def _sync_changes(uow) -> None:
