@@ -33,8 +33,8 @@ from .queue import enqueue, waiting
 from .schedule import beijing_day, calendar_missing
 
 log = logging.getLogger(__name__)
-# A drain keeps draining for the minute until the schedule's next offer, which waits for it to let go:
-# one worker thread drains without a gap.
+# A drain keeps draining for the minute until the schedule's next offer, which waits for it to let go
+# (a follower may overrun its minute by a few seconds of sending): the drains follow each other without a gap.
 DRAIN_SECONDS = 60
 DRAIN_HANDOVER_SECONDS = 15
 RECOVER_QUEUED_AFTER = timedelta(minutes=5)  # a queued import no worker has taken by then is offered again
@@ -114,13 +114,16 @@ def exports_build(now: datetime):
     return once_a_day("exports_build", beijing_day(now), lambda day: {"cursor": build_export(day).get("cursor")})
 
 
-def search_drain(now: datetime):
-    """`registry search drain --follow` for a minute, in a process of its own: it never competes with an
-    import's writer for this worker's interpreter lock. A drain killed with its worker ends within the
-    minute; one that overlaps the next is harmless (the engine keeps each document's newest version)."""
-    command = [sys.executable, "-m", "registry.cli", "search", "drain", "--follow", "--for", str(DRAIN_SECONDS)]
-    return while_held("search_drain", lambda: subprocess.run(command, stdout=subprocess.DEVNULL).returncode,
-                      wait=DRAIN_HANDOVER_SECONDS)
+def search_drain(now: datetime) -> int:
+    """Start `registry search drain --follow` for a minute, in a process of its own, and return its pid:
+    it never competes with an import's writer for this worker's interpreter lock, and holds none of
+    its threads. The process takes its turn once loaded, waiting for the drain before it to finish,
+    so the next minute's drain is ready when this one lets go (loading a process took seconds, in
+    which the engine fell behind an import). A drain outlives a killed worker by two minutes at most;
+    one that overlaps the next is harmless (the engine keeps each document's newest version)."""
+    command = [sys.executable, "-m", "registry.cli", "search", "drain", "--follow", "--for", str(DRAIN_SECONDS),
+               "--wait-turn", str(DRAIN_SECONDS + DRAIN_HANDOVER_SECONDS)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL).pid
 
 
 def imports_recover(now: datetime) -> list[int]:
