@@ -6,6 +6,7 @@ Only the unit of work (registry.uow) and the bulk writers' set-based form below 
 """
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import DateTime, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -25,7 +26,9 @@ class SearchOutbox(Base):
 
 
 def write_rows(session: Session, *, records=(), entities=()) -> bool:
-    """Note changed records and entities (ids; duplicates are harmless); whether any was noted."""
+    """Note changed records and entities (ids; duplicates are harmless); whether any was noted. A row
+    is stamped when it is written, not when its transaction began (PostgreSQL's now()): the outbox lag
+    of a long import batch is then its changes' wait, not the batch's own time besides."""
     rows = [(RECORD, ref) for ref in set(records) if ref is not None]
     rows += [(ENTITY, ref) for ref in set(entities) if ref is not None]
     if not rows:
@@ -35,7 +38,8 @@ def write_rows(session: Session, *, records=(), entities=()) -> bool:
         connection.execute(
             text(
                 "INSERT INTO search_outbox (kind, ref, created_at) "
-                "SELECT kind, ref, now() FROM unnest(CAST(:kinds AS text[]), CAST(:refs AS integer[])) AS t(kind, ref)"
+                "SELECT kind, ref, statement_timestamp() "
+                "FROM unnest(CAST(:kinds AS text[]), CAST(:refs AS integer[])) AS t(kind, ref)"
             ),
             {"kinds": [k for k, _ in rows], "refs": [r for _, r in rows]},
         )
@@ -53,17 +57,26 @@ def rows_from_sql(changed: str) -> str:
     record of the relation `changed` (columns id, entity_id) and the entities they name."""
     return (
         "INSERT INTO search_outbox (kind, ref, created_at) "
-        f"SELECT '{RECORD}', id, now() FROM {changed} UNION ALL "
-        f"SELECT DISTINCT '{ENTITY}', entity_id, now() FROM {changed} WHERE entity_id IS NOT NULL"
+        f"SELECT '{RECORD}', id, statement_timestamp() FROM {changed} UNION ALL "
+        f"SELECT DISTINCT '{ENTITY}', entity_id, statement_timestamp() FROM {changed} WHERE entity_id IS NOT NULL"
     )
 
 
-def front(connection) -> tuple[int, float] | None:
-    """The first pending change by id and how long it has waited (None when none waits): the oldest
-    one in effect, found by the primary key instead of a scan of every pending row."""
-    first = connection.execute(select(SearchOutbox.id, SearchOutbox.created_at).order_by(SearchOutbox.id).limit(1)
-                               ).first()
-    return (first.id, max((utcnow() - as_utc(first.created_at)).total_seconds(), 0.0)) if first else None
+class Backlog(NamedTuple):
+    first_id: int
+    first_age: float  # seconds the first pending change has waited
+    last_id: int
+
+
+def backlog(connection) -> Backlog | None:
+    """The pending changes, by their first and last ids (None when none waits): the first is the oldest
+    in effect, and both are found by the primary key instead of a scan of every pending row."""
+    last = select(func.max(SearchOutbox.id)).scalar_subquery()
+    first = connection.execute(select(SearchOutbox.id, SearchOutbox.created_at, last)
+                               .order_by(SearchOutbox.id).limit(1)).first()
+    if first is None:
+        return None
+    return Backlog(first[0], max((utcnow() - as_utc(first[1])).total_seconds(), 0.0), first[2])
 
 
 def lag_seconds(session: Session) -> float:

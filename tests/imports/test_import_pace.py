@@ -61,22 +61,26 @@ def remaining() -> int:
 
 
 @pytest.mark.committed  # the pace reads the outbox on connections of its own
-def test_a_change_within_the_bound_does_not_hold_the_import(app_context):
-    drill = Drill(every=1)
-    pending_since(BOUND - 0.5, 0)
+def test_until_the_drains_pace_is_known_the_import_waits_for_every_change_to_be_sent(app_context):
+    drill = Drill(every=2)
+    pending_since(0.5, 0, 0)
     pace_of(drill).wait()
-    assert (drill.sleeps, remaining()) == (0, 2)
+    assert (drill.sleeps, remaining()) == (6, 0)
 
 
-@pytest.mark.committed  # the pace reads the outbox on connections of its own
-def test_the_import_waits_until_the_oldest_change_is_within_the_bound_not_for_an_empty_outbox(app_context):
-    drill = Drill(every=4)
-    pending_since(30, BOUND + 0.5, 0)
-    pace_of(drill).wait()
-    assert (drill.sleeps, remaining()) == (8, 1)  # the two changes past the bound sent, the fresh one left
+@pytest.mark.committed
+def test_then_it_waits_only_while_the_changes_waiting_would_take_the_drain_past_the_bound(app_context):
+    drill = Drill(every=1)  # one change each 0.25 s: 4 a second
+    pending_since(*[0] * 10)
+    paced = pace_of(drill)
+    paced.wait()  # two seconds of sending tell the drain's pace; two changes are half a second of it
+    assert (drill.sleeps, remaining()) == (8, 2)
+    pending_since(*[0] * 11)  # 13 waiting: 3.25 s of sending, past the bound of 2
+    paced.wait()
+    assert (drill.sleeps, remaining()) == (8 + 6, 7)  # it goes on at 7 (1.75 s), not at 8 (2 s)
 
 
-@pytest.mark.committed  # the pace reads the outbox on connections of its own
+@pytest.mark.committed
 def test_a_drain_that_takes_nothing_holds_the_import_once_and_pacing_resumes_when_it_moves(app_context):
     drill = Drill()
     pending_since(60, 60)
