@@ -32,17 +32,20 @@ def search_group():
                    "one to finish (the task queue's drains hand over so, each loaded before its turn).")
 @with_app
 def search_drain(follow, seconds, wait_turn):
+    # Its time runs from its start, not from its turn: the drains the queue starts a minute apart then
+    # end a minute apart (from its turn, each one's few seconds past its minute added up, until the
+    # next one gave up waiting and nothing drained for 19 s).
+    until = None if seconds is None else time.monotonic() + seconds
     if wait_turn is None:
-        _drain(follow, seconds)
-    elif not while_held("search_drain", lambda: _drain(follow, seconds) or True, wait=wait_turn):
+        _drain(follow, until)
+    elif not while_held("search_drain", lambda: _drain(follow, until) or True, wait=wait_turn):
         click.echo(f"another drain of this deployment kept its turn for {wait_turn:g} s; this one sent nothing",
                    err=True)
 
 
-def _drain(follow: bool, seconds: float | None) -> None:
-    """Drain until nothing is pending or, following, until `seconds` have passed: a follower sends at
-    most FOLLOW_CHUNK changes a call, so that it keeps to its time while an import keeps writing."""
-    until = None if seconds is None else time.monotonic() + seconds
+def _drain(follow: bool, until: float | None) -> None:
+    """Drain until nothing is pending or, following, until the monotonic clock reads `until`: a follower
+    sends at most FOLLOW_CHUNK changes a call, so that it keeps to its time while an import keeps writing."""
     while True:
         try:
             sent = sync_search(FOLLOW_CHUNK if follow else None)
