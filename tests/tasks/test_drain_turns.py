@@ -11,11 +11,7 @@ from registry.outbox import RECORD, SearchOutbox
 from registry.records.models import Record
 from registry.tasks.once import exclusive
 from tests import factories
-
-
-def pending(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(SearchOutbox))
+from tests.test_search_outage import pending
 
 
 @pytest.mark.committed  # the drain's turn is a lock of the deployment, seen by other connections
