@@ -55,7 +55,8 @@ def test_the_export_holds_the_public_record_and_its_manifest_checks_out(app, cli
     bank = factories.key_for(app, "bank")
     assert client.get(latest["files"][0]["url"], headers=factories.auth(bank)).status_code == 200
     with app.app_context():
-        logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.download")).all()
+        logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.download")
+                                    .order_by(AuditEntry.id)).all()
     assert len(logged) == 5 and logged[-1].actor_role == "bank"
     assert logged[0].object_id == f"{manifest['day']}/{latest['files'][0]['name']}"
 

@@ -51,8 +51,10 @@ def test_a_reminder_goes_any_time_and_the_next_steps_only_once_the_department_is
         assert f"已向来源部门发出{step}" in _escalate(client, objection_id).get_data(as_text=True)
     assert "督办已走完" in client.get("/review/objections").get_data(as_text=True)
     with app.app_context():
-        notices = db.session.scalars(select(Notice).where(Notice.kind == OBJECTION_ESCALATION)).all()
-        steps = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "objection.escalate")).all()
+        notices = db.session.scalars(select(Notice).where(Notice.kind == OBJECTION_ESCALATION)
+                                     .order_by(Notice.id)).all()
+        steps = db.session.scalars(select(AuditEntry.details)
+                                     .where(AuditEntry.action == "objection.escalate").order_by(AuditEntry.id)).all()
     assert [n.title.split("：")[0] for n in notices] == ["提醒单", "催办单", "督办单", "移交函"]
     assert {(n.recipient_kind, n.recipient) for n in notices} == {(DEPARTMENT, transport["uscc"])}
     assert [s["step"] for s in steps] == ["提醒单", "催办单", "督办单", "移交函"]

@@ -69,7 +69,8 @@ def test_a_reviewer_accepts_with_an_item_missing_and_the_approved_record_leaves_
     assert material.evaluate("document.contentType") == "image/png"
     material.close()
     with app.app_context():
-        viewed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "repair_material.view")).all()
+        viewed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "repair_material.view")
+                                    .order_by(AuditEntry.id)).all()
     assert [entry.actor_role for entry in viewed][-1:] == ["reviewer"]
 
     form = page.locator("#decide-accept_with_missing")
