@@ -54,7 +54,9 @@ class Config:
     PUBLISH_NATURAL_PERSONS: bool = False  # SPEC §2: natural persons are not shown publicly
     PAGE_SIZE_MAX: int = 100  # largest page of a list
     BATCH_MAX: int = 1000  # most records in one push
-    IMPORT_BATCH_ROWS: int = 0  # rows per committed batch of an import; 0: 2,500 on SQLite, 5,000 on PostgreSQL
+    # Rows per committed batch of an import; 0: 2,500 on SQLite, 5,000 on PostgreSQL (2,000 when the
+    # import keeps pace with an external engine).
+    IMPORT_BATCH_ROWS: int = 0
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
     # An import waits between batches while an external search engine is more than this many seconds
     # behind the database (registry/publicsearch/pace.py); 0: never waits.
@@ -189,7 +191,11 @@ class Config:
         if not self.IMPORT_BATCH_ROWS:
             # SQLite batches travel between processes as parameter tuples, not COPY bytes, and take more
             # memory: at 5,000 rows a million-row import peaked at 401 MB PSS, at 2,500 at 341-343 MB.
-            self.IMPORT_BATCH_ROWS = 2500 if self.is_sqlite else 5000
+            # A paced import's changes reach the engine a batch at a time: the outbox lag is at least
+            # a batch's time of sending, about 1 s for 2,000 rows (a million-row import, bound 2 s,
+            # peaked at 5.5 s with batches of 5,000, at 1.9 s with 2,000 on 200,000 rows).
+            paced = self.IMPORT_MAX_SEARCH_LAG_SECONDS and self.SEARCH_URL != "builtin"
+            self.IMPORT_BATCH_ROWS = 2500 if self.is_sqlite else 2000 if paced else 5000
         if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.IMPORT_WORKERS <= 16:

@@ -41,11 +41,22 @@ def test_postgres_urls_use_psycopg_3(tmp_path):
     assert config.DATABASE_URL == "postgresql+psycopg://u:p@h/db"
 
 
-@pytest.mark.parametrize(("database", "rows"), [("", 2500), ("postgresql://u:p@h/db", 5000)])
-def test_import_batches_are_smaller_on_sqlite_unless_set(database, rows, tmp_path):
-    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": database}
+@pytest.mark.parametrize(("database", "search", "rows"), [
+    ("", "builtin", 2500),
+    ("postgresql://u:p@h/db", "builtin", 5000),
+    ("postgresql://u:p@h/db", "http://search:9200", 5000),
+])
+def test_import_batches_are_smaller_on_sqlite_unless_set(database, search, rows, tmp_path):
+    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": database, "REGISTRY_SEARCH_URL": search}
     assert Config.from_env(environ).IMPORT_BATCH_ROWS == rows
     assert Config.from_env({**environ, "REGISTRY_IMPORT_BATCH_ROWS": "700"}).IMPORT_BATCH_ROWS == 700
+
+
+@pytest.mark.parametrize(("search", "rows"), [("http://search:9200", 2000), ("builtin", 5000)])
+def test_an_import_that_keeps_pace_with_an_external_engine_commits_smaller_batches(search, rows, tmp_path):
+    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": "postgresql://u:p@h/db",
+               "REGISTRY_SEARCH_URL": search, "REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS": "2"}
+    assert Config.from_env(environ).IMPORT_BATCH_ROWS == rows
 
 
 def test_create_app_rejects_bad_overrides(tmp_path):

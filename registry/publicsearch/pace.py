@@ -2,14 +2,17 @@
 
 On a machine the import shares with an external engine, an import at full speed writes changes
 faster than the engine indexes them, and public search falls minutes behind the register. With a
-bound, the import waits between its batches while the search engine would be more than the bound
-behind: while the oldest change not yet sent, plus the time the drain needs for those waiting at the
-pace it has kept of late, passes the bound (the oldest change's age alone let an import pile up
-batches while the first was young, which the drain then took seconds to send); until that pace is
-known, while any change waits. The register and its search stay within seconds of each other, and
-the import takes as long as the engine needs. A drain that takes nothing (none running, the engine
-down) must not hold an import up: after STALL_SECONDS without progress the import goes on at full
-speed, and keeps pace again once the drain is seen to move.
+bound, the import waits between its batches while its next batch would reach the engine later than
+the bound after it is written: while the changes waiting plus a batch's worth (as many as its last
+batch wrote), at the pace the drain has kept of late, are more than the bound's time of sending.
+(The oldest waiting change's age in place of the next batch's own time let each batch commit with the
+engine just within the bound and then wait that long again behind the ones before it: a paced
+million-row import, bound 2 s, saw 5.5 s.) Until that pace is known, it waits while any change
+waits. The register and its search stay within seconds of each other, and the import takes as long
+as the engine needs; a batch that alone takes the drain longer than the bound goes once none waits.
+A drain that takes nothing (none running, the engine down) must not hold an import up: after
+STALL_SECONDS without progress the import goes on at full speed, and keeps pace again once the drain
+is seen to move.
 """
 
 import logging
@@ -33,13 +36,17 @@ class DrainPace:
         self.stalled_at: int | None = None  # the first change the drain was last seen stuck on
         self.looks: deque[tuple[float, int]] = deque()  # (when, first pending id) while changes waited
         self.rate: float | None = None  # changes the drain sends a second, once measured
+        self.last_id: int | None = None  # the newest change seen, to tell how many a batch writes
+        self.batch = 0  # changes the import's last batch wrote
 
     def wait(self) -> None:
         """Return once the search engine is within the bound, or the drain has stopped taking changes.
         Each look is a connection's short read of its own: the import's session holds no transaction
         open while it waits."""
-        seen, progress_at = None, self.clock()
-        while (pending := self._look()) and self._behind(pending):
+        seen, progress_at, newest_before = None, self.clock(), self.last_id
+        if (pending := self._look()) and newest_before is not None:
+            self.batch = max(pending.last_id - newest_before, 0)  # written since the last wait ended
+        while pending and self._behind(pending):
             if pending.first_id == self.stalled_at:
                 break  # still stuck where it stopped: no second wait
             if pending.first_id != seen:
@@ -50,12 +57,13 @@ class DrainPace:
                 self.stalled_at = seen
                 break
             self.sleep(POLL_SECONDS)
+            pending = self._look()
 
     def _behind(self, pending: Backlog) -> bool:
         if self.rate is None:
             return True  # until the drain's pace is known, it takes every change before the next batch
         waiting = pending.last_id - pending.first_id + 1  # ids are handed out in order: about the count
-        return pending.first_age + waiting / self.rate > self.bound
+        return (waiting + self.batch) / self.rate > self.bound
 
     def _look(self) -> Backlog | None:
         with self.bind.connect() as connection:
@@ -64,6 +72,7 @@ class DrainPace:
         if pending is None:
             self.looks.clear()  # an idle drain's pace says nothing of how fast it can go
             return None
+        self.last_id = pending.last_id
         self.looks.append((now, pending.first_id))
         while now - self.looks[0][0] > PACE_WINDOW_SECONDS:
             self.looks.popleft()

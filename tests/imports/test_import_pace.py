@@ -69,15 +69,18 @@ def test_until_the_drains_pace_is_known_the_import_waits_for_every_change_to_be_
 
 
 @pytest.mark.committed
-def test_then_it_waits_only_while_the_changes_waiting_would_take_the_drain_past_the_bound(app_context):
+def test_then_it_waits_only_while_the_next_batch_would_reach_the_engine_past_the_bound(app_context):
     drill = Drill(every=1)  # one change each 0.25 s: 4 a second
     pending_since(*[0] * 10)
     paced = pace_of(drill)
     paced.wait()  # two seconds of sending tell the drain's pace; two changes are half a second of it
     assert (drill.sleeps, remaining()) == (8, 2)
-    pending_since(*[0] * 11)  # 13 waiting: 3.25 s of sending, past the bound of 2
+    pending_since(*[0] * 4)  # a batch of 4: 6 waiting, the next batch 1 s behind them
     paced.wait()
-    assert (drill.sleeps, remaining()) == (8 + 6, 7)  # it goes on at 7 (1.75 s), not at 8 (2 s)
+    assert (drill.sleeps, remaining()) == (8 + 2, 4)  # it goes on at 4 waiting (2 s with the next), not at 5
+    pending_since(*[0] * 11)  # a batch of 11 alone takes 2.75 s: the next goes once none waits
+    paced.wait()
+    assert (drill.sleeps, remaining()) == (8 + 2 + 15, 0)
 
 
 @pytest.mark.committed
