@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from huey import Huey
-from huey.consumer import Consumer
+from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage, SqliteStorage
 
 from ..audit.services import carrying, current_request_id
@@ -29,11 +29,13 @@ log = logging.getLogger(__name__)
 
 
 class RegistryHuey(Huey):
-    """Huey whose schedule reads `clock` (drills and tests start it at another moment)."""
+    """Huey whose schedule reads `clock` (drills and tests start it at another moment), with the
+    scheduled work its scheduler runs itself (`Entry.by_scheduler`): (entry, work) pairs."""
 
     def __init__(self, *args, clock: Callable[[], datetime], **kwargs):
         super().__init__(*args, **kwargs)
         self.clock = clock
+        self.by_scheduler: list[tuple] = []
 
     def read_periodic(self, timestamp):
         return super().read_periodic(self.clock())
@@ -63,7 +65,10 @@ def build(app: Flask, tasks: dict[str, tuple[Callable, dict]], schedule, schedul
             continue
         # The schedule offers its tasks every minute or hour: their runs are logged only when debugging.
         work = _in_context(app, _at_now(huey, scheduled[entry.task]), f"schedule.{entry.task}", logging.DEBUG)
-        huey.periodic_task(entry.due, name=f"schedule.{entry.task}", retries=2, retry_delay=60)(work)
+        if entry.by_scheduler:
+            huey.by_scheduler.append((entry, work))
+        else:
+            huey.periodic_task(entry.due, name=f"schedule.{entry.task}", retries=2, retry_delay=60)(work)
     app.extensions[EXTENSION] = queue
     return queue
 
@@ -128,7 +133,26 @@ def waiting(name: str) -> set[tuple]:
     return {task.args for task in queue_of().huey.pending() if task.name == name}
 
 
-class QuietConsumer(Consumer):
+class RegistryScheduler(Scheduler):
+    """Huey's scheduler, which also runs the scheduled work that no task thread may hold up, each time
+    it offers the queue's scheduled tasks (every minute)."""
+
+    def enqueue_periodic_tasks(self, now):
+        super().enqueue_periodic_tasks(now)
+        moment = self.huey.clock()
+        for entry, work in self.huey.by_scheduler:
+            if entry.due(moment):
+                try:
+                    work()
+                except Exception:  # the schedule goes on; the next minute offers it again
+                    log.exception("scheduled %s failed", entry.task)
+
+
+class RegistryConsumer(Consumer):
+    scheduler_class = RegistryScheduler
+
+
+class QuietConsumer(RegistryConsumer):
     """A consumer that leaves signals to its host: `registry serve`'s worker and the tests run one."""
 
     def _set_signal_handlers(self):
@@ -138,6 +162,6 @@ class QuietConsumer(Consumer):
 def consumer(app: Flask, workers: int, periodic: bool, *, quiet: bool = False) -> Consumer:
     """Threads working the application's queue; `periodic` runs the schedule too. Idle workers poll
     the SQLite queue every second at most (Redis answers them at once)."""
-    kind = QuietConsumer if quiet else Consumer
+    kind = QuietConsumer if quiet else RegistryConsumer
     return kind(queue_of(app).huey, workers=workers, periodic=periodic, worker_type="thread", max_delay=1.0,
                 check_worker_health=True)

@@ -10,16 +10,21 @@ import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from registry.domain.periods import BEIJING
 from registry.extensions import db
-from registry.imports.models import DONE, ImportJob
+from registry.imports.models import DONE, QUEUED, ImportJob
 from registry.notices.webhooks import set_webhook
+from registry.outbox import RECORD, SearchOutbox
 from registry.records.models import EXPIRED, PUBLISHED, Record
 from registry.tasks.models import TaskRun
 from tests import factories
+from tests.conftest import app_searching
+from tests.imports.files import write_csv
+from tests.services import opensearch_url
 from tests.tasks.conftest import REGISTRY, wait_for
+from tests.test_search_outage import pending
 
 pytestmark = pytest.mark.parametrize("app", ["postgresql"], indirect=True)  # workers on many hosts share it
 DAY = date(2026, 6, 22)
@@ -110,3 +115,39 @@ def test_a_worker_killed_mid_import_loses_nothing_and_another_finishes_it(app, w
     assert (job.rows_read, counted, job.rows_committed) == (rows, rows, rows + 1)  # file rows: the header is 1
     assert read(app, select(func.count()).select_from(Record).where(Record.department_id == job.department_id)) \
         == [(job.inserted,)]
+
+
+@pytest.fixture
+def searching(app, tmp_path):
+    """The test database searched with the test OpenSearch node, under an index prefix of its own."""
+    yield from app_searching(opensearch_url(), tmp_path / "searching",
+                             DATABASE_URL=app.config["REGISTRY"].DATABASE_URL)
+
+
+def test_the_drain_runs_while_every_task_thread_is_busy_with_a_long_task(app, department, push, workers,
+                                                                        searching, tmp_path):
+    push(factories.penalty(department))
+    with app.app_context():
+        record_id = db.session.scalar(select(func.max(Record.id)))
+        db.session.execute(insert(SearchOutbox).values(kind=RECORD, ref=record_id))
+        db.session.commit()  # a change for the external engine, which only the worker's drain sends
+    path = tmp_path / "penalties.csv"
+    write_csv(path, [factories.penalty(department)])
+    queued = subprocess.run([*REGISTRY, "import", str(path), "--department", department["uscc"], "--queue"],
+                            env=workers.env, check=True, capture_output=True, text=True)
+    job_id = json.loads(queued.stdout.splitlines()[-1])["job"]
+    with app.app_context(), db.engine.connect() as holder:
+        # The import's job row, locked here: the worker's only task thread takes the import and waits on it.
+        holder.execute(select(ImportJob.id).where(ImportJob.id == job_id).with_for_update())
+        workers.env.update(REGISTRY_SEARCH_URL=searching.config["REGISTRY"].SEARCH_URL,
+                           REGISTRY_SEARCH_INDEX_PREFIX=searching.config["REGISTRY"].SEARCH_INDEX_PREFIX)
+        workers("--workers", "1")
+
+        def thread_busy():
+            """the worker's task thread waits on the job's row"""
+            return db.session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+
+        wait_for(thread_busy)
+        wait_for(lambda: pending(app) == 0, seconds=30)
+        assert read(app, select(ImportJob.state).where(ImportJob.id == job_id)) == [(QUEUED,)]
+        holder.rollback()
