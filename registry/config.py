@@ -194,8 +194,7 @@ class Config:
             # A paced import's changes reach the engine a batch at a time: the outbox lag is at least
             # a batch's time of sending, about 1 s for 2,000 rows (a million-row import, bound 2 s,
             # peaked at 5.5 s with batches of 5,000, at 1.9 s with 2,000 on 200,000 rows).
-            paced = self.IMPORT_MAX_SEARCH_LAG_SECONDS and self.SEARCH_URL != "builtin"
-            self.IMPORT_BATCH_ROWS = 2500 if self.is_sqlite else 2000 if paced else 5000
+            self.IMPORT_BATCH_ROWS = 2500 if self.is_sqlite else 2000 if self.import_paced else 5000
         if not 1 <= self.IMPORT_BATCH_ROWS <= 100000:
             raise ConfigError("REGISTRY_IMPORT_BATCH_ROWS must be between 1 and 100000")
         if not 1 <= self.IMPORT_WORKERS <= 16:
@@ -325,6 +324,12 @@ class Config:
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+    @property
+    def import_paced(self) -> bool:
+        """An import keeps pace with the search drain: a bound is set and the engine is an external one
+        (on the built-in engine an import indexes its own changes)."""
+        return bool(self.IMPORT_MAX_SEARCH_LAG_SECONDS) and self.SEARCH_URL != "builtin"
 
     @property
     def single_sign_on(self) -> bool:

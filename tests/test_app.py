@@ -47,7 +47,8 @@ def test_postgres_urls_use_psycopg_3(tmp_path):
     ("postgresql://u:p@h/db", "http://search:9200", 5000),
 ])
 def test_import_batches_are_smaller_on_sqlite_unless_set(database, search, rows, tmp_path):
-    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": database, "REGISTRY_SEARCH_URL": search}
+    environ = {"REGISTRY_INSTANCE_DIR": str(tmp_path), "REGISTRY_DATABASE_URL": database,
+               "REGISTRY_SEARCH_URL": search}
     assert Config.from_env(environ).IMPORT_BATCH_ROWS == rows
     assert Config.from_env({**environ, "REGISTRY_IMPORT_BATCH_ROWS": "700"}).IMPORT_BATCH_ROWS == 700
 

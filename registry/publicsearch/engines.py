@@ -64,8 +64,8 @@ def index_in_bulk(stages=None) -> None:
 def import_pace(bind) -> DrainPace | None:
     """What keeps an import within REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS of an external engine; None
     when unbounded, or on the built-in engine (an import indexes its own changes in bulk)."""
-    bound = settings().IMPORT_MAX_SEARCH_LAG_SECONDS
-    return DrainPace(bind, bound) if bound and not builtin_engine() else None
+    config = settings()
+    return DrainPace(bind, config.IMPORT_MAX_SEARCH_LAG_SECONDS) if config.import_paced else None
 
 
 def _sync_changes(uow) -> None:

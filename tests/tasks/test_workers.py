@@ -150,4 +150,3 @@ def test_the_drain_runs_while_every_task_thread_is_busy_with_a_long_task(app, de
         wait_for(thread_busy)
         wait_for(lambda: pending(app) == 0, seconds=30)
         assert read(app, select(ImportJob.state).where(ImportJob.id == job_id)) == [(QUEUED,)]
-        holder.rollback()
