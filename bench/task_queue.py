@@ -10,8 +10,11 @@ in step in both modes, so the two imports compete with the same drain:
   * queued: `registry import FILE --queue`, run by the worker (a thread beside the drain).
 An import's time is its job's, from its creation to its end (the database's timestamps). The
 outbox lag is the age of the oldest pending change, sampled every 0.25 s while the import runs;
-`caught up` is how long after the import's end the outbox was empty. Prints one line per run, then
-the queued/inline ratio of the medians and the largest lag. `--max-lag` runs both imports with
+`caught up` is how long after the import's end the outbox was empty. Prints three lines per run (its
+time and lag; its CPU by role; what the engine did), then the queued/inline ratio of the medians and
+the largest lag, and the same ratio of CPU: of the import and the queue, and of the work both modes
+do alike (the drain, the database's backends, the engine). Each fresh database has the day's
+scheduled tasks marked done, as on a deployment whose jobs ran at night. `--max-lag` runs both imports with
 REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS (the import keeps pace with the drain); each import starts once
 the worker's drain runs (the schedule offers it at the minute), so neither mode begins without one.
 """
@@ -29,9 +32,12 @@ import threading
 import time
 import urllib.request
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+
+from registry.tasks.schedule import SCHEDULE, beijing_day
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -69,11 +75,90 @@ class LagSampler:
         self._thread.join()
 
 
-def job_row(url: str, job_id: int | None = None):
-    with psycopg.connect(url) as connection:
-        where = "WHERE id = %s" if job_id else "ORDER BY id DESC LIMIT 1"
-        return connection.execute(f"SELECT id, state, EXTRACT(EPOCH FROM finished_at - created_at), rows_read "
-                                  f"FROM import_jobs {where}", (job_id,) if job_id else ()).fetchone()
+def session_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[3])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
+def is_engine(command: bytes) -> bool:
+    """A search engine's JVM: an OpenSearch node (deploy/opensearch.sh runs it by OpenSearchRunner)."""
+    return command.split(b"\0", 1)[0].endswith(b"java") and b"opensearch" in command.lower()
+
+
+class CpuSampler:
+    """CPU seconds by role while a run imports, sampled every second: `import` (the inline command's
+    process tree), `worker` (the queue worker's processes but the drain: in queued mode the import and
+    its own workers run there), `drain`, `database` (the backends serving the run's database), `engine`
+    (the OpenSearch node) and `rest` (the rest of the machine). So a slow run shows whether it
+    spent more CPU of its own or waited for a slower engine. A process's time is counted from the
+    sampler's start (the worker and the drain were running before) to its last sample."""
+
+    def __init__(self, worker: int, database: str):
+        self.worker, self.database, self.inline = worker, database, None
+        self.start, self.last = {}, {}  # pid -> CPU seconds at the first and the last sample
+        self.roles: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _role(self, pid: int, inline_tree: set[int], backends: set[int]) -> str | None:
+        if pid in inline_tree:
+            return "import"
+        if pid in backends:
+            return "database"
+        if session_of(pid) == self.worker:
+            return "drain" if b"search\0drain" in command_line(pid) else "worker"
+        if is_engine(command_line(pid)):
+            return "engine"
+        return None
+
+    def _sample(self, first: bool) -> None:
+        inline_tree = set(bench_import.process_tree(self.inline)) if self.inline else set()
+        backends = set(bench_import.backends_of(self.database))
+        for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):
+            role = self.roles.get(pid) or self._role(pid, inline_tree, backends)
+            if role and (seconds := bench_import.process_cpu_seconds(pid)) is not None:
+                self.roles[pid] = role
+                self.start.setdefault(pid, seconds if first else 0.0)
+                self.last[pid] = seconds
+
+    def _run(self):
+        self._sample(first=True)
+        while not self._stop.wait(1.0):
+            self._sample(first=False)
+
+    def __enter__(self):
+        self.busy = bench_import.busy_cpu_seconds()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.busy = bench_import.busy_cpu_seconds() - self.busy
+
+    def totals(self) -> dict[str, float]:
+        totals = dict.fromkeys(("import", "worker", "drain", "database", "engine"), 0.0)
+        for pid, role in self.roles.items():
+            totals[role] += self.last[pid] - self.start[pid]
+        totals["rest"] = self.busy - sum(totals.values())
+        return totals
+
+
+def job_row(connection: psycopg.Connection, job_id: int | None = None):
+    where = "WHERE id = %s" if job_id else "ORDER BY id DESC LIMIT 1"
+    return connection.execute(f"SELECT id, state, EXTRACT(EPOCH FROM finished_at - created_at), rows_read "
+                              f"FROM import_jobs {where}", (job_id,) if job_id else ()).fetchone()
 
 
 def outbox_empty_after(url: str, limit: float) -> tuple[float, int]:
@@ -85,6 +170,25 @@ def outbox_empty_after(url: str, limit: float) -> tuple[float, int]:
                 return time.monotonic() - start, pending
             time.sleep(0.25)
     return time.monotonic() - start, 0
+
+
+def engine_read(search_url: str, path: str) -> dict:
+    return json.load(urllib.request.urlopen(f"{search_url}/{path}", timeout=60))
+
+
+def engine_writes(search_url: str) -> int:
+    """Bulk shard requests the engine's nodes have done (their write pools)."""
+    nodes = engine_read(search_url, "_nodes/stats/thread_pool")["nodes"].values()
+    return sum(node["thread_pool"]["write"]["completed"] for node in nodes)
+
+
+def engine_work(search_url: str, prefix: str, writes_before: int) -> dict:
+    """What the engine did for the run's indexes: documents indexed, bulk shard requests, refreshes,
+    merges and their time."""
+    total = engine_read(search_url, f"{prefix}*/_stats/indexing,refresh,merge")["_all"]["total"]
+    return {"documents": total["indexing"]["index_total"], "writes": engine_writes(search_url) - writes_before,
+            "refreshes": total["refresh"]["total"], "merges": total["merges"]["total"],
+            "merge_s": total["merges"]["total_time_in_millis"] / 1000}
 
 
 def drop_indexes(search_url: str, prefix: str) -> None:
@@ -103,6 +207,19 @@ def wait_for_drain(worker: subprocess.Popen, limit: float = 90) -> None:
         time.sleep(0.5)
 
 
+def day_done(url: str) -> None:
+    """Mark today's and tomorrow's daily tasks done in a fresh database, as on a deployment whose jobs ran
+    at night: left to run, each fired at its minute on the first hour the run crossed it (the export of
+    the records imported so far took a task thread and 88 s of CPU in one run), in one mode's run or
+    the other's as the clock fell."""
+    today = beijing_day(datetime.now(UTC))
+    with psycopg.connect(url) as connection:
+        connection.cursor().executemany(
+            "INSERT INTO task_runs (task, slot, finished_at) VALUES (%s, %s, now())",
+            [(entry.task, day.isoformat()) for entry in SCHEDULE if entry.daily_at
+             for day in (today, today + timedelta(days=1))])
+
+
 def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, catch_up: float,
             max_lag: int) -> dict:
     database = bench_import.fresh_postgres(admin)
@@ -114,22 +231,31 @@ def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, 
            "REGISTRY_QUEUE_URL": redis_url, "REGISTRY_QUEUE_NAME": f"bench-{tag}", "REGISTRY_LOG_LEVEL": "WARNING",
            "REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS": str(max_lag)}
     subprocess.run([str(BIN / "registry"), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    day_done(plain)
     worker = subprocess.Popen([str(BIN / "registry"), "worker", "--workers", "2"], env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_drain(worker)
+        writes_before = engine_writes(search_url)
         command = [str(BIN / "registry"), "import", str(path), "--department", MARKET_SUPERVISION]
-        with LagSampler(plain) as lag:
+        with (LagSampler(plain) as lag, CpuSampler(worker.pid, database.rsplit("/", 1)[1]) as cpu,
+              psycopg.connect(plain, autocommit=True) as jobs):
             if mode == "inline":
-                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-                job_id = job_row(plain)[0]
+                inline = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+                cpu.inline = inline.pid
+                if inline.wait():
+                    raise RuntimeError(f"the inline import exited {inline.returncode}")
+                job_id = job_row(jobs)[0]
             else:
                 out = subprocess.run([*command, "--queue"], env=env, check=True, capture_output=True, text=True)
                 job_id = json.loads(out.stdout.strip().splitlines()[-1])["job"]
-                while job_row(plain, job_id)[1] in ("queued", "running"):
-                    time.sleep(0.2)
-        _, state, seconds, rows = job_row(plain, job_id)
+                # On one connection, once a second (the job's time is its own timestamps'): connecting anew
+                # every 0.2 s loaded the server (a backend forked each time) in the queued mode alone
+                while job_row(jobs, job_id)[1] in ("queued", "running"):
+                    time.sleep(1)
+            _, state, seconds, rows = job_row(jobs, job_id)
         caught_up, behind = outbox_empty_after(plain, catch_up)
+        engine = engine_work(search_url, f"bench-queue-{tag}-", writes_before)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
@@ -138,7 +264,8 @@ def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, 
         raise RuntimeError(f"the {mode} import ended {state}")
     return {"mode": mode, "seconds": float(seconds), "rows": rows, "lag_max": max(lag.samples, default=0.0),
             "lag_p95": statistics.quantiles(lag.samples, n=20)[-1] if len(lag.samples) > 1 else 0.0,
-            "caught_up": caught_up, "behind": behind}
+            "caught_up": caught_up, "behind": behind, "cpu": cpu.totals(),
+            "engine": engine}
 
 
 def main() -> None:
@@ -167,10 +294,26 @@ def main() -> None:
                      f"NOT caught up {run['caught_up']:.0f} s after: {run['behind']:,} changes still pending")
             print(f"{mode:7} {run['rows']:>9,} rows  {run['seconds']:7.1f} s  {rate:8,.0f} rows/s"
                   f"  outbox lag p95 {run['lag_p95']:.1f} s, max {run['lag_max']:.1f} s; {after}", flush=True)
+            print("        CPU s: " + ", ".join(f"{role} {seconds:.1f}" for role, seconds in run["cpu"].items())
+                  + f"; import and queue {run['cpu']['import'] + run['cpu']['worker']:.1f}", flush=True)
+            engine = run["engine"]
+            print(f"        engine: {engine['documents']:,} documents in {engine['writes']:,} bulk shard requests,"
+                  f" {engine['refreshes']:,} refreshes, {engine['merges']:,} merges ({engine['merge_s']:.1f} s)",
+                  flush=True)
     inline = statistics.median(r["seconds"] for r in runs if r["mode"] == "inline")
     queued = statistics.median(r["seconds"] for r in runs if r["mode"] == "queued")
     print(f"queued / inline: {queued / inline:.3f} ({(queued / inline - 1) * 100:+.1f}%);"
           f" largest outbox lag while importing: {max(r['lag_max'] for r in runs):.1f} s")
+    own, same = (ratio(runs, lambda r: r["cpu"]["import"] + r["cpu"]["worker"]),
+                 ratio(runs, lambda r: r["cpu"]["drain"] + r["cpu"]["database"] + r["cpu"]["engine"]))
+    print(f"CPU, queued / inline: the import's and the queue's {own:.3f}; the drain's, the database's and the"
+          f" engine's (the same work in both modes) {same:.3f}")
+
+
+def ratio(runs: list[dict], figure) -> float:
+    """queued / inline of the medians of a run's `figure`."""
+    return (statistics.median(figure(r) for r in runs if r["mode"] == "queued")
+            / statistics.median(figure(r) for r in runs if r["mode"] == "inline"))
 
 
 if __name__ == "__main__":
