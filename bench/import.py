@@ -130,14 +130,20 @@ def backends_of(database: str) -> list[int]:
     return found
 
 
-def process_cpu_seconds(pid: int) -> float | None:
-    """CPU time a process has used so far (None once it is gone)."""
+def process_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (None once the process is gone): the
+    state first, the session fourth, user and system CPU ticks twelfth and thirteenth."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+            return stat.read().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (None once it is gone)."""
+    fields = process_stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuByRole:

@@ -13,13 +13,17 @@ outbox lag is the age of the oldest pending change, sampled every 0.25 s while t
 `caught up` is how long after the import's end the outbox was empty. Prints three lines per run (its
 time and lag; its CPU by role; what the engine did), then the queued/inline ratio of the medians and
 the largest lag, and the same ratio of CPU: of the import and the queue, and of the work both modes
-do alike (the drain, the database's backends, the engine). Each fresh database has the day's
+do alike (the drain, the database's backends, the engine), and of the first as a share of the
+second. A host probe (a fixed piece of work every 5 s, its CPU time) gauges how fast the machine
+itself ran during each run: on a shared host a run can be slower in every process at once; the
+last line compares the modes' times counted in probes. Each fresh database has the day's
 scheduled tasks marked done, as on a deployment whose jobs ran at night. `--max-lag` runs both imports with
 REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS (the import keeps pace with the drain); each import starts once
 the worker's drain runs (the schedule offers it at the minute), so neither mode begins without one.
 """
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -52,19 +56,18 @@ def service_url(script: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-class LagSampler:
-    """The outbox's oldest pending change, in seconds, every 0.25 s until stopped."""
+class Periodic:
+    """Calls `sample()` every `interval` seconds in a thread of its own, from entering to leaving."""
 
-    def __init__(self, url: str):
-        self.url, self.samples, self._stop = url, [], threading.Event()
+    interval = 1.0
+
+    def __init__(self):
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
-        with psycopg.connect(self.url, autocommit=True) as connection:
-            while not self._stop.wait(0.25):
-                age = connection.execute("SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM search_outbox"
-                                         ).fetchone()[0]
-                self.samples.append(float(age or 0))
+        while not self._stop.wait(self.interval):
+            self.sample()
 
     def __enter__(self):
         self._thread.start()
@@ -75,12 +78,50 @@ class LagSampler:
         self._thread.join()
 
 
+class LagSampler(Periodic):
+    """The outbox's oldest pending change, in seconds, every 0.25 s."""
+
+    interval = 0.25
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.samples, self._connection = [], psycopg.connect(url, autocommit=True)
+
+    def sample(self):
+        age = self._connection.execute("SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM search_outbox"
+                                       ).fetchone()[0]
+        self.samples.append(float(age or 0))
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        self._connection.close()
+
+
+class HostProbe(Periodic):
+    """The machine's own speed during a run: the CPU time one fixed piece of work (a 16 MB copy and its
+    SHA-256) takes, every 5 s. A process's CPU seconds for the same work grow when the host's other
+    tenants share its cores; no role of the run can make this work costlier but by leaving it no core,
+    which thread CPU time does not count."""
+
+    interval = 5.0
+    BLOCK = bytes(range(256)) * (16 * 4096)
+
+    def __init__(self):
+        super().__init__()
+        self.samples = []
+
+    def sample(self):
+        started = time.thread_time()
+        hashlib.sha256(bytearray(self.BLOCK)).digest()
+        self.samples.append((time.thread_time() - started) * 1000)
+
+    def median(self) -> float:
+        return statistics.median(self.samples) if self.samples else float("nan")
+
+
 def session_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[3])
-    except (FileNotFoundError, ProcessLookupError):
-        return None
+    fields = bench_import.process_stat(pid)
+    return None if fields is None else int(fields[3])
 
 
 def command_line(pid: int) -> bytes:
@@ -96,7 +137,7 @@ def is_engine(command: bytes) -> bool:
     return command.split(b"\0", 1)[0].endswith(b"java") and b"opensearch" in command.lower()
 
 
-class CpuSampler:
+class CpuSampler(Periodic):
     """CPU seconds by role while a run imports, sampled every second: `import` (the inline command's
     process tree), `worker` (the queue worker's processes but the drain: in queued mode the import and
     its own workers run there), `drain`, `database` (the backends serving the run's database), `engine`
@@ -108,8 +149,7 @@ class CpuSampler:
         self.worker, self.database, self.inline = worker, database, None
         self.start, self.last = {}, {}  # pid -> CPU seconds at the first and the last sample
         self.roles: dict[int, str] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
 
     def _role(self, pid: int, inline_tree: set[int], backends: set[int]) -> str | None:
         if pid in inline_tree:
@@ -132,19 +172,16 @@ class CpuSampler:
                 self.start.setdefault(pid, seconds if first else 0.0)
                 self.last[pid] = seconds
 
-    def _run(self):
-        self._sample(first=True)
-        while not self._stop.wait(1.0):
-            self._sample(first=False)
+    def sample(self) -> None:
+        self._sample(first=False)
 
     def __enter__(self):
         self.busy = bench_import.busy_cpu_seconds()
-        self._thread.start()
-        return self
+        self._sample(first=True)
+        return super().__enter__()
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        super().__exit__(*exc)
         self.busy = bench_import.busy_cpu_seconds() - self.busy
 
     def totals(self) -> dict[str, float]:
@@ -239,7 +276,7 @@ def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, 
         writes_before = engine_writes(search_url)
         command = [str(BIN / "registry"), "import", str(path), "--department", MARKET_SUPERVISION]
         with (LagSampler(plain) as lag, CpuSampler(worker.pid, database.rsplit("/", 1)[1]) as cpu,
-              psycopg.connect(plain, autocommit=True) as jobs):
+              HostProbe() as probe, psycopg.connect(plain, autocommit=True) as jobs):
             if mode == "inline":
                 inline = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
                 cpu.inline = inline.pid
@@ -265,7 +302,17 @@ def one_run(mode: str, path: Path, admin: str, search_url: str, redis_url: str, 
     return {"mode": mode, "seconds": float(seconds), "rows": rows, "lag_max": max(lag.samples, default=0.0),
             "lag_p95": statistics.quantiles(lag.samples, n=20)[-1] if len(lag.samples) > 1 else 0.0,
             "caught_up": caught_up, "behind": behind, "cpu": cpu.totals(),
-            "engine": engine}
+            "engine": engine, "probe_ms": probe.median()}
+
+
+def own_cpu(run: dict) -> float:
+    """The CPU seconds of what the two modes do differently: the import's own and the queue worker's."""
+    return run["cpu"]["import"] + run["cpu"]["worker"]
+
+
+def same_cpu(run: dict) -> float:
+    """The CPU seconds of the work both modes do alike: the drain's, the database's and the engine's."""
+    return run["cpu"]["drain"] + run["cpu"]["database"] + run["cpu"]["engine"]
 
 
 def main() -> None:
@@ -295,7 +342,8 @@ def main() -> None:
             print(f"{mode:7} {run['rows']:>9,} rows  {run['seconds']:7.1f} s  {rate:8,.0f} rows/s"
                   f"  outbox lag p95 {run['lag_p95']:.1f} s, max {run['lag_max']:.1f} s; {after}", flush=True)
             print("        CPU s: " + ", ".join(f"{role} {seconds:.1f}" for role, seconds in run["cpu"].items())
-                  + f"; import and queue {run['cpu']['import'] + run['cpu']['worker']:.1f}", flush=True)
+                  + f"; import and queue {own_cpu(run):.1f}, {own_cpu(run) / same_cpu(run):.3f} of the same work;"
+                  f" host probe {run['probe_ms']:.1f} ms", flush=True)
             engine = run["engine"]
             print(f"        engine: {engine['documents']:,} documents in {engine['writes']:,} bulk shard requests,"
                   f" {engine['refreshes']:,} refreshes, {engine['merges']:,} merges ({engine['merge_s']:.1f} s)",
@@ -304,10 +352,11 @@ def main() -> None:
     queued = statistics.median(r["seconds"] for r in runs if r["mode"] == "queued")
     print(f"queued / inline: {queued / inline:.3f} ({(queued / inline - 1) * 100:+.1f}%);"
           f" largest outbox lag while importing: {max(r['lag_max'] for r in runs):.1f} s")
-    own, same = (ratio(runs, lambda r: r["cpu"]["import"] + r["cpu"]["worker"]),
-                 ratio(runs, lambda r: r["cpu"]["drain"] + r["cpu"]["database"] + r["cpu"]["engine"]))
-    print(f"CPU, queued / inline: the import's and the queue's {own:.3f}; the drain's, the database's and the"
-          f" engine's (the same work in both modes) {same:.3f}")
+    print(f"CPU, queued / inline: the import's and the queue's {ratio(runs, own_cpu):.3f}; the drain's, the"
+          f" database's and the engine's (the same work in both modes) {ratio(runs, same_cpu):.3f}; the import's"
+          f" and the queue's as a share of the same work {ratio(runs, lambda r: own_cpu(r) / same_cpu(r)):.3f}")
+    print(f"host probe, queued / inline: {ratio(runs, lambda r: r['probe_ms']):.3f}; the time in probes,"
+          f" queued / inline: {ratio(runs, lambda r: r['seconds'] / r['probe_ms']):.3f}")
 
 
 def ratio(runs: list[dict], figure) -> float:
