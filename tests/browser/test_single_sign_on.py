@@ -40,6 +40,8 @@ def sign_in_through_keycloak(page, base: str, person: tuple[str, str]) -> None:
     page.fill("#username", person[0])
     page.fill("#password", person[1])
     page.click("#kc-login")
+    # The click returns once Keycloak's form is posted; the redirects back end with our page loaded.
+    page.wait_for_url(f"{base}/**")
 
 
 def sso_accounts(app) -> int:
