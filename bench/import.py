@@ -116,18 +116,21 @@ def tree_memory_kb(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
+def command_line(pid: int) -> bytes:
+    """A process's command line, its arguments NUL-separated (PostgreSQL's backends: their title; empty
+    once the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
+
+
 def backends_of(database: str) -> list[int]:
     """The database server's processes serving `database` (PostgreSQL names it in their title)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                title = cmdline.read()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
-            found.append(int(pid))
-    return found
+    marker = f" {database} ".encode()
+    return [int(pid) for pid in filter(str.isdigit, os.listdir("/proc"))
+            if (title := command_line(int(pid))).startswith(b"postgres: ") and marker in title]
 
 
 def process_stat(pid: int) -> list[str] | None:

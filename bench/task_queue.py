@@ -124,14 +124,6 @@ def session_of(pid: int) -> int | None:
     return None if fields is None else int(fields[3])
 
 
-def command_line(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read()
-    except (FileNotFoundError, ProcessLookupError):
-        return b""
-
-
 def is_engine(command: bytes) -> bool:
     """A search engine's JVM: an OpenSearch node (deploy/opensearch.sh runs it by OpenSearchRunner)."""
     return command.split(b"\0", 1)[0].endswith(b"java") and b"opensearch" in command.lower()
@@ -157,8 +149,8 @@ class CpuSampler(Periodic):
         if pid in backends:
             return "database"
         if session_of(pid) == self.worker:
-            return "drain" if b"search\0drain" in command_line(pid) else "worker"
-        if is_engine(command_line(pid)):
+            return "drain" if b"search\0drain" in bench_import.command_line(pid) else "worker"
+        if is_engine(bench_import.command_line(pid)):
             return "engine"
         return None
 
@@ -348,9 +340,8 @@ def main() -> None:
             print(f"        engine: {engine['documents']:,} documents in {engine['writes']:,} bulk shard requests,"
                   f" {engine['refreshes']:,} refreshes, {engine['merges']:,} merges ({engine['merge_s']:.1f} s)",
                   flush=True)
-    inline = statistics.median(r["seconds"] for r in runs if r["mode"] == "inline")
-    queued = statistics.median(r["seconds"] for r in runs if r["mode"] == "queued")
-    print(f"queued / inline: {queued / inline:.3f} ({(queued / inline - 1) * 100:+.1f}%);"
+    by_clock = ratio(runs, lambda r: r["seconds"])
+    print(f"queued / inline: {by_clock:.3f} ({(by_clock - 1) * 100:+.1f}%);"
           f" largest outbox lag while importing: {max(r['lag_max'] for r in runs):.1f} s")
     print(f"CPU, queued / inline: the import's and the queue's {ratio(runs, own_cpu):.3f}; the drain's, the"
           f" database's and the engine's (the same work in both modes) {ratio(runs, same_cpu):.3f}; the import's"
