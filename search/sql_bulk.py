@@ -50,6 +50,7 @@ def _domains(counts: str | None) -> list[str]:
     return sorted(domain for domain, count in json.loads(counts or "{}").items() if count)
 
 
+@lru_cache(maxsize=1024)  # entities' counts repeat: a few domains, small numbers
 def _delimited(counts: str | None) -> str:
     domains = _domains(counts)
     return "".join(f"{DOMAIN_DELIMITER}{domain}" for domain in domains) + DOMAIN_DELIMITER if domains else ""
@@ -64,9 +65,8 @@ FUNCTIONS = {
     "search_pinyin": (1, lambda name: pinyin_of(name)[0]),
     "search_initials": (1, lambda name: pinyin_of(name)[1]),
     "search_domains": (1, _delimited),
-    "search_domain_list": (1, lambda counts: json.dumps(_domains(counts), ensure_ascii=False)),
     "search_list_until": (1, lambda lists: document_json(list_until(json.loads(lists))) if lists else None),
-    "search_former_fields": (1, lambda former: document_json(_former_names(former)[0])),
+    "search_former_names": (1, lambda former: document_json(_former_names(former)[0]["former_names"])),
     "search_former_column": (1, lambda former: _former_names(former)[1]["former"]),
     "search_former_spellings": (1, lambda former: _former_names(former)[1]["former_pinyin"]),
 }
@@ -186,13 +186,7 @@ def _joined():
 
 def _record_texts(which, public):
     joined = _joined()
-    document = func.json_object(
-        "id", docs.c.id, "kind", "record", "record_kind", Record.kind, "uscc", Record.uscc,
-        "name", Record.party_name, "name_normalised", docs.c.name_normalised, "domain", Record.domain_key,
-        "department", Record.department_id, "department_name", Department.name,
-        "district", Department.district_code, "severity", Record.severity, "decision_date", Record.decision_date,
-        "decision_no", Record.decision_no, "text", joined, "version", Record.version,
-    )
+    document = func.json_object("name", Record.party_name, "text", joined)  # HIGHLIGHTED, as `document_row` keeps
     held = and_(docs.c.id == _record_id(), docs.c.version == Record.version)
     return _records(which, docs.c.seq, func.search_fold_text(joined), document).join(docs, held).where(public)
 
@@ -266,18 +260,8 @@ def _entity_rows():
 
 
 def _entity_texts():
-    """The entity's document as `entity_document` makes it (the drain's), built by SQLite's JSON functions."""
-    name = _name_normalised()
-    empty = func.json("[]")
-    document = func.json_object(
-        "id", docs.c.id, "kind", "entity", "uscc", Entity.uscc, "name", Entity.name, "name_normalised", name,
-        "pinyin", docs.c.pinyin, "initials", docs.c.initials, "former_names", empty, "former_names_normalised", empty,
-        "former_pinyin", empty, "former_initials", empty, "district", Entity.district_code,
-        "category", Entity.party_category, "domains", func.json(func.search_domain_list(GATHERED.c.counts)),
-        "counts", func.json(func.coalesce(GATHERED.c.counts, "{}")), "version", Entity.version,
-    )
-    document = _former(lambda former: func.json_patch(document, func.search_former_fields(former)), document)
-    document = case((docs.c.list_until.is_(None), document),
-                    else_=func.json_set(document, "$.list_until", func.json(docs.c.list_until)))
+    """The HIGHLIGHTED part of the entity's document, as `document_row` keeps it."""
+    former = _former(func.search_former_names, literal("[]"))
+    document = func.json_object("name", Entity.name, "former_names", func.json(former))
     held = and_(docs.c.id == _entity_id(), docs.c.version == Entity.version)
     return _entities(docs.c.seq, literal(""), document).join(docs, held)

@@ -16,6 +16,10 @@ from .sql_models import DOMAIN_DELIMITER, SEPARATOR, SearchDocument
 FRAGMENT_CONTEXT = 30  # characters shown either side of a match in the record text
 EM, END_EM = "<em>", "</em>"
 ID_LENGTH = SearchDocument.__table__.c.id.type.length
+# What the highlights of a hit show as written: all a search_document_texts row keeps of a document
+# beyond its search_documents row. The rest of a document is the records' and entities' own, and the
+# full copy was half of what a reindex wrote (issue 28).
+HIGHLIGHTED = ("name", "former_names", "text")
 
 # normalise_name, taken apart for long texts (it costs 0.2 ms a record text, half the time of a reindex):
 # width folded (one translate()), and traditional script converted clause
@@ -77,7 +81,7 @@ def document_row(document: dict) -> tuple[dict, dict]:
     }
     text = {
         "text": normalised_text(document.get("text") or ""),
-        "document": document_json(document),
+        "document": document_json({key: document[key] for key in HIGHLIGHTED if key in document}),
     }
     return row, text
 

@@ -3,16 +3,21 @@
 import re
 
 # Full-width ASCII variants (U+FF01..FF5E) to their half-width forms, the ideographic space to a space.
-_HALF_WIDTH = str.maketrans({code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "})
+_HALF_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def fold_width(text: str) -> str:
     """Fold full-width ASCII variants (Ａ, １, （) to their half-width forms.
 
-    Most Chinese text holds none: a search for one is a scan in C, where `translate` looks every
-    character up in a dict (an import folds every cell: 0.80 → 0.54 s for 50,000 rows' cells)."""
-    return text if text.isascii() or not _FULL_WIDTH.search(text) else text.translate(_HALF_WIDTH)
+    Most Chinese text holds none or a few kinds (，（）；): each kind found is replaced in C, where
+    `translate` would look every character of the text up in a dict (a record text's fold 8.8 →
+    1.8 µs)."""
+    if text.isascii():
+        return text
+    for wide in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(wide, _HALF_WIDTH[wide])
+    return text
 
 
 def typed_code(text: str) -> str:

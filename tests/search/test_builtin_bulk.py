@@ -136,7 +136,7 @@ def test_a_reindex_makes_the_drains_documents(app, cli, tmp_path, department, pu
     assert cli("import", path, "--department", department["uscc"]).exit_code == 0
     assert push(list_entries(department, rows)).status_code == 200
     drained = drained_one_by_one(app)
-    on_lists = [doc["document"]["list_until"] for doc in drained.values() if doc["list_until"]]
+    on_lists = [json.loads(doc["list_until"]) for doc in drained.values() if doc["list_until"]]
     assert sorted(map(sorted, on_lists)) == [["abnormal", "dishonesty"], ["honour"]]
     with app.app_context():
         assert rebuild_index()["indexed"] == len(drained)
