@@ -122,25 +122,30 @@ def index(connection, which, public, emptied: bool = False) -> None:
 
 
 def rebuild(connection, public) -> None:
-    """Replace every document, in the connection's transaction. The FTS5 triggers and the secondary
-    indexes are set aside meanwhile (DDL is transactional on SQLite: nobody else ever sees them gone):
-    each FTS5 index is built by its `rebuild` command from its content table, in one pass, and each
-    index by one sort, instead of row by row."""
-    set_aside = connection.execute(
-        select(column("type"), column("name"), column("sql")).select_from(table("sqlite_master"))
-        .where(column("type").in_(["trigger", "index"]), column("sql").is_not(None),
-               column("tbl_name").in_([docs.name, texts.name]))
+    """Replace every document, in the connection's transaction. The two tables are dropped and made
+    again, empty, with no index or FTS5 trigger until they are loaded (DDL is transactional on
+    SQLite: nobody else ever sees them gone): each FTS5 index is built by its `rebuild` command from
+    its content table, in one pass, and each index by one sort, instead of row by row. Dropped, not
+    emptied by DELETE, which checked every document row against the texts' foreign key."""
+    made = connection.execute(
+        select(column("type"), column("sql")).select_from(table("sqlite_master"))
+        .where(column("sql").is_not(None), column("tbl_name").in_([docs.name, texts.name]))
+        .order_by(column("rowid"))  # as they were made: the documents before the texts that refer to them
     ).all()
-    for kind, name, _ in set_aside:
-        connection.exec_driver_sql(f'DROP {kind.upper()} "{name}"')
-    connection.execute(delete(texts))
-    connection.execute(delete(docs))
+
+    def remake(kind: str) -> None:
+        for sql in (sql for made_kind, sql in made if made_kind == kind):
+            connection.exec_driver_sql(sql)
+
+    for name in (texts.name, docs.name):
+        connection.exec_driver_sql(f'DROP TABLE "{name}"')  # its indexes and triggers with it
+    remake("table")
     index(connection, lambda kind, id_column: true(), public, emptied=True)
     with _large_fts_buffers(connection):
         for fts in FTS_TABLES:
             connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
-    for _, _, sql in set_aside:
-        connection.exec_driver_sql(sql)
+    remake("index")
+    remake("trigger")
 
 
 def index_outbox(connection, public) -> int:
