@@ -140,12 +140,19 @@ def rebuild(connection, public) -> None:
     for name in (texts.name, docs.name):
         connection.exec_driver_sql(f'DROP TABLE "{name}"')  # its indexes and triggers with it
     remake("table")
-    index(connection, lambda kind, id_column: true(), public, emptied=True)
+    index(connection, _every_row, public, emptied=True)
     with _large_fts_buffers(connection):
         for fts in FTS_TABLES:
             connection.exec_driver_sql(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
     remake("index")
     remake("trigger")
+
+
+def _every_row(kind, id_column):
+    """Every record and entity, the records' said as a range of their rowid: without a condition on it,
+    SQLite reads the records of a reindex through the publicity-end index (the public condition's
+    OR), a random read each; with it, in the table's order (a million records' rows 7.3 -> 5.1 s)."""
+    return Record.id >= 0 if id_column.table is Record.__table__ else true()
 
 
 def index_outbox(connection, public) -> int:

@@ -66,8 +66,8 @@ class SearchDocument(Base):
 
 
 class SearchDocumentText(Base):
-    """The bulky part of a document: its normalised record text (searched) and the document as
-    received (JSON; highlights show names and text as written)."""
+    """The bulky part of a document: its normalised record text (searched) and, as JSON, what the
+    highlights show as written (the name, the former names, the record text: sql_documents.HIGHLIGHTED)."""
 
     __tablename__ = "search_document_texts"
 
