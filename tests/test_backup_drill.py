@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from psycopg.errors import InsufficientPrivilege
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from registry import create_app
 from registry.bootstrap import initialise
@@ -79,9 +81,23 @@ class Instance:
             name = make_url(self.url).database
             server = create_engine(make_url(self.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
             with server.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                _drop_database(connection, name)
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             server.dispose()
+
+
+def _drop_database(connection, name: str, seconds: float = 30) -> None:
+    """DROP DATABASE ... WITH (FORCE), again while an autovacuum worker is in it: the worker runs as the
+    superuser, whom our role may not terminate (PostgreSQL 15), and it ends by itself."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError as exc:
+            if not isinstance(exc.orig, InsufficientPrivilege) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def test_backup_while_importing_then_restore_into_a_new_instance(instance, tmp_path):
