@@ -18,7 +18,7 @@ EM, END_EM = "<em>", "</em>"
 ID_LENGTH = SearchDocument.__table__.c.id.type.length
 # What the highlights of a hit show as written: all a search_document_texts row keeps of a document
 # beyond its search_documents row. The rest of a document is the records' and entities' own, and the
-# full copy was half of what a reindex wrote (issue 28).
+# full copy was half of search_document_texts (issue 28).
 HIGHLIGHTED = ("name", "former_names", "text")
 
 # normalise_name, taken apart for long texts (it costs 0.2 ms a record text, half the time of a reindex):
