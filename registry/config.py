@@ -58,6 +58,10 @@ class Config:
     # import keeps pace with an external engine).
     IMPORT_BATCH_ROWS: int = 0
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
+    # On SQLite, an import expected to bring at least this many rows, and four times the records stored,
+    # loads without the records' secondary indexes and makes them at its end (registry/records/set_aside.py);
+    # 0: never.
+    IMPORT_BULK_LOAD_ROWS: int = 100000
     # An import waits between batches while an external search engine is more than this many seconds
     # behind the database (registry/publicsearch/pace.py); 0: never waits.
     IMPORT_MAX_SEARCH_LAG_SECONDS: int = 0
@@ -243,6 +247,8 @@ class Config:
                      "IMPORT_DAILY_BYTES"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"REGISTRY_{name} must be a positive whole number")
+        if self.IMPORT_BULK_LOAD_ROWS < 0:
+            raise ConfigError("REGISTRY_IMPORT_BULK_LOAD_ROWS must be 0 (never) or a positive whole number")
         if not 1 <= self.IMPORT_MAX_REJECTED_PERCENT <= 100:
             raise ConfigError("REGISTRY_IMPORT_MAX_REJECTED_PERCENT must be between 1 and 100")
 

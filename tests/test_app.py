@@ -16,6 +16,7 @@ from registry.config import Config, ConfigError
     ("REGISTRY_DATABASE_URL", "sqlite://", "in-memory SQLite database"),
     ("REGISTRY_TODAY", "2027-02-29", "REGISTRY_TODAY must be empty or a day as YYYY-MM-DD"),
     ("REGISTRY_IMPORT_MAX_SEARCH_LAG_SECONDS", "-1", "between 0 (never wait) and 3600"),
+    ("REGISTRY_IMPORT_BULK_LOAD_ROWS", "-1", "REGISTRY_IMPORT_BULK_LOAD_ROWS must be 0 (never)"),
 ])
 def test_invalid_settings_stop_start_up_with_one_line(variable, value, words, tmp_path):
     with pytest.raises(ConfigError) as info:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .. import metrics
@@ -24,7 +24,9 @@ from ..errors import Conflict, FieldError, NotFound
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
 from ..publicsearch.engines import import_pace, index_in_bulk
+from ..records import set_aside
 from ..records.bulk import writer_for
+from ..records.models import Record
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
 from ..records.writer import AUDITED
@@ -169,9 +171,23 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
         job = _reread(uow, job_id)
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
+    _restore_indexes(uow, tally.seconds)
     uow.commit(tally.seconds)
     metrics.count_import_rows({name: getattr(job, name) - before[name] for name in COUNTERS})  # this run's
     return job
+
+
+def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> None:
+    """Make the records' indexes that a bulk load set aside again, whatever the job's end: this one's,
+    or an earlier job's killed before its end."""
+    if _sqlite(uow):
+        with seconds.timing("indexes"):
+            if made := set_aside.restore(uow.session.connection()):
+                log.info("records' indexes made again after a bulk load: %s", ", ".join(made))
+
+
+def _sqlite(uow: UnitOfWork) -> bool:
+    return uow.session.get_bind().dialect.name == "sqlite"
 
 
 def _reread(uow: UnitOfWork, job_id: int) -> ImportJob:
@@ -264,7 +280,7 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
     The audit trail gets one entry a batch for its inserted records and one for its updated ones."""
     today = clock_today()
     config = settings()
-    if uow.session.get_bind().dialect.name == "sqlite":
+    if _sqlite(uow):
         # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB),
         # and the log is copied back into the database every 64 MB, not every 4 MB: at a million rows
         # those copies were a sixth of the job (commit 24 s -> 15-18 s).
@@ -273,6 +289,7 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
     writer = writer_for(uow, department, rules(), today, uploader, stages=tally.seconds)
     options = {**options, "archive_limits": ArchiveLimits.of(config)}
     stop = RejectionLimit.of(config)
+    bulk_load = _bulk_load(uow, path, tally, config) if job_id is not None else None
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
                            config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
     while True:
@@ -301,7 +318,32 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
         tally.warn(writer.name_warnings)
         writer.name_warnings.clear()
         tally.rows_committed, tally.bytes_read = batch.last_row, batch.bytes_read
+        if bulk_load and bulk_load(batch):
+            bulk_load = None
         yield tally
+
+
+def _bulk_load(uow: UnitOfWork, path: Path, tally: Tally, config):
+    """On SQLite, what to call after each of the job's batches until it returns True: it sets the
+    records' secondary indexes aside once the rows the job is expected to bring (judged by the
+    bytes its batches took) are many against those stored (registry/records/set_aside.py); the job
+    makes them again at its end. None when no import would set them aside."""
+    if not (_sqlite(uow) and config.IMPORT_BULK_LOAD_ROWS):
+        return None
+    stored = uow.session.scalar(select(func.count()).select_from(Record))
+    size, resumed_after = path.stat().st_size, tally.rows_committed
+
+    def set_aside_if_large(batch) -> bool:
+        # The readers are a chunk ahead of their rows: a small file is read whole by its first batch.
+        expected = max(batch.last_row, batch.last_row * size // max(batch.bytes_read, 1)) - resumed_after
+        if not set_aside.pays(expected, stored, config.IMPORT_BULK_LOAD_ROWS):
+            return False
+        with tally.seconds.timing("indexes"):
+            set_aside.set_aside(uow.session.connection())
+        log.info("bulk load: about %d rows into %d records, the records' indexes set aside", expected, stored)
+        return True
+
+    return set_aside_if_large
 
 
 def _rejection(job_id, row_number: int, error: FieldError) -> dict:

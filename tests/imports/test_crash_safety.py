@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from registry.demo.generator import generate_entities, generate_records
 from registry.extensions import db
 from registry.imports.models import ImportJob, ImportRejection
+from registry.records import set_aside
 from registry.records.models import Record
 from tests.factories import TODAY
 from tests.imports.files import write_csv
@@ -39,10 +40,10 @@ def department_file(path: Path, department: dict, bad_rows: int) -> int:
     return ROWS - bad_rows
 
 
-def start_import(app, path, department) -> subprocess.Popen:
+def start_import(app, path, department, bulk_load_rows: int = 0) -> subprocess.Popen:
     config = app.config["REGISTRY"]
     env = {**os.environ, "REGISTRY_DATABASE_URL": config.DATABASE_URL, "REGISTRY_INSTANCE_DIR": config.INSTANCE_DIR,
-           "REGISTRY_IMPORT_BATCH_ROWS": str(BATCH)}
+           "REGISTRY_IMPORT_BATCH_ROWS": str(BATCH), "REGISTRY_IMPORT_BULK_LOAD_ROWS": str(bulk_load_rows)}
     return subprocess.Popen([sys.executable, "-m", "registry.cli", "import", str(path), "--department",
                              department["uscc"]], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -53,11 +54,17 @@ def committed_rows(app) -> int:
         return job.rows_committed if job else 0
 
 
+def missing_indexes(app) -> list[str]:
+    with app.app_context():
+        return set_aside.missing(db.session.connection())
+
+
 @pytest.mark.committed  # the imports run in processes of their own
-def test_a_killed_import_reruns_to_exactly_one_copy_of_each_record(app, tmp_path, department):
+@pytest.mark.parametrize("bulk_load_rows", [0, BATCH], ids=["indexed", "bulk_load"])
+def test_a_killed_import_reruns_to_exactly_one_copy_of_each_record(app, tmp_path, department, bulk_load_rows):
     path = tmp_path / "big.csv"
     valid = department_file(path, department, bad_rows=12)
-    process = start_import(app, path, department)
+    process = start_import(app, path, department, bulk_load_rows)
     deadline = time.monotonic() + 120
     while committed_rows(app) < 4 * BATCH and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -66,8 +73,10 @@ def test_a_killed_import_reruns_to_exactly_one_copy_of_each_record(app, tmp_path
     process.wait()
     killed_at = committed_rows(app)
     assert 0 < killed_at < ROWS + 1
+    sqlite = app.config["REGISTRY"].is_sqlite
+    assert bool(missing_indexes(app)) is bool(bulk_load_rows and sqlite)  # a bulk load on SQLite only
 
-    rerun = start_import(app, path, department)
+    rerun = start_import(app, path, department)  # made again at its end, whatever its own choice
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     summary = json.loads(out.strip().splitlines()[-1])
@@ -78,6 +87,7 @@ def test_a_killed_import_reruns_to_exactly_one_copy_of_each_record(app, tmp_path
         records = db.session.scalar(select(func.count()).where(Record.department_id == department["id"]))
         assert records == valid
         assert db.session.scalar(select(func.count()).select_from(ImportRejection)) == 12
+    assert missing_indexes(app) == []
 
     again = start_import(app, path, department)
     out, _ = again.communicate(timeout=300)

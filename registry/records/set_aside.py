@@ -1,0 +1,49 @@
+"""The records' secondary indexes, set aside while a large import loads a SQLite database, and made
+again at its end.
+
+Each of them takes a page write at a random place for every record an import inserts, and every batch's
+commit writes those pages to the write-ahead log again: at a million records, inserting took 34 s and
+committing 32 s with them, 21 s and 8 s without; made again at the end, each is one sort of about
+1.5 s. Meanwhile the pages that read records by entity, department or end of publicity scan the table
+instead, which is why only an import several times larger than what is stored sets them aside. The
+natural key's unique index stays: the upsert looks rows up by it.
+"""
+
+from sqlalchemy import Connection, Index, inspect
+
+from .models import Record
+
+# Set aside only for an import expected to bring this many times the records stored.
+TIMES_STORED = 4
+
+
+def pays(expected_rows: int, stored_records: int, threshold: int) -> bool:
+    """Whether an import expected to bring `expected_rows` into a table of `stored_records` loads
+    faster without the indexes (`threshold`: REGISTRY_IMPORT_BULK_LOAD_ROWS, 0 never)."""
+    return 0 < threshold <= expected_rows and expected_rows >= TIMES_STORED * stored_records
+
+
+def _secondary() -> list[Index]:
+    return sorted((index for index in Record.__table__.indexes if not index.unique), key=lambda index: index.name)
+
+
+def missing(connection: Connection) -> list[str]:
+    """The names of the records' secondary indexes the database does not hold."""
+    held = {index["name"] for index in inspect(connection).get_indexes(Record.__tablename__)}
+    return [index.name for index in _secondary() if index.name not in held]
+
+
+def set_aside(connection: Connection) -> None:
+    """Drop the records' secondary indexes, in the connection's transaction."""
+    for index in _secondary():
+        index.drop(connection, checkfirst=True)
+
+
+def restore(connection: Connection) -> list[str]:
+    """Make again those of the records' secondary indexes that are missing, in the connection's
+    transaction; their names."""
+    made = missing(connection)
+    for index in _secondary():
+        if index.name in made:
+            index.create(connection)
+    return made

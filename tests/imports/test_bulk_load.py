@@ -1,0 +1,92 @@
+"""A large import into a small registry loads SQLite without the records' secondary indexes, and makes
+them again at its end, whatever its end."""
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.departments.models import Department
+from registry.extensions import db
+from registry.imports import services
+from registry.records import set_aside
+from registry.records.models import Record
+from tests import factories
+from tests.imports.files import write_csv
+
+pytestmark = pytest.mark.committed  # jobs commit batch by batch
+BATCH, BULK_LOAD_ROWS = 100, 200
+SECONDARY = ["ix_records_department_id_decision_date_id", "ix_records_entity_id_decision_date",
+             "ix_records_publicity_end"]
+
+
+@pytest.mark.parametrize(("expected", "stored", "threshold", "pays"), [
+    (400, 0, 400, True), (399, 0, 400, False),  # the threshold
+    (4000, 1000, 400, True), (3999, 1000, 400, False),  # four times what is stored
+    (10**6, 0, 0, False),  # turned off
+])
+def test_an_import_sets_the_indexes_aside_from_a_size_and_four_times_what_is_stored(expected, stored, threshold,
+                                                                                     pays):
+    assert set_aside.pays(expected, stored, threshold) is pays
+
+
+@pytest.fixture
+def bulk_loads(app, monkeypatch):
+    config = app.config["REGISTRY"]
+    monkeypatch.setattr(config, "IMPORT_BATCH_ROWS", BATCH)
+    monkeypatch.setattr(config, "IMPORT_BULK_LOAD_ROWS", BULK_LOAD_ROWS)
+
+
+def run_job(department: dict, path) -> tuple:
+    """The job, and after each of its batches the records' indexes missing (as its own transaction sees)."""
+    missing = []
+    sender = db.session.scalar(select(Department).where(Department.uscc == department["uscc"]))
+    job = services.start_job(sender, path, path.name, {})
+    job = services.run_job(job.id, progress=lambda _: missing.append(set_aside.missing(db.session.connection())))
+    return job, missing
+
+
+def penalties(tmp_path, department, count: int, name: str = "penalties.csv", **overrides):
+    rows = [factories.penalty(department, **overrides) for _ in range(count)]
+    write_csv(tmp_path / name, rows)
+    return tmp_path / name, rows
+
+
+def test_a_large_import_loads_without_the_records_indexes_and_makes_them_again(app, client, tmp_path, department,
+                                                                              bulk_loads):
+    path, rows = penalties(tmp_path, department, 5 * BATCH)
+    with app.app_context():
+        job, missing = run_job(department, path)
+        assert (job.state, job.inserted) == ("done", 5 * BATCH)
+        assert set_aside.missing(db.session.connection()) == []
+        sqlite = db.engine.dialect.name == "sqlite"
+    # Set aside from the batch that shows the file large enough (a small file's first batch reads it
+    # whole: its size is known from the rows read), until the end; PostgreSQL's writer keeps them.
+    assert missing == sorted(missing, key=len) and missing[-1] == (SECONDARY if sqlite else [])
+    assert set(map(tuple, missing)) <= {(), tuple(SECONDARY)}
+    page = client.get(f"/api/v1/enterprises/{rows[-1]['uscc']}/records").json
+    assert [record["decision_no"] for record in page["items"]] == [rows[-1]["decision_no"]]
+
+
+def test_an_import_small_against_the_records_stored_keeps_the_indexes(app, tmp_path, department, bulk_loads):
+    first, _ = penalties(tmp_path, department, BULK_LOAD_ROWS, "first.csv")
+    second, _ = penalties(tmp_path, department, 3 * BULK_LOAD_ROWS, "second.csv")  # 4x the stored would be 800
+    with app.app_context():
+        run_job(department, first)
+        job, missing = run_job(department, second)
+        assert job.inserted == 3 * BULK_LOAD_ROWS
+        assert db.session.scalar(select(func.count(Record.id))) == 4 * BULK_LOAD_ROWS
+    assert missing == [[]] * (3 * BULK_LOAD_ROWS // BATCH)
+
+
+def test_an_import_stopped_by_its_rejections_makes_the_indexes_again(app, tmp_path, department, bulk_loads,
+                                                                    monkeypatch):
+    monkeypatch.setattr(app.config["REGISTRY"], "IMPORT_MAX_REJECTED_ROWS", 10)
+    rows = [factories.penalty(department) for _ in range(5 * BATCH)]
+    for position in range(3 * BATCH, 3 * BATCH + 20):  # the fourth batch: past the limit
+        rows[position]["uscc"] = rows[position]["uscc"][:17] + "?"
+    write_csv(tmp_path / "rejected.csv", rows)
+    with app.app_context():
+        job, missing = run_job(department, tmp_path / "rejected.csv")
+        assert (job.state, job.inserted) == ("stopped", 3 * BATCH)
+        assert set_aside.missing(db.session.connection()) == []
+        sqlite = db.engine.dialect.name == "sqlite"
+    assert missing[1:] == [SECONDARY if sqlite else []] * 2  # from the second batch: 200 rows
