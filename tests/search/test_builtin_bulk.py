@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, inspect, select, text
+from sqlalchemy import String, cast, delete, func, inspect, select, text
 
 from registry.demo.generator import generate_entities, generate_records
 from registry.enterprises.models import Entity
@@ -95,6 +95,27 @@ def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path,
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Record.party_name == "通辽市旧名商贸有限公司")) == 1
     assert synced == [0]  # indexed in bulk, on both databases: nothing left for the sync after the commit
+    assert_index_is_the_drains(app)
+
+
+def test_a_record_no_longer_public_leaves_the_index_with_its_text(app, cli, tmp_path, department):
+    rows = department_rows(department, 30)
+    write_csv(tmp_path / "penalties.csv", rows)
+    assert cli("import", tmp_path / "penalties.csv", "--department", department["uscc"]).exit_code == 0
+    with app.app_context():
+        indexed_ids = select(func.substr(docs.c.id, len("record-") + 1)).where(docs.c.kind == "record")
+        number = db.session.scalar(select(Record.decision_no).where(cast(Record.id, String).in_(indexed_ids)))
+    position = next(position for position, row in enumerate(rows) if row["decision_no"] == number)
+    ended = (factories.TODAY - timedelta(days=3650)).isoformat()  # decided ten years ago: its publicity is over
+    rows[position] = {**rows[position], "decision_date": ended, "facts": "十年前的违法事实"}
+    write_csv(tmp_path / "corrected.csv", rows)
+    assert cli("import", tmp_path / "corrected.csv", "--department", department["uscc"]).exit_code == 0
+    with app.app_context():
+        record_id = db.session.scalar(select(Record.id).where(Record.decision_no == number))
+        assert db.session.scalar(select(func.count()).where(docs.c.id == f"record-{record_id}")) == 0
+        orphans = select(func.count()).select_from(texts).where(texts.c.seq.not_in(select(docs.c.seq)))
+        assert db.session.scalar(orphans) == 0
+        assert BuiltinEngine(db).search(SearchQuery(q="十年前的违法事实")).total == 0
     assert_index_is_the_drains(app)
 
 
