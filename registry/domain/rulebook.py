@@ -312,12 +312,6 @@ class RuleBook:
             return None
         return _search(self._non_repairable_pattern, self.non_repairable_fields, violation_type, facts)
 
-    def assess(self, **kwargs):
-        """Same as publicity.assess(self, ...)."""
-        from .publicity import assess  # deferred: publicity imports this module
-
-        return assess(self, **kwargs)
-
 
 def _keyword_pattern(words) -> "re.Pattern | None":
     """One alternation for all keywords (longest first), or None when there are none."""

@@ -448,7 +448,7 @@ def test_assessment_equals_a_normally_built_publicity(book):
     assert dataclasses.asdict(p)["publicity_end"] == D(2027, 2, 28)
 
 
-def test_rulebook_method_and_string_dates(book):
-    p = book.assess(decision_date="2025-06-21", penalty_types="罚款", domain="tax", violation_type="x")
+def test_string_dates(book):
+    p = assess(book, decision_date="2025-06-21", penalty_types="罚款", domain="tax", violation_type="x")
     assert (p.rule_set, p.publicity_end) == ("order-58", D(2028, 6, 21))
     assert book.rule_set_for("2023-04-30").id == "legacy"
