@@ -109,14 +109,15 @@ def _prepared(connection) -> None:
 
 def index(connection, which, public, emptied: bool = False) -> None:
     """Index the records and entities `which(kind, id column)` picks (the records that `public`
-    excludes are deleted from the index instead, unless it was `emptied`), in the connection's
-    transaction. The FTS5 triggers index the rows as they land, with large buffers."""
+    excludes are deleted from the index instead, unless it was `emptied`: a rebuild, which picks every
+    row), in the connection's transaction. The FTS5 triggers index the rows as they land, with large
+    buffers."""
     _prepared(connection)  # before the FTS5 settings are written: see _prepared
     with _large_fts_buffers(connection):
         if not emptied:
             delete_records(connection, which, public)
         upsert(connection, _record_rows(which, public), _record_texts(which, public))
-        _gather_entities(connection, which, public, every_entity=which is _every_row)
+        _gather_entities(connection, which, public, every_entity=emptied)
         upsert(connection, _entity_rows(), _entity_texts())
     connection.execute(delete(GATHERED))
 

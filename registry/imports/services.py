@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .. import metrics
@@ -26,7 +26,6 @@ from ..pagination import decode_id_cursor, encode_cursor
 from ..publicsearch.engines import import_pace, index_in_bulk
 from ..records import set_aside
 from ..records.bulk import writer_for
-from ..records.models import Record
 from ..records.prepare import DepartmentRef
 from ..records.publicity import rules
 from ..records.writer import AUDITED
@@ -330,9 +329,7 @@ def _bulk_load(uow: UnitOfWork, path: Path, tally: Tally, config):
     makes them again at its end. None when no import would set them aside."""
     if not (_sqlite(uow) and config.IMPORT_BULK_LOAD_ROWS):
         return None
-    # The largest id for the count: read off the end of the table where count(*) reads a whole index
-    # (every small upload pays for this), and never fewer than the records stored.
-    stored = uow.session.scalar(select(func.coalesce(func.max(Record.id), 0)))
+    stored = set_aside.records_stored(uow.session.connection())
     size, resumed_after = path.stat().st_size, tally.rows_committed
 
     def set_aside_if_large(batch) -> bool:

@@ -9,7 +9,7 @@ instead, which is why only an import several times larger than what is stored se
 natural key's unique index stays: the upsert looks rows up by it.
 """
 
-from sqlalchemy import Connection, Index, inspect
+from sqlalchemy import Connection, Index, func, inspect, select
 
 from .models import Record
 
@@ -21,6 +21,12 @@ def pays(expected_rows: int, stored_records: int, threshold: int) -> bool:
     """Whether an import expected to bring `expected_rows` into a table of `stored_records` loads
     faster without the indexes (`threshold`: REGISTRY_IMPORT_BULK_LOAD_ROWS, 0 never)."""
     return 0 < threshold <= expected_rows and expected_rows >= TIMES_STORED * stored_records
+
+
+def records_stored(connection: Connection) -> int:
+    """At least the number of records stored: the largest id, read off the end of the table, where
+    count(*) would read a whole index (every import, however small, asks)."""
+    return connection.scalar(select(func.coalesce(func.max(Record.id), 0)))
 
 
 def _secondary() -> list[Index]:
