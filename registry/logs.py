@@ -95,4 +95,5 @@ def configure(level: str, style: str) -> None:
         root.addHandler(handler)
     handler.setFormatter(JsonLines() if style == "json" else logging.Formatter(TEXT_FORMAT))
     handler.setLevel(level.upper())  # a library that turns its own logger to DEBUG is not written below it
-    logging.getLogger("registry").setLevel(level.upper())
+    for ours in ("registry", "search"):  # the project's two packages; libraries keep their own level
+        logging.getLogger(ours).setLevel(level.upper())

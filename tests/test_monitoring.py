@@ -221,6 +221,19 @@ def test_a_working_slice_logs_no_id_number_and_no_key(tmp_path, capsys):
     assert queued["request_id"] == "upload-1" and queued["message"].startswith("task import_job done in ")
 
 
+def test_the_projects_packages_log_at_the_configured_level_and_libraries_at_theirs(capsys):
+    configure("INFO", "text")
+    try:
+        logging.getLogger("search.sql").info("%d search documents in the database", 3)
+        logging.getLogger("registry.imports.services").info("bulk load: indexes set aside")
+        logging.getLogger("elastic_transport.transport").info("HEAD http://127.0.0.1:9200/ [status:200]")
+    finally:
+        configure("WARNING", "text")
+    written = capsys.readouterr().err
+    assert "3 search documents in the database" in written and "bulk load" in written
+    assert "HEAD http" not in written  # a library's chatter stays below its own level
+
+
 def test_gunicorn_workers_add_up_in_one_scrape(tmp_path):
     """Two workers write their values to files (multiprocess mode); a scrape answered by either adds
     up both, so every request between two scrapes is counted once."""

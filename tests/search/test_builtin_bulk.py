@@ -85,17 +85,27 @@ def assert_index_is_the_drains(app) -> None:
     assert sum(result.total > 0 for result in bulk_answers) >= 2
 
 
-def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path, department, monkeypatch):
+@pytest.mark.parametrize("bulk_load_rows", [0, 100], ids=["indexed", "bulk_load"])
+def test_an_imported_file_is_indexed_as_the_drain_indexes_it(app, cli, tmp_path, department, push, monkeypatch,
+                                                             bulk_load_rows):
     path = tmp_path / "penalties.csv"
     write_csv(path, department_rows(department, 600))
     monkeypatch.setenv("REGISTRY_IMPORT_BATCH_ROWS", "150")
+    monkeypatch.setenv("REGISTRY_IMPORT_BULK_LOAD_ROWS", str(bulk_load_rows))
     synced = []
     monkeypatch.setattr(engines, "drain", lambda *args, **kwargs: synced.append(drain(*args, **kwargs)))
+    schema = search_schema(app)
     assert cli("import", path, "--department", department["uscc"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Record.party_name == "通辽市旧名商贸有限公司")) == 1
     assert synced == [0]  # indexed in bulk, on both databases: nothing left for the sync after the commit
+    assert search_schema(app) == schema
     assert_index_is_the_drains(app)
+    pushed = factories.penalty(department, party_name="通辽市后来推送商贸有限公司", facts="推送之后的违法事实")
+    assert push([pushed]).status_code == 200  # a single write after it: indexed by the triggers
+    with app.app_context():
+        engine = BuiltinEngine(db)
+        assert [engine.search(SearchQuery(q=q)).total for q in ("后来推送商贸", "推送之后的违法事实")] == [2, 1]
 
 
 def test_a_record_no_longer_public_leaves_the_index_with_its_text(app, cli, tmp_path, department):
@@ -187,17 +197,18 @@ def test_a_reindex_leaves_the_search_tables_indexes_and_triggers_as_they_were(ap
     assert search_schema(app) == before
     assert len(before["search_documents"]) >= 4  # name, USCC, decision number, lists (and the id on SQLite)
 
-def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department):
+@pytest.mark.parametrize("bulk_load_rows", [0, BATCH], ids=["indexed", "bulk_load"])
+def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department, bulk_load_rows):
     path = tmp_path / "big.csv"
     department_file(path, department, bad_rows=5)
-    process = start_import(app, path, department)
+    process = start_import(app, path, department, bulk_load_rows)
     deadline = time.monotonic() + 120
     while committed_rows(app) < 4 * BATCH and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the import finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    rerun = start_import(app, path, department)
+    rerun = start_import(app, path, department, bulk_load_rows)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert_index_is_the_drains(app)
