@@ -8,35 +8,27 @@ so the writing process only streams bytes and runs set-based statements. An impo
 batches as they are until one names a record already stored (`_insert_or_upsert`).
 """
 
-import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError
 
 from ..changes import ENTITY_ADDED, staged_events_sql, staging_sql
 from ..db import copy_from_stdin
-from ..domain.values import iso_date
 from ..outbox import rows_from_sql
 from ..uow import next_version
+from .encoders import ENTITY_COLUMNS, CopyEncoder, EncodedBatch, encode_batch, natural_key
 from .models import Record
 from .prepare import PREPARED_COLUMNS
 from .writer import (
     BOOKKEEPING,
-    ENTITY_COLUMNS,
     INSERTED,
     NATURAL_KEY,
     NEVER_UPDATED,
     STICKY_STATUSES,
     UNCHANGED,
     UPDATED,
-    BatchEncoder,
     BatchResult,
     RecordWriter,
-    json_text,
-    natural_key,
 )
 
 STAGING = "record_staging"
@@ -50,64 +42,6 @@ _CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
 _CHANGED_COUNTS = "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM changed"
 # A row's entity, looked up through the USCC index (a join was planned as a scan of all entities).
 _ENTITY_OF_ROW = "(SELECT e.id FROM entities e WHERE e.uscc = s.uscc)"
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-@dataclass
-class EncodedBatch:
-    """Prepared rows as COPY text (PostgreSQL's text format) for the two staging tables."""
-
-    rows: int  # rows given, later duplicates of a natural key included
-    columns: tuple  # of the record staging text, row_index (the row's position in the batch) last
-    records: bytes
-    entities: bytes  # the newest row's view of each entity the batch names, ENTITY_COLUMNS
-
-
-class CopyEncoder(BatchEncoder):
-    """CopyRecordWriter's encoder: a row becomes its line of COPY text, its position in the batch last."""
-
-    def encode_row(self, values: list, index: int) -> str:
-        return _copy_line([*values, index])
-
-    def finish(self) -> EncodedBatch:
-        entities = "".join(map(_copy_line, self.entities()))
-        records = "".join([line for line, _ in self.kept.values()])
-        return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
-
-
-def encode_batch(records: list[list]) -> EncodedBatch:
-    """COPY text of a batch of prepared records."""
-    encoder = CopyEncoder()
-    for record in records:
-        encoder.add(record)
-    return encoder.finish()
-
-
-def _copy_line(values: list) -> str:
-    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
-                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
-    # The common case: no value needed escaping (the only tabs separate values, the only
-    # backslashes start the NULLs), so the line made in one pass stands.
-    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
-            and "\n" not in line and "\r" not in line:
-        return line + "\n"
-    return "\t".join(map(_copy_value, values)) + "\n"
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value.__class__ is not str:
-        # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
-        value = json_text(tuple(value)) if isinstance(value, list) else str(value)
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
-
-
-# The text of the typed values a prepared row holds, unescaped: a value that needs escaping
-# (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
-_PLAIN_TEXT = {date: iso_date, int: int.__str__, Decimal: Decimal.__str__,
-               list: lambda value: json_text(tuple(value))}
 
 
 class CopyRecordWriter(RecordWriter):

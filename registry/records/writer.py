@@ -10,10 +10,8 @@ entity_name_history; another department's name stays on its record, and one that
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-from operator import itemgetter
 
 from sqlalchemy import insert, select
 
@@ -21,13 +19,11 @@ from .. import changes
 from ..access.services import Viewer
 from ..db import among, sqlite_timestamp, utcnow
 from ..departments.models import Department
-from ..domain import uscc as uscc_rules
-from ..domain.names import normalise_name
-from ..domain.values import iso_date
 from ..enterprises.models import EntityNameChange
 from ..enterprises.services import NameMismatch, names_entities, names_off_register
 from ..stages import StageTimes
 from ..uow import UnitOfWork, next_version
+from .encoders import ENTITY_COLUMNS, ParameterBatch, RowParameters, natural_key
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
 from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
 from .publicity import PublicityRules
@@ -41,6 +37,7 @@ NATURAL_KEY = ("department_id", "decision_no", "party_key")
 NEVER_UPDATED = frozenset({*NATURAL_KEY, "created_at", "version", "status"})
 # Statuses an update must not undo, as an SQL list: a withdrawal or a repair stands until acted on explicitly.
 STICKY_STATUSES = f"'{WITHDRAWN}', '{REPAIRED}'"
+_CONTENT_HASH = position("content_hash")
 
 
 @dataclass
@@ -68,77 +65,6 @@ def snapshot(record) -> dict:
     """The stored state of a record (ORM object or row mapping) as JSON for its history."""
     get = record.get if isinstance(record, dict) else lambda c: getattr(record, c)
     return {c: _jsonable(get(c)) for c in _SNAPSHOT_COLUMNS}
-
-
-# The columns of an entity the writers take from a batch, in the order its values travel.
-ENTITY_COLUMNS = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
-                  "legal_rep_id_type", "legal_rep_id_no")
-# What a prepared record says of its entity: (uscc, party name, decision date, party category,
-# legal representative, their ID type and number).
-_ENTITY_OF = itemgetter(*map(position, ("uscc", "party_name", "decision_date", "party_category", "legal_rep",
-                                         "legal_rep_id_type", "legal_rep_id_no")))
-_USCC, _DECISION_NO, _PARTY_KEY, _CONTENT_HASH = map(position, ("uscc", "decision_no", "party_key", "content_hash"))
-
-
-def natural_key(record: list) -> tuple:
-    """A prepared record's natural key within its department."""
-    return record[_DECISION_NO], record[_PARTY_KEY]
-
-
-class BatchEncoder:
-    """Turns a batch's prepared records into a writer's form one at a time (`encode_row`), so that
-    an import worker holds an encoded row rather than the record: the last occurrence of a natural
-    key wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
-
-    columns = PREPARED_COLUMNS
-
-    def __init__(self):
-        self.rows = 0  # records given, later duplicates of a natural key included
-        self.kept = {}  # natural key -> (encoded row, what the record says of its entity, if it names one)
-
-    def add(self, record: list) -> None:
-        key = natural_key(record)
-        self.kept.pop(key, None)
-        self.kept[key] = (self.encode_row(record, self.rows), _ENTITY_OF(record) if record[_USCC] else None)
-        self.rows += 1
-
-    def encode_row(self, values: list, index: int):
-        raise NotImplementedError
-
-    def entities(self) -> list[list]:
-        """The ENTITY_COLUMNS of each entity the batch names, from its newest record."""
-        newest = {}
-        for named in (entity for _, entity in self.kept.values() if entity):
-            code = named[0]
-            if code not in newest or named[2] >= newest[code][2]:
-                newest[code] = named
-        return [
-            [code, name, normalise_name(name), as_of, category, uscc_rules.division(code), *representative]
-            for code, name, as_of, category, *representative in newest.values()
-        ]
-
-
-@dataclass
-class ParameterBatch:
-    """A batch as SQLite statement parameters: one tuple per record (the last of each natural key)
-    and per entity, values encoded as SQLite stores them."""
-
-    rows: int  # rows given, later duplicates of a natural key included
-    records: list  # of PREPARED_COLUMNS
-    entities: list  # ENTITY_COLUMNS of each entity the batch names
-
-
-class RowParameters(BatchEncoder):
-    """RecordWriter's encoder: a row becomes the tuple its insert takes, so the writer only runs
-    statements (no row dicts to unpickle and turn into parameters)."""
-
-    def encode_row(self, values: list, index: int) -> tuple:
-        return tuple([value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value)
-                      for value in values])
-
-    def finish(self) -> ParameterBatch:
-        entities = [self.encode_row(entity, 0) for entity in self.entities()]
-        return ParameterBatch(self.rows, [encoded for encoded, _ in self.kept.values()], entities)
 
 
 class RecordWriter:
@@ -344,17 +270,6 @@ def _entity_upsert(stamp: str) -> str:
         "WHERE entities.name <> excluded.name "
         "AND (entities.name_as_of IS NULL OR excluded.name_as_of >= entities.name_as_of)"
     )
-
-
-@lru_cache(maxsize=4096)
-def json_text(items: tuple) -> str:
-    """A list as JSON text, cached: penalty types come in a few combinations, over and over."""
-    return json.dumps(list(items), ensure_ascii=False)
-
-
-# How a prepared row's values are stored in SQLite, by their class (as SQLAlchemy stores them).
-_STORED_AS_IS = frozenset({str, int, type(None)})
-_SQLITE_VALUE = {date: iso_date, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
 
 
 def _chunks(items: list, size: int):

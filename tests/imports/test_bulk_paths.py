@@ -2,13 +2,15 @@
 workers sharing a file, and the time by stage in the summary."""
 
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.records.pg_writer import CopyEncoder
+from registry.records.encoders import CopyEncoder
 from tests import factories
 from tests.imports.files import write_csv
 
@@ -92,3 +94,14 @@ def _as_stored(value):
 def test_decimal_and_date_text_is_what_the_database_parses():
     values = ["1", "k", None, Decimal("0.50"), date(2024, 2, 29)]
     assert CopyEncoder().encode_row(values, 0) == "1\tk\t\\N\t0.50\t2024-02-29\t0\n"
+
+
+def test_a_worker_loads_what_preparing_rows_needs_and_not_the_application():
+    """A worker imports its pipeline and its writer's encoder; the application's extensions (migrations,
+    the API's specification, templates) would cost each worker about 18 MB."""
+    probe = ("import sys, registry.imports.pipeline, registry.records.encoders\n"
+             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    probed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(probed.stdout.split())
+    assert {"registry", "zhconv"} <= loaded
+    assert not loaded & {"flask_migrate", "alembic", "flask_smorest", "mako", "pygments", "yaml"}
