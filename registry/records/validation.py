@@ -97,9 +97,12 @@ def validate_record(raw: Mapping, kind: str | None = None, today: date | None = 
         value = get(key)
         if value.__class__ is str:
             value = value.strip()
-            # The common case inline: text within its limit.
+            # The common cases inline: text within its limit, an optional field left empty.
             if 0 < len(value) <= text_limit and "\x00" not in value:
                 clean[key] = value
+                continue
+            if not value and not check[3]:
+                clean[key] = None
                 continue
         clean[key], error = check_value(check, value)
         if error:
