@@ -175,15 +175,16 @@ def present_objection(objection: Objection, attachments: list, day: date) -> dic
             "clock": answer_clock(objection, day),
             "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
                             for a in attachments]}
-def filed_on(objection: Objection) -> date:
-    """The day in China the objection was filed (its clock counts from it)."""
-    return as_utc(objection.created_at).astimezone(BEIJING).date()
+def filed_on(objection: Objection, today: date) -> date:
+    """The day in China the objection was filed (its clock counts from it): never after `today`, the day
+    the registry counts by, which REGISTRY_TODAY can hold behind the system clock's day in China."""
+    return min(as_utc(objection.created_at).astimezone(BEIJING).date(), today)
 
 
 def answer_clock(objection: Objection, today: date) -> dict:
     """The source department's clock: due OBJECTION_WORKDAYS working days after the filing day, running
     while the objection is open; counted when shown, so a calendar loaded later counts at once."""
-    due = calendar().add_workdays(filed_on(objection), settings().OBJECTION_WORKDAYS)
+    due = calendar().add_workdays(filed_on(objection, today), settings().OBJECTION_WORKDAYS)
     return clock(due.due, due.provisional, objection.state == OPEN, today)
 
 
