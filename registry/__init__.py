@@ -83,6 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if config.is_sqlite:
         with app.app_context():
             event.listen(db.engine, "connect", partial(_sqlite_pragmas, busy_ms=config.SQLITE_BUSY_SECONDS * 1000))
+            event.listen(db.engine, "checkout", _sqlite_schema_read)
     migrate.init_app(app, db, directory=_migrations_dir())
     app.extensions[EXTENSION] = runtime = Runtime(settings=config)
     if fixed := config.today_fixed():  # a drill's or test's day, the same in all its processes
@@ -134,6 +135,14 @@ def _sqlite_pragmas(dbapi_connection, _record, busy_ms: int):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
+
+
+def _sqlite_schema_read(dbapi_connection, _record, _proxy):
+    """Read the schema's table on taking a connection from the pool, so that it knows of another
+    process's DDL (an import's bulk load, a reindex, a migration) before its first statement. SQLite
+    3.40 otherwise answers a connection's first DELETE on a table whose triggers write an FTS5 index
+    with "no such table" (a SELECT would have noticed the change, pool_pre_ping's `SELECT 1` does not)."""
+    dbapi_connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").close()
 
 
 def _migrations_dir() -> str:

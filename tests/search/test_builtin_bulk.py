@@ -197,17 +197,18 @@ def test_a_reindex_leaves_the_search_tables_indexes_and_triggers_as_they_were(ap
     assert search_schema(app) == before
     assert len(before["search_documents"]) >= 4  # name, USCC, decision number, lists (and the id on SQLite)
 
-def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department):
+@pytest.mark.parametrize("bulk_load_rows", [0, BATCH], ids=["indexed", "bulk_load"])
+def test_an_import_killed_and_rerun_leaves_the_index_the_database_makes(app, tmp_path, department, bulk_load_rows):
     path = tmp_path / "big.csv"
     department_file(path, department, bad_rows=5)
-    process = start_import(app, path, department)
+    process = start_import(app, path, department, bulk_load_rows)
     deadline = time.monotonic() + 120
     while committed_rows(app) < 4 * BATCH and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the import finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    rerun = start_import(app, path, department)
+    rerun = start_import(app, path, department, bulk_load_rows)
     _, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     assert_index_is_the_drains(app)
