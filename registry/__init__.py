@@ -56,7 +56,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=config.DATABASE_URL,
         # --- partners (issue 24 leftovers): JSON columns read by orjson, not the standard library's
         # decoder, which cost the change feed's pages more than their SQL ---
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "json_deserializer": orjson.loads},
+        # A connection lent by the pool is checked first: PostgreSQL's by a ping (the server may have
+        # restarted), SQLite's by a read of its schema (_sqlite_schema_read; a file has no server).
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not config.is_sqlite, "json_deserializer": orjson.loads},
         JSON_AS_ASCII=False,
         # A request body is read whole before the view runs: cap it (a batch of 1,000 records is
         # about 2 MB). Department files are uploaded to imports, which lift the cap for themselves.
@@ -141,7 +143,7 @@ def _sqlite_schema_read(dbapi_connection, _record, _proxy):
     """Read the schema's table on taking a connection from the pool, so that it knows of another
     process's DDL (an import's bulk load, a reindex, a migration) before its first statement. SQLite
     3.40 otherwise answers a connection's first DELETE on a table whose triggers write an FTS5 index
-    with "no such table" (a SELECT would have noticed the change, pool_pre_ping's `SELECT 1` does not)."""
+    with "no such table" (a SELECT would have noticed the change; a `SELECT 1` ping does not)."""
     dbapi_connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").close()
 
 

@@ -20,10 +20,6 @@ from ..domain.names import normalise_name
 from ..domain.values import iso_date
 from .prepare import PREPARED_COLUMNS, position
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
 # The columns of an entity the writers take from a batch, in the order its values travel.
 ENTITY_COLUMNS = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
                   "legal_rep_id_type", "legal_rep_id_no")
@@ -145,6 +141,10 @@ def _copy_line(values: list) -> str:
             and "\n" not in line and "\r" not in line:
         return line + "\n"
     return "\t".join(map(_copy_value, values)) + "\n"
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_value(value) -> str:

@@ -8,7 +8,6 @@ so the writing process only streams bytes and runs set-based statements. An impo
 batches as they are until one names a record already stored (`_insert_or_upsert`).
 """
 
-
 from sqlalchemy import UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError
 

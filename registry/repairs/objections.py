@@ -175,6 +175,8 @@ def present_objection(objection: Objection, attachments: list, day: date) -> dic
             "clock": answer_clock(objection, day),
             "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size}
                             for a in attachments]}
+
+
 def filed_on(objection: Objection, today: date) -> date:
     """The day in China the objection was filed (its clock counts from it): never after `today`, the day
     the registry counts by, which REGISTRY_TODAY can hold behind the system clock's day in China."""
