@@ -126,11 +126,12 @@ class RecordWriter:
         stamp = sqlite_timestamp(utcnow())
         with self.stages.timing("entities"):
             [(first_new,)] = connection.execute("SELECT coalesce(max(id), 0) FROM entities")
-            if batch.entities and self.names_entities:
-                self._name_entities(connection, stamp, batch.entities)
-            elif batch.entities:
-                connection.executemany(_entity_insert(stamp), batch.entities)
-                self.check_names([(code, name) for code, name, *_ in batch.entities])
+            new, named_otherwise = _unsettled(connection, batch.entities)
+            if self.names_entities:
+                self._name_entities(connection, stamp, new, named_otherwise)
+            else:
+                connection.executemany(_entity_insert(stamp), new)
+                self.check_names([(code, name) for (code, name, *_), _ in named_otherwise])
             self.uow.event(changes.ENTITY_ADDED, entities=[entity_id for (entity_id,) in connection.execute(
                 "SELECT id FROM entities WHERE id > ?", (first_new,))])
         with self.stages.timing("insert"):
@@ -152,15 +153,14 @@ class RecordWriter:
                                                if outcome == INSERTED])
         return outcomes
 
-    def _name_entities(self, connection, stamp: str, entities: list) -> None:
-        """Create and rename entities, keeping each rename's history (the registration authority's batch)."""
-        codes = json.dumps([entity[0] for entity in entities])
-        named = "SELECT id, uscc, name FROM entities WHERE uscc IN (SELECT value FROM json_each(?))"
-        before = {code: name for _, code, name in connection.execute(named, (codes,))}
-        connection.executemany(_entity_upsert(stamp), entities)
-        after = connection.execute(named, (codes,)).fetchall()
-        renamed = [(entity_id, code, before[code], name) for entity_id, code, name in after
-                   if code in before and before[code] != name]
+    def _name_entities(self, connection, stamp: str, new: list, named_otherwise: list) -> None:
+        """Create and rename entities, keeping each rename's history (the registration authority's batch):
+        of those stored under another name, the ones a newer decision names are renamed."""
+        connection.executemany(_entity_upsert(stamp), [*new, *(entity for entity, _ in named_otherwise)])
+        before = {entity[0]: stored for entity, stored in named_otherwise}
+        after = connection.execute("SELECT id, uscc, name FROM entities WHERE uscc IN (SELECT value FROM json_each(?))",
+                                   (json.dumps(list(before)),)).fetchall() if before else ()
+        renamed = [(entity_id, code, before[code], name) for entity_id, code, name in after if before[code] != name]
         if renamed:
             self.session.execute(insert(EntityNameChange), [
                 {"entity_id": entity_id, "old_name": old, "new_name": new, "department_id": self.department.id,
@@ -245,6 +245,28 @@ def _record_update(stamp: str) -> str:
         f"status = CASE WHEN status IN ({STICKY_STATUSES}) THEN status ELSE {_PARAMETER['status']} END "
         f"WHERE {' AND '.join(f'{c} = {_PARAMETER[c]}' for c in NATURAL_KEY)}"
     )
+
+
+# Of a batch's entities (as JSON [USCC, name] pairs), those not stored yet (no id) and those stored under
+# another name (with it): the rest, most of a large import's after its first batches, need no statement.
+_UNSETTLED = ("SELECT j.key, e.id, e.name FROM json_each(?) AS j LEFT JOIN entities AS e ON e.uscc = j.value ->> 0 "
+              "WHERE e.id IS NULL OR e.name <> j.value ->> 1")
+
+
+def _unsettled(connection, entities: list) -> tuple[list, list]:
+    """A batch's entities (ENTITY_COLUMNS) not stored yet, and those stored under another name with
+    that name: an entity stored under the name the batch gives it is left as it is (neither an
+    upsert nor a name check would change or say anything)."""
+    if not entities:
+        return [], []
+    pairs = json.dumps([entity[:2] for entity in entities], ensure_ascii=False)
+    new, named_otherwise = [], []
+    for index, entity_id, stored in connection.execute(_UNSETTLED, (pairs,)):
+        if entity_id is None:
+            new.append(entities[index])
+        else:
+            named_otherwise.append((entities[index], stored))
+    return new, named_otherwise
 
 
 def _entity_insert(stamp: str) -> str:
