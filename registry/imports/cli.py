@@ -18,6 +18,7 @@ from ..tasks import enqueue
 from . import services
 from .limits import TooManyRejections, purge_uploads
 from .models import FAILED, STOPPED
+from .pipeline import SPAWN
 from .readers import ImportFileError
 
 
@@ -59,7 +60,8 @@ def run_import(path: Path, department_uscc: str, options: dict, dry_run: bool, q
         return 0
     seconds = StageTimes()
     with _ProgressBar(job.size) as bar:
-        job = services.run_job(job.id, progress=bar.update, seconds=seconds)
+        # This process ends with the job: no forkserver to share, and none to outlive its workers.
+        job = services.run_job(job.id, progress=bar.update, seconds=seconds, worker_start=SPAWN)
     summary = {"job": job.id, "state": job.state, "file": str(path), "rows": job.rows_read,
                **{name: getattr(job, name) for name in services.COUNTERS},
                "rows_committed": job.rows_committed, "unknown_columns": job.unknown_columns,

@@ -63,18 +63,26 @@ class Failure:
     unexpected: bool = False
 
 
-def _context():
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+# How the workers start. From a forkserver (the default), which preloads this module once and forks
+# each worker in milliseconds, and which a server shares with its exports and report batches; it stays
+# when the workers are gone, holding what it preloaded (~45 MB). A process that imports once and ends
+# (`registry import`) spawns them instead: each starts in about half a second, and nothing outlives them.
+FORKSERVER, SPAWN = "forkserver", "spawn"
+
+
+def _context(start: str):
+    context = multiprocessing.get_context(start)
+    if start == FORKSERVER:
+        context.set_forkserver_preload([__name__])
     return context
 
 
 def read_batches(path: Path, options: dict, skip_through: int, department: DepartmentRef, today: date,
-                 batch_rows: int, encoder, workers: int = 1) -> Iterator[FileMeta | Batch]:
+                 batch_rows: int, encoder, workers: int = 1, start: str = FORKSERVER) -> Iterator[FileMeta | Batch]:
     """Yield the file's FileMeta, then its batches of `batch_rows` rows each, in file order, their
     prepared rows turned into the writer's form by an `encoder` (a module-level class) per batch;
-    raise ImportFileError if it cannot be read."""
-    context = _context()
+    raise ImportFileError if it cannot be read. `start`: how the worker processes start (above)."""
+    context = _context(start)
     channels = [context.Queue(maxsize=QUEUE_DEPTH) for _ in range(workers)]
     processes = [
         context.Process(target=_produce, daemon=True, args=(str(path), options, skip_through, department, today,

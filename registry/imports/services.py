@@ -36,7 +36,7 @@ from ..uow import UnitOfWork, transactional
 from .limits import RejectionLimit, TooManyRejections, check_daily_quota
 from .locks import JobLock
 from .models import DONE, FAILED, QUEUED, RUNNING, STOPPED, ImportJob, ImportRejection
-from .pipeline import FileMeta, read_batches
+from .pipeline import FORKSERVER, FileMeta, read_batches
 from .readers import ArchiveLimits, ImportFileError
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,10 @@ class JobBusy(Conflict):
     code = "import_running"
 
 
-def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> ImportJob:
+def run_job(job_id: int, progress=None, seconds: StageTimes | None = None, worker_start: str = FORKSERVER) -> ImportJob:
     """Process (or resume) a job to the end of its file; never raises for a bad file or bad rows.
-    `seconds`, when given, gets this run's time by stage.
+    `seconds`, when given, gets this run's time by stage; `worker_start`: how its worker processes
+    start (registry.imports.pipeline: SPAWN for a process that ends after the job).
 
     Raises JobBusy when another live process is running the same job.
     """
@@ -119,12 +120,12 @@ def run_job(job_id: int, progress=None, seconds: StageTimes | None = None) -> Im
         raise JobBusy(message_en=f"import job {job_id} is being run by another process",
                       message_zh=f"导入任务 {job_id} 正在运行")
     try:
-        return _run_job(job_id, progress, StageTimes() if seconds is None else seconds)
+        return _run_job(job_id, progress, StageTimes() if seconds is None else seconds, worker_start)
     finally:
         lock.release()
 
 
-def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
+def _run_job(job_id: int, progress, seconds: StageTimes, worker_start: str) -> ImportJob:
     """The job's unit of work commits after every batch, with the job's counters: each batch is a
     transaction of its own. The built-in engine indexes what they changed in bulk, in the last
     transaction, once the workers are done: indexed every few batches instead, the entities that
@@ -144,7 +145,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes) -> ImportJob:
     try:
         with _explained():
             for meta_or_tally in _run(uow, Path(job.path), job.options, department, tally, job.id,
-                                      _uploader(job.principal_id)):
+                                      _uploader(job.principal_id), worker_start):
                 if isinstance(meta_or_tally, FileMeta):
                     job.format, job.kind = meta_or_tally.format, meta_or_tally.kind
                     job.unknown_columns = meta_or_tally.unknown_columns
@@ -274,7 +275,7 @@ def _save_progress(job: ImportJob, tally: Tally) -> None:
 
 
 def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tally: Tally, job_id: int | None,
-         uploader: Viewer | None):
+         uploader: Viewer | None, worker_start: str = FORKSERVER):
     """Write the file's batches after `tally.rows_committed`; yields its FileMeta, then after each batch.
     The audit trail gets one entry a batch for its inserted records and one for its updated ones."""
     today = clock_today()
@@ -290,7 +291,7 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
     stop = RejectionLimit.of(config)
     bulk_load = _bulk_load(uow, path, tally, config) if job_id is not None else None
     batches = read_batches(path, options, tally.rows_committed, DepartmentRef.of(department), today,
-                           config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS)
+                           config.IMPORT_BATCH_ROWS, writer.encoder, config.IMPORT_WORKERS, worker_start)
     while True:
         with tally.seconds.timing("wait_for_workers"):
             batch = next(batches, None)
