@@ -44,6 +44,8 @@ COUNTERS = ("inserted", "updated", "unchanged", "rejected")
 WARNINGS_KEPT = 100  # a job's report keeps its first warnings, not one a row of a million
 BULK_CACHE_KB = 32 * 1024
 BULK_CHECKPOINT_PAGES = 16384  # of 4 KB
+# What a connection has otherwise: SQLite's defaults (the registry sets neither).
+USUAL_CACHE_KB, USUAL_CHECKPOINT_PAGES = 2000, 1000
 # How long a job cut by a lost database connection waits for the database to say so in the job: a
 # restart takes seconds. Past that the job stays running until the schedule offers it again.
 DATABASE_RETURN_SECONDS = 30
@@ -171,10 +173,24 @@ def _run_job(job_id: int, progress, seconds: StageTimes, worker_start: str) -> I
         job = _reread(uow, job_id)
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
+    _usual_settings(uow)
     _restore_indexes(uow, tally.seconds)
     uow.commit(tally.seconds)
     metrics.count_import_rows({name: getattr(job, name) - before[name] for name in COUNTERS})  # this run's
     return job
+
+
+def _sqlite_settings(uow: UnitOfWork, cache_kb: int, checkpoint_pages: int) -> None:
+    uow.session.execute(text(f"PRAGMA cache_size=-{cache_kb}"))
+    uow.session.execute(text(f"PRAGMA wal_autocheckpoint={checkpoint_pages}"))
+
+
+def _usual_settings(uow: UnitOfWork) -> None:
+    """The connection's usual page cache and checkpoints back once the job's batches and index are
+    written: before the records' indexes are made again, whose sorts would take their memory beside
+    a full cache (a million-row import's peak), and before the connection goes back to the pool."""
+    if _sqlite(uow):
+        _sqlite_settings(uow, USUAL_CACHE_KB, USUAL_CHECKPOINT_PAGES)
 
 
 def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> None:
@@ -230,6 +246,7 @@ def dry_run(department: Department, path: Path, options: dict, keep_rejections: 
                     unknown, tally.unknown_column_count = item.unknown_columns, item.unknown_column_count
     finally:
         uow.rollback()
+        _usual_settings(uow)
     return tally, unknown
 
 
@@ -283,9 +300,8 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
     if _sqlite(uow):
         # The pages of the indexes a bulk job updates stay in memory (32 MB; SQLite's default is 2 MB),
         # and the log is copied back into the database every 64 MB, not every 4 MB: at a million rows
-        # those copies were a sixth of the job (commit 24 s -> 15-18 s).
-        uow.session.execute(text(f"PRAGMA cache_size=-{BULK_CACHE_KB}"))
-        uow.session.execute(text(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}"))
+        # those copies were a sixth of the job (commit 24 s -> 15-18 s). Until `_usual_settings`.
+        _sqlite_settings(uow, BULK_CACHE_KB, BULK_CHECKPOINT_PAGES)
     writer = writer_for(uow, department, rules(), today, uploader, stages=tally.seconds)
     options = {**options, "archive_limits": ArchiveLimits.of(config)}
     stop = RejectionLimit.of(config)
