@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, bindparam, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, utcnow
+from .db import Base, lock_for_writing, utcnow
 
 RECORD, ENTITY = "record", "entity"
 PUBLISHED, UPDATED, DISPLAY_ENDED = "record.published", "record.updated", "record.display_ended"
@@ -69,7 +69,7 @@ def write(session: Session, noted: list[tuple], staged: bool) -> None:
     transaction, which holds the log's head until it commits: the unit of work does this last."""
     session.flush()  # the changes take their row locks first: the log's lock is the last one taken
     connection = session.connection()
-    _hold_head(connection)
+    lock_for_writing(connection, LOCK_KEY)  # the only writer at the log's head (see the module's docstring)
     at, dialect = utcnow(), connection.dialect.name
     for kind, records, entities, fields in _grouped(noted):
         for ids, statement in ((records, _RECORD_EVENTS), (entities, _ENTITY_EVENTS)):
@@ -106,15 +106,6 @@ _ENTITY_EVENTS = (
     "SELECT :at, :kind, NULL, e.id, NULL, NULL, e.district_code, e.party_category = 'natural_person', :fields "
     "FROM entities e WHERE e.id {among}"
 )
-
-
-def _hold_head(connection) -> None:
-    """Be the only writer at the log's head until the transaction ends (see the module's docstring).
-    SQLite writes one at a time; a transaction that has written nothing yet takes the write lock first."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    elif not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def staging_sql() -> str:

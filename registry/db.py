@@ -43,6 +43,18 @@ def wait_for_schema_changes(connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
 
 
+def lock_for_writing(connection, key: int | None = None) -> None:
+    """Be, until the transaction ends, the only writer of what `key` names (PostgreSQL: a transaction
+    advisory lock) or of the database (SQLite). SQLite writes one at a time, but a transaction that has
+    only read holds a snapshot, and its first write then fails at once ("database is locked", with no
+    wait) if another connection has committed since: it takes the write lock before it reads."""
+    if connection.dialect.name == "postgresql":
+        if key is not None:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import Select, insert, select, text
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import lock_for_writing, utcnow
 from ..domain.masking import ID_NUMBER_IN_TEXT
 from ..extensions import db
 from ..pagination import decode_id_cursor, encode_cursor
@@ -97,7 +97,8 @@ def append(session: Session, noted: list[dict]) -> None:
     is so the order of commits; an entry's time is when its action was done."""
     contents = [canonical(values) for values in noted]  # before the lock: only the chaining waits for it
     session.flush()  # the changes take their row locks first: the chain's lock is the last one taken
-    _hold_head(session.connection())
+    lock_for_writing(session.connection(), CHAIN_LOCK_KEY)  # the only writer at the head: no two entries
+    # follow the same hash (on SQLite the head it reads could be passed before its first write otherwise)
     head = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
     rows = []
     for values, content in zip(noted, contents, strict=True):
@@ -105,17 +106,6 @@ def append(session: Session, noted: list[dict]) -> None:
         rows.append({**values, "prev_hash": head, "hash": linked})
         head = linked
     session.execute(insert(AuditEntry), rows)
-
-
-def _hold_head(connection) -> None:
-    """Be the only writer at the chain's head until the transaction ends, so that no two entries follow
-    the same hash. PostgreSQL: a transaction advisory lock. SQLite writes one at a time, but a
-    transaction that has written nothing yet holds no lock, and the head it reads could be passed
-    before its first write: it takes the write lock first."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    elif not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 
 from .. import changes
 from ..access.services import Viewer
-from ..db import among, sqlite_timestamp, utcnow
+from ..db import among, lock_for_writing, sqlite_timestamp, utcnow
 from ..departments.models import Department
 from ..enterprises.models import EntityNameChange
 from ..enterprises.services import NameMismatch, names_entities, names_off_register
@@ -122,6 +122,7 @@ class RecordWriter:
 
     def _apply(self, batch: ParameterBatch) -> dict:
         """Write a batch; (outcome, record id) by natural key."""
+        lock_for_writing(self.session.connection())  # before the batch's reads: they decide what it writes
         connection = self.session.connection().connection.driver_connection
         stamp = sqlite_timestamp(utcnow())
         with self.stages.timing("entities"):

@@ -2,9 +2,10 @@
 Retry-After), not as a database that went away, and the same push goes through once the writer is done."""
 
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from registry.extensions import db
 from registry.records.models import Record
@@ -40,3 +41,53 @@ def test_a_write_refused_because_another_holds_the_database_says_busy(impatient_
     assert again.status_code == 200, again.json
     with app.app_context():
         assert db.session.scalar(select(Record.id).where(Record.uscc == record["uscc"])) is not None
+
+
+@contextmanager
+def traced(app, on_statement):
+    """Call `on_statement(sql)` before each statement the app's SQLite connections run, meanwhile."""
+    def trace(dbapi_connection, _record, _proxy):
+        dbapi_connection.set_trace_callback(on_statement)
+
+    engine = db.engine
+    event.listen(engine, "checkout", trace)
+    try:
+        yield
+    finally:
+        event.remove(engine, "checkout", trace)
+        with engine.connect() as connection:  # the pool hands back the connection it traced
+            connection.connection.driver_connection.set_trace_callback(None)
+
+
+def test_a_push_is_written_when_another_writer_commits_while_it_is_being_written(impatient_app):
+    """A batch's reads (its entities, the records' next ids) come after it holds the write lock: had it
+    read first, another writer's commit in between would make its first write fail at once."""
+    app, client = impatient_app, impatient_app.test_client()
+    with app.app_context():
+        department = factories.department("market_supervision")
+        path = db.engine.url.database
+    headers = factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"]))
+    first = factories.penalty(department)
+    assert client.post("/api/v1/records", json=first, headers=headers).status_code == 200
+    # Its entity stored under the very name it gives: the batch has no entity to write before its record.
+    again = factories.penalty(department, uscc=first["uscc"], party_name=first["party_name"])
+    other_writes = []
+
+    def another_writer_commits(sql: str) -> None:
+        if sql.startswith("INSERT INTO records") and not other_writes:
+            other = sqlite3.connect(path, timeout=0.2)
+            try:
+                other.execute("UPDATE departments SET name = name")
+                other.commit()
+                other_writes.append("committed")
+            except sqlite3.OperationalError as exc:  # the push holds the write lock: the other waits its turn
+                other_writes.append(str(exc))
+            finally:
+                other.close()
+
+    with app.app_context(), traced(app, another_writer_commits):
+        answer = client.post("/api/v1/records", json=again, headers=headers)
+    assert other_writes == ["database is locked"]
+    assert answer.status_code == 200, answer.json
+    with app.app_context():
+        assert db.session.scalar(select(Record.id).where(Record.decision_no == again["decision_no"])) is not None
