@@ -1,5 +1,6 @@
 """SQLite held by another writer past the wait: the push is refused as busy (503 database_busy, a short
-Retry-After), not as a database that went away, and the same push goes through once the writer is done."""
+Retry-After), not as a database that went away, and the same push goes through once the writer is done.
+Another writer that commits while a push is being written waits for it instead of failing it."""
 
 import sqlite3
 from contextlib import contextmanager
@@ -19,12 +20,22 @@ def impatient_app(tmp_path_factory):
     yield from initialised_app("sqlite", tmp_path_factory, {"SQLITE_BUSY_SECONDS": 0})
 
 
-def test_a_write_refused_because_another_holds_the_database_says_busy(impatient_app):
-    app, client = impatient_app, impatient_app.test_client()
+def sender(app) -> tuple[dict, dict, str]:
+    """A department, the headers of its pushes, and the database file's path."""
     with app.app_context():
         department = factories.department("market_supervision")
         path = db.engine.url.database
-    headers = factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"]))
+    return department, factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"])), path
+
+
+def stored(app, record: dict) -> bool:
+    with app.app_context():
+        return db.session.scalar(select(Record.id).where(Record.decision_no == record["decision_no"])) is not None
+
+
+def test_a_write_refused_because_another_holds_the_database_says_busy(impatient_app):
+    app, client = impatient_app, impatient_app.test_client()
+    department, headers, path = sender(app)
     record = factories.penalty(department)
 
     other_writer = sqlite3.connect(path, isolation_level=None)
@@ -39,8 +50,7 @@ def test_a_write_refused_because_another_holds_the_database_says_busy(impatient_
 
     again = client.post("/api/v1/records", json=record, headers=headers)
     assert again.status_code == 200, again.json
-    with app.app_context():
-        assert db.session.scalar(select(Record.id).where(Record.uscc == record["uscc"])) is not None
+    assert stored(app, record)
 
 
 @contextmanager
@@ -63,10 +73,7 @@ def test_a_push_is_written_when_another_writer_commits_while_it_is_being_written
     """A batch's reads (its entities, the records' next ids) come after it holds the write lock: had it
     read first, another writer's commit in between would make its first write fail at once."""
     app, client = impatient_app, impatient_app.test_client()
-    with app.app_context():
-        department = factories.department("market_supervision")
-        path = db.engine.url.database
-    headers = factories.auth(factories.key_for(app, "department", department_uscc=department["uscc"]))
+    department, headers, path = sender(app)
     first = factories.penalty(department)
     assert client.post("/api/v1/records", json=first, headers=headers).status_code == 200
     # Its entity stored under the very name it gives: the batch has no entity to write before its record.
@@ -89,5 +96,4 @@ def test_a_push_is_written_when_another_writer_commits_while_it_is_being_written
         answer = client.post("/api/v1/records", json=again, headers=headers)
     assert other_writes == ["database is locked"]
     assert answer.status_code == 200, answer.json
-    with app.app_context():
-        assert db.session.scalar(select(Record.id).where(Record.decision_no == again["decision_no"])) is not None
+    assert stored(app, again)
