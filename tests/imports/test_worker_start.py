@@ -3,6 +3,7 @@ workers and starts no forkserver, which would outlive them holding what it prelo
 the import's end, where its memory peaks. A server's jobs keep the forkserver it shares with exports."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,9 @@ def test_the_import_command_spawns_its_workers_and_leaves_no_forkserver(app, tmp
     write_csv(path, [factories.penalty(department) for _ in range(3000)])
     process = start_import(app, path, department)
     seen = set()  # every command line read (a process just forked, or ending, shows another or none)
-    while process.poll() is None:
+    while process.poll() is None:  # a worker lives for seconds: a look every 20 ms leaves the cores to the import
         seen.update(children_of(process.pid).values())
+        time.sleep(0.02)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert json.loads(out.strip().splitlines()[-1])["inserted"] == 3000
