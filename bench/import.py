@@ -22,10 +22,11 @@ back unchanged, and the line says how long finding that out took.
 document built again and indexed) against the limit of the database's own indexing, in the same run:
 FTS5's `rebuild` of both indexes on SQLite, REINDEX of the search tables on PostgreSQL, over the
 documents the reindex wrote (documents a second each, and the ratio).
-`--writer-alone` then measures the two halves of a PostgreSQL import apart, with nothing else
-running: its workers validating, preparing and encoding the whole file (into a temporary file)
-with no writer waiting for them, then the limit of the statements themselves: the product's
-writer fed those batches one after another.
+`--writer-alone` then measures the two halves of each import apart, with nothing else running:
+its workers validating, preparing and encoding the whole file (into a temporary file) with no
+writer waiting for them, then the importing process with no worker to wait for: the product's job
+fed those batches (on the built-in engine its index step included), the floor the schema and its
+statements set; and prints the import's ratio to it.
 
 `--postgres` is a URL whose server and credentials to use (default: `deploy/postgres.sh start`);
 the benchmark creates, and recreates on every run, a database named after it with `_bench`.
@@ -59,6 +60,10 @@ def ensure_file(rows: int, department: str) -> Path:
                         "--kind", "penalty", "--department", department, "--bad-share", "0.01", "--seed", "1"],
                        check=True, stdout=subprocess.DEVNULL)
     return path
+
+
+def fresh_sqlite() -> str:
+    return f"sqlite:///{Path(tempfile.mkdtemp(prefix='registry-bench-')) / 'bench.sqlite3'}"
 
 
 def postgres_admin_url() -> str:
@@ -249,18 +254,24 @@ def reindex(database_url: str) -> tuple[dict, dict]:
     return product, {"seconds": time.perf_counter() - started, "rows": documents, "rss_mb": None}
 
 
-def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, dict]:
-    """The workers without a writer (the whole file encoded into a temporary file), then the
-    PostgreSQL writer without the work of its workers (those batches written)."""
+def writer_alone(database_url: str, path: Path, department: str, search_url: str) -> tuple[dict, dict]:
+    """The two halves of an import apart: its workers with no writer waiting for them (the file's
+    batches read, validated, prepared and encoded into a temporary file), then the importing process
+    with no worker to wait for: the product's job (`run_job`: its settings, bulk load, batches,
+    commits and, on the built-in engine, index step) fed those batches from the file."""
     instance = tempfile.mkdtemp(prefix="registry-bench-")
-    os.environ.update(REGISTRY_DATABASE_URL=database_url, REGISTRY_INSTANCE_DIR=instance, REGISTRY_LOG_LEVEL="WARNING")
+    os.environ.update(REGISTRY_DATABASE_URL=database_url, REGISTRY_INSTANCE_DIR=instance, REGISTRY_LOG_LEVEL="WARNING",
+                      REGISTRY_SEARCH_URL=search_url)
     subprocess.run([str(BIN / "registry"), "init"], check=True, stdout=subprocess.DEVNULL)
+    from dataclasses import replace
+
     from flask import current_app
     from sqlalchemy import select
 
     from registry import create_app
     from registry.departments.models import Department
     from registry.extensions import db
+    from registry.imports import services
     from registry.imports.pipeline import Batch, read_batches
     from registry.records.bulk import writer_for
     from registry.records.prepare import DepartmentRef
@@ -271,30 +282,29 @@ def writer_alone(database_url: str, path: Path, department: str) -> tuple[dict, 
     with create_app().app_context(), tempfile.TemporaryFile() as encoded:
         config, today = current_app.config["REGISTRY"], date.today()
         source = db.session.scalar(select(Department).where(Department.uscc == department))
-        uow = UnitOfWork(db.session)  # the writer alone: no search sync after its commits
-        writer = writer_for(uow, source, rules(), today)
-        batches = read_batches(path, {}, 0, DepartmentRef.of(source), today, config.IMPORT_BATCH_ROWS,
-                               writer.encoder, config.IMPORT_WORKERS)
+        encoder = writer_for(UnitOfWork(db.session), source, rules(), today).encoder
         read = {"rows": 0, "rejected": 0, "seconds": StageTimes()}
         started, busy = time.perf_counter(), busy_cpu_seconds()
-        for batch in batches:
+        for batch in read_batches(path, {}, 0, DepartmentRef.of(source), today, config.IMPORT_BATCH_ROWS, encoder,
+                                  config.IMPORT_WORKERS):
             if isinstance(batch, Batch):
-                pickle.dump(batch.encoded, encoded)
                 read["rows"] += batch.rows_read
                 read["rejected"] += batch.rejected_rows
                 read["seconds"] += batch.seconds
+                batch = replace(batch, encoder=None)
+            pickle.dump(batch, encoded)
         workers = {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
                    "rows": read.pop("rows"), "rss_mb": None, "summary": read}
         encoded.seek(0)
-        counts = {"inserted": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-        rows, started, busy = 0, time.perf_counter(), busy_cpu_seconds()
-        for batch in _unpickled(encoded):
-            for outcome, count in writer.write_encoded(batch).items():
-                counts[outcome] += count
-            uow.commit()
-            rows += batch.rows
+        services.read_batches = lambda *args, **kwargs: _unpickled(encoded)  # the batches made above
+        job = services.start_job(source, path, path.name, {}, uow=UnitOfWork(db.session))
+        db.session.commit()
+        seconds, started, busy = StageTimes(), time.perf_counter(), busy_cpu_seconds()
+        job = services.run_job(job.id, seconds=seconds)
+        counts = {name: getattr(job, name) for name in ("inserted", "updated", "unchanged", "rejected")}
+        own = {stage: value for stage, value in seconds.rounded().items() if stage not in read["seconds"]}
         return workers, {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
-                         "rows": rows, "rss_mb": None, "summary": {**counts, "seconds": dict(writer.stages)}}
+                         "rows": job.rows_read, "rss_mb": None, "summary": {**counts, "seconds": own}}
 
 
 def _unpickled(stream):
@@ -347,6 +357,17 @@ def report(name: str, result: dict, limit: dict | None, unit: str = "rows", raw:
             print(f"    search indexing {indexing:.1f} s: {indexing / result['seconds']:.0%} of the import's time")
 
 
+def report_halves(database: str, product: dict, empty_database: str, path: Path, department: str,
+                  search_url: str, limit: dict) -> None:
+    """The import's two halves apart, and the import against its writer alone: the floor the schema and
+    its statements set, however fast the workers (issue 25's ratio)."""
+    workers, writer = writer_alone(empty_database, path, department, search_url)
+    report(f"{database} workers alone", workers, limit)
+    report(f"{database} writer alone", writer, limit)
+    print(f"    the import {writer['seconds'] / product['seconds']:.2f}x its writer alone ({product['seconds']:.1f} s "
+          f"against {writer['seconds']:.1f} s)")
+
+
 def report_reindex(database: str, product: dict, limit: dict) -> None:
     report(f"database reindex → {database}", limit, None, "docs")
     report(f"registry reindex → {database}", product, limit, "docs", "the database's")
@@ -364,7 +385,7 @@ def main() -> None:
     parser.add_argument("--reindex", action="store_true",
                         help="then `registry reindex` of the imported database against the database's own indexing")
     parser.add_argument("--writer-alone", action="store_true",
-                        help="then the PostgreSQL writer alone, fed batches encoded beforehand")
+                        help="then the import's halves apart: its workers alone, its writer fed their batches")
     args = parser.parse_args()
     path = args.file or ensure_file(args.rows, args.department)
     engine = "built-in search (the embedded default)" if args.search_url == "builtin" else args.search_url
@@ -373,12 +394,14 @@ def main() -> None:
     limit = raw_copy(admin, path)
     report("raw COPY (psycopg)", limit, None)
     if args.only in (None, "sqlite"):  # first: the headline
-        database = f"sqlite:///{Path(tempfile.mkdtemp(prefix='registry-bench-')) / 'bench.sqlite3'}"
+        database = fresh_sqlite()
         results = product_import(database, path, args.department, args.search_url, args.again)
         for name, result in zip(("registry import → SQLite", "re-import → SQLite"), results):
             report(name, result, limit)
         if args.reindex:
             report_reindex("SQLite", *reindex(database))
+        if args.writer_alone:
+            report_halves("SQLite", results[0], fresh_sqlite(), path, args.department, args.search_url, limit)
     if args.only in (None, "postgresql"):
         database = fresh_postgres(admin)
         results = product_import(database, path, args.department, args.search_url, args.again)
@@ -387,9 +410,7 @@ def main() -> None:
         if args.reindex:
             report_reindex("PG", *reindex(database))
         if args.writer_alone:
-            workers, writer = writer_alone(fresh_postgres(admin), path, args.department)
-            report("PG workers alone", workers, limit)
-            report("PG writer alone", writer, limit)
+            report_halves("PG", results[0], fresh_postgres(admin), path, args.department, args.search_url, limit)
 
 
 if __name__ == "__main__":
