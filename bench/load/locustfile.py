@@ -13,10 +13,14 @@ import itertools
 import json
 import os
 import random
+import sys
 import time
-from datetime import date, timedelta
+from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scenario import penalty  # noqa: E402
 
 FIXTURE = json.loads(open(os.environ["LOAD_FIXTURE"], encoding="utf-8").read())  # noqa: SIM115
 STEPS = [int(users) for users in os.environ.get("LOAD_STEPS", "10,20,40,60,80,120,160,240,320").split(",")]
@@ -100,29 +104,12 @@ class Visitor(FastHttpUser):
 
     @task(5)
     def department_push(self):
-        self.client.post("/api/v1/records", json=penalty(popular()), headers=keyed(FIXTURE["department"]["key"]),
-                         name="push: record")
+        self.client.post("/api/v1/records", json=penalty(popular(), FIXTURE["department"], next(DECISIONS)),
+                         headers=keyed(FIXTURE["department"]["key"]), name="push: record")
 
 
 if os.environ.get("LOAD_MIX") == "healthz":  # the baseline: the server's own answer, no application work
     Visitor.tasks = [lambda user: user.client.get("/healthz", name="baseline: healthz")]
-
-
-def penalty(entity: dict) -> dict:
-    """A new, valid penalty of the test's department against an entity in the data."""
-    department = FIXTURE["department"]
-    decided = date.today() - timedelta(days=random.randint(5, 60))
-    return {"kind": "penalty", "party_name": entity["name"], "party_category": "法人及非法人组织",
-            "uscc": entity["uscc"], "legal_rep": "王建国", "legal_rep_id_type": "身份证",
-            "legal_rep_id_no": "150502198003151234",
-            "decision_no": f"通市监压测〔{decided.year}〕{next(DECISIONS)}号",
-            "violation_type": "销售不符合食品安全标准的食品",
-            "facts": "经查，当事人在其经营场所销售超过保质期的食品，违反了食品安全法的规定。",
-            "legal_basis": "《中华人民共和国食品安全法》第一百二十四条第一款", "penalty_types": "警告;罚款",
-            "penalty_content": "给予警告，并处罚款人民币五千元", "fine_amount": "0.5",
-            "decision_date": decided.isoformat(), "authority": department["name"],
-            "authority_uscc": department["uscc"], "source_unit": department["name"],
-            "source_unit_uscc": department["uscc"]}
 
 
 class Steps:

@@ -10,6 +10,7 @@ import argparse
 import json
 import random
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +19,23 @@ if str(ROOT) not in sys.path[:1]:
 
 SEED = 20261206
 MARKET_SUPERVISION = "market_supervision"  # the department whose pushes the test sends
+
+
+def penalty(entity: dict, department: dict, number: int) -> dict:
+    """A new, valid penalty of the test's department against an entity in the data (decision number
+    `number`, never used before)."""
+    decided = date.today() - timedelta(days=random.randint(5, 60))
+    return {"kind": "penalty", "party_name": entity["name"], "party_category": "法人及非法人组织",
+            "uscc": entity["uscc"], "legal_rep": "王建国", "legal_rep_id_type": "身份证",
+            "legal_rep_id_no": "150502198003151234",
+            "decision_no": f"通市监压测〔{decided.year}〕{number}号",
+            "violation_type": "销售不符合食品安全标准的食品",
+            "facts": "经查，当事人在其经营场所销售超过保质期的食品，违反了食品安全法的规定。",
+            "legal_basis": "《中华人民共和国食品安全法》第一百二十四条第一款", "penalty_types": "警告;罚款",
+            "penalty_content": "给予警告，并处罚款人民币五千元", "fine_amount": "0.5",
+            "decision_date": decided.isoformat(), "authority": department["name"],
+            "authority_uscc": department["uscc"], "source_unit": department["name"],
+            "source_unit_uscc": department["uscc"]}
 
 
 def prepare(app, names: int = 10_000, reports: int = 20) -> dict:
