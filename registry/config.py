@@ -58,7 +58,7 @@ class Config:
     # import keeps pace with an external engine).
     IMPORT_BATCH_ROWS: int = 0
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
-    # On SQLite, an import expected to bring at least this many rows, and four times the records stored,
+    # An import expected to bring at least this many rows, and four times the records stored,
     # loads without the records' secondary indexes and makes them at its end (registry/records/set_aside.py);
     # 0: never.
     IMPORT_BULK_LOAD_ROWS: int = 100000

@@ -196,10 +196,9 @@ def _usual_settings(uow: UnitOfWork) -> None:
 def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> None:
     """Make the records' indexes that a bulk load set aside again, whatever the job's end: this one's,
     or an earlier job's killed before its end."""
-    if _sqlite(uow):
-        with seconds.timing("indexes"):
-            if made := set_aside.restore(uow.session.connection()):
-                log.info("records' indexes made again after a bulk load: %s", ", ".join(made))
+    with seconds.timing("indexes"):
+        if made := set_aside.restore(uow.session.connection()):
+            log.info("records' indexes made again after a bulk load: %s", ", ".join(made))
 
 
 def _sqlite(uow: UnitOfWork) -> bool:
@@ -340,11 +339,11 @@ def _run(uow: UnitOfWork, path: Path, options: dict, department: Department, tal
 
 
 def _bulk_load(uow: UnitOfWork, path: Path, tally: Tally, config):
-    """On SQLite, what to call after each of the job's batches until it returns True: it sets the
-    records' secondary indexes aside once the rows the job is expected to bring (judged by the
-    bytes its batches took) are many against those stored (registry/records/set_aside.py); the job
-    makes them again at its end. None when no import would set them aside."""
-    if not (_sqlite(uow) and config.IMPORT_BULK_LOAD_ROWS):
+    """What to call after each of the job's batches until it returns True: it sets the records'
+    secondary indexes aside once the rows the job is expected to bring (judged by the bytes its
+    batches took) are many against those stored (registry/records/set_aside.py); the job makes them
+    again at its end. None when no import would set them aside."""
+    if not config.IMPORT_BULK_LOAD_ROWS:
         return None
     stored = set_aside.records_stored(uow.session.connection())
     size, resumed_after = path.stat().st_size, tally.rows_committed

@@ -1,5 +1,5 @@
-"""A large import into a small registry loads SQLite without the records' secondary indexes, and makes
-them again at its end, whatever its end."""
+"""A large import into a small registry loads the database without the records' secondary indexes, and
+makes them again at its end, whatever its end."""
 
 import pytest
 from sqlalchemy import func, select
@@ -57,10 +57,9 @@ def test_a_large_import_loads_without_the_records_indexes_and_makes_them_again(a
         job, missing = run_job(department, path)
         assert (job.state, job.inserted) == ("done", 5 * BATCH)
         assert set_aside.missing(db.session.connection()) == []
-        sqlite = db.engine.dialect.name == "sqlite"
     # Set aside from the batch that shows the file large enough (a small file's first batch reads it
-    # whole: its size is known from the rows read), until the end; PostgreSQL's writer keeps them.
-    assert missing == sorted(missing, key=len) and missing[-1] == (SECONDARY if sqlite else [])
+    # whole: its size is known from the rows read), until the end.
+    assert missing == sorted(missing, key=len) and missing[-1] == SECONDARY
     assert set(map(tuple, missing)) <= {(), tuple(SECONDARY)}
     page = client.get(f"/api/v1/enterprises/{rows[-1]['uscc']}/records").json
     assert [record["decision_no"] for record in page["items"]] == [rows[-1]["decision_no"]]
@@ -88,5 +87,4 @@ def test_an_import_stopped_by_its_rejections_makes_the_indexes_again(app, tmp_pa
         job, missing = run_job(department, tmp_path / "rejected.csv")
         assert (job.state, job.inserted) == ("stopped", 3 * BATCH)
         assert set_aside.missing(db.session.connection()) == []
-        sqlite = db.engine.dialect.name == "sqlite"
-    assert missing[1:] == [SECONDARY if sqlite else []] * 2  # from the second batch: 200 rows
+    assert missing[1:] == [SECONDARY] * 2  # from the second batch: 200 rows
