@@ -296,11 +296,14 @@ def writer_alone(database_url: str, path: Path, department: str, search_url: str
         workers = {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,
                    "rows": read.pop("rows"), "rss_mb": None, "summary": read}
         encoded.seek(0)
-        services.read_batches = lambda *args, **kwargs: _unpickled(encoded)  # the batches made above
         job = services.start_job(source, path, path.name, {}, uow=UnitOfWork(db.session))
         db.session.commit()
         seconds, started, busy = StageTimes(), time.perf_counter(), busy_cpu_seconds()
-        job = services.run_job(job.id, seconds=seconds)
+        services.read_batches = lambda *args, **kwargs: _unpickled(encoded)  # the batches made above
+        try:
+            job = services.run_job(job.id, seconds=seconds)
+        finally:
+            services.read_batches = read_batches
         counts = {name: getattr(job, name) for name in ("inserted", "updated", "unchanged", "rejected")}
         own = {stage: value for stage, value in seconds.rounded().items() if stage not in read["seconds"]}
         return workers, {"seconds": time.perf_counter() - started, "cpu_seconds": busy_cpu_seconds() - busy,

@@ -46,14 +46,14 @@ def requests(kind: str, fixture: dict, count: int, offset: int = 0) -> list[tupl
         reports = fixture["reports"]
         return [("GET", f"/api/v1/reports/{report['number']}/verify?code={report['code']}", {}, None)
                 for report in (reports[(offset + i) % len(reports)] for i in range(count))]
-    keyed = {"bank": fixture["bank_key"], "push": fixture["department"]["key"]}
-    if what in keyed:
-        headers = {"Authorization": f"Bearer {keyed[what]}"}
-        if what == "bank":
-            return [("GET", f"/api/v1/enterprises/{pick['miss'](i)['uscc']}/records", headers, None)
-                    for i in range(count)]
+    if what == "bank":
+        headers = {"Authorization": f"Bearer {fixture['bank_key']}"}
+        return [("GET", f"/api/v1/enterprises/{pick['miss'](i)['uscc']}/records", headers, None) for i in range(count)]
+    if what == "push":
+        department = fixture["department"]
+        headers = {"Authorization": f"Bearer {department['key']}"}
         first = time.time_ns() // 1000 % 10**12  # decision numbers no earlier run has used
-        return [("POST", "/api/v1/records", headers, penalty(pick["miss"](i), fixture["department"], first + i))
+        return [("POST", "/api/v1/records", headers, penalty(pick["miss"](i), department, first + i))
                 for i in range(count)]
     template = {"entity": "/enterprises/{uscc}", "search": "/?q={name}", "searchapi": "/api/v1/search?q={name}",
                 "api": "/api/v1/enterprises/{uscc}", "records": "/api/v1/enterprises/{uscc}/records"}[what]
