@@ -3,7 +3,7 @@ import of every department see all its records as changed, and give each a new v
 
 from datetime import date
 
-from registry.records.prepare import PREPARED_COLUMNS, DepartmentRef, prepare
+from registry.records.prepare import DepartmentRef, prepare_batch
 from registry.records.publicity import rules
 from registry.records.validation import validate_record
 
@@ -14,13 +14,13 @@ ROW = {"kind": "penalty", "party_name": "通辽市鑫源商贸有限公司", "pa
        "decision_date": "2024/3/5", "authority": "通辽市市场监督管理局", "authority_uscc": "11150500011620002E",
        "source_unit": "通辽市市场监督管理局", "source_unit_uscc": "11150500011620002E"}
 MARKET = DepartmentRef(1, "11150500011620002E", "market_supervision")
-DIGEST = PREPARED_COLUMNS.index("content_hash")
 
 
 def digest(row: dict) -> str:
     clean, errors = validate_record(row, today=date(2026, 11, 27))
     assert not errors
-    return prepare(clean, MARKET, rules(), date(2026, 11, 27))[DIGEST]
+    [stored] = prepare_batch([clean], MARKET, rules(), date(2026, 11, 27)).columns["content_hash"]
+    return stored
 
 
 def test_the_digest_of_a_record_is_the_one_stored_by_earlier_releases():

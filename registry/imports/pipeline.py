@@ -20,7 +20,7 @@ from pathlib import Path
 from time import perf_counter
 
 from ..errors import FieldError
-from ..records.prepare import DepartmentRef, prepare
+from ..records.prepare import DepartmentRef, prepare_batch
 from ..records.publicity import rules
 from ..records.validation import sender_error, validate_record
 from ..stages import StageTimes
@@ -49,8 +49,9 @@ class Batch:
     bytes_read: int
     rows_read: int = 0
     rejected_rows: int = 0
-    encoder: object = None  # takes the rows to write, one by one, until the batch is sent (the writer's `encoder`)
-    encoded: object = None  # then the rows to write in the writer's form (what the encoder made of them)
+    encoder: object = None  # turns the rows to write into the writer's form when the batch is sent (the writer's)
+    clean: list = field(default_factory=list)  # the rows to write, validated, until the batch is sent
+    encoded: object = None  # then those rows in the writer's form (what the encoder made of them)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
     seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
@@ -142,10 +143,6 @@ class _Sender:
         self.importer = multiprocessing.parent_process()
 
     def put(self, item) -> None:
-        if isinstance(item, Batch):
-            started = perf_counter()
-            item.encoded, item.encoder = item.encoder.finish(), None
-            item.seconds["encode"] += perf_counter() - started
         while True:
             try:
                 self.channel.put(item, timeout=1)
@@ -160,6 +157,10 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
     """Send FileMeta, then the batches this worker's share names: (worker number, worker count)."""
     number, workers = share
     book = rules()
+
+    def send(batch: Batch) -> None:
+        _encode(batch, department, book, today)
+        channel.put(batch)  # waits while the writer is behind: not reading time
 
     def mine(position: int) -> bool:
         return (position // batch_rows) % workers == number
@@ -176,7 +177,7 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
             if position % batch_rows == 0:
                 if batch is not None:
                     batch.bytes_read = source.bytes_read
-                    channel.put(batch)  # waits while the writer is behind: not reading time
+                    send(batch)
                     reading = perf_counter()
                 batch = Batch(last_row=previous_row, bytes_read=0, encoder=encoder()) if mine(position) else None
             position += 1
@@ -187,30 +188,35 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
                 continue  # another worker's batch
             started = perf_counter()
             batch.seconds["read"] += started - reading
-            _take(batch, row_number, raw, source.kind, department, book, today)
+            _take(batch, row_number, raw, source.kind, department, today)
             reading = perf_counter()
         if batch is not None or (position == 0 and number == 0):
             batch = batch or Batch(last_row=skip_through, bytes_read=0, encoder=encoder())  # nothing (left) to read
             batch.bytes_read = source.bytes_read
-            channel.put(batch)
+            send(batch)
 
 
-def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, book, today: date) -> None:
-    """Validate one row into the batch: prepared for writing, or rejected with its reasons."""
+def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, today: date) -> None:
+    """Validate one row into the batch: kept for writing, or rejected with its reasons."""
     started = perf_counter()
     batch.last_row = row_number
     batch.rows_read += 1
     clean, errors = _check(raw, kind, department, today)
-    checked = perf_counter()
-    batch.seconds["validate"] += checked - started
+    batch.seconds["validate"] += perf_counter() - started
     if errors:
         batch.rejected_rows += 1
         batch.rejections += [(row_number, error) for error in errors]
         return
-    record = prepare(clean, department, book, today)
+    batch.clean.append(clean)
+
+
+def _encode(batch: Batch, department: DepartmentRef, book, today: date) -> None:
+    """Prepare the batch's valid rows together and turn them into the writer's form."""
+    started = perf_counter()
+    prepared = prepare_batch(batch.clean, department, book, today)
     encoding = perf_counter()
-    batch.seconds["prepare"] += encoding - checked
-    batch.encoder.add(record)
+    batch.encoded, batch.encoder, batch.clean = batch.encoder.encode(prepared), None, []
+    batch.seconds["prepare"] += encoding - started
     batch.seconds["encode"] += perf_counter() - encoding
 
 

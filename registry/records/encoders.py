@@ -1,5 +1,5 @@
-"""How an import's workers turn prepared records into what a writer takes, a batch at a time: SQLite's
-statement parameters (RowParameters) or PostgreSQL's COPY text (CopyEncoder).
+"""How an import's workers turn a prepared batch into what a writer takes: SQLite's statement
+parameters (RowParameters) or PostgreSQL's COPY text (CopyEncoder), a column at a time.
 
 A module of its own, apart from the writers, so that a worker process imports only this and what
 preparing a row needs, not the writers' unit of work, audit trail and the application's extensions
@@ -12,60 +12,64 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from operator import itemgetter
 
 from ..db import sqlite_timestamp
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..domain.values import iso_date
-from .prepare import PREPARED_COLUMNS, position
+from .prepare import PREPARED_COLUMNS, PreparedBatch, position
 
 # The columns of an entity the writers take from a batch, in the order its values travel.
 ENTITY_COLUMNS = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
                   "legal_rep_id_type", "legal_rep_id_no")
-# What a prepared record says of its entity: (uscc, party name, decision date, party category,
-# legal representative, their ID type and number).
-_ENTITY_OF = itemgetter(*map(position, ("uscc", "party_name", "decision_date", "party_category", "legal_rep",
-                                         "legal_rep_id_type", "legal_rep_id_no")))
-_USCC, _DECISION_NO, _PARTY_KEY = map(position, ("uscc", "decision_no", "party_key"))
+# What a record says of its entity: (uscc, party name, decision date, party category, legal
+# representative, their ID type and number).
+_ENTITY_OF = ("uscc", "party_name", "decision_date", "party_category", "legal_rep", "legal_rep_id_type",
+              "legal_rep_id_no")
 
 
-def natural_key(record: list) -> tuple:
-    """A prepared record's natural key within its department."""
+def natural_key(record: tuple) -> tuple:
+    """An encoded record's natural key within its department."""
     return record[_DECISION_NO], record[_PARTY_KEY]
 
 
+_DECISION_NO, _PARTY_KEY = map(position, ("decision_no", "party_key"))
+
+
+def kept_rows(batch: PreparedBatch) -> list[int]:
+    """The rows a batch writes: the last of each natural key, in its place."""
+    last = {key: index for index, key in enumerate(batch.natural_keys())}
+    return sorted(last.values()) if len(last) < batch.size else list(range(batch.size))
+
+
+def entities(batch: PreparedBatch, rows: list[int]) -> list[tuple]:
+    """The ENTITY_COLUMNS of each entity these rows name, from its newest record (the later of two
+    decided the same day)."""
+    codes, names, decided, categories, *representatives = (batch.columns[column] for column in _ENTITY_OF)
+    newest = {}
+    for index in rows:
+        code = codes[index]
+        if code and (code not in newest or decided[index] >= decided[newest[code]]):
+            newest[code] = index
+    return [
+        (code, names[i], normalise_name(names[i]), decided[i], categories[i], uscc_rules.division(code),
+         *(values[i] for values in representatives))
+        for code, i in newest.items()
+    ]
+
+
+def _taken(values: list, rows: list[int], size: int) -> list:
+    return values if len(rows) == size else [values[index] for index in rows]
+
+
 class BatchEncoder:
-    """Turns a batch's prepared records into a writer's form one at a time (`encode_row`), so that
-    an import worker holds an encoded row rather than the record: the last occurrence of a natural
-    key wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
+    """Turns a prepared batch into a writer's form (`encode`): the last occurrence of each natural
+    key is written, in its place, and the batch's entities from their newest records."""
 
     columns = PREPARED_COLUMNS
 
-    def __init__(self):
-        self.rows = 0  # records given, later duplicates of a natural key included
-        self.kept = {}  # natural key -> (encoded row, what the record says of its entity, if it names one)
-
-    def add(self, record: list) -> None:
-        key = natural_key(record)
-        self.kept.pop(key, None)
-        self.kept[key] = (self.encode_row(record, self.rows), _ENTITY_OF(record) if record[_USCC] else None)
-        self.rows += 1
-
-    def encode_row(self, values: list, index: int):
+    def encode(self, batch: PreparedBatch):
         raise NotImplementedError
-
-    def entities(self) -> list[list]:
-        """The ENTITY_COLUMNS of each entity the batch names, from its newest record."""
-        newest = {}
-        for named in (entity for _, entity in self.kept.values() if entity):
-            code = named[0]
-            if code not in newest or named[2] >= newest[code][2]:
-                newest[code] = named
-        return [
-            [code, name, normalise_name(name), as_of, category, uscc_rules.division(code), *representative]
-            for code, name, as_of, category, *representative in newest.values()
-        ]
 
 
 @dataclass
@@ -79,16 +83,14 @@ class ParameterBatch:
 
 
 class RowParameters(BatchEncoder):
-    """RecordWriter's encoder: a row becomes the tuple its insert takes, so the writer only runs
-    statements (no row dicts to unpickle and turn into parameters)."""
+    """RecordWriter's encoder: each record becomes the tuple its insert takes, so the writer only
+    runs statements (no row dicts to unpickle and turn into parameters)."""
 
-    def encode_row(self, values: list, index: int) -> tuple:
-        return tuple([value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value)
-                      for value in values])
-
-    def finish(self) -> ParameterBatch:
-        entities = [self.encode_row(entity, 0) for entity in self.entities()]
-        return ParameterBatch(self.rows, [encoded for encoded, _ in self.kept.values()], entities)
+    def encode(self, batch: PreparedBatch) -> ParameterBatch:
+        rows = kept_rows(batch)
+        columns = [_stored(_taken(values, rows, batch.size)) for values in batch.columns.values()]
+        named = map(_stored, zip(*entities(batch, rows)))
+        return ParameterBatch(batch.size, list(zip(*columns)), list(zip(*named)))
 
 
 @lru_cache(maxsize=4096)
@@ -102,6 +104,13 @@ _STORED_AS_IS = frozenset({str, int, type(None)})
 _SQLITE_VALUE = {date: iso_date, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
 
 
+def _stored(values) -> list:
+    """A column's values as SQLite stores them."""
+    if set(map(type, values)) <= _STORED_AS_IS:
+        return values
+    return [value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value) for value in values]
+
+
 @dataclass
 class EncodedBatch:
     """Prepared rows as COPY text (PostgreSQL's text format) for the two staging tables."""
@@ -113,50 +122,47 @@ class EncodedBatch:
 
 
 class CopyEncoder(BatchEncoder):
-    """CopyRecordWriter's encoder: a row becomes its line of COPY text, its position in the batch last."""
+    """CopyRecordWriter's encoder: each record becomes its line of COPY text, its position in the
+    batch last."""
 
-    def encode_row(self, values: list, index: int) -> str:
-        return _copy_line([*values, index])
-
-    def finish(self) -> EncodedBatch:
-        entities = "".join(map(_copy_line, self.entities()))
-        records = "".join([line for line, _ in self.kept.values()])
-        return EncodedBatch(self.rows, (*self.columns, "row_index"), records.encode(), entities.encode())
-
-
-def encode_batch(records: list[list]) -> EncodedBatch:
-    """COPY text of a batch of prepared records."""
-    encoder = CopyEncoder()
-    for record in records:
-        encoder.add(record)
-    return encoder.finish()
+    def encode(self, batch: PreparedBatch) -> EncodedBatch:
+        rows = kept_rows(batch)
+        columns = [_taken(values, rows, batch.size) for values in batch.columns.values()]
+        return EncodedBatch(batch.size, (*self.columns, "row_index"), copy_text([*columns, rows]),
+                            copy_text(list(zip(*entities(batch, rows)))))
 
 
-def _copy_line(values: list) -> str:
-    line = "\t".join([value if value.__class__ is str else "\\N" if value is None
-                      else _PLAIN_TEXT.get(value.__class__, _copy_value)(value) for value in values])
-    # The common case: no value needed escaping (the only tabs separate values, the only
-    # backslashes start the NULLs), so the line made in one pass stands.
-    if line.count("\t") == len(values) - 1 and line.count("\\") == values.count(None) \
-            and "\n" not in line and "\r" not in line:
-        return line + "\n"
-    return "\t".join(map(_copy_value, values)) + "\n"
+def copy_text(columns: list) -> bytes:
+    """COPY text of rows given as columns."""
+    if not columns or not columns[0]:
+        return b""
+    lines = map("\t".join, zip(*map(_copy_column, columns)))
+    return ("\n".join(lines) + "\n").encode()
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TEXT_OR_NULL = frozenset({str, type(None)})
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value.__class__ is not str:
-        # JSON lists (penalty types) as JSON text; dates, amounts and numbers in their str() form.
-        value = json_text(tuple(value)) if isinstance(value, list) else str(value)
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+def _copy_column(values) -> list[str]:
+    """A column's values as fields of COPY's text format: NULL as \\N, JSON lists (penalty types) as
+    JSON text, dates, amounts and numbers in their text form, and special characters escaped."""
+    classes = set(map(type, values))
+    if not classes <= _TEXT_OR_NULL:
+        values = [value if value.__class__ in _TEXT_OR_NULL else _text_of(value) for value in values]
+    # Most columns hold nothing to escape: one search over all their text says so.
+    if _COPY_SPECIAL.search("".join(filter(None, values))):
+        values = [value.translate(_COPY_ESCAPES) if value and _COPY_SPECIAL.search(value) else value
+                  for value in values]
+    return ["\\N" if value is None else value for value in values] if type(None) in classes else values
 
 
-# The text of the typed values a prepared row holds, unescaped: a value that needs escaping
-# (a JSON list could) makes _copy_line's check fail, and the line is then made by _copy_value.
-_PLAIN_TEXT = {date: iso_date, int: int.__str__, Decimal: Decimal.__str__,
-               list: lambda value: json_text(tuple(value))}
+def _text_of(value) -> str:
+    """A value's text in COPY: JSON for lists, the ISO form for dates, str() for the rest."""
+    if value.__class__ is list:
+        return json_text(tuple(value))
+    return _PLAIN_TEXT.get(value.__class__, str)(value)
+
+
+_PLAIN_TEXT = {date: iso_date, int: int.__str__, Decimal: Decimal.__str__}

@@ -15,9 +15,9 @@ from ..changes import ENTITY_ADDED, staged_events_sql, staging_sql
 from ..db import copy_from_stdin
 from ..outbox import rows_from_sql
 from ..uow import next_version
-from .encoders import ENTITY_COLUMNS, CopyEncoder, EncodedBatch, encode_batch, natural_key
+from .encoders import ENTITY_COLUMNS, CopyEncoder, EncodedBatch
 from .models import Record
-from .prepare import PREPARED_COLUMNS
+from .prepare import PREPARED_COLUMNS, PreparedBatch
 from .writer import (
     BOOKKEEPING,
     INSERTED,
@@ -52,11 +52,11 @@ class CopyRecordWriter(RecordWriter):
         super().__init__(*args, **kwargs)
         self.met_stored_record = False  # once a batch has, its writer upserts every batch after it
 
-    def write(self, records: list[list]) -> BatchResult:
-        outcomes = [(UNCHANGED, None)] * len(records)  # later duplicates and unchanged records stay so
-        if records:
-            positions = {natural_key(record): p for p, record in enumerate(records)}
-            self._load(encode_batch(records))
+    def write(self, batch: PreparedBatch) -> BatchResult:
+        outcomes = [(UNCHANGED, None)] * batch.size  # later duplicates and unchanged records stay so
+        if batch.size:
+            positions = {key: p for p, key in enumerate(batch.natural_keys())}
+            self._load(self.encoder().encode(batch))
             # Unchanged rows keep their id in the outcome (the API reports it).
             for position, record_id in self.session.connection().execute(text(
                     f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):

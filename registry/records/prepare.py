@@ -1,7 +1,8 @@
-"""A validated row turned into the columns of its record: pure, so bulk imports run it in a worker.
+"""Validated rows turned into the columns of their records: pure, so bulk imports run it in a worker.
 
-A prepared record is a list of values in PREPARED_COLUMNS order, not a dict: the writers only
-ever pass the values on, and an import prepares millions of them.
+A batch is prepared column by column (a list of values per column of PREPARED_COLUMNS): the
+writers' encoders turn whole columns into what a database takes, and the per-row Python left is
+the rule book's assessment and the digest. The API's rows are a batch like any other.
 """
 
 import hashlib
@@ -34,6 +35,37 @@ class DepartmentRef:
         return cls(department.id, department.uscc, department.domain_key, department.severity_overrides)
 
 
+@dataclass
+class PreparedBatch:
+    """Records' columns (all but entity, version and timestamps): each of PREPARED_COLUMNS, in that
+    order, to a list of one value per row, rows in the order given."""
+
+    columns: dict
+    size: int
+
+    def natural_keys(self) -> list[tuple]:
+        """Each row's natural key within its department."""
+        return list(zip(self.columns["decision_no"], self.columns["party_key"]))
+
+    def records(self) -> list[tuple]:
+        """The rows, each a tuple in PREPARED_COLUMNS order."""
+        return list(zip(*self.columns.values()))
+
+
+def prepare_batch(clean_rows: list[dict], department: DepartmentRef, rules: PublicityRules,
+                  today: date) -> PreparedBatch:
+    """The records' columns of validated rows (validate_record's clean dicts)."""
+    size = len(clean_rows)
+    fields = {column: [row.get(key) for row in clean_rows] for key, column in _LAYOUT_COLUMNS}
+    assessed = [rules.values_for(row, department, today) for row in clean_rows]
+    publicity = {column: [values[i] for values in assessed] for i, column in enumerate(PUBLICITY_COLUMNS)}
+    kinds = [row["kind"] for row in clean_rows]
+    columns = {**fields, **publicity, "kind": kinds, "department_id": [department.id] * size,
+               "domain_key": [department.domain_key] * size, "party_key": [row["party_key"] for row in clean_rows],
+               "content_hash": content_hashes(kinds, list(fields.values()))}
+    return PreparedBatch(columns, size)
+
+
 @lru_cache(maxsize=16384)
 def _amount_part(value: Decimal) -> str:
     return format(value.normalize(), "f")  # 0.5 and 0.50 are the same amount (and equal keys here)
@@ -43,33 +75,35 @@ def _amount_part(value: Decimal) -> str:
 _HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: iso_date}
 
 
-def content_hash(kind: str, fields: list) -> str:
-    """A digest of a record's content (its kind, then the values of the layout's fields in layout
-    order): equal digests mean re-sending it changes nothing."""
-    end = len(fields)
-    while end > layout.FIELDS_BEFORE_LISTS and fields[end - 1] is None:
-        end -= 1
-    if end < len(fields):
-        fields = fields[:end]
+def _digest_parts(values: list) -> list[str]:
+    """A column's values as the digest spells them; an empty cell is an empty string."""
+    empty = values.count(None)
+    if empty == len(values):
+        return [""] * len(values)
+    if set(map(type, values)) <= _TEXT_OR_EMPTY:  # one pass in C says no value needs spelling
+        return [value or "" for value in values] if empty else values
     part = _HASH_PARTS.get
-    payload = "\x1f".join([value if value.__class__ is str else "" if value is None
-                           else part(value.__class__, str)(value) for value in fields])
-    return hashlib.blake2b(f"{kind}\x1f{payload}".encode(), digest_size=16).hexdigest()
+    return [value if value.__class__ is str else "" if value is None else part(value.__class__, str)(value)
+            for value in values]
 
 
-def prepare(clean: dict, department: DepartmentRef, rules: PublicityRules, today: date) -> list:
-    """The record's columns (all but entity, version and timestamps) for a validated row, in
-    PREPARED_COLUMNS order."""
-    fields = [*map(clean.get, _KEYS)]
-    return [
-        *fields,
-        *rules.values_for(clean, department, today),
-        clean["kind"],
-        department.id,
-        department.domain_key,
-        clean["party_key"],
-        content_hash(clean["kind"], fields),
-    ]
+_TEXT_OR_EMPTY = frozenset({str, type(None)})
+
+
+def content_hashes(kinds: list[str], fields: list[list]) -> list[str]:
+    """Each row's digest of its content (its kind, then the values of the layout's fields in layout
+    order, the empty ones after the list entries' first field left out): equal digests mean
+    re-sending a record changes nothing. `fields`: the layout's columns, in layout order."""
+    parts = [_digest_parts(values) for values in fields]
+    heads = map("\x1f".join, zip(*parts[:layout.FIELDS_BEFORE_LISTS]))
+    tails = map("\x1f".join, zip(*parts[layout.FIELDS_BEFORE_LISTS:]))
+    digests = []
+    for kind, head, tail in zip(kinds, heads, tails, strict=True):
+        # A clean value never ends in U+001F (trimming removes it): only the empty cells do.
+        tail = tail.rstrip("\x1f")
+        content = f"{kind}\x1f{head}\x1f{tail}" if tail else f"{kind}\x1f{head}"
+        digests.append(hashlib.blake2b(content.encode(), digest_size=16).hexdigest())
+    return digests
 
 
 def position(column: str) -> int:

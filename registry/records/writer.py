@@ -25,7 +25,7 @@ from ..stages import StageTimes
 from ..uow import UnitOfWork, next_version
 from .encoders import ENTITY_COLUMNS, ParameterBatch, RowParameters, natural_key
 from .models import REPAIRED, WITHDRAWN, Record, RecordVersion
-from .prepare import PREPARED_COLUMNS, DepartmentRef, position, prepare
+from .prepare import PREPARED_COLUMNS, DepartmentRef, PreparedBatch, position, prepare_batch
 from .publicity import PublicityRules
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
@@ -90,7 +90,7 @@ class RecordWriter:
     def write_clean(self, clean_rows: list[dict]) -> BatchResult:
         """Prepare validated rows here and write them (the API's path; imports prepare in a worker)."""
         department = DepartmentRef.of(self.department)
-        return self.write([prepare(row, department, self.rules, self.today) for row in clean_rows])
+        return self.write(prepare_batch(clean_rows, department, self.rules, self.today))
 
     # How workers turn a batch's prepared rows into what write_encoded takes (a module-level class).
     encoder = RowParameters
@@ -103,13 +103,10 @@ class RecordWriter:
         counts[UNCHANGED] = batch.rows - counts[INSERTED] - counts[UPDATED]  # later duplicates of a key too
         return counts
 
-    def write(self, records: list[list]) -> BatchResult:
-        """Write prepared records (registry.records.prepare); outcomes come back in input order."""
-        encoder = self.encoder()
-        for record in records:
-            encoder.add(record)
-        outcomes = self._apply(encoder.finish()) if records else {}
-        keys = list(map(natural_key, records))
+    def write(self, batch: PreparedBatch) -> BatchResult:
+        """Write a prepared batch; outcomes come back in its rows' order."""
+        outcomes = self._apply(self.encoder().encode(batch)) if batch.size else {}
+        keys = batch.natural_keys()
         last = {key: position for position, key in enumerate(keys)}
         result = BatchResult()
         # A row superseded by a later one of the same natural key is reported unchanged, without an id.
