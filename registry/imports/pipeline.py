@@ -27,6 +27,9 @@ from ..stages import StageTimes
 from .models import UNKNOWN_COLUMNS_SHOWN
 from .readers import ImportFileError, RowProblem, open_rows
 
+# Valid rows prepared together: enough for whole columns to pay, few enough that a worker holds the
+# encoded form of its batch's records rather than their values.
+PREPARED_TOGETHER = 500
 QUEUE_DEPTH = 1  # finished batches waiting per worker (each several MB): bounds memory whatever the file size
 # Workers yield the processor to the writer and the database server, which are an import's critical
 # path: the workers are ahead of them whenever the processors are contended.
@@ -49,9 +52,9 @@ class Batch:
     bytes_read: int
     rows_read: int = 0
     rejected_rows: int = 0
-    encoder: object = None  # turns the rows to write into the writer's form when the batch is sent (the writer's)
-    clean: list = field(default_factory=list)  # the rows to write, validated, until the batch is sent
-    encoded: object = None  # then those rows in the writer's form (what the encoder made of them)
+    encoder: object = None  # takes the rows to write, prepared, until the batch is sent (the writer's `encoder`)
+    clean: list = field(default_factory=list)  # the valid rows taken since the encoder was last given some
+    encoded: object = None  # then the rows to write in the writer's form (what the encoder made of them)
     rejections: list = field(default_factory=list)  # (row number, FieldError)
     seconds: StageTimes = field(default_factory=StageTimes)  # the worker's time on these rows, by stage
 
@@ -159,7 +162,10 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
     book = rules()
 
     def send(batch: Batch) -> None:
-        _encode(batch, department, book, today)
+        _prepare(batch, department, book, today)
+        started = perf_counter()
+        batch.encoded, batch.encoder = batch.encoder.finish(), None
+        batch.seconds["encode"] += perf_counter() - started
         channel.put(batch)  # waits while the writer is behind: not reading time
 
     def mine(position: int) -> bool:
@@ -189,6 +195,8 @@ def _read(path, options, skip_through, department, today, batch_rows, encoder, c
             started = perf_counter()
             batch.seconds["read"] += started - reading
             _take(batch, row_number, raw, source.kind, department, today)
+            if len(batch.clean) == PREPARED_TOGETHER:
+                _prepare(batch, department, book, today)
             reading = perf_counter()
         if batch is not None or (position == 0 and number == 0):
             batch = batch or Batch(last_row=skip_through, bytes_read=0, encoder=encoder())  # nothing (left) to read
@@ -210,12 +218,13 @@ def _take(batch: Batch, row_number: int, raw, kind, department: DepartmentRef, t
     batch.clean.append(clean)
 
 
-def _encode(batch: Batch, department: DepartmentRef, book, today: date) -> None:
-    """Prepare the batch's valid rows together and turn them into the writer's form."""
+def _prepare(batch: Batch, department: DepartmentRef, book, today: date) -> None:
+    """Prepare the valid rows taken since the last call together and hand them to the batch's encoder."""
     started = perf_counter()
     prepared = prepare_batch(batch.clean, department, book, today)
+    batch.clean = []
     encoding = perf_counter()
-    batch.encoded, batch.encoder, batch.clean = batch.encoder.encode(prepared), None, []
+    batch.encoder.add(prepared)
     batch.seconds["prepare"] += encoding - started
     batch.seconds["encode"] += perf_counter() - encoding
 

@@ -36,40 +36,48 @@ def natural_key(record: tuple) -> tuple:
 _DECISION_NO, _PARTY_KEY = map(position, ("decision_no", "party_key"))
 
 
-def kept_rows(batch: PreparedBatch) -> list[int]:
-    """The rows a batch writes: the last of each natural key, in its place."""
-    last = {key: index for index, key in enumerate(batch.natural_keys())}
-    return sorted(last.values()) if len(last) < batch.size else list(range(batch.size))
-
-
-def entities(batch: PreparedBatch, rows: list[int]) -> list[tuple]:
-    """The ENTITY_COLUMNS of each entity these rows name, from its newest record (the later of two
-    decided the same day)."""
-    codes, names, decided, categories, *representatives = (batch.columns[column] for column in _ENTITY_OF)
-    newest = {}
-    for index in rows:
-        code = codes[index]
-        if code and (code not in newest or decided[index] >= decided[newest[code]]):
-            newest[code] = index
-    return [
-        (code, names[i], normalise_name(names[i]), decided[i], categories[i], uscc_rules.division(code),
-         *(values[i] for values in representatives))
-        for code, i in newest.items()
-    ]
-
-
-def _taken(values: list, rows: list[int], size: int) -> list:
-    return values if len(rows) == size else [values[index] for index in rows]
-
-
 class BatchEncoder:
-    """Turns a prepared batch into a writer's form (`encode`): the last occurrence of each natural
-    key is written, in its place, and the batch's entities from their newest records."""
+    """Turns a batch's prepared records into a writer's form, a prepared part at a time (`add`), so
+    that an import worker holds encoded records rather than their values: the last occurrence of a
+    natural key wins, in its place. `finish` makes what the writer's `write_encoded` takes."""
 
     columns = PREPARED_COLUMNS
 
-    def encode(self, batch: PreparedBatch):
+    def __init__(self):
+        self.rows = 0  # records given, later duplicates of a natural key included
+        self.kept = {}  # natural key -> (encoded record, what the record says of its entity, if it names one)
+
+    @classmethod
+    def encode(cls, batch: PreparedBatch):
+        """A whole batch in the writer's form."""
+        encoder = cls()
+        encoder.add(batch)
+        return encoder.finish()
+
+    def add(self, batch: PreparedBatch) -> None:
+        encoded = self.encode_records(batch, self.rows)
+        views = zip(*(batch.columns[column] for column in _ENTITY_OF))
+        for key, record, view in zip(batch.natural_keys(), encoded, views, strict=True):
+            self.kept.pop(key, None)
+            self.kept[key] = (record, view if view[0] else None)
+        self.rows += batch.size
+
+    def encode_records(self, batch: PreparedBatch, first_index: int) -> list:
+        """Each record of the batch in the writer's form; `first_index`: the first one's position."""
         raise NotImplementedError
+
+    def entities(self) -> list[tuple]:
+        """The ENTITY_COLUMNS of each entity the kept records name, from its newest record (the later
+        of two decided the same day)."""
+        newest = {}
+        for view in (view for _, view in self.kept.values() if view):
+            code = view[0]
+            if code not in newest or view[2] >= newest[code][2]:
+                newest[code] = view
+        return [
+            (code, name, normalise_name(name), as_of, category, uscc_rules.division(code), *representative)
+            for code, name, as_of, category, *representative in newest.values()
+        ]
 
 
 @dataclass
@@ -83,14 +91,15 @@ class ParameterBatch:
 
 
 class RowParameters(BatchEncoder):
-    """RecordWriter's encoder: each record becomes the tuple its insert takes, so the writer only
-    runs statements (no row dicts to unpickle and turn into parameters)."""
+    """RecordWriter's encoder: a record becomes the tuple its insert takes, so the writer only runs
+    statements (no row dicts to unpickle and turn into parameters)."""
 
-    def encode(self, batch: PreparedBatch) -> ParameterBatch:
-        rows = kept_rows(batch)
-        columns = [_stored(_taken(values, rows, batch.size)) for values in batch.columns.values()]
-        named = map(_stored, zip(*entities(batch, rows)))
-        return ParameterBatch(batch.size, list(zip(*columns)), list(zip(*named)))
+    def encode_records(self, batch: PreparedBatch, first_index: int) -> list[tuple]:
+        return list(zip(*map(_stored, batch.columns.values())))
+
+    def finish(self) -> ParameterBatch:
+        entities = list(zip(*map(_stored, zip(*self.entities()))))
+        return ParameterBatch(self.rows, [record for record, _ in self.kept.values()], entities)
 
 
 @lru_cache(maxsize=4096)
@@ -122,22 +131,24 @@ class EncodedBatch:
 
 
 class CopyEncoder(BatchEncoder):
-    """CopyRecordWriter's encoder: each record becomes its line of COPY text, its position in the
-    batch last."""
+    """CopyRecordWriter's encoder: a record becomes its line of COPY text, its position in the batch last."""
 
-    def encode(self, batch: PreparedBatch) -> EncodedBatch:
-        rows = kept_rows(batch)
-        columns = [_taken(values, rows, batch.size) for values in batch.columns.values()]
-        return EncodedBatch(batch.size, (*self.columns, "row_index"), copy_text([*columns, rows]),
-                            copy_text(list(zip(*entities(batch, rows)))))
+    def encode_records(self, batch: PreparedBatch, first_index: int) -> list[str]:
+        return copy_lines([*batch.columns.values(), range(first_index, first_index + batch.size)])
+
+    def finish(self) -> EncodedBatch:
+        records = [line for line, _ in self.kept.values()]
+        return EncodedBatch(self.rows, (*self.columns, "row_index"), _copy_text(records),
+                            _copy_text(copy_lines(list(zip(*self.entities())))))
 
 
-def copy_text(columns: list) -> bytes:
-    """COPY text of rows given as columns."""
-    if not columns or not columns[0]:
-        return b""
-    lines = map("\t".join, zip(*map(_copy_column, columns)))
-    return ("\n".join(lines) + "\n").encode()
+def copy_lines(columns: list) -> list[str]:
+    """Lines of COPY text (without their ends) of rows given as columns."""
+    return list(map("\t".join, zip(*map(_copy_column, columns))))
+
+
+def _copy_text(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode() if lines else b""
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")

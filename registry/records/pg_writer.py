@@ -56,7 +56,7 @@ class CopyRecordWriter(RecordWriter):
         outcomes = [(UNCHANGED, None)] * batch.size  # later duplicates and unchanged records stay so
         if batch.size:
             positions = {key: p for p, key in enumerate(batch.natural_keys())}
-            self._load(self.encoder().encode(batch))
+            self._load(self.encoder.encode(batch))
             # Unchanged rows keep their id in the outcome (the API reports it).
             for position, record_id in self.session.connection().execute(text(
                     f"SELECT s.row_index, r.id FROM {STAGING} s JOIN records r ON {_JOIN}")):

@@ -105,7 +105,7 @@ class RecordWriter:
 
     def write(self, batch: PreparedBatch) -> BatchResult:
         """Write a prepared batch; outcomes come back in its rows' order."""
-        outcomes = self._apply(self.encoder().encode(batch)) if batch.size else {}
+        outcomes = self._apply(self.encoder.encode(batch)) if batch.size else {}
         keys = batch.natural_keys()
         last = {key: position for position, key in enumerate(keys)}
         result = BatchResult()
