@@ -108,9 +108,16 @@ def json_text(items: tuple) -> str:
     return json.dumps(list(items), ensure_ascii=False)
 
 
+def json_list(values: list) -> str:
+    """A list as JSON text (penalty types)."""
+    return json_text(tuple(values))
+
+
+# The text of a typed value, by its class, in SQLite and in COPY alike.
+_TEXT_OF = {date: iso_date, Decimal: Decimal.__str__, list: json_list}
 # How a prepared row's values are stored in SQLite, by their class (as SQLAlchemy stores them).
 _STORED_AS_IS = frozenset({str, int, type(None)})
-_SQLITE_VALUE = {date: iso_date, datetime: sqlite_timestamp, Decimal: str, list: lambda v: json_text(tuple(v))}
+_SQLITE_VALUE = {**_TEXT_OF, datetime: sqlite_timestamp}
 
 
 def _stored(values) -> list:
@@ -160,20 +167,19 @@ def _copy_column(values) -> list[str]:
     """A column's values as fields of COPY's text format: NULL as \\N, JSON lists (penalty types) as
     JSON text, dates, amounts and numbers in their text form, and special characters escaped."""
     classes = set(map(type, values))
+    if classes == _NULL:
+        return [_COPY_NULL] * len(values)
     if not classes <= _TEXT_OR_NULL:
-        values = [value if value.__class__ in _TEXT_OR_NULL else _text_of(value) for value in values]
+        text_of = _COPY_TEXT.get
+        values = [value if value.__class__ in _TEXT_OR_NULL else text_of(value.__class__, str)(value)
+                  for value in values]
     # Most columns hold nothing to escape: one search over all their text says so.
     if _COPY_SPECIAL.search("".join(filter(None, values))):
         values = [value.translate(_COPY_ESCAPES) if value and _COPY_SPECIAL.search(value) else value
                   for value in values]
-    return ["\\N" if value is None else value for value in values] if type(None) in classes else values
+    return [_COPY_NULL if value is None else value for value in values] if type(None) in classes else values
 
 
-def _text_of(value) -> str:
-    """A value's text in COPY: JSON for lists, the ISO form for dates, str() for the rest."""
-    if value.__class__ is list:
-        return json_text(tuple(value))
-    return _PLAIN_TEXT.get(value.__class__, str)(value)
-
-
-_PLAIN_TEXT = {date: iso_date, int: int.__str__, Decimal: Decimal.__str__}
+_COPY_NULL = "\\N"
+_NULL = {type(None)}
+_COPY_TEXT = {**_TEXT_OF, int: int.__str__}
