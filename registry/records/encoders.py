@@ -28,12 +28,12 @@ _ENTITY_OF = ("uscc", "party_name", "decision_date", "party_category", "legal_re
               "legal_rep_id_no")
 
 
+_DECISION_NO, _PARTY_KEY = map(position, ("decision_no", "party_key"))
+
+
 def natural_key(record: tuple) -> tuple:
     """An encoded record's natural key within its department."""
     return record[_DECISION_NO], record[_PARTY_KEY]
-
-
-_DECISION_NO, _PARTY_KEY = map(position, ("decision_no", "party_key"))
 
 
 class BatchEncoder:
@@ -155,12 +155,15 @@ def copy_lines(columns: list) -> list[str]:
 
 
 def _copy_text(lines: list[str]) -> bytes:
-    return ("\n".join(lines) + "\n").encode() if lines else b""
+    return "\n".join([*lines, ""]).encode() if lines else b""  # each line ended, the text made once
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _TEXT_OR_NULL = frozenset({str, type(None)})
+_NULL = {type(None)}
+_COPY_NULL = "\\N"
+_COPY_TEXT = {**_TEXT_OF, int: int.__str__}
 
 
 def _copy_column(values) -> list[str]:
@@ -178,8 +181,3 @@ def _copy_column(values) -> list[str]:
         values = [value.translate(_COPY_ESCAPES) if value and _COPY_SPECIAL.search(value) else value
                   for value in values]
     return [_COPY_NULL if value is None else value for value in values] if type(None) in classes else values
-
-
-_COPY_NULL = "\\N"
-_NULL = {type(None)}
-_COPY_TEXT = {**_TEXT_OF, int: int.__str__}

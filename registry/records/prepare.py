@@ -47,10 +47,6 @@ class PreparedBatch:
         """Each row's natural key within its department."""
         return list(zip(self.columns["decision_no"], self.columns["party_key"]))
 
-    def records(self) -> list[tuple]:
-        """The rows, each a tuple in PREPARED_COLUMNS order."""
-        return list(zip(*self.columns.values()))
-
 
 def prepare_batch(clean_rows: list[dict], department: DepartmentRef, rules: PublicityRules,
                   today: date) -> PreparedBatch:
