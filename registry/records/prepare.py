@@ -17,8 +17,8 @@ from .models import COLUMN_FOR_KEY
 from .publicity import PUBLICITY_COLUMNS, PublicityRules
 
 _LAYOUT_COLUMNS = tuple((f.key, COLUMN_FOR_KEY.get(f.key, f.key)) for f in layout.FIELDS)
-_KEYS, _COLUMNS = zip(*_LAYOUT_COLUMNS, strict=True)
-PREPARED_COLUMNS = (*_COLUMNS, *PUBLICITY_COLUMNS, "kind", "department_id", "domain_key", "party_key", "content_hash")
+PREPARED_COLUMNS = (*(column for _, column in _LAYOUT_COLUMNS), *PUBLICITY_COLUMNS, "kind", "department_id",
+                    "domain_key", "party_key", "content_hash")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ _TEXT_OR_EMPTY = frozenset({str, type(None)})
 
 def content_hashes(kinds: list[str], fields: list[list]) -> list[str]:
     """Each row's digest of its content (its kind, then the values of the layout's fields in layout
-    order, the empty ones after the list entries' first field left out): equal digests mean
+    order, but for the trailing empty ones among the list entries' fields): equal digests mean
     re-sending a record changes nothing. `fields`: the layout's columns, in layout order."""
     parts = [_digest_parts(values) for values in fields]
     heads = map("\x1f".join, zip(*parts[:layout.FIELDS_BEFORE_LISTS]))
