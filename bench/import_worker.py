@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from registry.imports import pipeline  # noqa: E402
 from registry.records.encoders import CopyEncoder, RowParameters  # noqa: E402
 from registry.records.prepare import DepartmentRef  # noqa: E402
+from registry.stages import StageTimes  # noqa: E402
 
 MARKET_SUPERVISION = DepartmentRef(1, "11150500011620002E", "market_supervision")
 ENCODERS = {"postgresql": CopyEncoder, "sqlite": RowParameters}
@@ -30,13 +31,12 @@ class Tally:
     """Stands in for the worker's channel: counts the batches' rows and adds up their stages."""
 
     def __init__(self):
-        self.rows, self.seconds = 0, {}
+        self.rows, self.seconds = 0, StageTimes()
 
     def put(self, item) -> None:
         if isinstance(item, pipeline.Batch):
             self.rows += item.rows_read
-            for stage, seconds in item.seconds.items():
-                self.seconds[stage] = self.seconds.get(stage, 0) + seconds
+            self.seconds += item.seconds
 
 
 def main() -> None:

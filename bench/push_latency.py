@@ -1,24 +1,24 @@
 """Push API latency: a department's batches of records through `POST /api/v1/records`.
 
-    python bench/push_latency.py [--batches 20] [--rows 1000] [--database-url URL]
+    python bench/push_latency.py [--batches 20] [--rows 1000] [--postgresql]
 
-On the embedded default (a fresh SQLite file, the built-in search engine) unless a PostgreSQL URL is
-given (that database is dropped and made again first). Sends `--batches` batches of `--rows` new penalties, then
-each batch again unchanged, then each with one field of every row changed, and prints the p50 and
-p99 latency of each kind and the process CPU a row. The requests go through Flask's test client in
-this process: the figure is the application's and the database's time, no HTTP server's. Issue 25
-asks that a batch of 1,000 rows be no slower than before the columnar import: run it on two trees
-back to back (`PYTHONPATH=<tree> python <tree>/bench/push_latency.py`).
+On the embedded default (a fresh SQLite file, the built-in search engine), or with `--postgresql` on
+a fresh database of the server `deploy/postgres.sh` runs (made as `bench/import.py` makes its).
+Sends `--batches` batches of `--rows` new penalties, then each batch again unchanged, then each with
+one field of every row changed, and prints the p50 and p99 latency of each kind and the process CPU
+a row. The requests go through Flask's test client in this process: the figure is the application's
+and the database's time, no HTTP server's. Issue 25 asks that a batch of 1,000 rows be no slower
+than before the columnar import: run it on two trees back to back (`PYTHONPATH=<tree> python
+<tree>/bench/push_latency.py`).
 """
 
 import argparse
+import importlib.util
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,18 +27,9 @@ from registry import create_app  # noqa: E402
 from registry.bootstrap import initialise  # noqa: E402
 from tests import factories  # noqa: E402
 
-
-def recreate(url: str) -> None:
-    """Drop and make again the PostgreSQL database of a SQLAlchemy URL (from the server's postgres database)."""
-    server, name = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        for _ in range(30):  # the server's own processes (autovacuum) may still be in it for a while
-            try:
-                connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                break
-            except psycopg.errors.InsufficientPrivilege:
-                time.sleep(1)
-        connection.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+_spec = importlib.util.spec_from_file_location("import_bench", ROOT / "bench" / "import.py")
+import_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(import_bench)  # its fresh PostgreSQL database
 
 
 def send(client, key: str, batches: list[list[dict]]) -> tuple[list[float], float]:
@@ -63,12 +54,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=20)
     parser.add_argument("--rows", type=int, default=1000, help="rows a batch (the API takes at most 1,000)")
-    parser.add_argument("--database-url", help="a PostgreSQL database to empty and use")
+    parser.add_argument("--postgresql", action="store_true", help="on a fresh PostgreSQL database, not SQLite")
     args = parser.parse_args()
-    if args.database_url:
-        recreate(args.database_url)
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/push.sqlite3"
+        url = (import_bench.fresh_postgres(import_bench.postgres_admin_url()) if args.postgresql
+               else f"sqlite:///{tmp}/push.sqlite3")
         app = create_app({"DATABASE_URL": url, "INSTANCE_DIR": tmp, "LOG_LEVEL": "WARNING"})
         with app.app_context():
             initialise()

@@ -17,7 +17,7 @@ from ..db import sqlite_timestamp
 from ..domain import uscc as uscc_rules
 from ..domain.names import normalise_name
 from ..domain.values import iso_date
-from .prepare import PREPARED_COLUMNS, PreparedBatch, position
+from .prepare import PREPARED_COLUMNS, TEXT_OR_EMPTY, PreparedBatch, position, spelled
 
 # The columns of an entity the writers take from a batch, in the order its values travel.
 ENTITY_COLUMNS = ("uscc", "name", "name_normalised", "name_as_of", "party_category", "district_code", "legal_rep",
@@ -122,9 +122,7 @@ _SQLITE_VALUE = {**_TEXT_OF, datetime: sqlite_timestamp}
 
 def _stored(values) -> list:
     """A column's values as SQLite stores them."""
-    if set(map(type, values)) <= _STORED_AS_IS:
-        return values
-    return [value if value.__class__ in _STORED_AS_IS else _SQLITE_VALUE[value.__class__](value) for value in values]
+    return spelled(values, _STORED_AS_IS, _SQLITE_VALUE)
 
 
 @dataclass
@@ -160,8 +158,6 @@ def _copy_text(lines: list[str]) -> bytes:
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_TEXT_OR_NULL = frozenset({str, type(None)})
-_NULL = {type(None)}
 _COPY_NULL = "\\N"
 _COPY_TEXT = {**_TEXT_OF, int: int.__str__}
 
@@ -169,15 +165,12 @@ _COPY_TEXT = {**_TEXT_OF, int: int.__str__}
 def _copy_column(values) -> list[str]:
     """A column's values as fields of COPY's text format: NULL as \\N, JSON lists (penalty types) as
     JSON text, dates, amounts and numbers in their text form, and special characters escaped."""
-    classes = set(map(type, values))
-    if classes == _NULL:
+    empty = values.count(None)
+    if empty == len(values):
         return [_COPY_NULL] * len(values)
-    if not classes <= _TEXT_OR_NULL:
-        text_of = _COPY_TEXT.get
-        values = [value if value.__class__ in _TEXT_OR_NULL else text_of(value.__class__, str)(value)
-                  for value in values]
+    values = spelled(values, TEXT_OR_EMPTY, _COPY_TEXT)
     # Most columns hold nothing to escape: one search over all their text says so.
     if _COPY_SPECIAL.search("".join(filter(None, values))):
         values = [value.translate(_COPY_ESCAPES) if value and _COPY_SPECIAL.search(value) else value
                   for value in values]
-    return [_COPY_NULL if value is None else value for value in values] if type(None) in classes else values
+    return [_COPY_NULL if value is None else value for value in values] if empty else values

@@ -71,19 +71,25 @@ def _amount_part(value: Decimal) -> str:
 _HASH_PARTS = {list: ";".join, Decimal: _amount_part, date: iso_date}
 
 
+def spelled(values, keep: frozenset, spelling: dict):
+    """A column's values, those of a class outside `keep` spelled by `spelling` (by their class;
+    str() for a class it does not name). One pass in C says when none needs it, as in most columns."""
+    if set(map(type, values)) <= keep:
+        return values
+    spell = spelling.get
+    return [value if value.__class__ in keep else spell(value.__class__, str)(value) for value in values]
+
+
 def _digest_parts(values: list) -> list[str]:
     """A column's values as the digest spells them; an empty cell is an empty string."""
     empty = values.count(None)
     if empty == len(values):
         return [""] * len(values)
-    if set(map(type, values)) <= _TEXT_OR_EMPTY:  # one pass in C says no value needs spelling
-        return [value or "" for value in values] if empty else values
-    part = _HASH_PARTS.get
-    return [value if value.__class__ is str else "" if value is None else part(value.__class__, str)(value)
-            for value in values]
+    values = spelled(values, TEXT_OR_EMPTY, _HASH_PARTS)
+    return [value or "" for value in values] if empty else values
 
 
-_TEXT_OR_EMPTY = frozenset({str, type(None)})
+TEXT_OR_EMPTY = frozenset({str, type(None)})
 
 
 def content_hashes(kinds: list[str], fields: list[list]) -> list[str]:
