@@ -1,8 +1,9 @@
-"""A large import into a small registry loads the database without the records' secondary indexes, and
-makes them again at its end, whatever its end."""
+"""A large import into a small registry loads the database without the records' secondary indexes (and
+foreign keys, on PostgreSQL), and makes them again at its end, whatever its end."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from registry.departments.models import Department
 from registry.extensions import db
@@ -16,6 +17,13 @@ pytestmark = pytest.mark.committed  # jobs commit batch by batch
 BATCH, BULK_LOAD_ROWS = 100, 200
 SECONDARY = ["ix_records_department_id_decision_date_id", "ix_records_entity_id_decision_date",
              "ix_records_publicity_end"]
+FOREIGN_KEYS = ["fk_records_department_id_departments", "fk_records_domain_key_domains",
+                "fk_records_entity_id_entities"]
+
+
+def set_aside_names() -> list[str]:
+    """What a bulk load sets aside on the database under test: PostgreSQL's foreign keys too."""
+    return SECONDARY + (FOREIGN_KEYS if db.engine.dialect.name == "postgresql" else [])
 
 
 @pytest.mark.parametrize(("expected", "stored", "threshold", "pays"), [
@@ -57,10 +65,11 @@ def test_a_large_import_loads_without_the_records_indexes_and_makes_them_again(a
         job, missing = run_job(department, path)
         assert (job.state, job.inserted) == ("done", 5 * BATCH)
         assert set_aside.missing(db.session.connection()) == []
+        names = set_aside_names()
     # Set aside from the batch that shows the file large enough (a small file's first batch reads it
     # whole: its size is known from the rows read), until the end.
-    assert missing == sorted(missing, key=len) and missing[-1] == SECONDARY
-    assert set(map(tuple, missing)) <= {(), tuple(SECONDARY)}
+    assert missing == sorted(missing, key=len) and missing[-1] == names
+    assert set(map(tuple, missing)) <= {(), tuple(names)}
     page = client.get(f"/api/v1/enterprises/{rows[-1]['uscc']}/records").json
     assert [record["decision_no"] for record in page["items"]] == [rows[-1]["decision_no"]]
 
@@ -87,4 +96,21 @@ def test_an_import_stopped_by_its_rejections_makes_the_indexes_again(app, tmp_pa
         job, missing = run_job(department, tmp_path / "rejected.csv")
         assert (job.state, job.inserted) == ("stopped", 3 * BATCH)
         assert set_aside.missing(db.session.connection()) == []
-    assert missing[1:] == [SECONDARY] * 2  # from the second batch: 200 rows
+        names = set_aside_names()
+    assert missing[1:] == [names] * 2  # from the second batch: 200 rows
+
+
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)  # SQLite's foreign keys stay
+def test_a_record_naming_a_missing_entity_while_the_foreign_keys_were_set_aside_fails_their_return(app, department,
+                                                                                                  push):
+    """The foreign keys are checked once, for every record, when they are added again."""
+    assert push({"records": [factories.penalty(department)]}).status_code == 200
+    with app.app_context():
+        connection = db.session.connection()
+        set_aside.set_aside(connection)
+        assert set_aside.missing(connection) == SECONDARY + FOREIGN_KEYS
+        connection.execute(text("UPDATE records SET entity_id = -1"))
+        with pytest.raises(IntegrityError, match="fk_records_entity_id_entities"):
+            set_aside.restore(connection)
+        db.session.rollback()
+        assert set_aside.missing(db.session.connection()) == []
