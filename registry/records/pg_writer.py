@@ -41,6 +41,10 @@ _CHANGED_ROWS = "SELECT id, decision_no, party_key, is_new FROM changed"
 _CHANGED_COUNTS = "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM changed"
 # A row's entity, looked up through the USCC index (a join was planned as a scan of all entities).
 _ENTITY_OF_ROW = "(SELECT e.id FROM entities e WHERE e.uscc = s.uscc)"
+# A staged entity not stored under that name: ON CONFLICT DO UPDATE locks (and so writes) every row it
+# meets, even one its WHERE leaves as it is, and most of an import's entities are already stored as
+# named (50,000 of them: 215-225 ms upserted, 90-96 ms with those left out first).
+_NAMED_OTHERWISE = "NOT EXISTS (SELECT FROM entities n WHERE n.uscc = s.uscc AND n.name = s.name)"
 
 
 class CopyRecordWriter(RecordWriter):
@@ -134,7 +138,7 @@ class CopyRecordWriter(RecordWriter):
         columns = ", ".join(ENTITY_COLUMNS)
         upserted = connection.execute(text(
             f"WITH upserted AS (INSERT INTO entities AS e ({columns}, former_names, version, created_at, updated_at) "
-            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} "
+            f"SELECT {columns}, '[]', 1, now(), now() FROM {ENTITY_STAGING} s WHERE {_NAMED_OTHERWISE} "
             "ON CONFLICT (uscc) DO UPDATE SET name = EXCLUDED.name, name_normalised = EXCLUDED.name_normalised, "
             # The name it had joins the former names; the one it takes back, if any, leaves them.
             "name_as_of = EXCLUDED.name_as_of, "
