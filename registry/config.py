@@ -59,7 +59,8 @@ class Config:
     IMPORT_BATCH_ROWS: int = 0
     IMPORT_WORKERS: int = 2  # processes reading, validating and preparing an import's rows
     # An import expected to bring at least this many rows, and four times the records stored,
-    # loads without the records' secondary indexes and makes them at its end (registry/records/set_aside.py);
+    # loads without the records' secondary indexes (and foreign keys, on PostgreSQL) and makes them at its
+    # end (registry/records/set_aside.py);
     # 0: never.
     IMPORT_BULK_LOAD_ROWS: int = 100000
     # An import waits between batches while an external search engine is more than this many seconds

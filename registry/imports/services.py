@@ -174,7 +174,13 @@ def _run_job(job_id: int, progress, seconds: StageTimes, worker_start: str) -> I
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     _usual_settings(uow)
-    _restore_indexes(uow, tally.seconds)
+    if broken := _restore_indexes(uow, tally.seconds):
+        job.state, job.finished_at = FAILED, utcnow()
+        job.message_en, job.message_zh = _failure_messages(
+            f"records name a department, domain or entity that does not exist ({broken}), found when the "
+            "checks set aside for a bulk load were added again; the next import checks again",
+            f"有记录引用了不存在的部门、领域或主体（{broken}），在大批量导入结束恢复外键检查时发现；下次导入时将再次检查",
+            job.rows_committed)
     uow.commit(tally.seconds)
     metrics.count_import_rows({name: getattr(job, name) - before[name] for name in COUNTERS})  # this run's
     return job
@@ -193,12 +199,19 @@ def _usual_settings(uow: UnitOfWork) -> None:
         _sqlite_settings(uow, USUAL_CACHE_KB, USUAL_CHECKPOINT_PAGES)
 
 
-def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> None:
-    """Make the records' indexes that a bulk load set aside again, whatever the job's end: this one's,
-    or an earlier job's killed before its end."""
+def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> str | None:
+    """Make the records' indexes and foreign keys that a bulk load set aside again, whatever the job's
+    end: this one's, or an earlier job's killed before its end. The names of the foreign keys that
+    records break, if any (those stay missing)."""
     with seconds.timing("indexes"):
-        if made := set_aside.restore(uow.session.connection()):
-            log.info("records' indexes made again after a bulk load: %s", ", ".join(made))
+        try:
+            made = set_aside.restore(uow.session.connection())
+        except set_aside.BrokenReferences as exc:
+            log.error("records break foreign keys set aside for a bulk load, left missing: %s", exc)
+            return str(exc)
+    if made:
+        log.info("records' indexes made again after a bulk load: %s", ", ".join(made))
+    return None
 
 
 def _sqlite(uow: UnitOfWork) -> bool:

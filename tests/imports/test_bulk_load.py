@@ -3,7 +3,6 @@ foreign keys, on PostgreSQL), and makes them again at its end, whatever its end.
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
 
 from registry.departments.models import Department
 from registry.extensions import db
@@ -101,16 +100,29 @@ def test_an_import_stopped_by_its_rejections_makes_the_indexes_again(app, tmp_pa
 
 
 @pytest.mark.parametrize("app", ["postgresql"], indirect=True)  # SQLite's foreign keys stay
-def test_a_record_naming_a_missing_entity_while_the_foreign_keys_were_set_aside_fails_their_return(app, department,
-                                                                                                  push):
-    """The foreign keys are checked once, for every record, when they are added again."""
-    assert push({"records": [factories.penalty(department)]}).status_code == 200
+def test_a_record_naming_a_missing_entity_fails_the_import_that_adds_the_foreign_keys_again(app, tmp_path, department,
+                                                                                           bulk_loads):
+    """The foreign keys are checked once, for every record, when they are added again: a record that
+    breaks one (only a change made outside the registry can) fails the job that finds it, the other
+    indexes and keys come back, and that key stays missing until an import finds the records whole."""
+    first, _ = penalties(tmp_path, department, 5 * BATCH, "first.csv")
     with app.app_context():
+        assert run_job(department, first)[0].state == "done"
         connection = db.session.connection()
-        set_aside.set_aside(connection)
+        set_aside.set_aside(connection)  # as a bulk load killed midway leaves them
         assert set_aside.missing(connection) == SECONDARY + FOREIGN_KEYS
-        connection.execute(text("UPDATE records SET entity_id = -1"))
-        with pytest.raises(IntegrityError, match="fk_records_entity_id_entities"):
-            set_aside.restore(connection)
-        db.session.rollback()
+        broken, entity = connection.execute(text("SELECT id, entity_id FROM records ORDER BY id LIMIT 1")).one()
+        connection.execute(text("UPDATE records SET entity_id = -1 WHERE id = :id"), {"id": broken})
+        db.session.commit()
+
+        job, _ = run_job(department, penalties(tmp_path, department, BATCH, "second.csv")[0])
+        assert (job.state, job.inserted) == ("failed", BATCH)
+        assert "fk_records_entity_id_entities" in job.message_en and "外键" in job.message_zh
+        assert set_aside.missing(db.session.connection()) == ["fk_records_entity_id_entities"]
+
+        db.session.execute(text("UPDATE records SET entity_id = :entity WHERE id = :id"),
+                           {"entity": entity, "id": broken})
+        db.session.commit()
+        job, _ = run_job(department, penalties(tmp_path, department, BATCH, "third.csv")[0])
+        assert job.state == "done"
         assert set_aside.missing(db.session.connection()) == []
