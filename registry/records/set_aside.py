@@ -77,7 +77,6 @@ class BrokenReferences(Exception):
 
     def __init__(self, names: list[str]):
         super().__init__(", ".join(names))
-        self.names = names
 
 
 def restore(connection: Connection) -> list[str]:
