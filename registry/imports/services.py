@@ -174,7 +174,7 @@ def _run_job(job_id: int, progress, seconds: StageTimes, worker_start: str) -> I
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(exc.message_en, exc.message_zh, job.rows_committed)
     _usual_settings(uow)
-    if broken := _restore_indexes(uow, tally.seconds):
+    if broken := _restore_set_aside(uow, tally.seconds):
         job.state, job.finished_at = FAILED, utcnow()
         job.message_en, job.message_zh = _failure_messages(
             f"records name a department, domain or entity that does not exist ({broken}), found when the "
@@ -199,7 +199,7 @@ def _usual_settings(uow: UnitOfWork) -> None:
         _sqlite_settings(uow, USUAL_CACHE_KB, USUAL_CHECKPOINT_PAGES)
 
 
-def _restore_indexes(uow: UnitOfWork, seconds: StageTimes) -> str | None:
+def _restore_set_aside(uow: UnitOfWork, seconds: StageTimes) -> str | None:
     """Make the records' indexes and foreign keys that a bulk load set aside again, whatever the job's
     end: this one's, or an earlier job's killed before its end. The names of the foreign keys that
     records break, if any (those stay missing)."""
